@@ -1,0 +1,7 @@
+//! Stage 4 of the pipeline: frames and trajectories become file bytes (GIF, PNG, CSV).
+//! Writing them to disk is [`crate::output`]'s job.
+
+pub mod csv;
+pub mod gif;
+pub mod palette;
+pub mod png;

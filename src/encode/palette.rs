@@ -1,0 +1,248 @@
+//! One global GIF palette per animation, built once and deterministically.
+//!
+//! The palette holds the colours that must stay exact (run colours, ink, white) and the most
+//! common colours of the sample frames exactly (the flat contour bands), and fills the remaining
+//! entries by a weighted median cut of everything else (anti-aliased edges). Inputs are sorted
+//! before use, never iterated in hash order, so the palette is the same on every run and with
+//! every thread count. The last index is reserved for transparency.
+
+use std::collections::HashMap;
+
+/// At most this many colours; index 255 is the transparent one.
+pub const MAX_COLOURS: usize = 255;
+
+/// How many of the most frequent colours are kept exactly before the median cut.
+const EXACT_SLOTS: usize = 96;
+
+/// A global palette with nearest-colour lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Palette {
+    colours: Vec<[u8; 3]>,
+}
+
+fn key(c: [u8; 3]) -> u32 {
+    (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2])
+}
+
+fn unkey(k: u32) -> [u8; 3] {
+    [(k >> 16) as u8, (k >> 8) as u8, k as u8]
+}
+
+impl Palette {
+    /// Builds the palette from RGBA sample images and the colours that must be exact.
+    pub fn build(samples: &[&[u8]], forced: &[[u8; 3]]) -> Palette {
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        for image in samples {
+            for px in image.chunks_exact(4) {
+                *counts.entry(key([px[0], px[1], px[2]])).or_insert(0) += 1;
+            }
+        }
+        // Deterministic order: by count (descending), then by colour.
+        let mut histogram: Vec<(u32, u64)> = counts.into_iter().collect();
+        histogram.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+        let mut colours: Vec<[u8; 3]> = Vec::new();
+        for c in forced {
+            if !colours.contains(c) && colours.len() < MAX_COLOURS {
+                colours.push(*c);
+            }
+        }
+        let mut rest: Vec<(u32, u64)> = Vec::new();
+        for &(k, n) in &histogram {
+            let c = unkey(k);
+            if colours.contains(&c) {
+                continue;
+            }
+            if colours.len() < EXACT_SLOTS.max(forced.len()) || histogram.len() <= MAX_COLOURS {
+                if colours.len() < MAX_COLOURS {
+                    colours.push(c);
+                    continue;
+                }
+            }
+            rest.push((k, n));
+        }
+        let free = MAX_COLOURS - colours.len();
+        if !rest.is_empty() && free > 0 {
+            colours.extend(median_cut(rest, free));
+        }
+        // Sorted exact duplicates cannot occur, but the cut may land on an existing colour.
+        let mut seen = std::collections::BTreeSet::new();
+        colours.retain(|c| seen.insert(key(*c)));
+        Palette { colours }
+    }
+
+    /// The palette colours (at most 255).
+    pub fn colours(&self) -> &[[u8; 3]] {
+        &self.colours
+    }
+
+    /// The transparent index (one past the last colour).
+    pub fn transparent_index(&self) -> u8 {
+        self.colours.len() as u8
+    }
+
+    /// The GIF global colour table: the colours, then a filler entry for the transparent index.
+    pub fn table(&self) -> Vec<u8> {
+        let mut t: Vec<u8> = self.colours.iter().flatten().copied().collect();
+        t.extend_from_slice(&[0, 0, 0]);
+        t
+    }
+
+    /// The index of the colour nearest to `c` (perceptually weighted RGB distance; ties go to
+    /// the lower index).
+    pub fn nearest(&self, c: [u8; 3]) -> u8 {
+        let mut best = 0;
+        let mut best_d = u32::MAX;
+        for (i, p) in self.colours.iter().enumerate() {
+            let dr = i32::from(p[0]) - i32::from(c[0]);
+            let dg = i32::from(p[1]) - i32::from(c[1]);
+            let db = i32::from(p[2]) - i32::from(c[2]);
+            let d = (2 * dr * dr + 4 * dg * dg + 3 * db * db) as u32;
+            if d < best_d {
+                best_d = d;
+                best = i;
+                if d == 0 {
+                    break;
+                }
+            }
+        }
+        best as u8
+    }
+}
+
+/// A memo of nearest-colour look-ups (one per thread; the answer never depends on the memo).
+#[derive(Debug, Default)]
+pub struct NearestCache {
+    map: HashMap<u32, u8>,
+}
+
+impl NearestCache {
+    pub fn index(&mut self, palette: &Palette, c: [u8; 3]) -> u8 {
+        *self.map.entry(key(c)).or_insert_with(|| palette.nearest(c))
+    }
+}
+
+/// Weighted median cut of `(colour, count)` into at most `n` colours (weighted means).
+fn median_cut(mut items: Vec<(u32, u64)>, n: usize) -> Vec<[u8; 3]> {
+    items.sort_unstable();
+    let mut boxes: Vec<Vec<(u32, u64)>> = vec![items];
+    while boxes.len() < n {
+        // Split the box with the largest weighted extent.
+        let Some((bi, channel)) = boxes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.len() > 1)
+            .map(|(i, b)| {
+                let (ch, extent) = widest_channel(b);
+                let weight: u64 = b.iter().map(|x| x.1).sum();
+                (i, ch, u64::from(extent) * weight)
+            })
+            .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
+            .map(|(i, ch, _)| (i, ch))
+        else {
+            break;
+        };
+        let mut b = boxes.swap_remove(bi);
+        b.sort_by_key(|&(k, _)| (unkey(k)[channel], k));
+        let total: u64 = b.iter().map(|x| x.1).sum();
+        let mut acc = 0;
+        let mut cut = 1;
+        for (i, x) in b.iter().enumerate() {
+            acc += x.1;
+            if acc * 2 >= total {
+                cut = (i + 1).clamp(1, b.len() - 1);
+                break;
+            }
+        }
+        let tail = b.split_off(cut);
+        boxes.push(b);
+        boxes.push(tail);
+    }
+    boxes
+        .iter()
+        .map(|b| {
+            let total: u64 = b.iter().map(|x| x.1).sum::<u64>().max(1);
+            let mut sum = [0u64; 3];
+            for &(k, n) in b {
+                let c = unkey(k);
+                for i in 0..3 {
+                    sum[i] += u64::from(c[i]) * n;
+                }
+            }
+            [0, 1, 2].map(|i| ((sum[i] + total / 2) / total) as u8)
+        })
+        .collect()
+}
+
+fn widest_channel(b: &[(u32, u64)]) -> (usize, u8) {
+    let mut lo = [255u8; 3];
+    let mut hi = [0u8; 3];
+    for &(k, _) in b {
+        let c = unkey(k);
+        for i in 0..3 {
+            lo[i] = lo[i].min(c[i]);
+            hi[i] = hi[i].max(c[i]);
+        }
+    }
+    (0..3)
+        .map(|i| (i, hi[i] - lo[i]))
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .unwrap_or((0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(colours: &[[u8; 3]]) -> Vec<u8> {
+        colours
+            .iter()
+            .flat_map(|c| [c[0], c[1], c[2], 255])
+            .collect()
+    }
+
+    #[test]
+    fn few_colours_are_kept_exactly_with_forced_first() {
+        let img = image(&[[1, 2, 3], [1, 2, 3], [200, 100, 0], [9, 9, 9]]);
+        let p = Palette::build(&[&img], &[[255, 0, 0]]);
+        assert_eq!(p.colours()[0], [255, 0, 0]);
+        assert_eq!(p.colours().len(), 4);
+        for c in [[1, 2, 3], [200, 100, 0], [9, 9, 9], [255, 0, 0]] {
+            assert_eq!(p.colours()[p.nearest(c) as usize], c);
+        }
+        assert_eq!(p.transparent_index(), 4);
+        assert_eq!(p.table().len(), 15);
+    }
+
+    #[test]
+    fn many_colours_fit_in_255_and_are_deterministic() {
+        let colours: Vec<[u8; 3]> = (0..5000u32)
+            .map(|i| {
+                [
+                    (i * 7 % 256) as u8,
+                    (i * 13 % 256) as u8,
+                    (i * 31 % 256) as u8,
+                ]
+            })
+            .collect();
+        let img = image(&colours);
+        let a = Palette::build(&[&img], &[[0, 114, 178]]);
+        let b = Palette::build(&[&img], &[[0, 114, 178]]);
+        assert_eq!(a, b);
+        assert!(a.colours().len() <= MAX_COLOURS);
+        assert!(a.colours().len() > 200);
+        assert_eq!(
+            a.colours()[a.nearest([0, 114, 178]) as usize],
+            [0, 114, 178]
+        );
+        // Every colour maps to a palette entry reasonably near it.
+        for c in &colours {
+            let q = a.colours()[a.nearest(*c) as usize];
+            let d: i32 = (0..3)
+                .map(|i| (i32::from(q[i]) - i32::from(c[i])).abs())
+                .max()
+                .unwrap();
+            assert!(d < 96, "{c:?} → {q:?}");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The stages run in order for one scene: checked [`Scene`] → trajectories → [`Figure`] → frames
+//! → encoded bytes → files. Every output is built in memory first and only then written, each
+//! file atomically, so a failure at any stage leaves the previous outputs untouched.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+
+use crate::encode::{self, palette::Palette};
+use crate::output::{self, OutputError};
+use crate::render::animate::{self, Animator};
+use crate::render::style::{self, INK, WHITE};
+use crate::render::{Figure, RenderError};
+use crate::scene::{Scene, SceneError};
+use crate::trajectory::{self, Trajectory};
+
+/// Everything that can go wrong, by class; [`Error::exit_code`] maps classes to exit statuses.
+#[derive(Debug)]
+pub enum Error {
+    /// Invalid input: the scene (or a file it reads) is wrong.
+    Scene(SceneError),
+    /// Drawing failed.
+    Render(RenderError),
+    /// Encoding failed.
+    Encode(String),
+    /// Writing failed.
+    Output(OutputError),
+}
+
+impl Error {
+    /// 2 for invalid input, 1 for any other failure.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Scene(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Scene(e) => write!(f, "{e}"),
+            Error::Render(e) => write!(f, "{e}"),
+            Error::Encode(e) => write!(f, "{e}"),
+            Error::Output(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<SceneError> for Error {
+    fn from(e: SceneError) -> Self {
+        Error::Scene(e)
+    }
+}
+
+impl From<RenderError> for Error {
+    fn from(e: RenderError) -> Self {
+        Error::Render(e)
+    }
+}
+
+impl From<OutputError> for Error {
+    fn from(e: OutputError) -> Self {
+        Error::Output(e)
+    }
+}
+
+/// The encoded files of one scene, not yet written: `(file name, bytes)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Runs that diverged: (run index, label, step).
+    pub diverged: Vec<(usize, String, usize)>,
+}
+
+impl Outputs {
+    /// Writes every file into `dir` atomically; returns the paths written.
+    pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+        output::ensure_dir(dir)?;
+        output::remove_stray_temporaries(dir);
+        let mut written = Vec::new();
+        for (name, bytes) in &self.files {
+            let path = dir.join(name);
+            output::write_atomic(&path, bytes)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Stage 2: every run's trajectory, in run order.
+pub fn trajectories(scene: &Scene) -> Vec<Trajectory> {
+    trajectory::simulate_all(
+        &scene.runs,
+        &scene.surface,
+        &scene.window,
+        scene.output.steps,
+    )
+}
+
+fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, usize)> {
+    scene
+        .runs
+        .iter()
+        .zip(trajectories)
+        .filter_map(|(r, t)| t.diverged.map(|d| (r.index, r.label.clone(), d.step)))
+        .collect()
+}
+
+/// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.csv`.
+pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
+    let trajectories = trajectories(scene);
+    let figure = Figure::new(scene, &trajectories)?;
+    progress.set_length(figure.steps as u64 + 1);
+    let mut animator = Animator::new(&figure);
+    let mut patches = Vec::with_capacity(figure.steps + 1);
+    while let Some(patch) = animator.next_frame()? {
+        patches.push(patch);
+        progress.inc(1);
+    }
+    let last = animator.displayed();
+    let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
+    forced.extend([INK, WHITE]);
+    let palette = Palette::build(&[last.data(), &patches[0].rgba], &forced);
+    let delays = encode::gif::frame_delays(patches.len(), scene.output.fps, scene.output.hold);
+    let (gif, png) = rayon::join(
+        || {
+            encode::gif::encode(
+                figure.layout.width,
+                figure.layout.height,
+                &patches,
+                &palette,
+                &delays,
+            )
+        },
+        || encode::png::encode(last),
+    );
+    let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
+    let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let csv = encode::csv::encode(&scene.runs, &trajectories);
+    let name = &scene.output.name;
+    Ok(Outputs {
+        files: vec![
+            (format!("{name}.gif"), gif),
+            (format!("{name}.png"), png),
+            (format!("{name}.csv"), csv),
+        ],
+        diverged: diverged(scene, &trajectories),
+    })
+}
+
+/// Renders the single frame at `step` as `<name>.frame<step>.png` (for inspecting frames).
+pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
+    let trajectories = trajectories(scene);
+    let figure = Figure::new(scene, &trajectories)?;
+    let step = step.min(figure.steps);
+    let still = animate::still(&figure, step)?;
+    let png = encode::png::encode(&still)
+        .map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    Ok(Outputs {
+        files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
+        diverged: diverged(scene, &trajectories),
+    })
+}

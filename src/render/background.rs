@@ -1,0 +1,420 @@
+//! The static background of a figure, drawn once per scene: the surface as filled contour bands
+//! with anti-aliased contour lines, axes, ticks, title and the legend, but nothing that moves.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rayon::prelude::*;
+use tiny_skia::{Pixmap, Transform};
+
+use super::paint::{self, IRect};
+use super::style::{self, band_colour, Rgb, FONT, INK, MASKED, MUTED, WHITE};
+use super::{Layout, LegendEntry, RenderError};
+use crate::scene::{ContourScale, Scene};
+use crate::surface::Surface;
+
+/// How contour levels were chosen for a scene, in "level coordinates" h(f): h = f (linear) or
+/// h = ln(f − f_lo + δ) (log), levels evenly spaced in h.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Levels {
+    pub log: bool,
+    pub f_lo: f64,
+    pub f_hi: f64,
+    delta: f64,
+    h_lo: f64,
+    step: f64,
+    count: usize,
+}
+
+impl Levels {
+    /// Chooses levels from the finite values seen over the window.
+    pub fn choose(values: &[f64], count: usize, scale: ContourScale) -> Levels {
+        let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        if finite.is_empty() {
+            finite.push(0.0);
+        }
+        finite.sort_by(f64::total_cmp);
+        let f_lo = finite[0];
+        let f_hi = finite[finite.len() - 1].max(f_lo + 1e-12);
+        let p10 = finite[finite.len() / 10];
+        // "Spans decades": the top of the window is far above where most of the low region is.
+        let log = match scale {
+            ContourScale::Log => true,
+            ContourScale::Linear => false,
+            ContourScale::Auto => (f_hi - f_lo) > 100.0 * (p10 - f_lo),
+        };
+        let delta = (f_hi - f_lo) * 1e-4;
+        let mut levels = Levels {
+            log,
+            f_lo,
+            f_hi,
+            delta,
+            h_lo: 0.0,
+            step: 1.0,
+            count,
+        };
+        let (h_lo, h_hi) = (levels.h(f_lo), levels.h(f_hi));
+        levels.h_lo = h_lo;
+        levels.step = (h_hi - h_lo) / count as f64;
+        levels
+    }
+
+    /// The level coordinate of f, and dh/df.
+    fn h_and_slope(&self, f: f64) -> (f64, f64) {
+        if self.log {
+            let s = (f - self.f_lo).max(0.0) + self.delta;
+            (s.ln(), 1.0 / s)
+        } else {
+            (f, 1.0)
+        }
+    }
+
+    fn h(&self, f: f64) -> f64 {
+        self.h_and_slope(f).0
+    }
+
+    /// The band of f: 0 (lowest) ..= count − 1.
+    pub fn band(&self, f: f64) -> usize {
+        let b = ((self.h(f) - self.h_lo) / self.step).floor();
+        b.clamp(0.0, (self.count - 1) as f64) as usize
+    }
+}
+
+/// Line strength of contour lines (alpha of ink at full coverage).
+const CONTOUR_ALPHA: f64 = 0.32;
+
+/// Draws the filled bands and contour lines into the plot rectangle of `rgb` (row-major RGB).
+/// Values and gradients are evaluated at pixel centres, rows in parallel.
+pub fn draw_surface(
+    rgb: &mut [u8],
+    layout: &Layout,
+    surface: &Surface,
+    levels_count: usize,
+    scale: ContourScale,
+) -> Levels {
+    let plot = layout.plot;
+    let (pw, ph) = (plot.width() as usize, plot.height() as usize);
+    let w = layout.width as usize;
+    // Data units per pixel along each axis.
+    let sx = layout.window.width() / pw as f64;
+    let sy = layout.window.height() / ph as f64;
+    let samples: Vec<(f64, f64, f64)> = (0..ph)
+        .into_par_iter()
+        .flat_map_iter(|row| {
+            let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
+            (0..pw).map(move |col| {
+                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
+                surface.value_and_gradient([x, y])
+            })
+        })
+        .collect();
+    let values: Vec<f64> = samples.iter().map(|s| s.0).collect();
+    let levels = Levels::choose(&values, levels_count, scale);
+    let colours: Vec<Rgb> = (0..levels.count)
+        .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
+        .collect();
+    let row_bytes = pw * 3;
+    let mut plot_rgb = vec![0u8; row_bytes * ph];
+    plot_rgb
+        .par_chunks_mut(row_bytes)
+        .zip(samples.par_chunks(pw))
+        .for_each(|(out, row)| {
+            for (px, &(f, gx, gy)) in out.chunks_exact_mut(3).zip(row) {
+                if !f.is_finite() {
+                    px.copy_from_slice(&MASKED);
+                    continue;
+                }
+                let band = levels.band(f);
+                let mut c = colours[band];
+                let (h, slope) = levels.h_and_slope(f);
+                let grad_px = slope * ((gx * sx).powi(2) + (gy * sy).powi(2)).sqrt();
+                if grad_px.is_finite() && grad_px > 0.0 {
+                    let t = (h - levels.h_lo) / levels.step;
+                    let nearest = t.round();
+                    if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 {
+                        let d_px = (t - nearest).abs() * levels.step / grad_px;
+                        let coverage = (1.0 - d_px).clamp(0.0, 1.0);
+                        let a = CONTOUR_ALPHA * coverage;
+                        for k in 0..3 {
+                            c[k] =
+                                (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a).round() as u8;
+                        }
+                    }
+                }
+                px.copy_from_slice(&c);
+            }
+        });
+    for row in 0..ph {
+        let dst = ((plot.y0 as usize + row) * w + plot.x0 as usize) * 3;
+        rgb[dst..dst + row_bytes]
+            .copy_from_slice(&plot_rgb[row * row_bytes..(row + 1) * row_bytes]);
+    }
+    levels
+}
+
+/// A tick label: at most four decimals, no trailing zeros, a true minus sign.
+pub fn tick_label(v: f64) -> String {
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
+    let s = if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
+        format!("{v:.1e}")
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    s.replace('-', "−")
+}
+
+fn plotters_error<E: std::fmt::Debug>(e: E) -> RenderError {
+    RenderError(format!("drawing the figure failed: {e:?}"))
+}
+
+/// Text in the embedded font at `size` pixels, in colour `c`.
+fn text_style(size: f64, c: Rgb) -> TextStyle<'static> {
+    TextStyle {
+        font: (FONT, size).into_font(),
+        color: colour(c).to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
+}
+
+fn colour(c: Rgb) -> RGBColor {
+    RGBColor(c[0], c[1], c[2])
+}
+
+/// Draws the whole background: returns it as a pixmap, with the levels used.
+pub fn draw(
+    scene: &Scene,
+    layout: &Layout,
+    legend: &[LegendEntry],
+) -> Result<(Pixmap, Levels), RenderError> {
+    style::register_font();
+    let (w, h) = (layout.width, layout.height);
+    let sizes = layout.sizes;
+    let mut rgb = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let text = |size: f64, c: Rgb| text_style(size, c);
+        // Title, centred over the plot.
+        let title_style = text(sizes.title_font, INK).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(
+            &scene.title,
+            &title_style,
+            ((layout.plot.x0 + layout.plot.x1) / 2, layout.title_y),
+        )
+        .map_err(plotters_error)?;
+        // Axes, ticks and labels, over exactly the plot rectangle the layout chose.
+        let chart_area = root.clone().shrink(
+            (layout.plot.x0 - layout.y_label_area, layout.plot.y0),
+            (
+                (layout.plot.x1 - layout.plot.x0 + layout.y_label_area) as u32,
+                (layout.plot.y1 - layout.plot.y0 + layout.x_label_area) as u32,
+            ),
+        );
+        let win = layout.window;
+        let mut chart = ChartBuilder::on(&chart_area)
+            .x_label_area_size(layout.x_label_area)
+            .y_label_area_size(layout.y_label_area)
+            .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
+            .map_err(plotters_error)?;
+        let (x_name, y_name) = scene.surface.axis_names();
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(7)
+            .y_labels(7)
+            .x_label_formatter(&|v| tick_label(*v))
+            .y_label_formatter(&|v| tick_label(*v))
+            .label_style(text(sizes.font * 0.9, INK))
+            .axis_desc_style(text(sizes.font, INK))
+            .axis_style(colour(INK))
+            .x_desc(x_name)
+            .y_desc(y_name)
+            .draw()
+            .map_err(plotters_error)?;
+        // Legend text; its swatches are drawn with tiny-skia below.
+        let label_style = text(sizes.font, INK).pos(Pos::new(HPos::Left, VPos::Center));
+        let note_style = text(sizes.font * 0.8, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+        for entry in legend {
+            root.draw_text(&entry.text, &label_style, (layout.legend_text_x, entry.y))
+                .map_err(plotters_error)?;
+            if let Some(note) = &entry.note {
+                root.draw_text(note, &note_style, (layout.legend_text_x, entry.note_y))
+                    .map_err(plotters_error)?;
+            }
+        }
+        root.present().map_err(plotters_error)?;
+    }
+    let levels = draw_surface(
+        &mut rgb,
+        layout,
+        &scene.surface,
+        scene.draw.levels,
+        scene.draw.scale,
+    );
+    let mut pixmap = rgb_to_pixmap(&rgb, w, h)?;
+    // A crisp one-pixel frame around the plot.
+    let p = layout.plot;
+    for x in p.x0 - 1..=p.x1 {
+        put(&mut pixmap, x, p.y0 - 1, INK);
+        put(&mut pixmap, x, p.y1, INK);
+    }
+    for y in p.y0 - 1..=p.y1 {
+        put(&mut pixmap, p.x0 - 1, y, INK);
+        put(&mut pixmap, p.x1, y, INK);
+    }
+    // Legend swatches.
+    let id = Transform::identity();
+    let half = (layout.swatch_width / 2) as f32;
+    for entry in legend {
+        let (x, y) = (layout.swatch_x as f32, entry.y as f32);
+        match entry.symbol {
+            super::LegendSymbol::Run(i) => {
+                let c = style::run_colour(i);
+                paint::segment(
+                    &mut pixmap,
+                    (x - half, y),
+                    (x + half, y),
+                    c,
+                    sizes.line_width,
+                    None,
+                );
+                paint::disc(
+                    &mut pixmap,
+                    (x + half, y),
+                    sizes.head_radius,
+                    Some(c),
+                    INK,
+                    sizes.outline,
+                    id,
+                );
+            }
+            super::LegendSymbol::Start => paint::disc(
+                &mut pixmap,
+                (x, y),
+                sizes.marker_radius * 0.8,
+                Some(WHITE),
+                INK,
+                sizes.outline * 1.4,
+                id,
+            ),
+            super::LegendSymbol::Minimum => paint::star(
+                &mut pixmap,
+                (x, y),
+                sizes.marker_radius * 1.25,
+                WHITE,
+                INK,
+                sizes.outline,
+                id,
+            ),
+        }
+    }
+    Ok((pixmap, levels))
+}
+
+fn put(pixmap: &mut Pixmap, x: i32, y: i32, c: Rgb) {
+    let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+    if (0..w).contains(&x) && (0..h).contains(&y) {
+        let i = ((y * w + x) * 4) as usize;
+        pixmap.data_mut()[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+    }
+}
+
+/// Converts row-major RGB to an opaque pixmap.
+pub fn rgb_to_pixmap(rgb: &[u8], w: u32, h: u32) -> Result<Pixmap, RenderError> {
+    let mut pixmap = Pixmap::new(w, h)
+        .ok_or_else(|| RenderError(format!("cannot allocate a {w}×{h} canvas")))?;
+    for (dst, src) in pixmap
+        .data_mut()
+        .chunks_exact_mut(4)
+        .zip(rgb.chunks_exact(3))
+    {
+        dst.copy_from_slice(&[src[0], src[1], src[2], 255]);
+    }
+    Ok(pixmap)
+}
+
+/// Draws `text` into the rectangle `rect` of `pixmap` over that rectangle's current pixels
+/// (used for the step counter, the one text that changes per frame).
+pub fn draw_text_in(
+    pixmap: &mut Pixmap,
+    rect: IRect,
+    text: &str,
+    size: f64,
+    colour_rgb: Rgb,
+) -> Result<(), RenderError> {
+    let (rw, rh) = (rect.width(), rect.height());
+    if rw == 0 || rh == 0 {
+        return Ok(());
+    }
+    let pw = pixmap.width() as usize;
+    let mut rgb = vec![0u8; rw as usize * rh as usize * 3];
+    let data = pixmap.data();
+    for row in 0..rh as usize {
+        for col in 0..rw as usize {
+            let s = ((rect.y0 as usize + row) * pw + rect.x0 as usize + col) * 4;
+            let d = (row * rw as usize + col) * 3;
+            rgb[d..d + 3].copy_from_slice(&data[s..s + 3]);
+        }
+    }
+    {
+        let area = BitMapBackend::with_buffer(&mut rgb, (rw, rh)).into_drawing_area();
+        let style = text_style(size, colour_rgb).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw_text(text, &style, (0, rh as i32 / 2))
+            .map_err(plotters_error)?;
+        area.present().map_err(plotters_error)?;
+    }
+    let data = pixmap.data_mut();
+    for row in 0..rh as usize {
+        for col in 0..rw as usize {
+            let d = ((rect.y0 as usize + row) * pw + rect.x0 as usize + col) * 4;
+            let s = (row * rw as usize + col) * 3;
+            data[d..d + 3].copy_from_slice(&rgb[s..s + 3]);
+        }
+    }
+    Ok(())
+}
+
+/// The width in pixels of `text` in the embedded font at `size`.
+pub fn text_width(text: &str, size: f64) -> u32 {
+    style::register_font();
+    (FONT, size)
+        .into_font()
+        .box_size(text)
+        .map(|(w, _)| w)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_are_short_and_use_a_true_minus() {
+        assert_eq!(tick_label(-3.0), "−3");
+        assert_eq!(tick_label(0.5), "0.5");
+        assert_eq!(tick_label(2.25), "2.25");
+        assert_eq!(tick_label(1e-15), "0");
+        assert_eq!(tick_label(250000.0), "2.5e5");
+    }
+
+    #[test]
+    fn log_levels_for_surfaces_that_span_decades() {
+        // Rosenbrock-like spread: most values small, a few huge.
+        let mut v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.01).collect();
+        v.extend((0..100).map(|i| 1000.0 + f64::from(i) * 20.0));
+        let l = Levels::choose(&v, 16, ContourScale::Auto);
+        assert!(l.log);
+        // A quadratic bowl sampled on a grid: linear.
+        let q: Vec<f64> = (0..100)
+            .flat_map(|i| {
+                (0..100).map(move |j| {
+                    let (x, y) = (f64::from(i) / 50.0 - 1.0, f64::from(j) / 50.0 - 1.0);
+                    0.5 * (x * x + 10.0 * y * y)
+                })
+            })
+            .collect();
+        assert!(!Levels::choose(&q, 16, ContourScale::Auto).log);
+        let l = Levels::choose(&q, 16, ContourScale::Linear);
+        assert_eq!(l.band(l.f_lo), 0);
+        assert_eq!(l.band(l.f_hi), 15);
+    }
+}

@@ -1,0 +1,285 @@
+//! Stage 3 of the pipeline: trajectories become frames.
+//!
+//! [`Figure::new`] does the work that is done once per scene: it lays the canvas out
+//! ([`Layout`]), draws the static background ([`background`]) and maps every trajectory to pixel
+//! coordinates. [`animate::Animator`] then walks the steps: each step strokes only the new path
+//! segments onto a persistent trail canvas and composes the moving overlays (heads, markers, step
+//! counter) over the rectangle that changed, so a frame costs the same at step 5 as at step 500.
+//! The static figure is the animator's last frame, so the GIF's last frame and the PNG agree.
+
+pub mod animate;
+pub mod background;
+pub mod paint;
+pub mod style;
+
+use tiny_skia::{Mask, Pixmap};
+
+use crate::scene::Scene;
+use crate::surface::{Point, Window};
+use crate::trajectory::{Divergence, Trajectory};
+use paint::IRect;
+use style::Sizes;
+
+pub use background::Levels;
+
+/// A failure while drawing (not an input error: the scene was already checked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// What a legend row shows before its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LegendSymbol {
+    Run(usize),
+    Start,
+    Minimum,
+}
+
+/// One legend row, positioned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub symbol: LegendSymbol,
+    pub text: String,
+    /// A second, smaller line (e.g. "diverged at step 12").
+    pub note: Option<String>,
+    pub y: i32,
+    pub note_y: i32,
+}
+
+/// Where everything goes on the canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: u32,
+    pub height: u32,
+    pub sizes: Sizes,
+    /// The plot rectangle: the window maps onto it.
+    pub plot: IRect,
+    pub window: Window,
+    pub title_y: i32,
+    pub x_label_area: i32,
+    pub y_label_area: i32,
+    /// The step counter's box (redrawn every frame).
+    pub counter: IRect,
+    pub swatch_x: i32,
+    pub swatch_width: i32,
+    pub legend_text_x: i32,
+}
+
+impl PartialEq for Sizes {
+    fn eq(&self, o: &Self) -> bool {
+        self.font == o.font && self.line_width == o.line_width
+    }
+}
+
+impl Layout {
+    /// Lays out a `width × height` canvas for `window`, with a legend panel on the right wide
+    /// enough for `labels` (but never more than 40 % of the width).
+    pub fn new(width: u32, height: u32, window: Window, labels: &[String]) -> Layout {
+        let sizes = Sizes::for_height(height);
+        let f = sizes.font;
+        let swatch_width = (f * 2.2) as i32;
+        let widest = labels
+            .iter()
+            .map(|l| background::text_width(l, f))
+            .max()
+            .unwrap_or(0)
+            .max(background::text_width("step 000 / 000", f * 1.1));
+        let panel = (widest as i32 + swatch_width + (f * 2.0) as i32)
+            .clamp((f * 8.0) as i32, (f64::from(width) * 0.4) as i32);
+        let title_h = (sizes.title_font * 2.2) as i32;
+        let x_label_area = (f * 3.4) as i32;
+        let y_label_area = (f * 4.0) as i32;
+        let plot = IRect {
+            x0: y_label_area + (f * 0.6) as i32,
+            y0: title_h,
+            x1: width as i32 - panel - (f * 1.2) as i32,
+            y1: height as i32 - x_label_area - (f * 0.4) as i32,
+        };
+        let panel_x0 = plot.x1 + (f * 1.0) as i32;
+        let counter = IRect {
+            x0: panel_x0,
+            y0: plot.y0,
+            x1: width as i32 - 2,
+            y1: plot.y0 + (f * 1.8) as i32,
+        };
+        Layout {
+            width,
+            height,
+            sizes,
+            plot,
+            window,
+            title_y: title_h / 2,
+            x_label_area,
+            y_label_area,
+            counter,
+            swatch_x: panel_x0 + swatch_width / 2,
+            swatch_width,
+            legend_text_x: panel_x0 + swatch_width + (f * 0.8) as i32,
+        }
+    }
+
+    /// Pixel coordinates of a data point (continuous: pixel (i, j) covers [i, i+1) × [j, j+1)).
+    pub fn to_px(&self, p: Point) -> (f64, f64) {
+        let w = self.window;
+        let x = f64::from(self.plot.x0) + (p[0] - w.x.0) / w.width() * f64::from(self.plot.width());
+        let y =
+            f64::from(self.plot.y1) - (p[1] - w.y.0) / w.height() * f64::from(self.plot.height());
+        (x, y)
+    }
+
+    /// True when the pixel point lies inside the plot rectangle.
+    pub fn in_plot(&self, (x, y): (f64, f64)) -> bool {
+        x >= f64::from(self.plot.x0)
+            && x <= f64::from(self.plot.x1)
+            && y >= f64::from(self.plot.y0)
+            && y <= f64::from(self.plot.y1)
+    }
+
+    /// Positions the legend rows: runs first, then the start and minimum markers.
+    fn legend(&self, runs: &[(String, Option<String>)], has_minimum: bool) -> Vec<LegendEntry> {
+        let f = self.sizes.font;
+        let mut y = f64::from(self.counter.y1) + f * 1.2;
+        let bottom = f64::from(self.plot.y1);
+        let mut rows = Vec::new();
+        let max_text = (self.width as i32 - self.legend_text_x - 4).max(10) as u32;
+        let mut push = |symbol, text: &str, note: Option<String>, y: &mut f64| {
+            let row_h = f * 1.7 + if note.is_some() { f * 1.0 } else { 0.0 };
+            if *y + row_h > bottom {
+                return false;
+            }
+            rows.push(LegendEntry {
+                symbol,
+                text: fit_text(text, f, max_text),
+                note_y: (*y + f * 1.05) as i32,
+                note,
+                y: *y as i32,
+            });
+            *y += row_h;
+            true
+        };
+        let mut shown = 0;
+        for (i, (label, note)) in runs.iter().enumerate() {
+            if !push(LegendSymbol::Run(i), label, note.clone(), &mut y) {
+                break;
+            }
+            shown += 1;
+        }
+        y += f * 0.6;
+        push(LegendSymbol::Start, "start", None, &mut y);
+        if has_minimum {
+            push(LegendSymbol::Minimum, "minimum", None, &mut y);
+        }
+        if shown < runs.len() {
+            if let Some(last) = rows
+                .iter_mut()
+                .rev()
+                .find(|r| matches!(r.symbol, LegendSymbol::Run(_)))
+            {
+                last.note = Some(format!("… and {} more runs", runs.len() - shown));
+            }
+        }
+        rows
+    }
+}
+
+/// Shortens `text` with an ellipsis until it fits in `max` pixels.
+fn fit_text(text: &str, size: f64, max: u32) -> String {
+    if background::text_width(text, size) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let t: String = chars.iter().collect::<String>() + "…";
+        if background::text_width(&t, size) <= max {
+            return t;
+        }
+    }
+    String::new()
+}
+
+/// A run as the renderer needs it: colour and pixel path.
+#[derive(Debug, Clone)]
+pub struct RunPath {
+    pub colour: style::Rgb,
+    /// Pixel coordinates of steps 0 ..= last finite step.
+    pub px: Vec<(f64, f64)>,
+    pub diverged: Option<Divergence>,
+}
+
+/// Everything drawn once per scene, ready for the animator.
+pub struct Figure {
+    pub layout: Layout,
+    pub background: Pixmap,
+    pub levels: Levels,
+    pub runs: Vec<RunPath>,
+    /// Start points and minima inside the window, in pixels.
+    pub starts: Vec<(f64, f64)>,
+    pub minima: Vec<(f64, f64)>,
+    /// Steps in the animation (frames = steps + 1).
+    pub steps: usize,
+    /// Lets path strokes through inside the plot rectangle only.
+    pub clip: Mask,
+}
+
+impl Figure {
+    /// Lays out and draws the background for `scene` and its computed `trajectories`.
+    pub fn new(scene: &Scene, trajectories: &[Trajectory]) -> Result<Figure, RenderError> {
+        let (w, h) = (scene.output.width, scene.output.height);
+        let entries: Vec<(String, Option<String>)> = scene
+            .runs
+            .iter()
+            .zip(trajectories)
+            .map(|(run, t)| {
+                let note = t.diverged.map(|d| format!("diverged at step {}", d.step));
+                (run.label.clone(), note)
+            })
+            .collect();
+        let labels: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
+        let layout = Layout::new(w, h, scene.window, &labels);
+        let minima: Vec<(f64, f64)> = scene
+            .surface
+            .minima()
+            .into_iter()
+            .filter(|m| scene.window.contains(*m))
+            .map(|m| layout.to_px(m))
+            .collect();
+        let legend = layout.legend(&entries, !minima.is_empty());
+        let (background, levels) = background::draw(scene, &layout, &legend)?;
+        let runs = trajectories
+            .iter()
+            .enumerate()
+            .map(|(i, t)| RunPath {
+                colour: style::run_colour(i),
+                px: t.positions.iter().map(|p| layout.to_px(*p)).collect(),
+                diverged: t.diverged,
+            })
+            .collect();
+        let mut starts: Vec<(f64, f64)> = Vec::new();
+        for run in &scene.runs {
+            let p = layout.to_px(run.start);
+            if layout.in_plot(p) && !starts.contains(&p) {
+                starts.push(p);
+            }
+        }
+        let clip = paint::rect_mask(w, h, layout.plot)
+            .ok_or_else(|| RenderError(format!("cannot allocate a {w}×{h} mask")))?;
+        Ok(Figure {
+            layout,
+            background,
+            levels,
+            runs,
+            starts,
+            minima,
+            steps: scene.output.steps,
+            clip,
+        })
+    }
+}
