@@ -1,6 +1,9 @@
 //! `render`: the command line. It parses arguments, calls the library and maps errors to exit
 //! statuses (2 for invalid input, 1 for other failures); all logic lives in the library.
 
+// Errors are reported once per run; carrying them by value keeps their fields plain.
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -8,7 +8,7 @@ use indicatif::ProgressBar;
 
 use crate::encode::{self, palette::Palette};
 use crate::output::{self, OutputError};
-use crate::render::animate::{self, Animator};
+use crate::render::animate;
 use crate::render::style::{self, INK, WHITE};
 use crate::render::{Figure, RenderError};
 use crate::scene::{Scene, SceneError};
@@ -112,35 +112,39 @@ fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, u
 
 /// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.csv`.
 pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
+    let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
+    clock.lap("trajectories");
     let figure = Figure::new(scene, &trajectories)?;
+    clock.lap("background");
     progress.set_length(figure.steps as u64 + 1);
-    let mut animator = Animator::new(&figure);
-    let mut patches = Vec::with_capacity(figure.steps + 1);
-    while let Some(patch) = animator.next_frame()? {
-        patches.push(patch);
-        progress.inc(1);
-    }
-    let last = animator.displayed();
+    let frames = animate::all_frames(&figure)?;
+    progress.set_position(figure.steps as u64 + 1);
+    clock.lap("frames");
+    let (patches, last) = (&frames.patches, &frames.last);
     let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
     forced.extend([INK, WHITE]);
     let palette = Palette::build(&[last.data(), &patches[0].rgba], &forced);
+    clock.lap("palette");
     let delays = encode::gif::frame_delays(patches.len(), scene.output.fps, scene.output.hold);
     let (gif, png) = rayon::join(
         || {
             encode::gif::encode(
                 figure.layout.width,
                 figure.layout.height,
-                &patches,
+                patches,
                 &palette,
                 &delays,
             )
         },
         || encode::png::encode(last),
     );
+    clock.lap("gif+png");
     let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
     let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
+    clock.lap("csv");
+    clock.report(&scene.output.name);
     let name = &scene.output.name;
     Ok(Outputs {
         files: vec![
@@ -150,6 +154,43 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
         ],
         diverged: diverged(scene, &trajectories),
     })
+}
+
+/// Stage timings, printed to stderr when `INERTIA_TIMINGS` is set (for profiling; the
+/// benchmark in `benches/` is the measurement of record).
+struct StageClock {
+    enabled: bool,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl StageClock {
+    fn new() -> Self {
+        StageClock {
+            enabled: std::env::var_os("INERTIA_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            self.laps.push((stage, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn report(&self, name: &str) {
+        if self.enabled {
+            let laps: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!("timings: {name}: {}", laps.join(", "));
+        }
+    }
 }
 
 /// Renders the single frame at `step` as `<name>.frame<step>.png` (for inspecting frames).

@@ -76,7 +76,7 @@ impl LinearRegression {
             .iter()
             .map(|p| (p[0] - mean_x) * (p[1] - mean_y))
             .sum();
-        if !(sxx > 0.0) || !sxx.is_finite() {
+        if sxx.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !sxx.is_finite() {
             return None;
         }
         let m = sxy / sxx;
@@ -248,8 +248,12 @@ impl Surface {
                 angle,
                 center,
             } => {
-                let (s, c) = angle.sin_cos();
                 let (dx, dy) = (x - center[0], y - center[1]);
+                if *angle == 0.0 {
+                    let f = 0.5 * (a * dx * dx + b * dy * dy);
+                    return (f, a * dx, b * dy);
+                }
+                let (s, c) = angle.sin_cos();
                 let u = c * dx + s * dy;
                 let v = -s * dx + c * dy;
                 let f = 0.5 * (a * u * u + b * v * v);
@@ -309,7 +313,7 @@ impl Surface {
             Surface::Himmelblau => vec![
                 [3.0, 2.0],
                 [-2.805_118_086_952_745, 3.131_312_518_250_573],
-                [-3.779_310_253_377_747, -3.283_185_991_286_170],
+                [-3.779_310_253_377_747, -3.283_185_991_286_17],
                 [3.584_428_340_330_492, -1.848_126_526_964_404],
             ],
             Surface::Beale => vec![[3.0, 0.5]],

@@ -2,14 +2,16 @@
 //! compression of all frames in parallel.
 //!
 //! Each [`FramePatch`] from the animator becomes a GIF frame covering only its changed rectangle;
-//! pixels that did not change are written as the transparent index (disposal "keep", so the
-//! previous frame shows through), which LZW compresses to almost nothing. Quantizing and
+//! pixels that did not change may be written as the transparent index (disposal "keep", so the
+//! previous frame shows through) or as their own colour, whichever compresses better
+//! ([`super::lzw`]). Quantizing and
 //! compressing a frame depends on that frame alone, so frames are processed with rayon and
 //! written in order: the bytes are the same for any thread count.
 
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 use rayon::prelude::*;
 
+use super::lzw::{self, Pixel};
 use super::palette::{NearestCache, Palette};
 use crate::render::animate::FramePatch;
 
@@ -41,7 +43,15 @@ impl std::fmt::Display for GifError {
 
 impl std::error::Error for GifError {}
 
+/// Marks an unchanged pixel before remapping (never a palette index: palettes hold at most 255).
+const UNCHANGED: u8 = 255;
+
 /// Encodes the patches as a looping GIF of `width × height` with the given palette and delays.
+///
+/// The global colour table is reordered before writing: the transparent entry first, then the
+/// colours by how often frames after the first use them. LZW codes start one bit wider than the
+/// largest index a frame uses, so a frame that only draws path, marker and counter colours (a
+/// few dozen entries) is written with 7- or 6-bit codes instead of 9-bit ones.
 pub fn encode(
     width: u32,
     height: u32,
@@ -49,13 +59,12 @@ pub fn encode(
     palette: &Palette,
     delays: &[u16],
 ) -> Result<Vec<u8>, GifError> {
-    let transparent = palette.transparent_index();
-    let frames: Vec<Frame<'static>> = patches
+    // Quantize every frame (in parallel; a frame's indices depend on that frame alone).
+    // Unchanged pixels are not quantized: they are written transparent.
+    let indexed: Vec<Vec<u8>> = patches
         .par_iter()
-        .zip(delays.par_iter())
-        .enumerate()
-        .map_init(NearestCache::default, |cache, (i, (patch, &delay))| {
-            let indices: Vec<u8> = patch
+        .map_init(NearestCache::default, |cache, patch| {
+            patch
                 .rgba
                 .chunks_exact(4)
                 .zip(&patch.changed)
@@ -63,27 +72,66 @@ pub fn encode(
                     if changed {
                         cache.index(palette, [px[0], px[1], px[2]])
                     } else {
-                        transparent
+                        UNCHANGED
                     }
                 })
+                .collect()
+        })
+        .collect();
+    // How often each colour is drawn after the first frame.
+    let mut usage = vec![0u64; palette.colours().len()];
+    for (patch, indices) in patches.iter().zip(&indexed).skip(1) {
+        for (&i, &changed) in indices.iter().zip(&patch.changed) {
+            if changed {
+                usage[usize::from(i)] += 1;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..usage.len()).collect();
+    order.sort_by(|&a, &b| usage[b].cmp(&usage[a]).then(a.cmp(&b)));
+    let mut remap = vec![0u8; 256];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = (new + 1) as u8;
+    }
+    let mut table = vec![0u8, 0, 0];
+    for &old in &order {
+        table.extend_from_slice(&palette.colours()[old]);
+    }
+    const TRANSPARENT: u8 = 0;
+    let frames: Vec<Frame<'static>> = patches
+        .par_iter()
+        .zip(indexed.par_iter())
+        .zip(delays.par_iter())
+        .enumerate()
+        .map(|(i, ((patch, indices), &delay))| {
+            let pixels: Vec<Pixel> = indices
+                .iter()
+                .zip(&patch.changed)
+                .map(|(&index, &changed)| Pixel {
+                    index: if changed {
+                        remap[usize::from(index)]
+                    } else {
+                        TRANSPARENT
+                    },
+                    dont_care: !changed,
+                })
                 .collect();
-            let mut frame = Frame::from_indexed_pixels(
-                patch.rect.width() as u16,
-                patch.rect.height() as u16,
-                indices,
-                (i > 0).then_some(transparent),
-            );
-            frame.left = patch.rect.x0 as u16;
-            frame.top = patch.rect.y0 as u16;
-            frame.delay = delay;
-            frame.dispose = DisposalMethod::Keep;
-            frame.make_lzw_pre_encoded();
+            let mut frame = Frame {
+                width: patch.rect.width() as u16,
+                height: patch.rect.height() as u16,
+                left: patch.rect.x0 as u16,
+                top: patch.rect.y0 as u16,
+                delay,
+                dispose: DisposalMethod::Keep,
+                transparent: (i > 0).then_some(TRANSPARENT),
+                ..Frame::default()
+            };
+            frame.buffer = lzw::encode(&pixels, TRANSPARENT).into();
             frame
         })
         .collect();
     let err = |e: gif::EncodingError| GifError(e.to_string());
-    let mut encoder =
-        Encoder::new(Vec::new(), width as u16, height as u16, &palette.table()).map_err(err)?;
+    let mut encoder = Encoder::new(Vec::new(), width as u16, height as u16, &table).map_err(err)?;
     encoder.set_repeat(Repeat::Infinite).map_err(err)?;
     for frame in &frames {
         encoder.write_lzw_pre_encoded_frame(frame).map_err(err)?;

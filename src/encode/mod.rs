@@ -3,5 +3,6 @@
 
 pub mod csv;
 pub mod gif;
+pub mod lzw;
 pub mod palette;
 pub mod png;

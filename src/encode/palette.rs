@@ -7,6 +7,28 @@
 //! every thread count. The last index is reserved for transparency.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for 24-bit colour keys (the histogram is sorted before use, so the hash never
+/// affects the result).
+#[derive(Default)]
+struct ColourHasher(u64);
+
+impl Hasher for ColourHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, k: u32) {
+        self.0 = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// At most this many colours; index 255 is the transparent one.
 pub const MAX_COLOURS: usize = 255;
@@ -31,7 +53,7 @@ fn unkey(k: u32) -> [u8; 3] {
 impl Palette {
     /// Builds the palette from RGBA sample images and the colours that must be exact.
     pub fn build(samples: &[&[u8]], forced: &[[u8; 3]]) -> Palette {
-        let mut counts: HashMap<u32, u64> = HashMap::new();
+        let mut counts: HashMap<u32, u64, BuildHasherDefault<ColourHasher>> = HashMap::default();
         for image in samples {
             for px in image.chunks_exact(4) {
                 *counts.entry(key([px[0], px[1], px[2]])).or_insert(0) += 1;
@@ -53,11 +75,11 @@ impl Palette {
             if colours.contains(&c) {
                 continue;
             }
-            if colours.len() < EXACT_SLOTS.max(forced.len()) || histogram.len() <= MAX_COLOURS {
-                if colours.len() < MAX_COLOURS {
-                    colours.push(c);
-                    continue;
-                }
+            let exact =
+                colours.len() < EXACT_SLOTS.max(forced.len()) || histogram.len() <= MAX_COLOURS;
+            if exact && colours.len() < MAX_COLOURS {
+                colours.push(c);
+                continue;
             }
             rest.push((k, n));
         }
@@ -110,15 +132,31 @@ impl Palette {
     }
 }
 
-/// A memo of nearest-colour look-ups (one per thread; the answer never depends on the memo).
-#[derive(Debug, Default)]
+/// A memo of nearest-colour look-ups: a direct-mapped table, one per thread. The answer never
+/// depends on the memo, only the time does.
+#[derive(Debug)]
 pub struct NearestCache {
-    map: HashMap<u32, u8>,
+    /// `(colour key + 1, index)`; key 0 marks an empty slot.
+    slots: Vec<(u32, u8)>,
+}
+
+impl Default for NearestCache {
+    fn default() -> Self {
+        NearestCache {
+            slots: vec![(0, 0); 1 << 14],
+        }
+    }
 }
 
 impl NearestCache {
     pub fn index(&mut self, palette: &Palette, c: [u8; 3]) -> u8 {
-        *self.map.entry(key(c)).or_insert_with(|| palette.nearest(c))
+        let k = key(c) + 1;
+        let slot = (k.wrapping_mul(0x9E37_79B1) >> 18) as usize;
+        let entry = &mut self.slots[slot];
+        if entry.0 != k {
+            *entry = (k, palette.nearest(c));
+        }
+        entry.1
     }
 }
 

@@ -1,17 +1,24 @@
 //! Frames, step by step, drawing only what is new.
 //!
-//! The [`Animator`] keeps two canvases: the *trail* (background plus every path segment drawn so
+//! Two canvases carry the animation: the *trail* (background plus every path segment drawn so
 //! far) and the *displayed* frame (trail plus the overlays of the current step: heads, start and
 //! minimum markers, the step counter). Step k strokes the k-th segment of each run onto the trail,
 //! then recomposes the displayed frame only inside the small rectangles that can have changed
 //! (new segments, old and new heads, the counter) and reports the pixels that really changed as a
 //! [`FramePatch`]. A frame's cost depends on what moved, not on the step number.
+//!
+//! Frames are made in chunks of consecutive steps that run in parallel: one cheap sequential pass
+//! strokes every segment and keeps a copy of the trail where each chunk starts; each chunk then
+//! recomposes its first "previous" frame from that copy and animates on its own. Chunk lengths
+//! depend on the step count only, never on the thread count, and a recomposed frame equals the
+//! incrementally composed one pixel for pixel, so the frames are the same however they are cut.
 
+use rayon::prelude::*;
 use tiny_skia::{IntRect, Pixmap, Transform};
 
-use super::background::draw_text_in;
 use super::paint::{self, IRect};
-use super::style::{INK, WHITE};
+use super::style::{INK, MUTED, WHITE};
+use super::text::GlyphCache;
 use super::{Figure, RenderError};
 
 /// What changed from one frame to the next: the bounding rectangle of the changed pixels, the
@@ -25,7 +32,164 @@ pub struct FramePatch {
     pub changed: Vec<bool>,
 }
 
-/// Walks the steps of a [`Figure`], producing one [`FramePatch`] per frame.
+/// The whole canvas as a rectangle.
+fn canvas(figure: &Figure) -> IRect {
+    IRect {
+        x0: 0,
+        y0: 0,
+        x1: figure.layout.width as i32,
+        y1: figure.layout.height as i32,
+    }
+}
+
+/// Strokes every run's segment from step − 1 to step onto `trail`; returns their rectangles.
+fn draw_segments(figure: &Figure, trail: &mut Pixmap, step: usize) -> Vec<IRect> {
+    let lw = figure.layout.sizes.line_width;
+    let p = figure.layout.plot;
+    let pad = f64::from(lw) * 2.0;
+    let bounds = (
+        f64::from(p.x0) - pad,
+        f64::from(p.y0) - pad,
+        f64::from(p.x1) + pad,
+        f64::from(p.y1) + pad,
+    );
+    let mut rects = Vec::new();
+    for run in &figure.runs {
+        if step == 0 || step >= run.px.len() {
+            continue;
+        }
+        let Some((a, b)) = paint::clip_segment(run.px[step - 1], run.px[step], bounds) else {
+            continue;
+        };
+        let (a, b) = ((a.0 as f32, a.1 as f32), (b.0 as f32, b.1 as f32));
+        paint::capsule(trail, (0, 0), p, a, b, run.colour, lw);
+        let r = lw / 2.0 + 1.0;
+        rects.push(IRect::around(a.0, a.1, r).union(IRect::around(b.0, b.1, r)));
+    }
+    rects
+}
+
+/// The heads of `step` (a cross where a run has diverged), as (centre, is_cross, run).
+fn heads(figure: &Figure, step: usize) -> Vec<((f32, f32), bool, usize)> {
+    figure
+        .runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, run)| {
+            let last = run.px.len() - 1;
+            let p = run.px[step.min(last)];
+            if !figure.layout.in_plot(p) {
+                return None;
+            }
+            let cross = run.diverged.is_some() && step > last;
+            Some(((p.0 as f32, p.1 as f32), cross, i))
+        })
+        .collect()
+}
+
+fn head_rects(figure: &Figure, step: usize) -> Vec<IRect> {
+    let s = figure.layout.sizes;
+    let r = s.head_radius + s.outline * 2.0;
+    heads(figure, step)
+        .into_iter()
+        .map(|(c, _, _)| IRect::around(c.0, c.1, r))
+        .collect()
+}
+
+/// Draws the overlays of `step` (markers, heads, counter) onto `patch`, which holds the trail's
+/// pixels of `rect`. Only overlays that reach into the rectangle are drawn.
+fn draw_overlays(
+    figure: &Figure,
+    glyphs: &mut GlyphCache,
+    patch: &mut Pixmap,
+    rect: IRect,
+    step: usize,
+) {
+    let s = figure.layout.sizes;
+    let t = Transform::from_translate(-rect.x0 as f32, -rect.y0 as f32);
+    let touches = |x: f32, y: f32, r: f32| !IRect::around(x, y, r).intersect(rect).is_empty();
+    let star_r = s.marker_radius * 1.25;
+    for &(x, y) in &figure.minima {
+        let (x, y) = (x as f32, y as f32);
+        if touches(x, y, star_r + s.outline) {
+            paint::star(patch, (x, y), star_r, WHITE, INK, s.outline, t);
+        }
+    }
+    let origin = (rect.x0, rect.y0);
+    let start_r = s.marker_radius * 0.8;
+    for &(x, y) in &figure.starts {
+        let (x, y) = (x as f32, y as f32);
+        paint::ringed_disc(
+            patch,
+            origin,
+            rect,
+            (x, y),
+            start_r,
+            WHITE,
+            INK,
+            s.outline * 1.4,
+        );
+    }
+    let plot = figure.layout.plot;
+    for (c, cross, i) in heads(figure, step) {
+        let colour = figure.runs[i].colour;
+        if cross {
+            let r = s.head_radius;
+            for (dx, dy) in [(r, r), (r, -r)] {
+                let (a, b) = ((c.0 - dx, c.1 - dy), (c.0 + dx, c.1 + dy));
+                paint::capsule(
+                    patch,
+                    origin,
+                    rect.intersect(plot),
+                    a,
+                    b,
+                    colour,
+                    s.line_width,
+                );
+            }
+        } else {
+            paint::ringed_disc(
+                patch,
+                origin,
+                rect,
+                c,
+                s.head_radius,
+                colour,
+                INK,
+                s.outline,
+            );
+        }
+    }
+    let counter = figure.layout.counter;
+    if !rect.intersect(counter).is_empty() {
+        let local = IRect {
+            x0: counter.x0 - rect.x0,
+            y0: counter.y0 - rect.y0,
+            x1: counter.x1 - rect.x0,
+            y1: counter.y1 - rect.y0,
+        };
+        glyphs.draw(
+            patch,
+            local,
+            &super::counter_text(step, figure.steps),
+            MUTED,
+        );
+    }
+}
+
+fn glyph_cache(figure: &Figure) -> Result<GlyphCache, RenderError> {
+    GlyphCache::new(figure.layout.sizes.font)
+        .ok_or_else(|| RenderError("the embedded font could not be read".into()))
+}
+
+/// The full frame of `step` from a trail holding every segment up to `step`.
+fn compose_full(figure: &Figure, glyphs: &mut GlyphCache, trail: &Pixmap, step: usize) -> Pixmap {
+    let mut frame = trail.clone();
+    draw_overlays(figure, glyphs, &mut frame, canvas(figure), step);
+    frame
+}
+
+/// Walks consecutive steps of a [`Figure`], producing one [`FramePatch`] per frame.
 pub struct Animator<'a> {
     figure: &'a Figure,
     trail: Pixmap,
@@ -34,33 +198,39 @@ pub struct Animator<'a> {
     step: Option<usize>,
     /// Per-pixel "changed in this frame" marks, canvas-sized, reused between frames.
     marks: Vec<bool>,
+    glyphs: GlyphCache,
 }
 
 impl<'a> Animator<'a> {
-    pub fn new(figure: &'a Figure) -> Self {
-        let n = (figure.layout.width * figure.layout.height) as usize;
-        Animator {
+    /// An animator whose first frame is step 0.
+    pub fn new(figure: &'a Figure) -> Result<Self, RenderError> {
+        Ok(Animator {
             figure,
             trail: figure.background.clone(),
             displayed: figure.background.clone(),
             step: None,
-            marks: vec![false; n],
-        }
+            marks: vec![false; (figure.layout.width * figure.layout.height) as usize],
+            glyphs: glyph_cache(figure)?,
+        })
+    }
+
+    /// An animator whose first frame is `step` (> 0), given the trail up to `step − 1`.
+    fn resume(figure: &'a Figure, trail: Pixmap, step: usize) -> Result<Self, RenderError> {
+        let mut glyphs = glyph_cache(figure)?;
+        let displayed = compose_full(figure, &mut glyphs, &trail, step - 1);
+        Ok(Animator {
+            figure,
+            trail,
+            displayed,
+            step: Some(step - 1),
+            marks: vec![false; (figure.layout.width * figure.layout.height) as usize],
+            glyphs,
+        })
     }
 
     /// The frame composed last.
     pub fn displayed(&self) -> &Pixmap {
         &self.displayed
-    }
-
-    /// The canvas rectangle.
-    fn canvas(&self) -> IRect {
-        IRect {
-            x0: 0,
-            y0: 0,
-            x1: self.figure.layout.width as i32,
-            y1: self.figure.layout.height as i32,
-        }
     }
 
     /// Composes the next frame (step 0 first) and returns what changed; `None` after the last.
@@ -70,19 +240,20 @@ impl<'a> Animator<'a> {
             Some(s) if s >= self.figure.steps => return Ok(None),
             Some(s) => s + 1,
         };
-        let canvas = self.canvas();
+        let fig = self.figure;
+        let whole = canvas(fig);
         let mut dirty: Vec<IRect> = Vec::new();
         if step == 0 {
-            dirty.push(canvas);
+            dirty.push(whole);
         } else {
-            dirty.extend(self.draw_segments(step));
-            dirty.extend(self.overlay_rects(step - 1));
-            dirty.extend(self.overlay_rects(step));
-            dirty.push(self.figure.layout.counter);
+            dirty.extend(draw_segments(fig, &mut self.trail, step));
+            dirty.extend(head_rects(fig, step - 1));
+            dirty.extend(head_rects(fig, step));
+            dirty.push(fig.layout.counter);
         }
         let mut bbox = IRect::default();
-        for rect in dirty {
-            let rect = self.with_counter_whole(rect.intersect(canvas));
+        for rect in merge_overlapping(dirty) {
+            let rect = self.with_counter_whole(rect.intersect(whole));
             if rect.is_empty() {
                 continue;
             }
@@ -103,121 +274,17 @@ impl<'a> Animator<'a> {
         }
     }
 
-    /// Strokes every run's segment from step − 1 to step onto the trail; returns their rectangles.
-    fn draw_segments(&mut self, step: usize) -> Vec<IRect> {
-        let fig = self.figure;
-        let lw = fig.layout.sizes.line_width;
-        let p = fig.layout.plot;
-        let pad = f64::from(lw) * 2.0;
-        let bounds = (
-            f64::from(p.x0) - pad,
-            f64::from(p.y0) - pad,
-            f64::from(p.x1) + pad,
-            f64::from(p.y1) + pad,
-        );
-        let mut rects = Vec::new();
-        for run in &fig.runs {
-            if step >= run.px.len() {
-                continue;
-            }
-            let Some((a, b)) = paint::clip_segment(run.px[step - 1], run.px[step], bounds) else {
-                continue;
-            };
-            let (a, b) = ((a.0 as f32, a.1 as f32), (b.0 as f32, b.1 as f32));
-            paint::segment(&mut self.trail, a, b, run.colour, lw, Some(&fig.clip));
-            let r = lw / 2.0 + 1.0;
-            rects.push(IRect::around(a.0, a.1, r).union(IRect::around(b.0, b.1, r)));
-        }
-        rects
-    }
-
-    /// The heads of `step` (a cross where a run has diverged), as (centre, is_cross, run).
-    fn heads(&self, step: usize) -> Vec<((f32, f32), bool, usize)> {
-        let fig = self.figure;
-        fig.runs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, run)| {
-                let last = run.px.len() - 1;
-                let p = run.px[step.min(last)];
-                if !fig.layout.in_plot(p) {
-                    return None;
-                }
-                let cross = run.diverged.is_some() && step > last;
-                Some(((p.0 as f32, p.1 as f32), cross, i))
-            })
-            .collect()
-    }
-
-    fn overlay_rects(&self, step: usize) -> Vec<IRect> {
-        let r = self.figure.layout.sizes.head_radius + self.figure.layout.sizes.outline * 2.0;
-        self.heads(step)
-            .into_iter()
-            .map(|(c, _, _)| IRect::around(c.0, c.1, r))
-            .collect()
-    }
-
     /// Recomposes `rect` of the displayed frame for `step`; returns the bounding box of the pixels
     /// that changed (marked in `self.marks`).
     fn compose(&mut self, rect: IRect, step: usize) -> Result<IRect, RenderError> {
         let fig = self.figure;
-        let s = fig.layout.sizes;
         let ir = IntRect::from_xywh(rect.x0, rect.y0, rect.width(), rect.height())
             .ok_or_else(|| RenderError("empty frame rectangle".into()))?;
         let mut patch = self
             .trail
             .clone_rect(ir)
             .ok_or_else(|| RenderError("frame rectangle outside the canvas".into()))?;
-        let t = Transform::from_translate(-rect.x0 as f32, -rect.y0 as f32);
-        for &(x, y) in &fig.minima {
-            paint::star(
-                &mut patch,
-                (x as f32, y as f32),
-                s.marker_radius * 1.25,
-                WHITE,
-                INK,
-                s.outline,
-                t,
-            );
-        }
-        for &(x, y) in &fig.starts {
-            paint::disc(
-                &mut patch,
-                (x as f32, y as f32),
-                s.marker_radius * 0.8,
-                Some(WHITE),
-                INK,
-                s.outline * 1.4,
-                t,
-            );
-        }
-        for (c, cross, i) in self.heads(step) {
-            let colour = fig.runs[i].colour;
-            if cross {
-                paint::cross(&mut patch, c, s.head_radius, colour, s.line_width, t);
-            } else {
-                paint::disc(
-                    &mut patch,
-                    c,
-                    s.head_radius,
-                    Some(colour),
-                    INK,
-                    s.outline,
-                    t,
-                );
-            }
-        }
-        let counter = fig.layout.counter;
-        if !rect.intersect(counter).is_empty() {
-            let local = IRect {
-                x0: counter.x0 - rect.x0,
-                y0: counter.y0 - rect.y0,
-                x1: counter.x1 - rect.x0,
-                y1: counter.y1 - rect.y0,
-            };
-            let text = format!("step {step} / {}", fig.steps);
-            draw_text_in(&mut patch, local, &text, s.font * 1.1, INK)?;
-        }
+        draw_overlays(fig, &mut self.glyphs, &mut patch, rect, step);
         // Copy into the displayed frame, marking what changed.
         let w = fig.layout.width as usize;
         let pw = rect.width() as usize;
@@ -226,21 +293,29 @@ impl<'a> Animator<'a> {
         let mut changed = IRect::default();
         for row in 0..rect.height() as usize {
             let y = rect.y0 as usize + row;
+            let s_row = &src[row * pw * 4..(row + 1) * pw * 4];
+            let d_start = (y * w + rect.x0 as usize) * 4;
+            let d_row = &mut dst[d_start..d_start + pw * 4];
+            if s_row == d_row {
+                continue;
+            }
+            let mut first = usize::MAX;
+            let mut last = 0;
             for col in 0..pw {
-                let x = rect.x0 as usize + col;
-                let s4 = (row * pw + col) * 4;
-                let d4 = (y * w + x) * 4;
-                if src[s4..s4 + 4] != dst[d4..d4 + 4] {
-                    dst[d4..d4 + 4].copy_from_slice(&src[s4..s4 + 4]);
-                    self.marks[y * w + x] = true;
-                    changed = changed.union(IRect {
-                        x0: x as i32,
-                        y0: y as i32,
-                        x1: x as i32 + 1,
-                        y1: y as i32 + 1,
-                    });
+                let k = col * 4;
+                if s_row[k..k + 4] != d_row[k..k + 4] {
+                    self.marks[y * w + rect.x0 as usize + col] = true;
+                    first = first.min(col);
+                    last = col;
                 }
             }
+            d_row.copy_from_slice(s_row);
+            changed = changed.union(IRect {
+                x0: rect.x0 + first as i32,
+                y0: y as i32,
+                x1: rect.x0 + last as i32 + 1,
+                y1: y as i32 + 1,
+            });
         }
         Ok(changed)
     }
@@ -281,21 +356,176 @@ impl<'a> Animator<'a> {
     }
 }
 
-/// Every frame of the animation, in order, with the last frame's full canvas.
-pub fn all_frames(figure: &Figure) -> Result<(Vec<FramePatch>, Pixmap), RenderError> {
-    let mut animator = Animator::new(figure);
-    let mut frames = Vec::with_capacity(figure.steps + 1);
-    while let Some(f) = animator.next_frame()? {
-        frames.push(f);
+/// Merges rectangles that overlap until none do, so no pixel is composed twice.
+fn merge_overlapping(mut rects: Vec<IRect>) -> Vec<IRect> {
+    let mut merged: Vec<IRect> = Vec::with_capacity(rects.len());
+    while let Some(mut r) = rects.pop() {
+        let mut grew = true;
+        while grew {
+            grew = false;
+            let mut k = 0;
+            while k < merged.len() {
+                if merged[k].intersect(r).is_empty() {
+                    k += 1;
+                } else {
+                    r = r.union(merged.swap_remove(k));
+                    grew = true;
+                }
+            }
+        }
+        merged.push(r);
     }
-    Ok((frames, animator.displayed.clone()))
+    merged
 }
 
-/// The full canvas of the frame at `step` (clamped to the last step).
-pub fn still(figure: &Figure, step: usize) -> Result<Pixmap, RenderError> {
-    let mut animator = Animator::new(figure);
-    for _ in 0..=step.min(figure.steps) {
-        animator.next_frame()?;
+/// Frames per chunk: at least 24, and at most 8 chunks, from the step count alone.
+fn chunk_len(frames: usize) -> usize {
+    frames.div_ceil(8).max(24)
+}
+
+/// The animation: every frame's patch in order, and the last frame's full canvas.
+pub struct Frames {
+    pub patches: Vec<FramePatch>,
+    pub last: Pixmap,
+}
+
+/// Every frame of the animation, chunks of steps in parallel.
+pub fn all_frames(figure: &Figure) -> Result<Frames, RenderError> {
+    let frames = figure.steps + 1;
+    let len = chunk_len(frames);
+    // Sequential pass: the trail where each later chunk starts, and the final trail.
+    let mut trail = figure.background.clone();
+    let mut starts: Vec<(usize, Option<Pixmap>)> = vec![(0, None)];
+    for step in 1..frames {
+        if step % len == 0 {
+            starts.push((step, Some(trail.clone())));
+        }
+        draw_segments(figure, &mut trail, step);
     }
-    Ok(animator.displayed.clone())
+    let chunks: Vec<Result<Vec<FramePatch>, RenderError>> = starts
+        .into_par_iter()
+        .map(|(first, start_trail)| {
+            let mut animator = match start_trail {
+                None => Animator::new(figure)?,
+                Some(t) => Animator::resume(figure, t, first)?,
+            };
+            let end = (first + len).min(frames);
+            let mut patches = Vec::with_capacity(end - first);
+            for _ in first..end {
+                match animator.next_frame()? {
+                    Some(p) => patches.push(p),
+                    None => break,
+                }
+            }
+            Ok(patches)
+        })
+        .collect();
+    let mut patches = Vec::with_capacity(frames);
+    for chunk in chunks {
+        patches.extend(chunk?);
+    }
+    let last = compose_full(figure, &mut glyph_cache(figure)?, &trail, figure.steps);
+    Ok(Frames { patches, last })
+}
+
+/// The full canvas of the frame at `step` (clamped to the last step), composed directly.
+pub fn still(figure: &Figure, step: usize) -> Result<Pixmap, RenderError> {
+    let step = step.min(figure.steps);
+    let mut trail = figure.background.clone();
+    for s in 1..=step {
+        draw_segments(figure, &mut trail, s);
+    }
+    Ok(compose_full(
+        figure,
+        &mut glyph_cache(figure)?,
+        &trail,
+        step,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_depend_on_the_frame_count_only() {
+        assert_eq!(chunk_len(61), 24);
+        assert_eq!(chunk_len(201), 26);
+        assert_eq!(chunk_len(10_001), 1251);
+    }
+
+    #[test]
+    fn overlapping_rectangles_merge() {
+        let a = IRect {
+            x0: 0,
+            y0: 0,
+            x1: 10,
+            y1: 10,
+        };
+        let b = IRect {
+            x0: 5,
+            y0: 5,
+            x1: 15,
+            y1: 15,
+        };
+        let c = IRect {
+            x0: 100,
+            y0: 100,
+            x1: 110,
+            y1: 110,
+        };
+        let d = IRect {
+            x0: 14,
+            y0: 0,
+            x1: 20,
+            y1: 6,
+        };
+        let mut m = merge_overlapping(vec![a, c, b, d]);
+        m.sort_by_key(|r| r.x0);
+        assert_eq!(
+            m,
+            vec![
+                IRect {
+                    x0: 0,
+                    y0: 0,
+                    x1: 20,
+                    y1: 15
+                },
+                c
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod equivalence {
+    use super::*;
+    use crate::scene::Scene;
+
+    pub(crate) fn figure(src: &str) -> Figure {
+        let scene = Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap();
+        let t = crate::pipeline::trajectories(&scene);
+        Figure::new(&scene, &t).unwrap()
+    }
+
+    /// Chunked frames equal frames composed one after another from step 0, pixel for pixel.
+    #[test]
+    fn chunked_frames_equal_sequential_frames() {
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenes/gd_vs_momentum.toml"
+        ))
+        .unwrap();
+        let fig = figure(&src);
+        let chunked = all_frames(&fig).unwrap();
+        let mut a = Animator::new(&fig).unwrap();
+        let mut k = 0;
+        while let Some(p) = a.next_frame().unwrap() {
+            assert_eq!(p.rect, chunked.patches[k].rect, "frame {k}");
+            assert!(p == chunked.patches[k], "frame {k} differs");
+            k += 1;
+        }
+        assert_eq!(k, chunked.patches.len());
+        assert!(a.displayed().data() == chunked.last.data(), "last frame");
+    }
 }

@@ -32,10 +32,14 @@ impl Levels {
         if finite.is_empty() {
             finite.push(0.0);
         }
-        finite.sort_by(f64::total_cmp);
-        let f_lo = finite[0];
-        let f_hi = finite[finite.len() - 1].max(f_lo + 1e-12);
-        let p10 = finite[finite.len() / 10];
+        let f_lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+        let f_hi = finite
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(f_lo + 1e-12);
+        let tenth = finite.len() / 10;
+        let p10 = *finite.select_nth_unstable_by(tenth, f64::total_cmp).1;
         // "Spans decades": the top of the window is far above where most of the low region is.
         let log = match scale {
             ContourScale::Log => true,
@@ -97,17 +101,19 @@ pub fn draw_surface(
     // Data units per pixel along each axis.
     let sx = layout.window.width() / pw as f64;
     let sy = layout.window.height() / ph as f64;
-    let samples: Vec<(f64, f64, f64)> = (0..ph)
+    // Levels come from the values on every other pixel of every other row: a quarter of the
+    // evaluations, and the bands are clamped at both ends anyway.
+    let values: Vec<f64> = (0..ph)
         .into_par_iter()
+        .step_by(2)
         .flat_map_iter(|row| {
             let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
-            (0..pw).map(move |col| {
+            (0..pw).step_by(2).map(move |col| {
                 let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
-                surface.value_and_gradient([x, y])
+                surface.value([x, y])
             })
         })
         .collect();
-    let values: Vec<f64> = samples.iter().map(|s| s.0).collect();
     let levels = Levels::choose(&values, levels_count, scale);
     let colours: Vec<Rgb> = (0..levels.count)
         .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
@@ -116,9 +122,12 @@ pub fn draw_surface(
     let mut plot_rgb = vec![0u8; row_bytes * ph];
     plot_rgb
         .par_chunks_mut(row_bytes)
-        .zip(samples.par_chunks(pw))
-        .for_each(|(out, row)| {
-            for (px, &(f, gx, gy)) in out.chunks_exact_mut(3).zip(row) {
+        .enumerate()
+        .for_each(|(row, out)| {
+            let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
+            for (col, px) in out.chunks_exact_mut(3).enumerate() {
+                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
+                let (f, gx, gy) = surface.value_and_gradient([x, y]);
                 if !f.is_finite() {
                     px.copy_from_slice(&MASKED);
                     continue;
@@ -129,14 +138,15 @@ pub fn draw_surface(
                 let grad_px = slope * ((gx * sx).powi(2) + (gy * sy).powi(2)).sqrt();
                 if grad_px.is_finite() && grad_px > 0.0 {
                     let t = (h - levels.h_lo) / levels.step;
-                    let nearest = t.round();
+                    // t ≥ 0 here, so adding ½ and truncating rounds (and inlines, unlike round).
+                    let nearest = (t + 0.5) as i64 as f64;
                     if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 {
                         let d_px = (t - nearest).abs() * levels.step / grad_px;
                         let coverage = (1.0 - d_px).clamp(0.0, 1.0);
                         let a = CONTOUR_ALPHA * coverage;
                         for k in 0..3 {
                             c[k] =
-                                (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a).round() as u8;
+                                (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a + 0.5) as u8;
                         }
                     }
                 }
@@ -263,38 +273,47 @@ pub fn draw(
     }
     // Legend swatches.
     let id = Transform::identity();
+    let whole = IRect {
+        x0: 0,
+        y0: 0,
+        x1: w as i32,
+        y1: h as i32,
+    };
     let half = (layout.swatch_width / 2) as f32;
     for entry in legend {
         let (x, y) = (layout.swatch_x as f32, entry.y as f32);
         match entry.symbol {
             super::LegendSymbol::Run(i) => {
                 let c = style::run_colour(i);
-                paint::segment(
+                paint::capsule(
                     &mut pixmap,
+                    (0, 0),
+                    whole,
                     (x - half, y),
                     (x + half, y),
                     c,
                     sizes.line_width,
-                    None,
                 );
-                paint::disc(
+                paint::ringed_disc(
                     &mut pixmap,
+                    (0, 0),
+                    whole,
                     (x + half, y),
                     sizes.head_radius,
-                    Some(c),
+                    c,
                     INK,
                     sizes.outline,
-                    id,
                 );
             }
-            super::LegendSymbol::Start => paint::disc(
+            super::LegendSymbol::Start => paint::ringed_disc(
                 &mut pixmap,
+                (0, 0),
+                whole,
                 (x, y),
                 sizes.marker_radius * 0.8,
-                Some(WHITE),
+                WHITE,
                 INK,
                 sizes.outline * 1.4,
-                id,
             ),
             super::LegendSymbol::Minimum => paint::star(
                 &mut pixmap,

@@ -11,8 +11,9 @@ pub mod animate;
 pub mod background;
 pub mod paint;
 pub mod style;
+pub mod text;
 
-use tiny_skia::{Mask, Pixmap};
+use tiny_skia::Pixmap;
 
 use crate::scene::Scene;
 use crate::surface::{Point, Window};
@@ -89,25 +90,30 @@ impl Layout {
             .iter()
             .map(|l| background::text_width(l, f))
             .max()
-            .unwrap_or(0)
-            .max(background::text_width("step 000 / 000", f * 1.1));
+            .unwrap_or(0);
         let panel = (widest as i32 + swatch_width + (f * 2.0) as i32)
             .clamp((f * 8.0) as i32, (f64::from(width) * 0.4) as i32);
-        let title_h = (sizes.title_font * 2.2) as i32;
+        // Title row, then the step counter's row, then the plot. The counter sits centred over
+        // the plot rather than in a corner: a GIF frame is one rectangle holding everything that
+        // changed, and a counter near the middle keeps that rectangle (and the file) small.
+        let title_h = (sizes.title_font * 1.9) as i32;
+        let counter_h = (f * 1.6) as i32;
         let x_label_area = (f * 3.4) as i32;
         let y_label_area = (f * 4.0) as i32;
         let plot = IRect {
             x0: y_label_area + (f * 0.6) as i32,
-            y0: title_h,
+            y0: title_h + counter_h + (f * 0.3) as i32,
             x1: width as i32 - panel - (f * 1.2) as i32,
             y1: height as i32 - x_label_area - (f * 0.4) as i32,
         };
         let panel_x0 = plot.x1 + (f * 1.0) as i32;
+        let counter_w = background::text_width(&counter_text(999_999, 999_999), f) as i32 + 4;
+        let counter_x0 = (plot.x0 + plot.x1) / 2 - counter_w / 2;
         let counter = IRect {
-            x0: panel_x0,
-            y0: plot.y0,
-            x1: width as i32 - 2,
-            y1: plot.y0 + (f * 1.8) as i32,
+            x0: counter_x0.max(0),
+            y0: title_h,
+            x1: (counter_x0 + counter_w).min(width as i32),
+            y1: title_h + counter_h,
         };
         Layout {
             width,
@@ -115,7 +121,7 @@ impl Layout {
             sizes,
             plot,
             window,
-            title_y: title_h / 2,
+            title_y: (title_h as f64 * 0.55) as i32,
             x_label_area,
             y_label_area,
             counter,
@@ -145,7 +151,7 @@ impl Layout {
     /// Positions the legend rows: runs first, then the start and minimum markers.
     fn legend(&self, runs: &[(String, Option<String>)], has_minimum: bool) -> Vec<LegendEntry> {
         let f = self.sizes.font;
-        let mut y = f64::from(self.counter.y1) + f * 1.2;
+        let mut y = f64::from(self.plot.y0) + f * 0.8;
         let bottom = f64::from(self.plot.y1);
         let mut rows = Vec::new();
         let max_text = (self.width as i32 - self.legend_text_x - 4).max(10) as u32;
@@ -189,6 +195,12 @@ impl Layout {
     }
 }
 
+/// The step counter's text. Digits in the embedded font all have the same advance, so a
+/// left-aligned counter changes only the pixels of the digits that changed.
+pub fn counter_text(step: usize, steps: usize) -> String {
+    format!("step {step} / {steps}")
+}
+
 /// Shortens `text` with an ellipsis until it fits in `max` pixels.
 fn fit_text(text: &str, size: f64, max: u32) -> String {
     if background::text_width(text, size) <= max {
@@ -225,8 +237,6 @@ pub struct Figure {
     pub minima: Vec<(f64, f64)>,
     /// Steps in the animation (frames = steps + 1).
     pub steps: usize,
-    /// Lets path strokes through inside the plot rectangle only.
-    pub clip: Mask,
 }
 
 impl Figure {
@@ -269,8 +279,6 @@ impl Figure {
                 starts.push(p);
             }
         }
-        let clip = paint::rect_mask(w, h, layout.plot)
-            .ok_or_else(|| RenderError(format!("cannot allocate a {w}×{h} mask")))?;
         Ok(Figure {
             layout,
             background,
@@ -279,7 +287,6 @@ impl Figure {
             starts,
             minima,
             steps: scene.output.steps,
-            clip,
         })
     }
 }

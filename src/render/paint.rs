@@ -1,10 +1,14 @@
-//! Anti-aliased, sub-pixel drawing of paths and markers with tiny-skia.
+//! Anti-aliased, sub-pixel drawing of paths and markers.
 //!
 //! plotters draws text and axes; its strokes wider than one pixel are not anti-aliased and its
 //! coordinates are whole pixels, so everything that moves (paths, heads) and every marker is drawn
-//! here instead, onto the same pixels.
+//! here instead, onto the same pixels. Path segments and discs are shaded from their exact
+//! distance field (coverage = how far inside the shape a pixel centre lies, ramped over one
+//! pixel): that is as smooth as a supersampling rasterizer and, for the small shapes an animation
+//! adds each frame, an order of magnitude faster than building and filling a stroke outline.
+//! The star marker, drawn rarely, is filled by tiny-skia.
 
-use tiny_skia::{FillRule, LineCap, LineJoin, Mask, Paint, PathBuilder, Pixmap, Stroke, Transform};
+use tiny_skia::{FillRule, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
 use super::style::Rgb;
 
@@ -66,63 +70,140 @@ impl IRect {
     }
 }
 
+/// Blends `colour` over the pixel at byte offset `i` with coverage `a` ∈ (0, 1].
+#[inline]
+fn blend(data: &mut [u8], i: usize, colour: Rgb, a: f32) {
+    for c in 0..3 {
+        let d = f32::from(data[i + c]);
+        data[i + c] = (d + (f32::from(colour[c]) - d) * a + 0.5) as u8;
+    }
+}
+
+/// Shades the pixels of `clip` (canvas coordinates) near a shape: `coverage(x, y)` at each pixel
+/// centre, for pixels within `bounds` = (x0, y0, x1, y1). `origin` is the canvas position of
+/// the pixmap's top-left pixel (a pixmap may be a patch of the canvas).
+fn shade(
+    pixmap: &mut Pixmap,
+    origin: (i32, i32),
+    clip: IRect,
+    bounds: (f32, f32, f32, f32),
+    mut coverage: impl FnMut(f32, f32) -> [f32; 2],
+    colours: [Rgb; 2],
+) {
+    let area = IRect {
+        x0: bounds.0.floor() as i32 - 1,
+        y0: bounds.1.floor() as i32 - 1,
+        x1: bounds.2.ceil() as i32 + 1,
+        y1: bounds.3.ceil() as i32 + 1,
+    }
+    .intersect(clip)
+    .intersect(IRect {
+        x0: origin.0,
+        y0: origin.1,
+        x1: origin.0 + pixmap.width() as i32,
+        y1: origin.1 + pixmap.height() as i32,
+    });
+    if area.is_empty() {
+        return;
+    }
+    let w = pixmap.width() as usize;
+    let data = pixmap.data_mut();
+    for y in area.y0..area.y1 {
+        let py = y as f32 + 0.5;
+        let row = (y - origin.1) as usize * w;
+        for x in area.x0..area.x1 {
+            let [outer, inner] = coverage(x as f32 + 0.5, py);
+            if outer <= 0.0 {
+                continue;
+            }
+            let i = (row + (x - origin.0) as usize) * 4;
+            blend(data, i, colours[0], outer.min(1.0));
+            if inner > 0.0 {
+                blend(data, i, colours[1], inner.min(1.0));
+            }
+        }
+    }
+}
+
+/// A thick segment a → b with round caps (a capsule of the given width), canvas coordinates,
+/// drawn only inside `clip`.
+pub fn capsule(
+    pixmap: &mut Pixmap,
+    origin: (i32, i32),
+    clip: IRect,
+    a: (f32, f32),
+    b: (f32, f32),
+    colour: Rgb,
+    width: f32,
+) {
+    let r = width / 2.0;
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let bounds = (
+        a.0.min(b.0) - r,
+        a.1.min(b.1) - r,
+        a.0.max(b.0) + r,
+        a.1.max(b.1) + r,
+    );
+    shade(
+        pixmap,
+        origin,
+        clip,
+        bounds,
+        |x, y| {
+            let (px, py) = (x - a.0, y - a.1);
+            let t = if len2 > 0.0 {
+                ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (ex, ey) = (px - t * dx, py - t * dy);
+            let d = (ex * ex + ey * ey).sqrt();
+            [r + 0.5 - d, 0.0]
+        },
+        [colour, colour],
+    );
+}
+
+/// A disc of `radius` filled with `fill`, ringed by an `outline` of `outline_width` centred on
+/// its edge; canvas coordinates.
+#[allow(clippy::too_many_arguments)]
+pub fn ringed_disc(
+    pixmap: &mut Pixmap,
+    origin: (i32, i32),
+    clip: IRect,
+    centre: (f32, f32),
+    radius: f32,
+    fill: Rgb,
+    outline: Rgb,
+    outline_width: f32,
+) {
+    let outer = radius + outline_width / 2.0;
+    let inner = radius - outline_width / 2.0;
+    let bounds = (
+        centre.0 - outer,
+        centre.1 - outer,
+        centre.0 + outer,
+        centre.1 + outer,
+    );
+    shade(
+        pixmap,
+        origin,
+        clip,
+        bounds,
+        |x, y| {
+            let d = ((x - centre.0).powi(2) + (y - centre.1).powi(2)).sqrt();
+            [outer + 0.5 - d, inner + 0.5 - d]
+        },
+        [outline, fill],
+    );
+}
+
 fn paint(colour: Rgb, alpha: u8) -> Paint<'static> {
     let mut p = Paint::default();
     p.set_color_rgba8(colour[0], colour[1], colour[2], alpha);
     p.anti_alias = true;
     p
-}
-
-/// Strokes the segment a → b (pixel coordinates) with round caps.
-pub fn segment(
-    pixmap: &mut Pixmap,
-    a: (f32, f32),
-    b: (f32, f32),
-    colour: Rgb,
-    width: f32,
-    clip: Option<&Mask>,
-) {
-    let mut pb = PathBuilder::new();
-    pb.move_to(a.0, a.1);
-    pb.line_to(b.0, b.1);
-    if let Some(path) = pb.finish() {
-        let stroke = Stroke {
-            width,
-            line_cap: LineCap::Round,
-            line_join: LineJoin::Round,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(
-            &path,
-            &paint(colour, 255),
-            &stroke,
-            Transform::identity(),
-            clip,
-        );
-    }
-}
-
-/// A filled disc with an outline, centred at (x, y) in the coordinates of `transform`.
-pub fn disc(
-    pixmap: &mut Pixmap,
-    centre: (f32, f32),
-    radius: f32,
-    fill: Option<Rgb>,
-    outline: Rgb,
-    outline_width: f32,
-    transform: Transform,
-) {
-    let Some(path) = PathBuilder::from_circle(centre.0, centre.1, radius) else {
-        return;
-    };
-    if let Some(fill) = fill {
-        pixmap.fill_path(&path, &paint(fill, 255), FillRule::Winding, transform, None);
-    }
-    let stroke = Stroke {
-        width: outline_width,
-        ..Stroke::default()
-    };
-    pixmap.stroke_path(&path, &paint(outline, 255), &stroke, transform, None);
 }
 
 /// A five-pointed star (the minimum marker), centred at (x, y).
@@ -157,44 +238,6 @@ pub fn star(
         ..Stroke::default()
     };
     pixmap.stroke_path(&path, &paint(outline, 255), &stroke, transform, None);
-}
-
-/// A diagonal cross (where a diverged run stopped), centred at (x, y).
-pub fn cross(
-    pixmap: &mut Pixmap,
-    centre: (f32, f32),
-    radius: f32,
-    colour: Rgb,
-    width: f32,
-    transform: Transform,
-) {
-    let mut pb = PathBuilder::new();
-    pb.move_to(centre.0 - radius, centre.1 - radius);
-    pb.line_to(centre.0 + radius, centre.1 + radius);
-    pb.move_to(centre.0 - radius, centre.1 + radius);
-    pb.line_to(centre.0 + radius, centre.1 - radius);
-    if let Some(path) = pb.finish() {
-        let stroke = Stroke {
-            width,
-            line_cap: LineCap::Round,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(&path, &paint(colour, 255), &stroke, transform, None);
-    }
-}
-
-/// A mask that lets drawing through inside `rect` only.
-pub fn rect_mask(width: u32, height: u32, rect: IRect) -> Option<Mask> {
-    let mut mask = Mask::new(width, height)?;
-    let r = tiny_skia::Rect::from_ltrb(
-        rect.x0 as f32,
-        rect.y0 as f32,
-        rect.x1 as f32,
-        rect.y1 as f32,
-    )?;
-    let path = PathBuilder::from_rect(r);
-    mask.fill_path(&path, FillRule::Winding, false, Transform::identity());
-    Some(mask)
 }
 
 /// Clips the segment a → b to `r` (Liang–Barsky), in f64 so that far-away points of a diverging

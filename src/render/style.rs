@@ -43,7 +43,7 @@ const VIRIDIS: [[f64; 3]; 9] = [
     [0.128, 0.567, 0.551],
     [0.135, 0.659, 0.518],
     [0.267, 0.749, 0.441],
-    [0.478, 0.821, 0.318],
+    [0.478, 0.821, 0.317],
 ];
 
 /// How much of the background colour map is white: a pale map keeps every run colour readable
@@ -69,7 +69,7 @@ pub const FONT: &str = "sans-serif";
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`), embedded so text
 /// never depends on the fonts a machine happens to have.
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Registers the embedded font with plotters (once per process).
 pub fn register_font() {

@@ -114,7 +114,7 @@ impl Checker<'_> {
         SceneError::at(self.path, self.source, span, key, message)
     }
 
-    fn number<T>(
+    fn number(
         &self,
         v: &Spanned<f64>,
         key: &str,
@@ -132,6 +132,11 @@ impl Checker<'_> {
     fn pair(&self, v: &Spanned<Vec<f64>>, key: &str, what: &str) -> Result<Point, SceneError> {
         match v.get_ref().as_slice() {
             [a, b] if a.is_finite() && b.is_finite() => Ok([*a, *b]),
+            [a, b] => Err(self.error(
+                v.span(),
+                key,
+                format!("expected {what}: two finite numbers, found [{a}, {b}]"),
+            )),
             other => Err(self.error(
                 v.span(),
                 key,
@@ -162,6 +167,50 @@ impl Checker<'_> {
                 )))
         }
     }
+}
+
+/// The dotted key whose value starts at byte `at`: the table header above it (`output`,
+/// `optimizer[1]`) and the key before the `=` on its line. Best effort, for messages only.
+fn key_at(source: &str, at: usize) -> String {
+    let at = at.min(source.len());
+    let before = &source[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let key = before[line_start..]
+        .rsplit_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .unwrap_or_default();
+    let mut table = String::new();
+    let mut arrays: Vec<(String, usize)> = Vec::new();
+    for line in before[..line_start].lines() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_string();
+            let n = match arrays.iter_mut().find(|(a, _)| *a == name) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    arrays.push((name.clone(), 0));
+                    0
+                }
+            };
+            table = format!("{name}[{n}]");
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            table = name.trim().to_string();
+        }
+    }
+    match (table.is_empty(), key.is_empty()) {
+        (_, true) => table,
+        (true, false) => key,
+        (false, false) => format!("{table}.{key}"),
+    }
+}
+
+/// The position just after the last non-blank character (where a missing table would go).
+fn end_of_text(source: &str) -> Range<usize> {
+    let end = source.trim_end().len();
+    end..end
 }
 
 /// Converts a TOML parse or type error into a located [`SceneError`] with a hint.
@@ -201,23 +250,36 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
         )
         .with_hint(hint);
     }
+    let quoted = found.starts_with('"') || found.starts_with('\'');
     if message.contains("untagged enum NumberOrList") {
-        return SceneError::at(
+        let e = SceneError::at(
             path,
             source,
-            span,
-            "",
+            span.clone(),
+            key_at(source, span.start),
             format!("expected a number or a list of numbers, found `{found}`"),
         );
+        return if quoted {
+            e.with_hint("numbers are written without quotes")
+        } else {
+            e
+        };
     }
     let key = if let Some(rest) = message.strip_prefix("missing field `") {
         rest.split('`').next().unwrap_or("").to_string()
+    } else if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
+    {
+        key_at(source, span.start)
     } else {
         String::new()
     };
     let hint = if message.contains("invalid type: integer") && message.contains("sequence") {
         Some("a pair is written as a list: [x, y]".to_string())
-    } else if message.contains("invalid type: string") && message.contains("f64") {
+    } else if message.contains("invalid type: string")
+        && (message.contains("f64") || message.contains("i64"))
+    {
         Some("numbers are written without quotes".to_string())
     } else if message.contains("invalid type: floating point") && message.contains("i64") {
         Some("this value is a whole number".to_string())
@@ -251,7 +313,7 @@ impl Scene {
         };
         if raw.start.is_empty() {
             return Err(c
-                .error(source.len()..source.len(), "start", "no start point")
+                .error(end_of_text(source), "start", "no start point")
                 .with_hint("add a start point:\n[[start]]\nat = [2.5, -2.0]"));
         }
         let mut starts = Vec::new();
@@ -268,11 +330,23 @@ impl Scene {
                     .with_hint("widen `surface.x` / `surface.y` or move the point");
                 c.warnings.push(w);
             }
+            let (f, gx, gy) = surface.value_and_gradient(p);
+            if !(f.is_finite() && gx.is_finite() && gy.is_finite()) {
+                return Err(c
+                    .error(
+                        s.get_ref().at.span(),
+                        &key,
+                        format!("the surface is not finite here (f = {f}, ∇f = ({gx}, {gy}))"),
+                    )
+                    .with_hint(
+                        "start where the formula is defined, e.g. inside the domain of ln or sqrt",
+                    ));
+            }
             starts.push(p);
         }
         if raw.optimizer.is_empty() {
             return Err(c
-                .error(source.len()..source.len(), "optimizer", "no optimizer")
+                .error(end_of_text(source), "optimizer", "no optimizer")
                 .with_hint("add one:\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05"));
         }
         let mut runs = Vec::new();
@@ -359,7 +433,7 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
     }
     if let Some(fps) = &t.fps {
         let (lo, hi) = limits::FPS;
-        spec.fps = c.number::<f64>(
+        spec.fps = c.number(
             fps,
             "output.fps",
             |v| (lo..=hi).contains(&v),
@@ -378,7 +452,7 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
         spec.steps = v as usize;
     }
     if let Some(hold) = &t.hold {
-        spec.hold = c.number::<f64>(
+        spec.hold = c.number(
             hold,
             "output.hold",
             |v| (0.0..=limits::MAX_HOLD).contains(&v),
@@ -567,7 +641,7 @@ fn check_surface(
                        default: f64,
                        ok: fn(f64) -> bool,
                        expected: &str| match v {
-                Some(v) => c.number::<f64>(v, &format!("surface.{key}"), ok, expected),
+                Some(v) => c.number(v, &format!("surface.{key}"), ok, expected),
                 None => Ok(default),
             };
             let surface = match name {
@@ -619,11 +693,12 @@ fn check_surface(
                     )?,
                 },
                 "linear_regression" => {
-                    let (points, span) = linear_regression_data(c, t, table.span(), &mut inputs)?;
+                    let (points, span, key) =
+                        linear_regression_data(c, t, table.span(), &mut inputs)?;
                     let lr = LinearRegression::new(points).ok_or_else(|| {
                         c.error(
                             span,
-                            "surface.data",
+                            key,
                             "the data's x values do not vary, so the best line is not unique",
                         )
                         .with_hint("give points with at least two different x values")
@@ -681,7 +756,7 @@ fn linear_regression_data(
     t: &SurfaceTable,
     table_span: Range<usize>,
     inputs: &mut Vec<PathBuf>,
-) -> Result<(Vec<Point>, Range<usize>), SceneError> {
+) -> Result<(Vec<Point>, Range<usize>, &'static str), SceneError> {
     match (&t.data, &t.data_file) {
         (Some(_), Some(f)) => Err(c.error(
             f.span(),
@@ -701,7 +776,7 @@ fn linear_regression_data(
                 points.push(c.pair(p, &format!("surface.data[{i}]"), "a data point [x, y]")?);
             }
             check_point_count(c, points.len(), data.span(), "surface.data")?;
-            Ok((points, data.span()))
+            Ok((points, data.span(), "surface.data"))
         }
         (None, Some(file)) => {
             let dir = c.path.parent().unwrap_or(Path::new("."));
@@ -717,7 +792,7 @@ fn linear_regression_data(
             let points = parse_points_csv(&data_path, &text)?;
             check_point_count(c, points.len(), file.span(), "surface.data_file")?;
             inputs.push(data_path);
-            Ok((points, file.span()))
+            Ok((points, file.span(), "surface.data_file"))
         }
     }
 }
@@ -728,7 +803,7 @@ fn check_point_count(
     span: Range<usize>,
     key: &str,
 ) -> Result<(), SceneError> {
-    if n < 2 || n > limits::MAX_DATA_POINTS {
+    if !(2..=limits::MAX_DATA_POINTS).contains(&n) {
         return Err(c.error(
             span,
             key,
@@ -746,7 +821,8 @@ fn check_point_count(
 pub fn parse_points_csv(path: &Path, text: &str) -> Result<Vec<Point>, SceneError> {
     let mut points = Vec::new();
     let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    let mut first_row = true;
+    for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let row = line.trim();
@@ -757,7 +833,7 @@ pub fn parse_points_csv(path: &Path, text: &str) -> Result<Vec<Point>, SceneErro
         let parsed: Vec<Option<f64>> = fields.iter().map(|f| f.parse::<f64>().ok()).collect();
         match parsed.as_slice() {
             [Some(x), Some(y)] if x.is_finite() && y.is_finite() => points.push([*x, *y]),
-            _ if i == 0 && parsed.iter().all(Option::is_none) => {}
+            _ if first_row && parsed.iter().all(Option::is_none) => {}
             _ => {
                 return Err(SceneError::at(
                     path,
@@ -768,6 +844,7 @@ pub fn parse_points_csv(path: &Path, text: &str) -> Result<Vec<Point>, SceneErro
                 ))
             }
         }
+        first_row = false;
     }
     Ok(points)
 }
@@ -814,12 +891,13 @@ fn expand_entry(
         _ => unreachable!("every kind in OPTIMIZER_KINDS is listed"),
     };
     type Check = (fn(f64) -> bool, &'static str);
-    let table: [(
+    type Key<'t> = (
         &'static str,
-        &Option<Spanned<NumberOrList>>,
+        &'t Option<Spanned<NumberOrList>>,
         Option<f64>,
         Check,
-    ); 8] = [
+    );
+    let table: [Key; 8] = [
         ("lr", &t.lr, None, (|v| v > 0.0, "a learning rate > 0")),
         (
             "beta",
@@ -978,7 +1056,7 @@ fn expand_entry(
     let noise = match &t.noise {
         Some(n) => {
             let n = n.get_ref();
-            let std = c.number::<f64>(
+            let std = c.number(
                 &n.std,
                 &key("noise.std"),
                 |v| v >= 0.0,

@@ -1,1 +1,1769 @@
 //! Tests of the scene checker.
+
+use super::*;
+use crate::optimizer::{MomentumForm, NesterovForm, Optimizer};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn parse(src: &str) -> Scene {
+    match Scene::from_toml(Path::new("t.toml"), src) {
+        Ok(s) => s,
+        Err(e) => panic!("expected a valid scene, got:\n{e}\nfor:\n{src}"),
+    }
+}
+
+fn fail(src: &str) -> SceneError {
+    match Scene::from_toml(Path::new("t.toml"), src) {
+        Ok(s) => panic!(
+            "expected an error, the scene was accepted with {} runs:\n{src}",
+            s.runs.len()
+        ),
+        Err(e) => e,
+    }
+}
+
+/// 1-based (line, column in characters) of the `nth` (0-based) occurrence of `needle` in `src`.
+fn loc_nth(src: &str, needle: &str, nth: usize) -> (usize, usize) {
+    let at = src
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{needle}` (#{nth}) not in:\n{src}"))
+        .0;
+    let before = &src[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, src[line_start..at].chars().count() + 1)
+}
+
+fn loc(src: &str, needle: &str) -> (usize, usize) {
+    loc_nth(src, needle, 0)
+}
+
+/// The location just after the first `prefix` in `src` (e.g. the value after `lr = `).
+fn after(src: &str, prefix: &str) -> (usize, usize) {
+    let (line, column) = loc(src, prefix);
+    (line, column + prefix.chars().count())
+}
+
+/// Asserts everything a user sees of an error: where, which key, what, and the hint (`None`: the
+/// error must have no hint).
+#[track_caller]
+fn check(e: &SceneError, at: (usize, usize), key: &str, message: &str, hint: Option<&str>) {
+    assert_eq!((e.line, e.column), at, "wrong location for:\n{e}");
+    assert_eq!(e.key, key, "wrong key for:\n{e}");
+    assert!(
+        e.message.contains(message),
+        "message should contain {message:?}:\n{e}"
+    );
+    match (hint, &e.hint) {
+        (Some(want), Some(got)) => {
+            assert!(got.contains(want), "hint should contain {want:?}:\n{e}")
+        }
+        (Some(want), None) => panic!("expected a hint containing {want:?}:\n{e}"),
+        (None, Some(got)) => panic!("expected no hint, got {got:?}:\n{e}"),
+        (None, None) => {}
+    }
+    assert_eq!(e.path, Path::new("t.toml"));
+}
+
+/// A valid quadratic scene (window [-3, 3]², start (2.5, -2)) followed by `optimizers`.
+fn with_optimizers(optimizers: &str) -> String {
+    format!(
+        "[surface]\nkind = \"quadratic\"\na = 1.0\nb = 10.0\nx = [-3.0, 3.0]\ny = [-3.0, 3.0]\n\n\
+         [[start]]\nat = [2.5, -2.0]\n\n{optimizers}"
+    )
+}
+
+/// A valid scene with one GD optimizer, preceded by `prefix` (e.g. an `[output]` table).
+fn with_prefix(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n")
+    )
+}
+
+/// A valid scene with `surface` as its `[surface]` table body.
+fn with_surface(surface: &str) -> String {
+    format!(
+        "[surface]\n{surface}\n[[start]]\nat = [0.5, 0.5]\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n"
+    )
+}
+
+/// A unique, empty temporary folder, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("inertia-scene-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const ISSUE_OPTIMIZERS: &str = r#"[[optimizer]]
+label = "GD"
+kind = "gd"
+lr = 0.05
+
+[[optimizer]]
+label = "Momentum β={beta}"
+kind = "momentum"
+lr = 0.05
+beta = [0.0, 0.5, 0.9, 0.99]
+
+[[optimizer]]
+label = "Nesterov"
+kind = "nesterov"
+lr = 0.05
+beta = 0.9
+"#;
+
+fn momentum(lr: f64, beta: f64) -> Optimizer {
+    Optimizer::Momentum {
+        lr,
+        beta,
+        dampening: 0.0,
+        form: MomentumForm::Pytorch,
+    }
+}
+
+fn nesterov(lr: f64, beta: f64) -> Optimizer {
+    Optimizer::Nesterov {
+        lr,
+        beta,
+        dampening: 0.0,
+        form: NesterovForm::Pytorch,
+    }
+}
+
+fn labels(s: &Scene) -> Vec<&str> {
+    s.runs.iter().map(|r| r.label.as_str()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A.1 The issue's example and the expansion order
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn issue_example_parses_with_defaults() {
+    let s = parse(&with_optimizers(ISSUE_OPTIMIZERS));
+    assert_eq!(s.path, Path::new("t.toml"));
+    assert_eq!(s.surface_name, "quadratic");
+    assert_eq!(
+        s.title, "quadratic",
+        "an absent title falls back to the surface name"
+    );
+    match &s.surface {
+        Surface::Quadratic {
+            a,
+            b,
+            angle,
+            center,
+        } => assert_eq!((*a, *b, *angle, *center), (1.0, 10.0, 0.0, [0.0, 0.0])),
+        other => panic!("expected a quadratic, got {other:?}"),
+    }
+    assert_eq!(s.window, Window::new((-3.0, 3.0), (-3.0, 3.0)));
+    assert_eq!(
+        s.output,
+        OutputSpec {
+            name: "t".into(),
+            width: 640,
+            height: 480,
+            fps: 15.0,
+            steps: 60,
+            hold: 1.5,
+        }
+    );
+    assert_eq!(
+        s.draw,
+        DrawSpec {
+            levels: 16,
+            scale: ContourScale::Auto
+        }
+    );
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    assert!(s.inputs.is_empty());
+}
+
+#[test]
+fn issue_example_expands_entries_then_sweep_values() {
+    let s = parse(&with_optimizers(ISSUE_OPTIMIZERS));
+    assert_eq!(
+        labels(&s),
+        [
+            "GD",
+            "Momentum β=0",
+            "Momentum β=0.5",
+            "Momentum β=0.9",
+            "Momentum β=0.99",
+            "Nesterov"
+        ]
+    );
+    let optimizers: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    assert_eq!(
+        optimizers,
+        [
+            Optimizer::Gd { lr: 0.05 },
+            momentum(0.05, 0.0),
+            momentum(0.05, 0.5),
+            momentum(0.05, 0.9),
+            momentum(0.05, 0.99),
+            nesterov(0.05, 0.9),
+        ]
+    );
+    let entries: Vec<usize> = s.runs.iter().map(|r| r.entry).collect();
+    assert_eq!(entries, [0, 1, 1, 1, 1, 2]);
+    for (i, r) in s.runs.iter().enumerate() {
+        assert_eq!(r.index, i, "run.index must equal the run's position");
+        assert_eq!(r.start, [2.5, -2.0]);
+        assert_eq!(r.noise, None);
+    }
+}
+
+#[test]
+fn start_points_vary_fastest() {
+    let src = with_optimizers(ISSUE_OPTIMIZERS).replace(
+        "at = [2.5, -2.0]\n",
+        "at = [2.5, -2.0]\n\n[[start]]\nat = [-2.0, 2.0]\n",
+    );
+    let s = parse(&src);
+    assert_eq!(s.runs.len(), 12);
+    let got: Vec<(usize, Optimizer, Point, &str)> = s
+        .runs
+        .iter()
+        .map(|r| (r.entry, r.optimizer, r.start, r.label.as_str()))
+        .collect();
+    let mut want = Vec::new();
+    let combos: [(usize, Optimizer, &str); 6] = [
+        (0, Optimizer::Gd { lr: 0.05 }, "GD"),
+        (1, momentum(0.05, 0.0), "Momentum β=0"),
+        (1, momentum(0.05, 0.5), "Momentum β=0.5"),
+        (1, momentum(0.05, 0.9), "Momentum β=0.9"),
+        (1, momentum(0.05, 0.99), "Momentum β=0.99"),
+        (2, nesterov(0.05, 0.9), "Nesterov"),
+    ];
+    for (entry, opt, label) in combos {
+        for start in [[2.5, -2.0], [-2.0, 2.0]] {
+            want.push((entry, opt, start, label));
+        }
+    }
+    assert_eq!(got, want);
+    for (i, r) in s.runs.iter().enumerate() {
+        assert_eq!(r.index, i);
+    }
+}
+
+#[test]
+fn default_labels_name_only_swept_keys() {
+    let s = parse(&with_optimizers(
+        r#"[[optimizer]]
+kind = "gd"
+lr = 0.05
+
+[[optimizer]]
+kind = "momentum"
+lr = 0.05
+beta = 0.9
+
+[[optimizer]]
+kind = "momentum"
+lr = 0.05
+beta = [0.5, 0.9]
+
+[[optimizer]]
+kind = "nesterov"
+lr = [0.01, 0.1]
+
+[[optimizer]]
+kind = "momentum"
+lr = 0.05
+beta = [0.9]
+"#,
+    ));
+    assert_eq!(
+        labels(&s),
+        [
+            "GD",
+            "Momentum",
+            "Momentum β=0.5",
+            "Momentum β=0.9",
+            "Nesterov lr=0.01",
+            "Nesterov lr=0.1",
+            "Momentum β=0.9",
+        ]
+    );
+}
+
+#[test]
+fn default_labels_name_the_start_when_there_are_several() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n").replace(
+        "at = [2.5, -2.0]\n",
+        "at = [2.5, -2.0]\n[[start]]\nat = [-1.5, 0.25]\n",
+    );
+    let s = parse(&src);
+    assert_eq!(labels(&s), ["GD from (2.5, -2)", "GD from (-1.5, 0.25)"]);
+}
+
+#[test]
+fn label_placeholders_are_filled() {
+    let s = parse(&with_optimizers(
+        r#"[[optimizer]]
+kind = "gd"
+lr = 0.05
+
+[[optimizer]]
+label = "{kind}/{form} lr={lr} β={beta} d={dampening} #{run} at {start} {{literal}}"
+kind = "momentum"
+form = "ema"
+lr = 0.05
+beta = [0.5, 0.25]
+"#,
+    ));
+    assert_eq!(
+        labels(&s),
+        [
+            "GD",
+            "momentum/ema lr=0.05 β=0.5 d=0 #1 at (2.5, -2) {literal}",
+            "momentum/ema lr=0.05 β=0.25 d=0 #2 at (2.5, -2) {literal}",
+        ]
+    );
+    assert_eq!(
+        s.runs[1].optimizer,
+        Optimizer::Momentum {
+            lr: 0.05,
+            beta: 0.5,
+            dampening: 0.0,
+            form: MomentumForm::Ema
+        }
+    );
+}
+
+#[test]
+fn forms_and_defaults_reach_the_optimizers() {
+    let s = parse(&with_optimizers(
+        r#"[[optimizer]]
+kind = "momentum"
+form = "velocity"
+lr = 0.1
+
+[[optimizer]]
+kind = "momentum"
+lr = 0.1
+dampening = 0.5
+
+[[optimizer]]
+kind = "nesterov"
+form = "lookahead"
+lr = 0.1
+beta = 0.8
+
+[[optimizer]]
+kind = "adagrad"
+lr = 0.1
+
+[[optimizer]]
+kind = "rmsprop"
+lr = 0.1
+
+[[optimizer]]
+kind = "adam"
+lr = 0.1
+noise = { std = 0.5, seed = 7 }
+
+[[optimizer]]
+kind = "gd"
+lr = 0.1
+noise = { std = 0.25 }
+"#,
+    ));
+    let optimizers: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    assert_eq!(
+        optimizers,
+        [
+            Optimizer::Momentum {
+                lr: 0.1,
+                beta: 0.9,
+                dampening: 0.0,
+                form: MomentumForm::Velocity
+            },
+            Optimizer::Momentum {
+                lr: 0.1,
+                beta: 0.9,
+                dampening: 0.5,
+                form: MomentumForm::Pytorch
+            },
+            Optimizer::Nesterov {
+                lr: 0.1,
+                beta: 0.8,
+                dampening: 0.0,
+                form: NesterovForm::Lookahead
+            },
+            Optimizer::Adagrad {
+                lr: 0.1,
+                lr_decay: 0.0,
+                eps: 1e-10
+            },
+            Optimizer::Rmsprop {
+                lr: 0.1,
+                alpha: 0.99,
+                eps: 1e-8
+            },
+            Optimizer::Adam {
+                lr: 0.1,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8
+            },
+            Optimizer::Gd { lr: 0.1 },
+        ]
+    );
+    assert_eq!(s.runs[5].noise, Some(Noise { std: 0.5, seed: 7 }));
+    assert_eq!(s.runs[6].noise, Some(Noise { std: 0.25, seed: 0 }));
+    assert_eq!(s.runs[0].noise, None);
+}
+
+#[test]
+fn output_and_draw_tables_are_read() {
+    let s = parse(&with_prefix(
+        "title = \"Hello\"\n[output]\nname = \"my-scene.v2\"\nsize = [160, 4096]\nfps = 50\nsteps = 10000\nhold = 0\n\n[draw]\nlevels = 64\nscale = \"log\"\n\n",
+    ));
+    assert_eq!(s.title, "Hello");
+    assert_eq!(
+        s.output,
+        OutputSpec {
+            name: "my-scene.v2".into(),
+            width: 160,
+            height: 4096,
+            fps: 50.0,
+            steps: 10000,
+            hold: 0.0,
+        }
+    );
+    assert_eq!(
+        s.draw,
+        DrawSpec {
+            levels: 64,
+            scale: ContourScale::Log
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A.2 Cartesian products of sweeps
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn two_sweeps_expand_as_a_product_first_key_slowest() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nbeta1 = [0.8, 0.9]\nbeta2 = [0.99, 0.999]\n",
+    ));
+    let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    let adam = |beta1, beta2| Optimizer::Adam {
+        lr: 0.1,
+        beta1,
+        beta2,
+        eps: 1e-8,
+    };
+    assert_eq!(
+        got,
+        [
+            adam(0.8, 0.99),
+            adam(0.8, 0.999),
+            adam(0.9, 0.99),
+            adam(0.9, 0.999)
+        ]
+    );
+    assert_eq!(
+        labels(&s),
+        [
+            "Adam β₁=0.8 β₂=0.99",
+            "Adam β₁=0.8 β₂=0.999",
+            "Adam β₁=0.9 β₂=0.99",
+            "Adam β₁=0.9 β₂=0.999"
+        ]
+    );
+}
+
+#[test]
+fn three_sweeps_follow_the_key_order_not_the_file_order() {
+    // Written beta2, beta1, lr in the file; the code's order is lr, beta1, beta2.
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"adam\"\nbeta2 = [0.99, 0.999]\nbeta1 = [0.8, 0.9]\nlr = [0.1, 0.2]\n",
+    ));
+    let mut want = Vec::new();
+    for lr in [0.1, 0.2] {
+        for beta1 in [0.8, 0.9] {
+            for beta2 in [0.99, 0.999] {
+                want.push(Optimizer::Adam {
+                    lr,
+                    beta1,
+                    beta2,
+                    eps: 1e-8,
+                });
+            }
+        }
+    }
+    let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    assert_eq!(got, want);
+    assert_eq!(s.runs[5].label, "Adam lr=0.2 β₁=0.8 β₂=0.999");
+}
+
+#[test]
+fn momentum_sweeps_order_lr_beta_dampening() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\ndampening = [0.0, 0.5]\nbeta = [0.5, 0.9]\nlr = [0.1, 0.2]\n",
+    ));
+    let mut want = Vec::new();
+    for lr in [0.1, 0.2] {
+        for beta in [0.5, 0.9] {
+            for dampening in [0.0, 0.5] {
+                want.push(Optimizer::Momentum {
+                    lr,
+                    beta,
+                    dampening,
+                    form: MomentumForm::Pytorch,
+                });
+            }
+        }
+    }
+    let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn adagrad_sweeps_order_eps_before_lr_decay() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"adagrad\"\nlr = 0.1\nlr_decay = [0.0, 0.1]\neps = [1e-10, 1e-6]\n",
+    ));
+    let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
+    let ada = |eps, lr_decay| Optimizer::Adagrad {
+        lr: 0.1,
+        lr_decay,
+        eps,
+    };
+    assert_eq!(
+        got,
+        [
+            ada(1e-10, 0.0),
+            ada(1e-10, 0.1),
+            ada(1e-6, 0.0),
+            ada(1e-6, 0.1)
+        ]
+    );
+}
+
+#[test]
+fn rmsprop_sweeps_order_alpha_before_eps() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"rmsprop\"\neps = [1e-8, 1e-4]\nalpha = [0.9, 0.99]\nlr = 0.01\n",
+    ));
+    let got: Vec<(f64, f64)> = s
+        .runs
+        .iter()
+        .map(|r| match r.optimizer {
+            Optimizer::Rmsprop { alpha, eps, .. } => (alpha, eps),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, [(0.9, 1e-8), (0.9, 1e-4), (0.99, 1e-8), (0.99, 1e-4)]);
+}
+
+#[test]
+fn sweep_times_starts_up_to_the_run_limit_is_accepted() {
+    // 8 × 8 = 64 runs: exactly the limit.
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\nbeta = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]\n",
+    ));
+    assert_eq!(s.runs.len(), limits::MAX_RUNS);
+    assert_eq!(s.runs.last().unwrap().index, limits::MAX_RUNS - 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A.3 Errors
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn toml_syntax_error_is_located() {
+    let src = "title = \"x\"\n[surface\nkind = \"quadratic\"\n";
+    let e = fail(src);
+    check(&e, (2, 9), "", "expected `]`", None);
+    let text = e.to_string();
+    assert!(text.starts_with("t.toml:2:9: "), "{text}");
+    assert!(text.contains("2 | [surface\n"), "{text}");
+}
+
+#[test]
+fn toml_unclosed_array_is_located() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.5, 0.9\n");
+    let e = fail(&src);
+    // Reported where the `]` is missing: the end of the line.
+    check(
+        &e,
+        after(&src, "beta = [0.5, 0.9"),
+        "",
+        "unclosed array, expected `]`",
+        None,
+    );
+}
+
+#[test]
+fn duplicate_key_is_a_located_error() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nlr = 0.2\n");
+    let e = fail(&src);
+    assert_eq!(e.line, loc_nth(&src, "lr = ", 1).0, "{e}");
+    assert!(e.message.contains("duplicate"), "{e}");
+}
+
+#[test]
+fn unknown_top_level_key_suggests_a_close_one() {
+    let src = with_prefix("titl = \"x\"\n");
+    let e = fail(&src);
+    check(
+        &e,
+        (1, 1),
+        "titl",
+        "unknown key `titl`",
+        Some("did you mean `title`?"),
+    );
+}
+
+#[test]
+fn unknown_top_level_key_far_from_any_lists_the_keys() {
+    let src = with_prefix("temperature = 3\n");
+    let e = fail(&src);
+    check(
+        &e,
+        (1, 1),
+        "temperature",
+        "unknown key",
+        Some("the keys here are `title`, `output`, `surface`, `draw`, `start`, `optimizer`"),
+    );
+}
+
+#[test]
+fn unknown_output_key_suggests_a_close_one() {
+    let src = with_prefix("[output]\nstep = 10\n");
+    let e = fail(&src);
+    check(
+        &e,
+        (2, 1),
+        "step",
+        "unknown key `step`",
+        Some("did you mean `steps`?"),
+    );
+}
+
+#[test]
+fn unknown_surface_key_suggests_a_close_one() {
+    let src = with_surface("kind = \"quadratic\"\nangl = 30\n");
+    let e = fail(&src);
+    check(
+        &e,
+        loc(&src, "angl"),
+        "angl",
+        "unknown key `angl`",
+        Some("did you mean `angle`?"),
+    );
+}
+
+#[test]
+fn unknown_optimizer_key_suggests_a_close_one() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbta = 0.9\n");
+    let e = fail(&src);
+    check(
+        &e,
+        loc(&src, "bta"),
+        "bta",
+        "unknown key `bta`",
+        Some("did you mean `beta`?"),
+    );
+    let text = e.to_string();
+    assert!(text.contains("`bta`: unknown key `bta`"), "{text}");
+    assert!(text.contains("hint: did you mean `beta`?"), "{text}");
+}
+
+#[test]
+fn unknown_keys_in_draw_start_and_noise_suggest_close_ones() {
+    let src = with_prefix("[draw]\nlevel = 8\n");
+    check(
+        &fail(&src),
+        (2, 1),
+        "level",
+        "unknown key",
+        Some("`levels`"),
+    );
+
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n")
+        .replace("at = [2.5, -2.0]", "at = [2.5, -2.0]\nt = 1");
+    check(
+        &fail(&src),
+        loc(&src, "t = 1"),
+        "t",
+        "unknown key",
+        Some("`at`"),
+    );
+
+    let src = with_optimizers(
+        "[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = { std = 1.0, seeed = 3 }\n",
+    );
+    check(
+        &fail(&src),
+        loc(&src, "seeed"),
+        "seeed",
+        "unknown key",
+        Some("`seed`"),
+    );
+}
+
+/// Transposed letters are the commonest typo; "did you mean" should catch them in short keys too.
+#[test]
+fn did_you_mean_catches_transposed_letters() {
+    for (prefix, typo, meant) in [
+        ("", "titel = \"x\"\n", "title"),
+        ("[output]\n", "fsp = 15\n", "fps"),
+        ("[output]\n", "stpes = 15\n", "steps"),
+    ] {
+        let src = with_prefix(&format!("{prefix}{typo}"));
+        let e = fail(&src);
+        let hint = e.hint.clone().unwrap_or_default();
+        assert!(
+            hint.contains(&format!("did you mean `{meant}`?")),
+            "`{}` should suggest `{meant}`:\n{e}",
+            typo.trim()
+        );
+    }
+    let src = with_surface("kind = \"quadratic\"\nangel = 30\n");
+    let e = fail(&src);
+    assert_eq!(e.hint.as_deref(), Some("did you mean `angle`?"), "{e}");
+}
+
+#[test]
+fn wrong_type_is_located_with_a_hint() {
+    let src = with_prefix("[output]\nfps = \"fast\"\n");
+    let e = fail(&src);
+    assert_eq!((e.line, e.column), (2, 7), "{e}");
+    assert!(e.message.contains("invalid type: string"), "{e}");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("numbers are written without quotes")
+    );
+
+    let src = with_prefix("[output]\nsteps = 1.5\n");
+    let e = fail(&src);
+    assert_eq!((e.line, e.column), (2, 9), "{e}");
+    assert_eq!(e.hint.as_deref(), Some("this value is a whole number"));
+
+    let src = with_prefix("[output]\nsize = 640\n");
+    let e = fail(&src);
+    assert_eq!((e.line, e.column), (2, 8), "{e}");
+    assert!(e.hint.as_deref().unwrap_or("").contains("[x, y]"), "{e}");
+
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = \"fast\"\n");
+    let e = fail(&src);
+    assert_eq!((e.line, e.column), loc(&src, "\"fast\""), "{e}");
+    assert!(
+        e.message
+            .contains("expected a number or a list of numbers, found `\"fast\"`"),
+        "{e}"
+    );
+}
+
+/// A type error is not a syntax error: it is about one key, which the error should name.
+#[test]
+fn wrong_type_errors_name_their_key() {
+    let src = with_prefix("[output]\nfps = \"fast\"\n");
+    assert_eq!(fail(&src).key, "output.fps");
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = \"fast\"\n");
+    assert_eq!(fail(&src).key, "optimizer[0].lr");
+}
+
+/// `lr = "fast"` should get the same "without quotes" hint as `fps = "fast"`.
+#[test]
+fn quoted_sweepable_number_gets_the_quotes_hint() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = \"fast\"\n");
+    let e = fail(&src);
+    assert!(
+        e.hint.as_deref().unwrap_or("").contains("without quotes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn learning_rate_must_be_positive() {
+    for lr in ["0", "-1", "0.0"] {
+        let src = with_optimizers(&format!("[[optimizer]]\nkind = \"gd\"\nlr = {lr}\n"));
+        let e = fail(&src);
+        check(
+            &e,
+            after(&src, "lr = "),
+            "optimizer[0].lr",
+            "expected a learning rate > 0, found",
+            None,
+        );
+    }
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = [0.1, -0.1]\n");
+    let e = fail(&src);
+    check(
+        &e,
+        loc(&src, "[0.1, -0.1]"),
+        "optimizer[0].lr",
+        "found -0.1",
+        None,
+    );
+}
+
+#[test]
+fn missing_learning_rate_points_at_the_entry() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\n");
+    let e = fail(&src);
+    check(
+        &e,
+        loc(&src, "[[optimizer]]"),
+        "optimizer[0].lr",
+        "missing the learning rate `lr`",
+        Some("lr = 0.05"),
+    );
+}
+
+#[test]
+fn missing_optimizer_kind_is_an_error() {
+    let src = with_optimizers("[[optimizer]]\nlr = 0.1\n");
+    let e = fail(&src);
+    assert!(e.message.contains("missing field `kind`"), "{e}");
+    assert!(e.key.contains("kind"), "{e}");
+    assert_eq!(e.line, loc(&src, "[[optimizer]]").0, "{e}");
+}
+
+#[test]
+fn beta_must_be_in_zero_one() {
+    for (beta, found) in [
+        ("1.0", "found 1"),
+        ("-0.1", "found -0.1"),
+        ("1.5", "found 1.5"),
+    ] {
+        let src = with_optimizers(&format!(
+            "[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = {beta}\n"
+        ));
+        let e = fail(&src);
+        check(
+            &e,
+            after(&src, "beta = "),
+            "optimizer[0].beta",
+            &format!("expected a momentum β with 0 ≤ β < 1, {found}"),
+            None,
+        );
+    }
+    // 0 is allowed (plain gradient descent) and so is 0.999.
+    parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0, 0.999]\n",
+    ));
+}
+
+#[test]
+fn beta_out_of_range_inside_a_sweep() {
+    let src = with_optimizers(
+        "[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n\n[[optimizer]]\nkind = \"nesterov\"\nlr = 0.1\nbeta = [0.5, 0.9, 1.0]\n",
+    );
+    let e = fail(&src);
+    check(
+        &e,
+        loc(&src, "[0.5, 0.9, 1.0]"),
+        "optimizer[1].beta",
+        "found 1",
+        None,
+    );
+}
+
+#[test]
+fn adam_betas_and_eps_are_checked() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nbeta2 = 1\n");
+    check(
+        &fail(&src),
+        after(&src, "beta2 = "),
+        "optimizer[0].beta2",
+        "β₂ with 0 ≤ β₂ < 1",
+        None,
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"adam\"\nlr = 0.1\neps = 0\n");
+    check(
+        &fail(&src),
+        after(&src, "eps = "),
+        "optimizer[0].eps",
+        "an epsilon > 0",
+        None,
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"rmsprop\"\nlr = 0.1\nalpha = 1\n");
+    check(
+        &fail(&src),
+        after(&src, "alpha = "),
+        "optimizer[0].alpha",
+        "α with 0 ≤ α < 1",
+        None,
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"adagrad\"\nlr = 0.1\nlr_decay = -1\n");
+    check(
+        &fail(&src),
+        after(&src, "lr_decay = "),
+        "optimizer[0].lr_decay",
+        "decay ≥ 0",
+        None,
+    );
+}
+
+#[test]
+fn empty_sweep_is_an_error() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = []\n");
+    check(
+        &fail(&src),
+        loc(&src, "[]"),
+        "optimizer[0].lr",
+        "an empty sweep",
+        None,
+    );
+}
+
+#[test]
+fn dampening_only_with_the_pytorch_form() {
+    for form in ["ema", "velocity"] {
+        let src = with_optimizers(&format!(
+            "[[optimizer]]\nkind = \"momentum\"\nform = \"{form}\"\nlr = 0.1\ndampening = 0.1\n"
+        ));
+        let e = fail(&src);
+        check(
+            &e,
+            after(&src, "dampening = "),
+            "optimizer[0].dampening",
+            &format!("`dampening` only applies to the \"pytorch\" form, not \"{form}\""),
+            Some("(1 − β)"),
+        );
+    }
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\ndampening = 1.5\n");
+    check(
+        &fail(&src),
+        after(&src, "dampening = "),
+        "optimizer[0].dampening",
+        "a dampening from 0 to 1",
+        None,
+    );
+}
+
+#[test]
+fn keys_that_do_not_apply_to_the_kind() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nbeta = 0.9\n");
+    check(
+        &fail(&src),
+        after(&src, "beta = "),
+        "optimizer[0].beta",
+        "`beta` does not apply to `gd`",
+        Some("`gd` takes `lr`"),
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"nesterov\"\nlr = 0.1\ndampening = 0.1\n");
+    check(
+        &fail(&src),
+        after(&src, "dampening = "),
+        "optimizer[0].dampening",
+        "`dampening` does not apply to `nesterov`",
+        Some("`nesterov` takes `lr`, `beta`"),
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nform = \"ema\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"ema\""),
+        "optimizer[0].form",
+        "`form` does not apply to `adam`",
+        Some("only `momentum` and `nesterov` have forms"),
+    );
+}
+
+#[test]
+fn steps_must_be_within_limits() {
+    for (steps, col) in [("0", 9), ("10001", 9), ("-5", 9)] {
+        let src = with_prefix(&format!("[output]\nsteps = {steps}\n"));
+        check(
+            &fail(&src),
+            (2, col),
+            "output.steps",
+            &format!(
+                "expected from 1 to {} steps, found {steps}",
+                limits::MAX_STEPS
+            ),
+            None,
+        );
+    }
+}
+
+#[test]
+fn size_must_be_two_values_within_limits() {
+    let src = with_prefix("[output]\nsize = [159, 480]\n");
+    check(
+        &fail(&src),
+        (2, 9),
+        "output.size",
+        "expected a width from 160 to 4096 pixels, found 159",
+        None,
+    );
+    let src = with_prefix("[output]\nsize = [640, 4097]\n");
+    check(
+        &fail(&src),
+        (2, 14),
+        "output.size",
+        "expected a height from 160 to 4096 pixels, found 4097",
+        None,
+    );
+    let src = with_prefix("[output]\nsize = [640]\n");
+    check(
+        &fail(&src),
+        (2, 8),
+        "output.size",
+        "expected [width, height], found 1 values",
+        None,
+    );
+    let src = with_prefix("[output]\nsize = [640, 480, 3]\n");
+    check(&fail(&src), (2, 8), "output.size", "found 3 values", None);
+}
+
+#[test]
+fn fps_and_hold_must_be_within_limits() {
+    for fps in ["0", "0.4", "51", "-15"] {
+        let src = with_prefix(&format!("[output]\nfps = {fps}\n"));
+        check(
+            &fail(&src),
+            (2, 7),
+            "output.fps",
+            "expected a frame rate from 0.5 to 50",
+            None,
+        );
+    }
+    parse(&with_prefix("[output]\nfps = 0.5\n"));
+    let src = with_prefix("[output]\nhold = -1\n");
+    check(
+        &fail(&src),
+        (2, 8),
+        "output.hold",
+        "seconds from 0 to 30",
+        None,
+    );
+    let src = with_prefix("[output]\nhold = 31\n");
+    check(&fail(&src), (2, 8), "output.hold", "found 31", None);
+}
+
+#[test]
+fn output_name_must_be_a_plain_file_name() {
+    for name in ["../escape", ".hidden", "", "a b", "dir/file"] {
+        let src = with_prefix(&format!("[output]\nname = \"{name}\"\n"));
+        check(
+            &fail(&src),
+            (2, 8),
+            "output.name",
+            "is not a usable file name",
+            Some("letters, digits"),
+        );
+    }
+}
+
+#[test]
+fn draw_levels_and_scale_are_checked() {
+    let src = with_prefix("[draw]\nlevels = 1\n");
+    check(
+        &fail(&src),
+        (2, 10),
+        "draw.levels",
+        "expected from 2 to 64 contour levels, found 1",
+        None,
+    );
+    let src = with_prefix("[draw]\nlevels = 65\n");
+    check(&fail(&src), (2, 10), "draw.levels", "found 65", None);
+    let src = with_prefix("[draw]\nscale = \"logarithmic\"\n");
+    check(
+        &fail(&src),
+        (2, 9),
+        "draw.scale",
+        "unknown scale `logarithmic`",
+        Some("\"linear\""),
+    );
+}
+
+#[test]
+fn window_min_must_be_below_max() {
+    let src = with_surface("kind = \"quadratic\"\nx = [1, -1]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[1, -1]"),
+        "surface.x",
+        "expected a range [min, max] with min < max, found [1, -1]",
+        Some("write [-1, 1]"),
+    );
+    let src = with_surface("kind = \"quadratic\"\ny = [2, 2]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[2, 2]"),
+        "surface.y",
+        "found [2, 2]",
+        Some("write [2, 3]"),
+    );
+    let src = with_surface("kind = \"quadratic\"\ny = [2]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[2]"),
+        "surface.y",
+        "two finite numbers, found 1 value",
+        None,
+    );
+}
+
+#[test]
+fn unknown_surface_kind_suggests_a_close_one() {
+    let src = with_surface("kind = \"rosenbrok\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"rosenbrok\""),
+        "surface.kind",
+        "unknown surface kind `rosenbrok`",
+        Some("did you mean `rosenbrock`?"),
+    );
+    let src = with_surface("kind = \"volcano\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"volcano\""),
+        "surface.kind",
+        "unknown surface kind `volcano`",
+        Some("render --list"),
+    );
+}
+
+#[test]
+fn surface_parameters_are_checked_per_kind() {
+    let src = with_surface("kind = \"bowl\"\na = 2\n");
+    check(
+        &fail(&src),
+        after(&src, "a = "),
+        "surface.a",
+        "`a` does not apply to surface kind `bowl`",
+        Some("`bowl` has no parameters"),
+    );
+    let src = with_surface("kind = \"rosenbrock\"\ntilt = 0.5\n");
+    check(
+        &fail(&src),
+        after(&src, "tilt = "),
+        "surface.tilt",
+        "does not apply",
+        Some("`rosenbrock` takes `a`, `b`"),
+    );
+    let src = with_surface("kind = \"quadratic\"\na = 0\n");
+    check(
+        &fail(&src),
+        after(&src, "a = "),
+        "surface.a",
+        "a positive curvature",
+        None,
+    );
+    let src = with_surface("kind = \"multi_minima\"\ntilt = 1.5\n");
+    check(
+        &fail(&src),
+        after(&src, "tilt = "),
+        "surface.tilt",
+        "|tilt| < 1.5",
+        None,
+    );
+}
+
+#[test]
+fn unknown_optimizer_kind_suggests_a_close_one() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentun\"\nlr = 0.1\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"momentun\""),
+        "optimizer[0].kind",
+        "unknown optimizer kind `momentun`",
+        Some("did you mean `momentum`?"),
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"lbfgs\"\nlr = 0.1\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"lbfgs\""),
+        "optimizer[0].kind",
+        "unknown optimizer kind `lbfgs`",
+        Some("gd, momentum, nesterov, adagrad, rmsprop, adam"),
+    );
+}
+
+#[test]
+fn unknown_form_suggests_or_lists_the_forms() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nform = \"pytorh\"\nlr = 0.1\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"pytorh\""),
+        "optimizer[0].form",
+        "unknown form `pytorh` for `momentum`",
+        Some("did you mean `pytorch`?"),
+    );
+    let src =
+        with_optimizers("[[optimizer]]\nkind = \"nesterov\"\nform = \"velocity\"\nlr = 0.1\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"velocity\""),
+        "optimizer[0].form",
+        "unknown form `velocity` for `nesterov`",
+        Some("\"pytorch\", \"lookahead\""),
+    );
+}
+
+#[test]
+fn surface_needs_exactly_one_of_kind_and_expr() {
+    let src = with_surface("kind = \"quadratic\"\nexpr = \"x^2\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"x^2\""),
+        "surface.expr",
+        "either `kind` or `expr`, not both",
+        Some("remove `kind = \"quadratic\"`"),
+    );
+    let src = with_surface("x = [-1, 1]\n");
+    check(
+        &fail(&src),
+        (1, 1),
+        "surface",
+        "expected `kind` (a built-in surface) or `expr` (a formula)",
+        Some("kind = \"rosenbrock\""),
+    );
+}
+
+#[test]
+fn missing_surface_table_is_an_error() {
+    let src = "[[start]]\nat = [0, 0]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
+    check(
+        &fail(src),
+        (1, 1),
+        "surface",
+        "no [surface] table",
+        Some("[surface]"),
+    );
+}
+
+// Expressions: src/expr.rs has a real parser (Expr::parse), so these run against it.
+
+#[test]
+fn expression_error_points_inside_the_string() {
+    let src = with_surface("expr = \"x + $\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "$"),
+        "surface.expr",
+        "unexpected character `$`",
+        None,
+    );
+    let text = fail(&src).to_string();
+    assert!(
+        text.contains("expr = \"x + $\"\n  |             ^\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn expression_operator_without_operand() {
+    let src = with_surface("expr = \"x +* y\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "*"),
+        "surface.expr",
+        "expected a number, variable, function or `(`",
+        Some("`*` needs an operand before it"),
+    );
+}
+
+#[test]
+fn expression_unclosed_parenthesis() {
+    let src = with_surface("expr = \"(1 - x\"\n");
+    let (line, col) = loc(&src, "x\"");
+    check(
+        &fail(&src),
+        (line, col + 1),
+        "surface.expr",
+        "expected `)`",
+        Some("the `(` at column 1 is not closed"),
+    );
+}
+
+#[test]
+fn expression_unknown_variable() {
+    let src = with_surface("expr = \"x^2 + z\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "z"),
+        "surface.expr",
+        "unknown variable `z`",
+        Some("the variables are `x` and `y`"),
+    );
+}
+
+#[test]
+fn expression_in_a_literal_string_is_located_too() {
+    let src = with_surface("expr = 'x + $'\n");
+    check(
+        &fail(&src),
+        loc(&src, "$"),
+        "surface.expr",
+        "unexpected character",
+        None,
+    );
+}
+
+#[test]
+fn expression_with_escapes_points_at_the_whole_value() {
+    let src = with_surface("expr = \"x\\t+ $\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"x"),
+        "surface.expr",
+        "unexpected character",
+        None,
+    );
+}
+
+#[test]
+fn expression_surface_parses_with_minima() {
+    let s = parse(&with_surface(
+        "expr = \"(1 - x)^2 + 100*(y - x^2)^2\"\nminima = [[1, 1]]\nx = [-2, 2]\n",
+    ));
+    assert_eq!(s.surface_name, "expr");
+    assert_eq!(s.window, Window::new((-2.0, 2.0), (-3.0, 3.0)));
+    match &s.surface {
+        Surface::Formula { expr, minima } => {
+            assert_eq!(minima, &vec![[1.0, 1.0]]);
+            assert_eq!(expr.value(1.0, 1.0), 0.0);
+            assert_eq!(expr.value(0.0, 0.0), 1.0);
+        }
+        other => panic!("expected a formula, got {other:?}"),
+    }
+    let src = with_surface("expr = \"x^2\"\na = 1\n");
+    check(
+        &fail(&src),
+        after(&src, "a = "),
+        "surface.a",
+        "does not apply to an `expr` surface",
+        Some("`minima`"),
+    );
+}
+
+// Linear regression.
+
+#[test]
+fn linear_regression_with_inline_data() {
+    let s = parse(&with_surface(
+        "kind = \"linear_regression\"\ndata = [[0, 1], [1, 3], [2, 5]]\n",
+    ));
+    match &s.surface {
+        Surface::LinearRegression(lr) => {
+            assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]]);
+            assert!((lr.optimum[0] - 2.0).abs() < 1e-12 && (lr.optimum[1] - 1.0).abs() < 1e-12);
+        }
+        other => panic!("expected linear regression, got {other:?}"),
+    }
+    // The default window is centred on the optimum (m, b) = (2, 1), at least ±3 wide.
+    assert_eq!(s.window, Window::new((-1.0, 5.0), (-2.0, 4.0)));
+}
+
+#[test]
+fn linear_regression_without_data() {
+    let src = with_surface("kind = \"linear_regression\"\n");
+    check(
+        &fail(&src),
+        (1, 1),
+        "surface",
+        "a linear_regression surface needs data points",
+        Some("data_file = \"points.csv\""),
+    );
+}
+
+#[test]
+fn linear_regression_with_both_data_and_file() {
+    let src = with_surface(
+        "kind = \"linear_regression\"\ndata = [[0, 1], [1, 2]]\ndata_file = \"p.csv\"\n",
+    );
+    check(
+        &fail(&src),
+        loc(&src, "\"p.csv\""),
+        "surface.data_file",
+        "give either `data` or `data_file`, not both",
+        None,
+    );
+}
+
+#[test]
+fn linear_regression_with_constant_x() {
+    let src = with_surface("kind = \"linear_regression\"\ndata = [[1, 2], [1, 3], [1, 4]]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[[1, 2]"),
+        "surface.data",
+        "the data's x values do not vary",
+        Some("at least two different x values"),
+    );
+    let src = with_surface("kind = \"linear_regression\"\ndata = [[1, 2]]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[[1, 2]"),
+        "surface.data",
+        "expected from 2 to 100000 data points, found 1",
+        None,
+    );
+    let src = with_surface("kind = \"linear_regression\"\ndata = [[1, 2], [3]]\n");
+    check(
+        &fail(&src),
+        loc(&src, "[3]"),
+        "surface.data[1]",
+        "a data point [x, y]",
+        None,
+    );
+}
+
+#[test]
+fn linear_regression_data_file_is_relative_to_the_scene() {
+    let dir = TempDir::new("data-file");
+    let sub = dir.0.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("points.csv"), "x,y\n0,1\n1,3\n2,5\n").unwrap();
+    let scene = dir.write(
+        "scene.toml",
+        &with_surface("kind = \"linear_regression\"\ndata_file = \"sub/points.csv\"\n"),
+    );
+    let s = load(&scene).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.inputs, vec![dir.0.join("sub/points.csv")]);
+    match &s.surface {
+        Surface::LinearRegression(lr) => {
+            assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]])
+        }
+        other => panic!("expected linear regression, got {other:?}"),
+    }
+    assert_eq!(s.output.name, "scene");
+}
+
+#[test]
+fn linear_regression_missing_data_file() {
+    let dir = TempDir::new("missing-data");
+    let src = with_surface("kind = \"linear_regression\"\ndata_file = \"nope.csv\"\n");
+    let scene = dir.write("scene.toml", &src);
+    let e = load(&scene).unwrap_err();
+    assert_eq!(e.path, scene);
+    assert_eq!((e.line, e.column), loc(&src, "\"nope.csv\""), "{e}");
+    assert_eq!(e.key, "surface.data_file");
+    let expected_path = dir.0.join("nope.csv");
+    assert!(
+        e.message
+            .contains(&format!("cannot read `{}`", expected_path.display())),
+        "the message should name the resolved path:\n{e}"
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("the path is relative to the scene file's folder")
+    );
+}
+
+#[test]
+fn linear_regression_malformed_csv_row_names_the_csv_file_and_line() {
+    let dir = TempDir::new("bad-csv");
+    let csv = dir.write("points.csv", "x,y\n0,1\n\n1,oops\n2,5\n");
+    let scene = dir.write(
+        "scene.toml",
+        &with_surface("kind = \"linear_regression\"\ndata_file = \"points.csv\"\n"),
+    );
+    let e = load(&scene).unwrap_err();
+    assert_eq!(e.path, csv, "{e}");
+    assert_eq!((e.line, e.column), (4, 1), "{e}");
+    assert!(
+        e.message
+            .contains("expected a row `x,y` of two finite numbers, found `1,oops`"),
+        "{e}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with(&format!("{}:4:1: ", csv.display())),
+        "{text}"
+    );
+    assert!(text.contains("4 | 1,oops\n"), "{text}");
+}
+
+#[test]
+fn linear_regression_data_file_with_constant_x() {
+    let dir = TempDir::new("const-x");
+    dir.write("points.csv", "1,2\n1,3\n");
+    let src = with_surface("kind = \"linear_regression\"\ndata_file = \"points.csv\"\n");
+    let scene = dir.write("scene.toml", &src);
+    let e = load(&scene).unwrap_err();
+    assert_eq!((e.line, e.column), loc(&src, "\"points.csv\""), "{e}");
+    assert!(e.message.contains("x values do not vary"), "{e}");
+    assert!(e.hint.is_some(), "{e}");
+}
+
+/// The error points at `data_file = ...`, so its key should say `surface.data_file`.
+#[test]
+fn constant_x_in_a_data_file_names_the_data_file_key() {
+    let dir = TempDir::new("const-x-key");
+    dir.write("points.csv", "1,2\n1,3\n");
+    let scene = dir.write(
+        "scene.toml",
+        &with_surface("kind = \"linear_regression\"\ndata_file = \"points.csv\"\n"),
+    );
+    let e = load(&scene).unwrap_err();
+    assert_eq!(e.key, "surface.data_file", "{e}");
+}
+
+#[test]
+fn sweep_beyond_the_run_limit() {
+    let src = with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09]\nbeta = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]\n",
+    );
+    check(
+        &fail(&src),
+        loc(&src, "[[optimizer]]"),
+        "optimizer[0]",
+        "the sweeps expand to 72 runs in all, more than the limit of 64",
+        Some("shorten the sweep lists"),
+    );
+    // 64 runs in the first entry, then one more: the second entry is the one reported.
+    let src = with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\nbeta = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n",
+    );
+    check(
+        &fail(&src),
+        loc_nth(&src, "[[optimizer]]", 1),
+        "optimizer[1]",
+        "65 runs",
+        Some("split the scene"),
+    );
+    // Start points multiply too: 2 starts × 33 values = 66.
+    let values: Vec<String> = (1..=33).map(|i| format!("{}", i as f64 / 100.0)).collect();
+    let src = with_optimizers(&format!(
+        "[[optimizer]]\nkind = \"gd\"\nlr = [{}]\n",
+        values.join(", ")
+    ))
+    .replace(
+        "at = [2.5, -2.0]\n",
+        "at = [2.5, -2.0]\n[[start]]\nat = [1, 1]\n",
+    );
+    check(
+        &fail(&src),
+        loc(&src, "[[optimizer]]"),
+        "optimizer[0]",
+        "66 runs",
+        Some("shorten"),
+    );
+}
+
+#[test]
+fn unknown_label_placeholder() {
+    let src = with_optimizers(
+        "[[optimizer]]\nlabel = \"Momentum γ={gamma}\"\nkind = \"momentum\"\nlr = 0.1\n",
+    );
+    check(
+        &fail(&src),
+        loc(&src, "\"Momentum"),
+        "optimizer[0].label",
+        "unknown placeholder `{gamma}`",
+        Some("{beta}, {dampening}, {form}, {kind}, {lr}, {run}, {start}"),
+    );
+    // A key of another kind is unknown to this entry.
+    let src = with_optimizers("[[optimizer]]\nlabel = \"GD β={beta}\"\nkind = \"gd\"\nlr = 0.1\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"GD"),
+        "optimizer[0].label",
+        "unknown placeholder `{beta}`",
+        Some("{lr}"),
+    );
+}
+
+#[test]
+fn no_start_point() {
+    let src = "[surface]\nkind = \"quadratic\"\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1";
+    let e = fail(src);
+    check(
+        &e,
+        (6, 9),
+        "start",
+        "no start point",
+        Some("[[start]]\nat = [2.5, -2.0]"),
+    );
+}
+
+#[test]
+fn no_optimizer() {
+    let src = "[surface]\nkind = \"quadratic\"\n\n[[start]]\nat = [1, 1]";
+    let e = fail(src);
+    check(
+        &e,
+        (5, 12),
+        "optimizer",
+        "no optimizer",
+        Some("[[optimizer]]\nkind = \"gd\""),
+    );
+}
+
+#[test]
+fn start_point_must_be_a_pair() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n")
+        .replace("at = [2.5, -2.0]", "at = [2.5, -2.0, 1]");
+    check(
+        &fail(&src),
+        loc(&src, "[2.5, -2.0, 1]"),
+        "start[0].at",
+        "expected a point [x, y]: two finite numbers, found 3 values",
+        None,
+    );
+}
+
+#[test]
+fn start_outside_the_window_is_a_warning() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n").replace(
+        "at = [2.5, -2.0]\n",
+        "at = [2.5, -2.0]\n[[start]]\nat = [4.0, 0.0]\n[[start]]\nat = [3.0, -3.0]\n",
+    );
+    let s = parse(&src);
+    assert_eq!(s.runs.len(), 3);
+    assert_eq!(s.runs[1].start, [4.0, 0.0]);
+    // One warning: (3, -3) is on the window's edge, which counts as inside.
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    let w = &s.warnings[0];
+    assert_eq!((w.line, w.column), loc(&src, "[4.0, 0.0]"));
+    assert_eq!(w.key, "start[1].at");
+    assert!(w.message.contains("outside the view window"), "{w}");
+    assert!(w.hint.as_deref().unwrap_or("").contains("surface.x"), "{w}");
+}
+
+#[test]
+fn noise_is_checked() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = { std = -1 }\n");
+    check(
+        &fail(&src),
+        after(&src, "std = "),
+        "optimizer[0].noise.std",
+        "a standard deviation ≥ 0",
+        None,
+    );
+    let src =
+        with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = { std = 1, seed = -3 }\n");
+    check(
+        &fail(&src),
+        after(&src, "seed = "),
+        "optimizer[0].noise.seed",
+        "expected a seed ≥ 0, found -3",
+        None,
+    );
+}
+
+#[test]
+fn error_display_has_location_caret_and_hint() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = 1.0\n");
+    let e = fail(&src);
+    let (line, col) = after(&src, "beta = ");
+    let gutter = " ".repeat(line.to_string().len());
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "t.toml:{line}:{col}: `optimizer[0].beta`: expected a momentum β with 0 ≤ β < 1, found 1\n\
+             {gutter} |\n{line} | beta = 1.0\n{gutter} | {}^^^\n",
+            " ".repeat(col - 1)
+        )
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nbta = 1.0\n");
+    assert!(fail(&src)
+        .to_string()
+        .ends_with("\nhint: did you mean `beta`?\n"));
+}
+
+#[test]
+fn load_reports_an_unreadable_scene_file() {
+    let dir = TempDir::new("unreadable");
+    let path = dir.0.join("absent.toml");
+    let e = load(&path).unwrap_err();
+    assert_eq!(e.path, path);
+    assert_eq!((e.line, e.column), (1, 1));
+    assert!(e.message.contains("cannot read the scene file"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A.4 parse_points_csv
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn csv_header_row_is_skipped() {
+    let p = parse_points_csv(Path::new("p.csv"), "x,y\n1,2\n3.5,-4e-1\n").unwrap();
+    assert_eq!(p, vec![[1.0, 2.0], [3.5, -0.4]]);
+    let p = parse_points_csv(Path::new("p.csv"), "1,2\n3,4").unwrap();
+    assert_eq!(p, vec![[1.0, 2.0], [3.0, 4.0]]);
+}
+
+#[test]
+fn csv_comments_blank_lines_spaces_and_crlf_are_skipped() {
+    let text = "x, y\r\n# a comment\r\n\r\n 1 , 2 \r\n   \r\n  # indented comment\r\n3,4\r\n";
+    let p = parse_points_csv(Path::new("p.csv"), text).unwrap();
+    assert_eq!(p, vec![[1.0, 2.0], [3.0, 4.0]]);
+}
+
+/// "A first row that is not numeric is a header. Blank lines and `#` comments are skipped": a
+/// header after a leading comment or blank line is still the first row.
+#[test]
+fn csv_header_after_a_leading_comment_is_skipped() {
+    let text = "# measurements, 2024\nx,y\n1,2\n3,4\n";
+    let p = parse_points_csv(Path::new("p.csv"), text);
+    assert_eq!(
+        p.map_err(|e| e.to_string()),
+        Ok(vec![[1.0, 2.0], [3.0, 4.0]])
+    );
+    let text = "\nx,y\n1,2\n3,4\n";
+    let p = parse_points_csv(Path::new("p.csv"), text);
+    assert_eq!(
+        p.map_err(|e| e.to_string()),
+        Ok(vec![[1.0, 2.0], [3.0, 4.0]])
+    );
+}
+
+#[test]
+fn csv_bad_rows_are_located() {
+    for (text, line, row) in [
+        ("x,y\n1,2\nfoo,bar\n", 3, "foo,bar"),
+        ("1,2\n3,4,5\n", 2, "3,4,5"),
+        ("1,2\n# c\n7\n", 3, "7"),
+        ("1,2\n3,inf\n", 2, "3,inf"),
+        ("1,2\nNaN,1\n", 2, "NaN,1"),
+        ("1,x\n", 1, "1,x"),
+    ] {
+        let e = parse_points_csv(Path::new("data/p.csv"), text).unwrap_err();
+        assert_eq!(e.path, Path::new("data/p.csv"));
+        assert_eq!((e.line, e.column), (line, 1), "{text:?}: {e}");
+        assert!(
+            e.message.contains(&format!("found `{row}`")),
+            "{text:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn non_finite_pair_is_not_reported_as_a_wrong_count() {
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n")
+        .replace("at = [2.5, -2.0]", "at = [inf, 0.0]");
+    let e = fail(&src);
+    assert_eq!((e.line, e.column), after(&src, "at = "), "{e}");
+    assert_eq!(e.key, "start[0].at");
+    assert!(!e.message.contains("found 2 values"), "{e}");
+    let src = with_surface("kind = \"quadratic\"\nx = [nan, 1]\n");
+    let e = fail(&src);
+    assert_eq!(e.key, "surface.x");
+    assert!(!e.message.contains("found 2 values"), "{e}");
+}

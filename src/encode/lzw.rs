@@ -1,0 +1,389 @@
+//! GIF's LZW compression, written for frames that are mostly "unchanged" pixels.
+//!
+//! A frame after the first covers the rectangle that changed, and most of its pixels did not
+//! change: they may be written either as the transparent index (the previous frame shows through)
+//! or as their own colour index (which is what is already shown). This encoder takes that freedom
+//! ("don't care" pixels) and, at each step, extends the current string with whichever of the two
+//! the dictionary already holds, which gives longer strings and smaller frames. Runs of
+//! transparent pixels are skipped in one step along the dictionary's chain of transparent strings
+//! T, TT, TTT, ..., so their cost is one operation per emitted code, not per pixel.
+//!
+//! The output is what [`gif::Encoder::write_lzw_pre_encoded_frame`] expects: the minimum code
+//! size byte followed by the LZW code stream (LSB-first, variable width, clear code first,
+//! end-of-information code last, a clear code whenever the 4096-entry dictionary is full).
+
+/// GIF's largest code.
+const MAX_CODE: u16 = 4095;
+/// Open-addressing hash table size (a power of two, at least twice the dictionary).
+const TABLE: usize = 1 << 13;
+const EMPTY: u32 = u32::MAX;
+
+/// One pixel to encode: its colour index, and whether it may be written transparent instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pixel {
+    pub index: u8,
+    pub dont_care: bool,
+}
+
+struct Dictionary {
+    /// `(prefix << 8 | symbol)` keys, with codes, by open addressing.
+    keys: Vec<u32>,
+    codes: Vec<u16>,
+    next: u16,
+    first_free: u16,
+    /// `run[l - 1]` is the code of the string of `l` transparent pixels (`run[0]` is the
+    /// transparent index itself).
+    run: Vec<u16>,
+}
+
+impl Dictionary {
+    fn new(first_free: u16, transparent: u8) -> Self {
+        Dictionary {
+            keys: vec![EMPTY; TABLE],
+            codes: vec![0; TABLE],
+            next: first_free,
+            first_free,
+            run: vec![u16::from(transparent)],
+        }
+    }
+
+    fn reset(&mut self) {
+        self.keys.fill(EMPTY);
+        self.next = self.first_free;
+        self.run.truncate(1);
+    }
+
+    fn slot(key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B1) >> 19) as usize & (TABLE - 1)
+    }
+
+    fn get(&self, prefix: u16, symbol: u8) -> Option<u16> {
+        let key = (u32::from(prefix) << 8) | u32::from(symbol);
+        let mut i = Self::slot(key);
+        loop {
+            match self.keys[i] {
+                EMPTY => return None,
+                k if k == key => return Some(self.codes[i]),
+                _ => i = (i + 1) & (TABLE - 1),
+            }
+        }
+    }
+
+    fn insert(&mut self, prefix: u16, symbol: u8) {
+        let key = (u32::from(prefix) << 8) | u32::from(symbol);
+        let mut i = Self::slot(key);
+        while self.keys[i] != EMPTY {
+            i = (i + 1) & (TABLE - 1);
+        }
+        self.keys[i] = key;
+        self.codes[i] = self.next;
+        self.next += 1;
+    }
+}
+
+struct BitWriter {
+    out: Vec<u8>,
+    acc: u64,
+    bits: u32,
+}
+
+impl BitWriter {
+    fn put(&mut self, code: u16, width: u32) {
+        self.acc |= u64::from(code) << self.bits;
+        self.bits += width;
+        while self.bits >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.bits -= 8;
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.bits > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// The smallest GIF minimum code size for indices up to `max_index`.
+pub fn min_code_size(max_index: u8) -> u8 {
+    let bits = 8 - max_index.leading_zeros() as u8;
+    bits.max(2)
+}
+
+/// Encodes `pixels` (row-major) for a frame whose transparent index is `transparent`.
+pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
+    // The code size follows the largest index that must be written; a don't-care pixel whose
+    // own colour lies beyond it can only be written transparent.
+    let max_index = pixels
+        .iter()
+        .filter(|p| !p.dont_care)
+        .map(|p| p.index)
+        .chain(std::iter::once(transparent))
+        .max()
+        .unwrap_or(0);
+    let m = min_code_size(max_index);
+    let clear: u16 = 1 << m;
+    let eoi = clear + 1;
+    let limited: Vec<Pixel>;
+    let pixels = if pixels.iter().any(|p| u16::from(p.index) >= clear) {
+        limited = pixels
+            .iter()
+            .map(|p| {
+                if u16::from(p.index) >= clear {
+                    Pixel {
+                        index: transparent,
+                        ..*p
+                    }
+                } else {
+                    *p
+                }
+            })
+            .collect();
+        &limited[..]
+    } else {
+        pixels
+    };
+    let mut dict = Dictionary::new(eoi + 1, transparent);
+    let mut w = BitWriter {
+        out: vec![m],
+        acc: 0,
+        bits: 0,
+    };
+    let mut size = u32::from(m) + 1;
+    w.put(clear, size);
+    let Some(first) = pixels.first() else {
+        w.put(eoi, size);
+        return w.finish();
+    };
+    // The current string: its code, and its length when it is a run of transparent pixels.
+    let choose = |p: &Pixel| if p.dont_care { transparent } else { p.index };
+    let mut cur: u16 = u16::from(choose(first));
+    let mut run_len: usize = usize::from(first.dont_care);
+    let mut i = 1;
+    while i < pixels.len() {
+        let p = pixels[i];
+        // Fast path: extend a transparent run along the chain of transparent strings.
+        if run_len > 0 && p.dont_care {
+            let ahead = pixels[i..]
+                .iter()
+                .take(dict.run.len() - run_len)
+                .take_while(|q| q.dont_care)
+                .count();
+            let reach = (run_len + ahead).min(dict.run.len());
+            if reach > run_len {
+                cur = dict.run[reach - 1];
+                i += reach - run_len;
+                run_len = reach;
+                continue;
+            }
+        }
+        // A don't-care pixel extends the string with whichever symbol the dictionary has:
+        // transparent first inside a transparent run, its own colour first otherwise.
+        let extended = if p.dont_care {
+            let (first, second) = if run_len > 0 {
+                (transparent, p.index)
+            } else {
+                (p.index, transparent)
+            };
+            dict.get(cur, first)
+                .map(|c| (c, first))
+                .or_else(|| dict.get(cur, second).map(|c| (c, second)))
+        } else {
+            dict.get(cur, p.index).map(|c| (c, p.index))
+        };
+        match extended {
+            Some((code, symbol)) => {
+                cur = code;
+                run_len = if run_len > 0 && symbol == transparent && p.dont_care {
+                    run_len + 1
+                } else {
+                    0
+                };
+            }
+            None => {
+                w.put(cur, size);
+                let symbol = choose(&p);
+                if dict.next <= MAX_CODE {
+                    // The new entry is cur + symbol; a run grows the transparent chain.
+                    if run_len > 0 && run_len == dict.run.len() && symbol == transparent {
+                        dict.run.push(dict.next);
+                    }
+                    dict.insert(cur, symbol);
+                    if u32::from(dict.next) > (1 << size) && size < 12 {
+                        size += 1;
+                    }
+                } else {
+                    w.put(clear, size);
+                    dict.reset();
+                    size = u32::from(m) + 1;
+                }
+                cur = u16::from(symbol);
+                run_len = usize::from(symbol == transparent && p.dont_care);
+            }
+        }
+        i += 1;
+    }
+    w.put(cur, size);
+    w.put(eoi, size);
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes one frame of `pixels` through the gif crate and returns its indices.
+    fn round_trip(pixels: &[Pixel], width: u16, transparent: u8) -> Vec<u8> {
+        let height = (pixels.len() / usize::from(width)) as u16;
+        let mut frame = gif::Frame::from_indexed_pixels(
+            width,
+            height,
+            vec![0; pixels.len()],
+            Some(transparent),
+        );
+        frame.buffer = encode(pixels, transparent).into();
+        let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
+        let mut bytes = Vec::new();
+        {
+            let mut e = gif::Encoder::new(&mut bytes, width, height, &palette).unwrap();
+            e.write_lzw_pre_encoded_frame(&frame).unwrap();
+        }
+        let mut options = gif::DecodeOptions::new();
+        options.set_color_output(gif::ColorOutput::Indexed);
+        let mut d = options.read_info(bytes.as_slice()).unwrap();
+        d.read_next_frame().unwrap().unwrap().buffer.to_vec()
+    }
+
+    fn check(pixels: &[Pixel], width: u16, transparent: u8) -> usize {
+        let decoded = round_trip(pixels, width, transparent);
+        assert_eq!(decoded.len(), pixels.len());
+        for (k, (p, d)) in pixels.iter().zip(&decoded).enumerate() {
+            if p.dont_care {
+                assert!(
+                    *d == transparent || *d == p.index,
+                    "pixel {k}: {d} for {p:?}"
+                );
+            } else {
+                assert_eq!(*d, p.index, "pixel {k}");
+            }
+        }
+        encode(pixels, transparent).len()
+    }
+
+    /// A deterministic pseudo-random sequence (xorshift).
+    fn rng(seed: u64) -> impl FnMut() -> u64 {
+        let mut s = seed | 1;
+        move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        }
+    }
+
+    #[test]
+    fn random_frames_decode_exactly_through_the_gif_crate() {
+        let mut next = rng(7);
+        for case in 0..60 {
+            let width = 1 + (next() % 300) as u16;
+            let height = 1 + (next() % 200) as usize;
+            let colours = 1 + (next() % 255) as u8;
+            let care_rate = next() % 100;
+            let pixels: Vec<Pixel> = (0..usize::from(width) * height)
+                .map(|_| Pixel {
+                    index: (next() % u64::from(colours)) as u8,
+                    dont_care: next() % 100 >= care_rate,
+                })
+                .collect();
+            let transparent = colours.min(254) + 1;
+            check(
+                &pixels,
+                width,
+                if case % 2 == 0 { transparent } else { 255 },
+            );
+        }
+    }
+
+    #[test]
+    fn long_runs_fill_and_reset_the_dictionary() {
+        // 640×480 with rare changed pixels: exercises the run chain across dictionary resets.
+        let mut next = rng(3);
+        let pixels: Vec<Pixel> = (0..640 * 480)
+            .map(|_| {
+                let changed = next() % 500 == 0;
+                Pixel {
+                    index: (next() % 40) as u8,
+                    dont_care: !changed,
+                }
+            })
+            .collect();
+        let n = check(&pixels, 640, 255);
+        assert!(n < 8000, "{n} bytes");
+        // All distinct-ish data forces many clears.
+        let noisy: Vec<Pixel> = (0..200_000)
+            .map(|_| Pixel {
+                index: (next() % 256) as u8,
+                dont_care: false,
+            })
+            .collect();
+        check(&noisy, 500, 0);
+    }
+
+    #[test]
+    fn dont_care_pixels_make_frames_smaller_than_plain_transparency() {
+        // A frame of contour bands where a small blob changed: unchanged pixels may be written
+        // as transparent or as their own colour.
+        let (w, h) = (300usize, 200usize);
+        let pixels: Vec<Pixel> = (0..w * h)
+            .map(|k| {
+                let (x, y) = ((k % w) as f64, (k / w) as f64);
+                let band = (((x - 150.0).powi(2) / 4.0 + (y - 100.0).powi(2)).sqrt() / 9.0) as u8;
+                let blob = (x - 80.0).powi(2) + (y - 60.0).powi(2) < 36.0;
+                Pixel {
+                    index: if blob { 200 } else { band },
+                    dont_care: !blob,
+                }
+            })
+            .collect();
+        let dont_care = check(&pixels, w as u16, 255);
+        let plain: Vec<u8> = encode_plain(&pixels, 255);
+        assert!(dont_care <= plain.len(), "{dont_care} > {}", plain.len());
+    }
+
+    /// Every unchanged pixel written transparent (what a plain encoder does).
+    fn encode_plain(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
+        let forced: Vec<Pixel> = pixels
+            .iter()
+            .map(|p| Pixel {
+                index: if p.dont_care { transparent } else { p.index },
+                dont_care: false,
+            })
+            .collect();
+        encode(&forced, transparent)
+    }
+
+    #[test]
+    fn tiny_frames() {
+        check(
+            &[Pixel {
+                index: 5,
+                dont_care: false,
+            }],
+            1,
+            255,
+        );
+        check(
+            &[Pixel {
+                index: 5,
+                dont_care: true,
+            }],
+            1,
+            255,
+        );
+        assert_eq!(min_code_size(1), 2);
+        assert_eq!(min_code_size(4), 3);
+        assert_eq!(min_code_size(255), 8);
+    }
+}

@@ -1,0 +1,1230 @@
+//! Integration tests of the optimizer update rules and of trajectory simulation.
+//!
+//! Every expected value is derived independently of the code under test: by hand-unrolled
+//! scalar formulas (the surfaces used are separable, so each coordinate is a 1-D problem with its
+//! own curvature), by closed forms on quadratics (companion-matrix powers, characteristic roots),
+//! or by algebraic identities between conventions.
+
+use inertia::expr::Expr;
+use inertia::noise::GaussianNoise;
+use inertia::optimizer::*;
+use inertia::surface::*;
+use inertia::trajectory::*;
+
+const LR: f64 = 0.05;
+const BETA: f64 = 0.9;
+const START: Point = [2.5, -2.0];
+/// Curvatures of f = ½(x² + 10y²) along x and y.
+const LAMBDA: [f64; 2] = [1.0, 10.0];
+
+fn quad(a: f64, b: f64) -> Surface {
+    Surface::Quadratic {
+        a,
+        b,
+        angle: 0.0,
+        center: [0.0, 0.0],
+    }
+}
+
+fn rosenbrock() -> Surface {
+    Surface::Rosenbrock { a: 1.0, b: 100.0 }
+}
+
+/// A window so large that no test run in this file leaves it by accident.
+fn huge_window() -> Window {
+    Window::new((-1e6, 1e6), (-1e6, 1e6))
+}
+
+fn run(optimizer: Optimizer, start: Point) -> Run {
+    Run {
+        index: 0,
+        label: String::new(),
+        entry: 0,
+        optimizer,
+        start,
+        noise: None,
+    }
+}
+
+fn sim(optimizer: Optimizer, surface: &Surface, start: Point, steps: usize) -> Trajectory {
+    let t = simulate(&run(optimizer, start), surface, &huge_window(), steps);
+    assert_eq!(
+        t.diverged, None,
+        "{optimizer:?} unexpectedly stopped: {t:?}"
+    );
+    assert_eq!(t.positions.len(), steps + 1);
+    assert_eq!(t.losses.len(), steps + 1);
+    assert_eq!(t.gradient_points.len(), steps);
+    t
+}
+
+#[track_caller]
+fn assert_close(actual: f64, expected: f64, tol: f64, what: &str) {
+    assert!(
+        (actual - expected).abs() <= tol * expected.abs().max(1.0),
+        "{what}: got {actual:e}, expected {expected:e} (diff {:e})",
+        (actual - expected).abs()
+    );
+}
+
+/// Checks `traj.positions[1..]` coordinate by coordinate against `expected(w0, λ)`, and optionally
+/// against decimals worked out by hand on paper.
+#[track_caller]
+fn check_hand_steps(
+    name: &str,
+    optimizer: Optimizer,
+    expected: impl Fn(f64, f64) -> Vec<f64>,
+    hand: Option<[[f64; 2]; 3]>,
+) {
+    let surface = quad(LAMBDA[0], LAMBDA[1]);
+    let traj = sim(optimizer, &surface, START, 3);
+    assert_eq!(traj.positions[0], START);
+    for i in 0..2 {
+        let want = expected(START[i], LAMBDA[i]);
+        assert_eq!(want.len(), 3);
+        for (k, w) in want.iter().enumerate() {
+            assert_close(
+                traj.positions[k + 1][i],
+                *w,
+                1e-12,
+                &format!("{name}: step {} coordinate {i}", k + 1),
+            );
+            if let Some(hand) = hand {
+                assert_close(
+                    traj.positions[k + 1][i],
+                    hand[k][i],
+                    1e-12,
+                    &format!("{name}: step {} coordinate {i} (hand decimals)", k + 1),
+                );
+            }
+        }
+    }
+    // The loss recorded is f at the recorded position.
+    for (p, l) in traj.positions.iter().zip(&traj.losses) {
+        let f = 0.5 * (p[0] * p[0] + 10.0 * p[1] * p[1]);
+        assert_close(*l, f, 1e-14, &format!("{name}: loss at {p:?}"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Hand-worked steps on f = ½(x² + 10y²) from (2.5, −2), lr 0.05, β 0.9.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn hand_steps_gd() {
+    // θ ← θ − lr·λ·θ per coordinate.
+    check_hand_steps(
+        "gd",
+        Optimizer::Gd { lr: LR },
+        |w0, l| {
+            let w1 = w0 - LR * l * w0;
+            let w2 = w1 - LR * l * w1;
+            let w3 = w2 - LR * l * w2;
+            vec![w1, w2, w3]
+        },
+        Some([[2.375, -1.0], [2.25625, -0.5], [2.1434375, -0.25]]),
+    );
+}
+
+/// Heavy ball, written out once for the PyTorch form (buf₁ = g₀).
+fn heavy_ball_pytorch_hand(w0: f64, l: f64) -> Vec<f64> {
+    let g0 = l * w0;
+    let buf1 = g0;
+    let w1 = w0 - LR * buf1;
+    let g1 = l * w1;
+    let buf2 = BETA * buf1 + g1;
+    let w2 = w1 - LR * buf2;
+    let g2 = l * w2;
+    let buf3 = BETA * buf2 + g2;
+    let w3 = w2 - LR * buf3;
+    vec![w1, w2, w3]
+}
+
+#[test]
+fn hand_steps_momentum_pytorch() {
+    check_hand_steps(
+        "momentum/pytorch",
+        Optimizer::Momentum {
+            lr: LR,
+            beta: BETA,
+            dampening: 0.0,
+            form: MomentumForm::Pytorch,
+        },
+        heavy_ball_pytorch_hand,
+        // x: buf 2.5, 4.625, 6.30625; y: buf −20, −28, −21.2.
+        Some([[2.375, -1.0], [2.14375, 0.4], [1.8284375, 1.46]]),
+    );
+}
+
+#[test]
+fn hand_steps_momentum_ema() {
+    check_hand_steps(
+        "momentum/ema",
+        Optimizer::Momentum {
+            lr: LR,
+            beta: BETA,
+            dampening: 0.0,
+            form: MomentumForm::Ema,
+        },
+        |w0, l| {
+            let v1 = (1.0 - BETA) * (l * w0);
+            let w1 = w0 - LR * v1;
+            let v2 = BETA * v1 + (1.0 - BETA) * (l * w1);
+            let w2 = w1 - LR * v2;
+            let v3 = BETA * v2 + (1.0 - BETA) * (l * w2);
+            let w3 = w2 - LR * v3;
+            vec![w1, w2, w3]
+        },
+        // x: v 0.25, 0.47375, 0.67275625; y: v −2, −3.7, −5.045.
+        Some([
+            [2.4875, -1.9],
+            [2.4638125, -1.715],
+            [2.4301746875, -1.46275],
+        ]),
+    );
+}
+
+#[test]
+fn hand_steps_momentum_velocity() {
+    check_hand_steps(
+        "momentum/velocity",
+        Optimizer::Momentum {
+            lr: LR,
+            beta: BETA,
+            dampening: 0.0,
+            form: MomentumForm::Velocity,
+        },
+        |w0, l| {
+            let v1 = -LR * (l * w0);
+            let w1 = w0 + v1;
+            let v2 = BETA * v1 - LR * (l * w1);
+            let w2 = w1 + v2;
+            let v3 = BETA * v2 - LR * (l * w2);
+            let w3 = w2 + v3;
+            vec![w1, w2, w3]
+        },
+        // Same numbers as the PyTorch form (v = −lr·buf): x: v −0.125, −0.23125, −0.3153125.
+        Some([[2.375, -1.0], [2.14375, 0.4], [1.8284375, 1.46]]),
+    );
+}
+
+#[test]
+fn hand_steps_nesterov_pytorch() {
+    check_hand_steps(
+        "nesterov/pytorch",
+        Optimizer::Nesterov {
+            lr: LR,
+            beta: BETA,
+            dampening: 0.0,
+            form: NesterovForm::Pytorch,
+        },
+        |w0, l| {
+            let g0 = l * w0;
+            let buf1 = g0;
+            let w1 = w0 - LR * (g0 + BETA * buf1);
+            let g1 = l * w1;
+            let buf2 = BETA * buf1 + g1;
+            let w2 = w1 - LR * (g1 + BETA * buf2);
+            let g2 = l * w2;
+            let buf3 = BETA * buf2 + g2;
+            let w3 = w2 - LR * (g2 + BETA * buf3);
+            vec![w1, w2, w3]
+        },
+        // y: update −38, −18.1, −0.095; x: update 4.75, 6.32375, 7.35311875.
+        Some([[2.2625, -0.1], [1.9463125, 0.805], [1.5786565625, 0.80975]]),
+    );
+}
+
+#[test]
+fn hand_steps_nesterov_lookahead() {
+    let opt = Optimizer::Nesterov {
+        lr: LR,
+        beta: BETA,
+        dampening: 0.0,
+        form: NesterovForm::Lookahead,
+    };
+    check_hand_steps(
+        "nesterov/lookahead",
+        opt,
+        |w0, l| {
+            let v0 = 0.0;
+            let a0 = w0 + BETA * v0;
+            let v1 = BETA * v0 - LR * (l * a0);
+            let w1 = w0 + v1;
+            let a1 = w1 + BETA * v1;
+            let v2 = BETA * v1 - LR * (l * a1);
+            let w2 = w1 + v2;
+            let a2 = w2 + BETA * v2;
+            let v3 = BETA * v2 - LR * (l * a2);
+            let w3 = w2 + v3;
+            vec![w1, w2, w3]
+        },
+        // y: v 1, 0.95, 0.4525; x: v −0.125, −0.225625, −0.300378125.
+        Some([[2.375, -1.0], [2.149375, -0.05], [1.848996875, 0.4025]]),
+    );
+    // The gradient is taken at the look-ahead points θ + β·v, worked out by hand.
+    let traj = sim(opt, &quad(1.0, 10.0), START, 3);
+    let expected_at = [[2.5, -2.0], [2.2625, -0.1], [1.9463125, 0.805]];
+    for (k, (got, want)) in traj.gradient_points.iter().zip(expected_at).enumerate() {
+        for i in 0..2 {
+            assert_close(got[i], want[i], 1e-12, &format!("look-ahead point {k}/{i}"));
+        }
+    }
+}
+
+#[test]
+fn hand_steps_adagrad() {
+    let eps = 1e-10;
+    check_hand_steps(
+        "adagrad",
+        Optimizer::Adagrad {
+            lr: LR,
+            lr_decay: 0.0,
+            eps,
+        },
+        |w0, l| {
+            let g0 = l * w0;
+            let s1 = g0 * g0;
+            let w1 = w0 - LR * g0 / (s1.sqrt() + eps);
+            let g1 = l * w1;
+            let s2 = s1 + g1 * g1;
+            let w2 = w1 - LR * g1 / (s2.sqrt() + eps);
+            let g2 = l * w2;
+            let s3 = s2 + g2 * g2;
+            let w3 = w2 - LR * g2 / (s3.sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // Step 1 is ≈ −lr·sign(g): (2.45, −1.95) up to eps.
+    let t = sim(
+        Optimizer::Adagrad {
+            lr: LR,
+            lr_decay: 0.0,
+            eps,
+        },
+        &quad(1.0, 10.0),
+        START,
+        1,
+    );
+    assert!((t.positions[1][0] - 2.45).abs() < 1e-9);
+    assert!((t.positions[1][1] + 1.95).abs() < 1e-9);
+}
+
+#[test]
+fn adagrad_lr_decay_divides_the_rate_by_one_plus_t_minus_one_decay() {
+    let (eps, decay) = (1e-10, 0.5);
+    check_hand_steps(
+        "adagrad lr_decay",
+        Optimizer::Adagrad {
+            lr: LR,
+            lr_decay: decay,
+            eps,
+        },
+        |w0, l| {
+            let g0 = l * w0;
+            let s1 = g0 * g0;
+            let w1 = w0 - LR / 1.0 * g0 / (s1.sqrt() + eps);
+            let g1 = l * w1;
+            let s2 = s1 + g1 * g1;
+            let w2 = w1 - LR / (1.0 + decay) * g1 / (s2.sqrt() + eps);
+            let g2 = l * w2;
+            let s3 = s2 + g2 * g2;
+            let w3 = w2 - LR / (1.0 + 2.0 * decay) * g2 / (s3.sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+}
+
+#[test]
+fn hand_steps_rmsprop() {
+    let (alpha, eps) = (0.99, 1e-8);
+    check_hand_steps(
+        "rmsprop",
+        Optimizer::Rmsprop { lr: LR, alpha, eps },
+        |w0, l| {
+            let g0 = l * w0;
+            let v1 = (1.0 - alpha) * g0 * g0;
+            let w1 = w0 - LR * g0 / (v1.sqrt() + eps);
+            let g1 = l * w1;
+            let v2 = alpha * v1 + (1.0 - alpha) * g1 * g1;
+            let w2 = w1 - LR * g1 / (v2.sqrt() + eps);
+            let g2 = l * w2;
+            let v3 = alpha * v2 + (1.0 - alpha) * g2 * g2;
+            let w3 = w2 - LR * g2 / (v3.sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // Step 1: √v = 0.1·|g|, so the step is ≈ −10·lr·sign(g) = ∓0.5: (2.0, −1.5).
+    let t = sim(
+        Optimizer::Rmsprop { lr: LR, alpha, eps },
+        &quad(1.0, 10.0),
+        START,
+        1,
+    );
+    assert!((t.positions[1][0] - 2.0).abs() < 1e-7);
+    assert!((t.positions[1][1] + 1.5).abs() < 1e-7);
+}
+
+#[test]
+fn hand_steps_adam() {
+    let (b1, b2, eps) = (0.9, 0.999, 1e-8);
+    check_hand_steps(
+        "adam",
+        Optimizer::Adam {
+            lr: LR,
+            beta1: b1,
+            beta2: b2,
+            eps,
+        },
+        |w0, l| {
+            // m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ); θ ← θ − lr·m̂/(√v̂ + eps).
+            let g0 = l * w0;
+            let m1 = (1.0 - b1) * g0;
+            let v1 = (1.0 - b2) * g0 * g0;
+            let w1 = w0 - LR * (m1 / (1.0 - b1)) / ((v1 / (1.0 - b2)).sqrt() + eps);
+            let g1 = l * w1;
+            let m2 = b1 * m1 + (1.0 - b1) * g1;
+            let v2 = b2 * v1 + (1.0 - b2) * g1 * g1;
+            let w2 = w1 - LR * (m2 / (1.0 - b1 * b1)) / ((v2 / (1.0 - b2 * b2)).sqrt() + eps);
+            let g2 = l * w2;
+            let m3 = b1 * m2 + (1.0 - b1) * g2;
+            let v3 = b2 * v2 + (1.0 - b2) * g2 * g2;
+            let w3 =
+                w2 - LR * (m3 / (1.0 - b1 * b1 * b1)) / ((v3 / (1.0 - b2 * b2 * b2)).sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Closed forms on quadratics.
+// ---------------------------------------------------------------------------------------------
+
+type Mat = [[f64; 2]; 2];
+
+fn mat_mul(a: &Mat, b: &Mat) -> Mat {
+    let mut c = [[0.0; 2]; 2];
+    for i in 0..2 {
+        for j in 0..2 {
+            c[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j];
+        }
+    }
+    c
+}
+
+/// w_t for t = 0..=n from [w_t, w_{t−1}]ᵀ = Mᵗ·[w_0, w_{−1}]ᵀ with w_{−1} = w_0 (zero velocity).
+fn companion_sequence(m: Mat, w0: f64, n: usize) -> Vec<f64> {
+    let mut p: Mat = [[1.0, 0.0], [0.0, 1.0]];
+    let mut out = Vec::with_capacity(n + 1);
+    for _ in 0..=n {
+        out.push(p[0][0] * w0 + p[0][1] * w0);
+        p = mat_mul(&m, &p);
+    }
+    out
+}
+
+/// Runs `optimizer` along x on ½(λx² + y²) from (w0, 0), and returns the x coordinates, checking
+/// that y stays exactly 0.
+fn one_d(optimizer: Optimizer, lambda: f64, w0: f64, n: usize) -> Vec<f64> {
+    let t = sim(optimizer, &quad(lambda, 1.0), [w0, 0.0], n);
+    assert!(t.positions.iter().all(|p| p[1] == 0.0), "{t:?}");
+    t.positions.iter().map(|p| p[0]).collect()
+}
+
+#[test]
+fn gd_is_a_geometric_sequence_on_a_quadratic() {
+    for (lr, lambda, w0) in [
+        (0.05, 1.0, 2.5),
+        (0.05, 3.7, -1.25),
+        (0.05, 10.0, 3.0),
+        (0.05, 30.0, 0.75), // 1 − lr·λ = −0.5: oscillates but converges
+        (0.01, 7.0, -2.0),
+    ] {
+        let xs = one_d(Optimizer::Gd { lr }, lambda, w0, 50);
+        let r = 1.0 - lr * lambda;
+        for (t, x) in xs.iter().enumerate() {
+            let want = r.powi(t as i32) * w0;
+            assert!(
+                (x - want).abs() <= 1e-12 * want.abs(),
+                "gd lr {lr} λ {lambda}: step {t}: {x:e} vs {want:e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn heavy_ball_velocity_matches_companion_matrix_power() {
+    for (lr, beta, lambda, w0) in [
+        (0.05, 0.9, 1.0, 2.5),
+        (0.05, 0.9, 10.0, -2.0),
+        (0.02, 0.5, 4.0, 1.5),
+        (0.1, 0.1, 1.0, -3.0),
+        (0.05, 0.99, 30.0, 1.0),
+    ] {
+        let opt = Optimizer::Momentum {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Velocity,
+        };
+        let xs = one_d(opt, lambda, w0, 50);
+        // w_{t+1} = (1 − lr·λ + β)·w_t − β·w_{t−1}.
+        let m = [[1.0 + beta - lr * lambda, -beta], [1.0, 0.0]];
+        let want = companion_sequence(m, w0, 50);
+        assert_close(xs[1], (1.0 - lr * lambda) * w0, 1e-14, "w_1");
+        for t in 0..=50 {
+            assert!(
+                (xs[t] - want[t]).abs() <= 1e-12 * w0.abs(),
+                "heavy ball lr {lr} β {beta} λ {lambda}: step {t}: {:e} vs {:e}",
+                xs[t],
+                want[t]
+            );
+        }
+        // The three-term recurrence itself, step by step.
+        for t in 1..50 {
+            let rhs = (1.0 + beta - lr * lambda) * xs[t] - beta * xs[t - 1];
+            assert!(
+                (xs[t + 1] - rhs).abs() <= 1e-13 * w0.abs(),
+                "recurrence at {t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pytorch_momentum_satisfies_the_same_heavy_ball_recurrence() {
+    let (lr, beta, lambda, w0) = (0.05, 0.9, 10.0, -2.0);
+    let opt = Optimizer::Momentum {
+        lr,
+        beta,
+        dampening: 0.0,
+        form: MomentumForm::Pytorch,
+    };
+    let xs = one_d(opt, lambda, w0, 50);
+    let want = companion_sequence([[1.0 + beta - lr * lambda, -beta], [1.0, 0.0]], w0, 50);
+    for t in 0..=50 {
+        assert!((xs[t] - want[t]).abs() <= 1e-12 * w0.abs(), "step {t}");
+    }
+}
+
+#[test]
+fn heavy_ball_with_real_roots_matches_the_root_formula() {
+    // (1 + β − lr·λ)² = 1 > 4β = 0.4: two real distinct roots.
+    let (lr, beta, lambda, w0): (f64, f64, f64, f64) = (0.1, 0.1, 1.0, 2.5);
+    let c = 1.0 + beta - lr * lambda;
+    let disc = c * c - 4.0 * beta;
+    assert!(disc > 0.0);
+    let r1 = (c + disc.sqrt()) / 2.0;
+    let r2 = (c - disc.sqrt()) / 2.0;
+    let w1 = (1.0 - lr * lambda) * w0;
+    // w_0 = c1 + c2, w_1 = c1·r1 + c2·r2.
+    let c1 = (w1 - r2 * w0) / (r1 - r2);
+    let c2 = (r1 * w0 - w1) / (r1 - r2);
+    let opt = Optimizer::Momentum {
+        lr,
+        beta,
+        dampening: 0.0,
+        form: MomentumForm::Velocity,
+    };
+    let xs = one_d(opt, lambda, w0, 50);
+    for (t, x) in xs.iter().enumerate() {
+        let want = c1 * r1.powi(t as i32) + c2 * r2.powi(t as i32);
+        assert!(
+            (x - want).abs() <= 1e-12 * w0.abs(),
+            "step {t}: {x:e} vs {want:e}"
+        );
+    }
+    // And it really is monotone (no oscillation) with real positive roots.
+    assert!(r1 > 0.0 && r2 > 0.0);
+    assert!(xs.windows(2).all(|w| w[1] < w[0] && w[1] > 0.0));
+}
+
+#[test]
+fn nesterov_lookahead_matches_its_companion_matrix_power() {
+    for (lr, beta, lambda, w0) in [
+        (0.05, 0.9, 1.0, 2.5),
+        (0.05, 0.9, 10.0, -2.0),
+        (0.02, 0.5, 4.0, 1.5),
+        (0.1, 0.3, 1.0, -3.0),
+    ] {
+        let opt = Optimizer::Nesterov {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: NesterovForm::Lookahead,
+        };
+        let xs = one_d(opt, lambda, w0, 50);
+        // w_{t+1} = (1 − lr·λ)·((1 + β)·w_t − β·w_{t−1}).
+        let q = 1.0 - lr * lambda;
+        let m = [[(1.0 + beta) * q, -beta * q], [1.0, 0.0]];
+        let want = companion_sequence(m, w0, 50);
+        assert_close(xs[1], q * w0, 1e-14, "w_1");
+        for t in 0..=50 {
+            assert!(
+                (xs[t] - want[t]).abs() <= 1e-12 * w0.abs(),
+                "nesterov lr {lr} β {beta} λ {lambda}: step {t}: {:e} vs {:e}",
+                xs[t],
+                want[t]
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. PyTorch's first-step rule with dampening.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pytorch_first_momentum_step_ignores_dampening() {
+    let surface = rosenbrock();
+    let start = [-1.2, 1.0];
+    let (lr, beta, damp) = (1e-3, 0.9, 0.5);
+    let opt = Optimizer::Momentum {
+        lr,
+        beta,
+        dampening: damp,
+        form: MomentumForm::Pytorch,
+    };
+    let t = sim(opt, &surface, start, 3);
+    let gd = sim(Optimizer::Gd { lr }, &surface, start, 1);
+    // Step 1: buf = g, so the step is GD's, not θ − lr·(1 − dampening)·g.
+    let g0 = surface.gradient(start);
+    for i in 0..2 {
+        assert_close(t.positions[1][i], gd.positions[1][i], 1e-15, "step 1 = gd");
+        assert_close(t.positions[1][i], start[i] - lr * g0[i], 1e-15, "step 1");
+        let damped = start[i] - lr * (1.0 - damp) * g0[i];
+        assert!(
+            (t.positions[1][i] - damped).abs() > 1e-6,
+            "step 1 was damped"
+        );
+    }
+    // Step 2: buf = β·g₀ + (1 − dampening)·g₁; step 3 likewise.
+    let g1 = surface.gradient(t.positions[1]);
+    let buf2 = [
+        beta * g0[0] + (1.0 - damp) * g1[0],
+        beta * g0[1] + (1.0 - damp) * g1[1],
+    ];
+    let g2 = surface.gradient(t.positions[2]);
+    for i in 0..2 {
+        let w2 = t.positions[1][i] - lr * buf2[i];
+        assert_close(t.positions[2][i], w2, 1e-14, "step 2");
+        let buf3 = beta * buf2[i] + (1.0 - damp) * g2[i];
+        assert_close(
+            t.positions[3][i],
+            t.positions[2][i] - lr * buf3,
+            1e-14,
+            "step 3",
+        );
+    }
+}
+
+#[test]
+fn pytorch_momentum_state_holds_the_buffer() {
+    let (lr, beta, damp) = (0.05, 0.9, 0.5);
+    let mut s = OptimizerState::new(Optimizer::Momentum {
+        lr,
+        beta,
+        dampening: damp,
+        form: MomentumForm::Pytorch,
+    });
+    let g0 = [3.0, -4.0];
+    let g1 = [1.0, 2.0];
+    let info = s.step([0.0, 0.0], |_| g0);
+    assert_eq!(info.gradient, g0);
+    assert_eq!(info.gradient_at, [0.0, 0.0]);
+    assert_eq!(s.velocity(), g0, "first buffer is g itself");
+    s.step(info.position, |_| g1);
+    let want = [
+        beta * g0[0] + (1.0 - damp) * g1[0],
+        beta * g0[1] + (1.0 - damp) * g1[1],
+    ];
+    assert_close(s.velocity()[0], want[0], 1e-15, "buf x");
+    assert_close(s.velocity()[1], want[1], 1e-15, "buf y");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Equivalences between conventions.
+// ---------------------------------------------------------------------------------------------
+
+const ROSEN_START: Point = [-1.2, 1.0];
+
+#[track_caller]
+fn assert_paths_agree(a: &[Point], b: &[Point], tol: f64, what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths");
+    for (k, (p, q)) in a.iter().zip(b).enumerate() {
+        for i in 0..2 {
+            assert_close(p[i], q[i], tol, &format!("{what}: step {k} coordinate {i}"));
+        }
+    }
+}
+
+#[test]
+fn pytorch_momentum_equals_velocity_form_with_the_same_lr() {
+    // u = −η·buf obeys u ← β·u − η·g, θ ← θ + u: the velocity form.
+    let surface = rosenbrock();
+    for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
+        let py = Optimizer::Momentum {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Pytorch,
+        };
+        let vel = Optimizer::Momentum {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Velocity,
+        };
+        let a = sim(py, &surface, ROSEN_START, 30);
+        let b = sim(vel, &surface, ROSEN_START, 30);
+        assert_paths_agree(&a.positions, &b.positions, 1e-12, "pytorch vs velocity");
+        // The path actually moves (the comparison is not vacuous).
+        assert!((a.positions[30][0] - ROSEN_START[0]).abs() > 1e-2);
+
+        // The states are related by v = −η·buf.
+        let (mut sp, mut sv) = (OptimizerState::new(py), OptimizerState::new(vel));
+        let (mut tp, mut tv) = (ROSEN_START, ROSEN_START);
+        for _ in 0..30 {
+            tp = sp.step(tp, |p| surface.gradient(p)).position;
+            tv = sv.step(tv, |p| surface.gradient(p)).position;
+            for i in 0..2 {
+                assert_close(
+                    sv.velocity()[i],
+                    -lr * sp.velocity()[i],
+                    1e-12,
+                    "v = −η·buf",
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ema_momentum_with_scaled_lr_equals_velocity_form() {
+    // EMA: v ← β·v + (1 − β)·g, θ ← θ − (η/(1 − β))·v. With u = −(η/(1 − β))·v:
+    // u ← β·u − η·g, θ ← θ + u, and u₀ = 0 = v₀: the velocity form with lr η.
+    let surface = rosenbrock();
+    for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
+        let ema = Optimizer::Momentum {
+            lr: lr / (1.0 - beta),
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Ema,
+        };
+        let vel = Optimizer::Momentum {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Velocity,
+        };
+        let a = sim(ema, &surface, ROSEN_START, 30);
+        let b = sim(vel, &surface, ROSEN_START, 30);
+        assert_paths_agree(&a.positions, &b.positions, 1e-12, "ema vs velocity");
+        assert!((a.positions[30][0] - ROSEN_START[0]).abs() > 1e-2);
+    }
+}
+
+#[test]
+fn ema_and_dampened_pytorch_differ_exactly_at_the_first_step() {
+    // PyTorch with dampening β and lr η/(1 − β) would match the EMA form with lr η/(1 − β) if
+    // its first buffer were (1 − β)·g; it is g, so step 1 is 1/(1 − β) times larger.
+    let surface = rosenbrock();
+    let (lr, beta) = (1e-3, 0.9);
+    let big = lr / (1.0 - beta);
+    let py = sim(
+        Optimizer::Momentum {
+            lr: big,
+            beta,
+            dampening: beta,
+            form: MomentumForm::Pytorch,
+        },
+        &surface,
+        ROSEN_START,
+        2,
+    );
+    let ema = sim(
+        Optimizer::Momentum {
+            lr: big,
+            beta,
+            dampening: 0.0,
+            form: MomentumForm::Ema,
+        },
+        &surface,
+        ROSEN_START,
+        2,
+    );
+    let g0 = surface.gradient(ROSEN_START);
+    for i in 0..2 {
+        let ema_step = ema.positions[1][i] - ROSEN_START[i];
+        let py_step = py.positions[1][i] - ROSEN_START[i];
+        assert_close(ema_step, -lr * g0[i], 1e-12, "ema step 1 = −η·g");
+        assert_close(py_step, -big * g0[i], 1e-12, "pytorch step 1 = −η/(1−β)·g");
+        assert_close(py_step, ema_step / (1.0 - beta), 1e-12, "ratio 1/(1 − β)");
+    }
+}
+
+#[test]
+fn pytorch_nesterov_positions_are_the_lookahead_points() {
+    // Look-ahead: φ_t = θ_t + β·v_t satisfies φ_{t+1} = φ_t − η·∇f(φ_t) + β·v_{t+1} with
+    // v_{t+1} = β·v_t − η·∇f(φ_t). PyTorch: with u_t = −η·buf_t, u_{t+1} = β·u_t − η·∇f(θ'_t) and
+    // θ'_{t+1} = θ'_t − η·∇f(θ'_t) + β·u_{t+1}. Same recurrence, same start (φ_0 = θ_0, v_0 = u_0
+    // = 0), so θ'_t = φ_t: PyTorch's positions are the look-ahead points where the look-ahead form
+    // takes its gradients (gradient_points[t] is where step t + 1 took it).
+    let surface = rosenbrock();
+    for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
+        let py = Optimizer::Nesterov {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: NesterovForm::Pytorch,
+        };
+        let la = Optimizer::Nesterov {
+            lr,
+            beta,
+            dampening: 0.0,
+            form: NesterovForm::Lookahead,
+        };
+        let n = 30;
+        let a = sim(py, &surface, ROSEN_START, n);
+        let b = sim(la, &surface, ROSEN_START, n + 1);
+        assert_paths_agree(
+            &a.positions,
+            &b.gradient_points,
+            1e-12,
+            "pytorch θ' vs look-ahead φ",
+        );
+        // And the underlying θ's differ (the identity is not a triviality).
+        assert!((a.positions[n][0] - b.positions[n][0]).abs() > 1e-6);
+        // PyTorch takes its gradient at θ' itself.
+        assert_eq!(&a.gradient_points[..], &a.positions[..n]);
+
+        // The states are related by v = −η·buf.
+        let (mut sp, mut sl) = (OptimizerState::new(py), OptimizerState::new(la));
+        let (mut tp, mut tl) = (ROSEN_START, ROSEN_START);
+        for _ in 0..n {
+            let ip = sp.step(tp, |p| surface.gradient(p));
+            let il = sl.step(tl, |p| surface.gradient(p));
+            for (i, &tp_i) in tp.iter().enumerate() {
+                assert_close(il.gradient_at[i], tp_i, 1e-12, "gradient point");
+                assert_close(il.gradient[i], ip.gradient[i], 1e-9, "gradient");
+                assert_close(
+                    sl.velocity()[i],
+                    -lr * sp.velocity()[i],
+                    1e-12,
+                    "v = −η·buf",
+                );
+            }
+            tp = ip.position;
+            tl = il.position;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Adam's bias correction.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn adam_first_step_is_lr_times_g_over_abs_g_plus_eps() {
+    // t = 1: m = (1 − β₁)·g, v = (1 − β₂)·g², so m/(1 − β₁) = g and √v/√(1 − β₂) = |g|:
+    // θ₁ = θ₀ − lr·g/(|g| + eps), ≈ −lr·sign(g) for |g| ≫ eps.
+    for (lr, beta1, beta2, eps) in [
+        (0.05, 0.9, 0.999, 1e-8),
+        (0.3, 0.8, 0.99, 1e-8),
+        (1e-3, 0.5, 0.9, 1e-6),
+    ] {
+        let opt = Optimizer::Adam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+        };
+        // Gradients spanning magnitudes, including ones comparable to eps.
+        let cases: [(f64, f64, Point); 5] = [
+            (1.0, 10.0, [2.5, -2.0]),
+            (3.0, 0.2, [-1.0, 7.0]),
+            (1e-3, 1e4, [0.5, -0.5]),
+            (1.0, 1.0, [1e-8, -3e-9]),
+            (2.0, 5.0, [1e-9, 4e-2]),
+        ];
+        for (a, b, start) in cases {
+            let surface = quad(a, b);
+            let g = [a * start[0], b * start[1]];
+            let t = sim(opt, &surface, start, 1);
+            for i in 0..2 {
+                let step = t.positions[1][i] - start[i];
+                let want = -lr * g[i] / (g[i].abs() + eps);
+                assert!(
+                    (step - want).abs() <= 1e-12 * lr,
+                    "adam {opt:?} g {g:?} coordinate {i}: step {step:e}, expected {want:e}"
+                );
+                // |step − (−lr·sign g)| = lr·eps/(|g| + eps) ≤ lr·eps/|g|.
+                if g[i] != 0.0 {
+                    let off = (step + lr * g[i].signum()).abs();
+                    assert!(
+                        off <= lr * eps / g[i].abs() * (1.0 + 1e-9) + 1e-15,
+                        "{off:e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn adam_eps_is_added_after_the_second_moment_bias_correction() {
+    // With g = eps the first step is exactly lr/2 (eps added to √v̂ = |g|); adding it to √v before
+    // dividing by √(1 − β₂) would give lr·g/(|g| + eps/√(1 − β₂)) ≈ lr/32.6 instead.
+    let eps = 1e-8;
+    let lr = 0.1;
+    let opt = Optimizer::Adam {
+        lr,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps,
+    };
+    let t = sim(opt, &quad(1.0, 1.0), [eps, 0.0], 1);
+    assert_close(t.positions[1][0], eps - lr / 2.0, 1e-12, "g = eps");
+    // g = 0 leaves the coordinate where it is.
+    assert_eq!(t.positions[1][1], 0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Divergence.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn gd_above_two_over_lambda_max_leaves_the_bound() {
+    let surface = quad(1.0, 10.0);
+    let (x0, y0) = (2.5, -2.0);
+    let cases = [
+        // (lr, window, expected step worked out by hand)
+        // y_t = (−1.5)^t·(−2), bound [−63, 63]: 2·1.5⁸ ≈ 51.3 ≤ 63 < 2·1.5⁹ ≈ 76.9.
+        (0.25, Window::new((-3.0, 3.0), (-3.0, 3.0)), 9),
+        // y_t = (−1.1)^t·(−2): 2·1.1³⁶ ≈ 61.8 ≤ 63 < 2·1.1³⁷ ≈ 68.0.
+        (0.21, Window::new((-3.0, 3.0), (-3.0, 3.0)), 37),
+        // Bound y ∈ [−1 − 30, 2 + 30]: y_5 = 15.2, y_6 = −22.8, y_7 = 34.2 > 32.
+        (0.25, Window::new((-3.0, 3.0), (-1.0, 2.0)), 7),
+        // Bound y ∈ [−1 − 20, 1 + 20] while x's is [−3 − 60, 3 + 60]: y_5 = 15.2, y_6 = −22.8.
+        (0.25, Window::new((-3.0, 3.0), (-1.0, 1.0)), 6),
+    ];
+    for (lr, window, hand_step) in cases {
+        assert!(lr > 2.0 / 10.0);
+        let traj = simulate(&run(Optimizer::Gd { lr }, [x0, y0]), &surface, &window, 100);
+
+        // Independently: the bound is the window grown by DIVERGENCE_MARGIN window heights
+        // (widths) on each side; y_t = (1 − 10·lr)^t·y0 and x_t = (1 − lr)^t·x0.
+        let m = DIVERGENCE_MARGIN;
+        let (w, h) = (window.x.1 - window.x.0, window.y.1 - window.y.0);
+        let (xlo, xhi) = (window.x.0 - m * w, window.x.1 + m * w);
+        let (ylo, yhi) = (window.y.0 - m * h, window.y.1 + m * h);
+        let closed = |t: usize| {
+            [
+                (1.0 - lr).powi(t as i32) * x0,
+                (1.0 - lr * 10.0).powi(t as i32) * y0,
+            ]
+        };
+        let inside = |p: Point| xlo <= p[0] && p[0] <= xhi && ylo <= p[1] && p[1] <= yhi;
+        let expected_step = (1..=100).find(|&t| !inside(closed(t))).unwrap();
+        assert_eq!(expected_step, hand_step, "lr {lr} {window:?}");
+        assert_eq!(
+            traj.diverged,
+            Some(Divergence {
+                step: expected_step,
+                left_bound: true
+            }),
+            "lr {lr} {window:?}"
+        );
+        // The point that left the bound is kept; nothing after it.
+        assert_eq!(traj.positions.len(), expected_step + 1);
+        assert_eq!(traj.losses.len(), expected_step + 1);
+        assert_eq!(traj.gradient_points.len(), expected_step);
+        assert_eq!(traj.last_step(), expected_step);
+        assert_eq!(traj.position_at(1000), traj.positions[expected_step]);
+        assert!(traj
+            .positions
+            .iter()
+            .all(|p| p[0].is_finite() && p[1].is_finite()));
+        assert!(traj.losses.iter().all(|l| l.is_finite()));
+        for (t, p) in traj.positions.iter().enumerate() {
+            let want = closed(t);
+            assert_close(p[0], want[0], 1e-12, "x_t");
+            assert_close(p[1], want[1], 1e-12, "y_t");
+            assert_eq!(inside(*p), t < expected_step, "step {t} at {p:?}");
+        }
+    }
+}
+
+#[test]
+fn gd_just_below_two_over_lambda_max_does_not_diverge() {
+    let surface = quad(1.0, 10.0);
+    let window = Window::new((-3.0, 3.0), (-3.0, 3.0));
+    let traj = simulate(
+        &run(Optimizer::Gd { lr: 0.19 }, [2.5, -2.0]),
+        &surface,
+        &window,
+        200,
+    );
+    assert_eq!(traj.diverged, None);
+    assert_eq!(traj.positions.len(), 201);
+    // y_t = (1 − 1.9)^t·y0, |y_200| = 0.9^200 · 2 ≈ 1.4e-9.
+    let want = (-0.9f64).powi(200) * -2.0;
+    assert!((traj.positions[200][1] - want).abs() <= 1e-12 * want.abs());
+    assert!(want.abs() < 2e-9);
+}
+
+#[test]
+fn non_finite_position_is_dropped_and_not_a_bound_exit() {
+    // Saddle x² − y²: y ← y − lr·(−2y) = (1 + 2·lr)·y overflows to +∞ at once.
+    let window = Window::new((-2.0, 2.0), (-2.0, 2.0));
+    let start = [0.5, 1.0];
+    let traj = simulate(
+        &run(Optimizer::Gd { lr: 1e308 }, start),
+        &Surface::Saddle,
+        &window,
+        10,
+    );
+    assert_eq!(
+        traj.diverged,
+        Some(Divergence {
+            step: 1,
+            left_bound: false
+        })
+    );
+    assert_eq!(traj.positions, vec![start]);
+    assert_eq!(traj.losses, vec![0.25 - 1.0]);
+    assert!(traj.gradient_points.is_empty());
+}
+
+#[test]
+fn finite_position_with_non_finite_loss_is_dropped() {
+    // From (1, 1) with lr 5e199: x₁ = 1 − 1e200, y₁ = 1 + 1e200, both finite, but
+    // x₁² − y₁² = ∞ − ∞ = NaN. The NaN check comes before the bound check.
+    let window = Window::new((-2.0, 2.0), (-2.0, 2.0));
+    let traj = simulate(
+        &run(Optimizer::Gd { lr: 5e199 }, [1.0, 1.0]),
+        &Surface::Saddle,
+        &window,
+        10,
+    );
+    let p1: Point = [1.0 - 5e199 * 2.0, 1.0 + 5e199 * 2.0];
+    assert!(p1[0].is_finite() && p1[1].is_finite());
+    assert!(Surface::Saddle.value(p1).is_nan());
+    assert_eq!(
+        traj.diverged,
+        Some(Divergence {
+            step: 1,
+            left_bound: false
+        })
+    );
+    assert_eq!(traj.positions, vec![[1.0, 1.0]]);
+}
+
+#[test]
+fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
+    // f = ln(x) + y²: GD steps x ← x − lr/x, y ← (1 − 2·lr)·y until x ≤ 0 makes ln NaN.
+    let expr = Expr::parse("ln(x) + y^2").unwrap();
+    let surface = Surface::Formula {
+        expr,
+        minima: vec![],
+    };
+    let window = Window::new((-10.0, 10.0), (-10.0, 10.0));
+    let (lr, start) = (5.0, [4.0, 0.0]);
+    let traj = simulate(&run(Optimizer::Gd { lr }, start), &surface, &window, 50);
+
+    let mut xs = vec![start[0]];
+    let nan_step = loop {
+        let x = *xs.last().unwrap();
+        let next = x - lr / x;
+        if next <= 0.0 {
+            break xs.len();
+        }
+        xs.push(next);
+    };
+    assert!(nan_step > 1, "the test wants a few finite steps first");
+    assert_eq!(
+        traj.diverged,
+        Some(Divergence {
+            step: nan_step,
+            left_bound: false
+        })
+    );
+    assert_eq!(traj.positions.len(), nan_step);
+    assert_eq!(traj.gradient_points.len(), nan_step - 1);
+    for (p, x) in traj.positions.iter().zip(&xs) {
+        assert_close(p[0], *x, 1e-12, "x_t");
+        assert_eq!(p[1], 0.0);
+    }
+    for (p, l) in traj.positions.iter().zip(&traj.losses) {
+        assert!(l.is_finite());
+        assert_close(*l, p[0].ln(), 1e-12, "loss");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Noise and parallel simulation.
+// ---------------------------------------------------------------------------------------------
+
+fn noisy(optimizer: Optimizer, start: Point, std: f64, seed: u64) -> Run {
+    Run {
+        noise: Some(Noise { std, seed }),
+        ..run(optimizer, start)
+    }
+}
+
+#[test]
+fn noise_is_reproducible_seeded_and_zero_std_is_noiseless() {
+    let surface = rosenbrock();
+    let window = Window::new((-2.0, 2.0), (-1.0, 3.0));
+    let opt = Optimizer::Momentum {
+        lr: 1e-3,
+        beta: 0.9,
+        dampening: 0.0,
+        form: MomentumForm::Pytorch,
+    };
+    let a = simulate(&noisy(opt, ROSEN_START, 2.0, 7), &surface, &window, 200);
+    let b = simulate(&noisy(opt, ROSEN_START, 2.0, 7), &surface, &window, 200);
+    let c = simulate(&noisy(opt, ROSEN_START, 2.0, 8), &surface, &window, 200);
+    let clean = simulate(&run(opt, ROSEN_START), &surface, &window, 200);
+    let zero = simulate(&noisy(opt, ROSEN_START, 0.0, 7), &surface, &window, 200);
+    assert_eq!(a.positions.len(), 201);
+    assert_eq!(a, b);
+    assert_ne!(a.positions, c.positions);
+    assert_ne!(a.positions, clean.positions);
+    assert_eq!(zero, clean);
+    assert_eq!(zero.positions, clean.positions);
+}
+
+#[test]
+fn noise_is_added_per_component_in_x_then_y_order() {
+    // GD on ½(x² + 10y²): the gradient used at step t is (θ_t − θ_{t+1})/lr; minus the exact
+    // gradient this recovers the noise, which must be the run's seeded stream, x before y.
+    let lr = 0.05;
+    let (std, seed) = (0.3, 12345);
+    let surface = quad(1.0, 10.0);
+    let traj = simulate(
+        &noisy(Optimizer::Gd { lr }, START, std, seed),
+        &surface,
+        &huge_window(),
+        20,
+    );
+    let mut stream = GaussianNoise::new(std, seed);
+    for t in 0..20 {
+        let p = traj.positions[t];
+        let q = traj.positions[t + 1];
+        for i in 0..2 {
+            let used = (p[i] - q[i]) / lr;
+            let noise = used - LAMBDA[i] * p[i];
+            let want = stream.sample();
+            assert!(
+                (noise - want).abs() < 1e-10,
+                "step {t} coordinate {i}: {noise} vs {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lookahead_nesterov_is_noisy_at_the_lookahead_point() {
+    // OptimizerState is given the noisy gradient function; check via the state API that the
+    // gradient the simulation used at step 1 is ∇f(start) + the first two samples.
+    let (std, seed) = (0.5, 99);
+    let opt = Optimizer::Nesterov {
+        lr: 0.05,
+        beta: 0.9,
+        dampening: 0.0,
+        form: NesterovForm::Lookahead,
+    };
+    let surface = quad(1.0, 10.0);
+    let traj = simulate(&noisy(opt, START, std, seed), &surface, &huge_window(), 5);
+    let mut stream = GaussianNoise::new(std, seed);
+    let mut state = OptimizerState::new(opt);
+    let mut theta = START;
+    for t in 0..5 {
+        let info = state.step(theta, |p| {
+            let g = surface.gradient(p);
+            [g[0] + stream.sample(), g[1] + stream.sample()]
+        });
+        assert_eq!(info.gradient_at, traj.gradient_points[t]);
+        assert_eq!(info.position, traj.positions[t + 1]);
+        theta = info.position;
+    }
+}
+
+fn twenty_runs() -> Vec<Run> {
+    let optimizers = [
+        Optimizer::Gd { lr: 1e-3 },
+        Optimizer::Momentum {
+            lr: 1e-3,
+            beta: 0.9,
+            dampening: 0.0,
+            form: MomentumForm::Pytorch,
+        },
+        Optimizer::Momentum {
+            lr: 1e-2,
+            beta: 0.9,
+            dampening: 0.0,
+            form: MomentumForm::Ema,
+        },
+        Optimizer::Nesterov {
+            lr: 1e-3,
+            beta: 0.9,
+            dampening: 0.0,
+            form: NesterovForm::Lookahead,
+        },
+        Optimizer::Adam {
+            lr: 0.05,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        },
+        Optimizer::Gd { lr: 0.01 }, // diverges on Rosenbrock
+    ];
+    (0..20)
+        .map(|k| {
+            let start = [-1.5 + 0.1 * k as f64, 2.0 - 0.05 * k as f64];
+            let noise = (k % 3 != 0).then_some(Noise {
+                std: 0.1 * (k % 4) as f64,
+                seed: (k % 5) as u64,
+            });
+            Run {
+                index: k,
+                label: format!("run {k}"),
+                entry: k % optimizers.len(),
+                optimizer: optimizers[k % optimizers.len()],
+                start,
+                noise,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn simulate_all_equals_sequential_simulate_whatever_the_thread_count() {
+    let surface = rosenbrock();
+    let window = Window::new((-2.0, 2.0), (-1.0, 3.0));
+    let runs = twenty_runs();
+    let steps = 300;
+    let sequential: Vec<Trajectory> = runs
+        .iter()
+        .map(|r| simulate(r, &surface, &window, steps))
+        .collect();
+    // The set is varied: some diverge, some run to the end.
+    assert!(sequential.iter().any(|t| t.diverged.is_some()));
+    assert!(sequential.iter().any(|t| t.diverged.is_none()));
+
+    let default_pool = simulate_all(&runs, &surface, &window, steps);
+    assert_eq!(default_pool, sequential);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let got = pool.install(|| simulate_all(&runs, &surface, &window, steps));
+        assert_eq!(got, sequential, "{threads} thread(s)");
+    }
+}
