@@ -9,9 +9,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
-use inertia::encode::{self, palette::Palette};
+use inertia::encode::gif::GifEncoder;
+use inertia::encode::{self, palette::NearestCache};
 use inertia::pipeline;
-use inertia::render::style::{self, INK, WHITE};
+use inertia::render::animate::Plan;
 use inertia::render::Figure;
 use inertia::scene::{self, Scene};
 
@@ -24,73 +25,62 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
-/// Times each stage of one scene in-process.
+/// Times each stage of one scene in-process (warm: after the first repetition, buffers and
+/// caches are hot, so this is the compute cost without process start-up).
 fn stages(scene: &Scene, reps: usize) {
-    let mut t_traj = vec![];
-    let mut t_fig = vec![];
-    let mut t_frames = vec![];
-    let mut t_palette = vec![];
-    let mut t_gif = vec![];
-    let mut t_png = vec![];
+    let names = [
+        "trajectories",
+        "background",
+        "plan",
+        "palette",
+        "frames",
+        "png",
+        "gif",
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![vec![]; names.len()];
     let mut gif_len = 0;
     for _ in 0..reps {
-        let t = Instant::now();
+        let mut lap = {
+            let mut t = Instant::now();
+            move |times: &mut Vec<Vec<Duration>>, i: usize| {
+                times[i].push(t.elapsed());
+                t = Instant::now();
+            }
+        };
         let trajectories = pipeline::trajectories(scene);
-        t_traj.push(t.elapsed());
-        let t = Instant::now();
+        lap(&mut times, 0);
         let figure = Figure::new(scene, &trajectories).expect("figure");
-        t_fig.push(t.elapsed());
-        let t = Instant::now();
-        let frames = inertia::render::animate::all_frames(&figure).expect("frames");
-        let (patches, last) = (frames.patches, frames.last);
-        t_frames.push(t.elapsed());
-        if std::env::var("INERTIA_PATCHES").is_ok() {
-            let a: u64 = patches
-                .iter()
-                .skip(1)
-                .map(|p| u64::from(p.rect.width()) * u64::from(p.rect.height()))
-                .sum();
-            let c: usize = patches
-                .iter()
-                .skip(1)
-                .map(|p| p.changed.iter().filter(|x| **x).count())
-                .sum();
-            eprintln!(
-                "mean patch area {} px, mean changed {} px",
-                a / (patches.len() as u64 - 1),
-                c / (patches.len() - 1)
-            );
-        }
-        let t = Instant::now();
-        let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
-        forced.extend([INK, WHITE]);
-        let palette = Palette::build(&[last.data(), &patches[0].rgba], &forced);
-        t_palette.push(t.elapsed());
-        let t = Instant::now();
-        let delays = encode::gif::frame_delays(patches.len(), scene.output.fps, scene.output.hold);
-        let gif = encode::gif::encode(
+        lap(&mut times, 1);
+        let (plan, keyframes) = Plan::new(&figure).expect("plan");
+        lap(&mut times, 2);
+        let encoder = GifEncoder::new(
             figure.layout.width,
             figure.layout.height,
-            &patches,
-            &palette,
-            &delays,
-        )
-        .expect("gif");
-        t_gif.push(t.elapsed());
+            pipeline::gif_palette(scene, &figure, &keyframes),
+        );
+        let delays =
+            encode::gif::frame_delays(figure.steps + 1, scene.output.fps, scene.output.hold);
+        lap(&mut times, 3);
+        let frames = plan
+            .run(NearestCache::default, |cache, _, p| {
+                encoder.quantize(&p, cache)
+            })
+            .expect("frames");
+        lap(&mut times, 4);
+        let _ = encode::png::encode(&keyframes.last).expect("png");
+        lap(&mut times, 5);
+        let gif = encoder.encode(&frames, &delays).expect("gif");
+        lap(&mut times, 6);
         gif_len = gif.len();
-        let t = Instant::now();
-        let _ = encode::png::encode(&last).expect("png");
-        t_png.push(t.elapsed());
     }
+    let parts: Vec<String> = names
+        .iter()
+        .zip(times)
+        .map(|(n, t)| format!("{n} {}", ms(median(t))))
+        .collect();
     println!(
-        "  stages (median of {reps}): trajectories {}, background {}, frames {}, palette {}, gif {}, png {} ; gif {} bytes",
-        ms(median(t_traj)),
-        ms(median(t_fig)),
-        ms(median(t_frames)),
-        ms(median(t_palette)),
-        ms(median(t_gif)),
-        ms(median(t_png)),
-        gif_len
+        "  stages, in-process, median of {reps}: {} ; gif {gif_len} bytes",
+        parts.join(", ")
     );
 }
 

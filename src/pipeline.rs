@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
 
-use crate::encode::{self, palette::Palette};
+use crate::encode::gif::GifEncoder;
+use crate::encode::{
+    self,
+    palette::{Histogram, NearestCache, Palette},
+};
 use crate::output::{self, OutputError};
 use crate::render::animate;
 use crate::render::style::{self, INK, WHITE};
@@ -118,28 +122,30 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     clock.lap("background");
     progress.set_length(figure.steps as u64 + 1);
-    let frames = animate::all_frames(&figure)?;
-    progress.set_position(figure.steps as u64 + 1);
-    clock.lap("frames");
-    let (patches, last) = (&frames.patches, &frames.last);
-    let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
-    forced.extend([INK, WHITE]);
-    let palette = Palette::build(&[last.data(), &patches[0].rgba], &forced);
-    clock.lap("palette");
-    let delays = encode::gif::frame_delays(patches.len(), scene.output.fps, scene.output.hold);
-    let (gif, png) = rayon::join(
-        || {
-            encode::gif::encode(
-                figure.layout.width,
-                figure.layout.height,
-                patches,
-                &palette,
-                &delays,
-            )
-        },
-        || encode::png::encode(last),
+    let (plan, keyframes) = animate::Plan::new(&figure)?;
+    clock.lap("plan");
+    let encoder = GifEncoder::new(
+        figure.layout.width,
+        figure.layout.height,
+        gif_palette(scene, &figure, &keyframes),
     );
-    clock.lap("gif+png");
+    let delays = encode::gif::frame_delays(figure.steps + 1, scene.output.fps, scene.output.hold);
+    clock.lap("palette");
+    // Frames are drawn and quantized chunk by chunk in parallel, while the PNG (of the last
+    // frame, known from the plan) is encoded beside them.
+    let (png, frames) = rayon::join(
+        || encode::png::encode(&keyframes.last),
+        || {
+            plan.run(NearestCache::default, |cache, _, patch| {
+                progress.inc(1);
+                encoder.quantize(&patch, cache)
+            })
+        },
+    );
+    let frames = frames?;
+    clock.lap("frames+png");
+    let gif = encoder.encode(&frames, &delays);
+    clock.lap("gif");
     let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
     let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
@@ -191,6 +197,27 @@ impl StageClock {
             eprintln!("timings: {name}: {}", laps.join(", "));
         }
     }
+}
+
+/// The GIF palette: it must represent the background (sampled on every fourth pixel: it is
+/// flat bands) and, exactly, what the animation adds to it: the pixels where the last frame or
+/// frame 0 differ from the background. Run colours, ink and white are always exact.
+pub fn gif_palette(scene: &Scene, figure: &Figure, keyframes: &animate::Keyframes) -> Palette {
+    let mut histogram = Histogram::default();
+    let background = figure.background.data();
+    for px in background.chunks_exact(16) {
+        histogram.add([px[0], px[1], px[2]], 4);
+    }
+    for frame in [keyframes.last.data(), keyframes.first.data()] {
+        for (px, b) in frame.chunks_exact(4).zip(background.chunks_exact(4)) {
+            if px != b {
+                histogram.add([px[0], px[1], px[2]], 1);
+            }
+        }
+    }
+    let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
+    forced.extend([INK, WHITE]);
+    Palette::from_histogram(histogram, &forced)
 }
 
 /// Renders the single frame at `step` as `<name>.frame<step>.png` (for inspecting frames).

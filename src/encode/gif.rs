@@ -1,12 +1,18 @@
-//! Animated GIF encoding: one global palette, changed-rectangle frames with transparency, and LZW
-//! compression of all frames in parallel.
+//! Animated GIF encoding: one global palette, changed-rectangle frames with transparency, and
+//! frames compressed in parallel as soon as they are drawn.
 //!
-//! Each [`FramePatch`] from the animator becomes a GIF frame covering only its changed rectangle;
-//! pixels that did not change may be written as the transparent index (disposal "keep", so the
-//! previous frame shows through) or as their own colour, whichever compresses better
-//! ([`super::lzw`]). Quantizing and
-//! compressing a frame depends on that frame alone, so frames are processed with rayon and
-//! written in order: the bytes are the same for any thread count.
+//! A [`GifEncoder`] holds the palette (see [`super::palette`]), known before the first frame.
+//! Each [`FramePatch`] is quantized on whichever thread drew it, as soon as it is drawn
+//! ([`GifEncoder::quantize`]); unchanged pixels are not looked up. [`GifEncoder::encode`] then
+//! orders the palette and compresses all frames in parallel: unchanged pixels may be written as
+//! the transparent index (disposal "keep", so the previous frame shows through) or as their own
+//! colour, whichever compresses better ([`super::lzw`]). A frame's bytes depend on that frame
+//! alone and frames are written in order, so the file is the same for any thread count.
+//!
+//! The palette's order matters for size: LZW codes start one bit wider than the largest index a
+//! frame uses, so the transparent entry comes first and then the colours that most frames draw
+//! (paths, heads, counter). A frame that only draws those is written with 6- or 7-bit codes
+//! instead of 9-bit ones.
 
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 use rayon::prelude::*;
@@ -14,6 +20,7 @@ use rayon::prelude::*;
 use super::lzw::{self, Pixel};
 use super::palette::{NearestCache, Palette};
 use crate::render::animate::FramePatch;
+use crate::render::paint::IRect;
 
 /// GIF delays are whole hundredths of a second. Rounding each frame's delay alone turns 15 fps
 /// (6.67 cs) into 7 cs (14.3 fps) or 6 cs (16.7 fps); instead frame i lasts
@@ -43,100 +50,139 @@ impl std::fmt::Display for GifError {
 
 impl std::error::Error for GifError {}
 
-/// Marks an unchanged pixel before remapping (never a palette index: palettes hold at most 255).
+/// The index written for "unchanged: let the previous frame show through".
+const TRANSPARENT: u8 = 0;
+
+/// Marks an unchanged pixel in an [`IndexedFrame`] (never a palette index: palettes hold at most
+/// 255 colours).
 const UNCHANGED: u8 = 255;
 
-/// Encodes the patches as a looping GIF of `width × height` with the given palette and delays.
-///
-/// The global colour table is reordered before writing: the transparent entry first, then the
-/// colours by how often frames after the first use them. LZW codes start one bit wider than the
-/// largest index a frame uses, so a frame that only draws path, marker and counter colours (a
-/// few dozen entries) is written with 7- or 6-bit codes instead of 9-bit ones.
-pub fn encode(
-    width: u32,
-    height: u32,
-    patches: &[FramePatch],
-    palette: &Palette,
-    delays: &[u16],
-) -> Result<Vec<u8>, GifError> {
-    // Quantize every frame (in parallel; a frame's indices depend on that frame alone).
-    // Unchanged pixels are not quantized: they are written transparent.
-    let indexed: Vec<Vec<u8>> = patches
-        .par_iter()
-        .map_init(NearestCache::default, |cache, patch| {
-            patch
-                .rgba
-                .chunks_exact(4)
-                .zip(&patch.changed)
-                .map(|(px, &changed)| {
-                    if changed {
-                        cache.index(palette, [px[0], px[1], px[2]])
-                    } else {
-                        UNCHANGED
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    // How often each colour is drawn after the first frame.
-    let mut usage = vec![0u64; palette.colours().len()];
-    for (patch, indices) in patches.iter().zip(&indexed).skip(1) {
-        for (&i, &changed) in indices.iter().zip(&patch.changed) {
-            if changed {
-                usage[usize::from(i)] += 1;
-            }
+/// A frame's changed rectangle in palette indices, [`UNCHANGED`] where the pixel did not change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedFrame {
+    pub rect: IRect,
+    pub indices: Vec<u8>,
+}
+
+/// Encodes one animation with one global palette.
+pub struct GifEncoder {
+    width: u16,
+    height: u16,
+    palette: Palette,
+}
+
+impl GifEncoder {
+    pub fn new(width: u32, height: u32, palette: Palette) -> Self {
+        GifEncoder {
+            width: width as u16,
+            height: height as u16,
+            palette,
         }
     }
-    let mut order: Vec<usize> = (0..usage.len()).collect();
-    order.sort_by(|&a, &b| usage[b].cmp(&usage[a]).then(a.cmp(&b)));
-    let mut remap = vec![0u8; 256];
-    for (new, &old) in order.iter().enumerate() {
-        remap[old] = (new + 1) as u8;
+
+    /// Quantizes a frame's changed pixels (unchanged ones are not looked up). `cache` is a
+    /// per-thread memo of colour look-ups.
+    pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> IndexedFrame {
+        let indices = patch
+            .rgba
+            .chunks_exact(4)
+            .zip(&patch.changed)
+            .map(|(px, &changed)| {
+                if changed {
+                    cache.index(&self.palette, [px[0], px[1], px[2]])
+                } else {
+                    UNCHANGED
+                }
+            })
+            .collect();
+        IndexedFrame {
+            rect: patch.rect,
+            indices,
+        }
     }
-    let mut table = vec![0u8, 0, 0];
-    for &old in &order {
-        table.extend_from_slice(&palette.colours()[old]);
+
+    /// The palette order: colours used by more frames after the first come first (then by
+    /// pixel count, then by palette index), after the transparent entry. Returns palette index →
+    /// GIF index, and the global colour table in GIF order.
+    fn order(&self, frames: &[IndexedFrame]) -> (Vec<u8>, Vec<u8>) {
+        let n = self.palette.colours().len();
+        let mut in_frames = vec![0u64; n];
+        let mut pixels = vec![0u64; n];
+        let mut seen = vec![false; 256];
+        for frame in frames.iter().skip(1) {
+            seen.fill(false);
+            for &i in &frame.indices {
+                if i != UNCHANGED {
+                    pixels[usize::from(i)] += 1;
+                    seen[usize::from(i)] = true;
+                }
+            }
+            for (c, &s) in in_frames.iter_mut().zip(&seen) {
+                *c += u64::from(s);
+            }
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            (in_frames[b], pixels[b])
+                .cmp(&(in_frames[a], pixels[a]))
+                .then(a.cmp(&b))
+        });
+        let mut remap = vec![TRANSPARENT; 256];
+        let mut table = vec![0u8, 0, 0];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = (new + 1) as u8;
+            table.extend_from_slice(&self.palette.colours()[old]);
+        }
+        (remap, table)
     }
-    const TRANSPARENT: u8 = 0;
-    let frames: Vec<Frame<'static>> = patches
-        .par_iter()
-        .zip(indexed.par_iter())
-        .zip(delays.par_iter())
-        .enumerate()
-        .map(|(i, ((patch, indices), &delay))| {
-            let pixels: Vec<Pixel> = indices
-                .iter()
-                .zip(&patch.changed)
-                .map(|(&index, &changed)| Pixel {
-                    index: if changed {
-                        remap[usize::from(index)]
-                    } else {
-                        TRANSPARENT
-                    },
-                    dont_care: !changed,
-                })
-                .collect();
-            let mut frame = Frame {
-                width: patch.rect.width() as u16,
-                height: patch.rect.height() as u16,
-                left: patch.rect.x0 as u16,
-                top: patch.rect.y0 as u16,
-                delay,
-                dispose: DisposalMethod::Keep,
-                transparent: (i > 0).then_some(TRANSPARENT),
-                ..Frame::default()
-            };
-            frame.buffer = lzw::encode(&pixels, TRANSPARENT).into();
-            frame
-        })
-        .collect();
-    let err = |e: gif::EncodingError| GifError(e.to_string());
-    let mut encoder = Encoder::new(Vec::new(), width as u16, height as u16, &table).map_err(err)?;
-    encoder.set_repeat(Repeat::Infinite).map_err(err)?;
-    for frame in &frames {
-        encoder.write_lzw_pre_encoded_frame(frame).map_err(err)?;
+
+    /// Orders the palette, compresses the frames in parallel, and writes the file: header,
+    /// global colour table, infinite loop, the frames in order with their delays (hundredths of
+    /// a second).
+    pub fn encode(&self, frames: &[IndexedFrame], delays: &[u16]) -> Result<Vec<u8>, GifError> {
+        let (remap, table) = self.order(frames);
+        let encoded: Vec<Frame<'static>> = frames
+            .par_iter()
+            .zip(delays.par_iter())
+            .enumerate()
+            .map(|(i, (f, &delay))| {
+                let pixels: Vec<Pixel> = f
+                    .indices
+                    .iter()
+                    .map(|&index| Pixel {
+                        index: remap[usize::from(index)],
+                        dont_care: index == UNCHANGED,
+                    })
+                    .collect();
+                let mut frame = Frame {
+                    width: f.rect.width() as u16,
+                    height: f.rect.height() as u16,
+                    left: f.rect.x0 as u16,
+                    top: f.rect.y0 as u16,
+                    delay,
+                    dispose: DisposalMethod::Keep,
+                    transparent: (i > 0).then_some(TRANSPARENT),
+                    ..Frame::default()
+                };
+                frame.buffer = lzw::encode(&pixels, TRANSPARENT).into();
+                frame
+            })
+            .collect();
+        let err = |e: gif::EncodingError| GifError(e.to_string());
+        let size: usize = encoded.iter().map(|f| f.buffer.len() + 32).sum();
+        let mut encoder = Encoder::new(
+            Vec::with_capacity(size + 1024),
+            self.width,
+            self.height,
+            &table,
+        )
+        .map_err(err)?;
+        encoder.set_repeat(Repeat::Infinite).map_err(err)?;
+        for frame in &encoded {
+            encoder.write_lzw_pre_encoded_frame(frame).map_err(err)?;
+        }
+        encoder.into_inner().map_err(err)
     }
-    encoder.into_inner().map_err(err)
 }
 
 #[cfg(test)]

@@ -36,6 +36,18 @@ pub const MAX_COLOURS: usize = 255;
 /// How many of the most frequent colours are kept exactly before the median cut.
 const EXACT_SLOTS: usize = 96;
 
+/// Weighted colour counts (what the palette must represent well).
+#[derive(Default)]
+pub struct Histogram {
+    counts: HashMap<u32, u64, BuildHasherDefault<ColourHasher>>,
+}
+
+impl Histogram {
+    pub fn add(&mut self, c: [u8; 3], weight: u64) {
+        *self.counts.entry(key(c)).or_insert(0) += weight;
+    }
+}
+
 /// A global palette with nearest-colour lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Palette {
@@ -53,14 +65,19 @@ fn unkey(k: u32) -> [u8; 3] {
 impl Palette {
     /// Builds the palette from RGBA sample images and the colours that must be exact.
     pub fn build(samples: &[&[u8]], forced: &[[u8; 3]]) -> Palette {
-        let mut counts: HashMap<u32, u64, BuildHasherDefault<ColourHasher>> = HashMap::default();
+        let mut h = Histogram::default();
         for image in samples {
             for px in image.chunks_exact(4) {
-                *counts.entry(key([px[0], px[1], px[2]])).or_insert(0) += 1;
+                h.add([px[0], px[1], px[2]], 1);
             }
         }
+        Palette::from_histogram(h, forced)
+    }
+
+    /// Builds the palette from a colour histogram and the colours that must be exact.
+    pub fn from_histogram(h: Histogram, forced: &[[u8; 3]]) -> Palette {
         // Deterministic order: by count (descending), then by colour.
-        let mut histogram: Vec<(u32, u64)> = counts.into_iter().collect();
+        let mut histogram: Vec<(u32, u64)> = h.counts.into_iter().collect();
         histogram.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
         let mut colours: Vec<[u8; 3]> = Vec::new();

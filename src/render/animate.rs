@@ -389,43 +389,92 @@ pub struct Frames {
     pub last: Pixmap,
 }
 
-/// Every frame of the animation, chunks of steps in parallel.
-pub fn all_frames(figure: &Figure) -> Result<Frames, RenderError> {
-    let frames = figure.steps + 1;
-    let len = chunk_len(frames);
-    // Sequential pass: the trail where each later chunk starts, and the final trail.
-    let mut trail = figure.background.clone();
-    let mut starts: Vec<(usize, Option<Pixmap>)> = vec![(0, None)];
-    for step in 1..frames {
-        if step % len == 0 {
-            starts.push((step, Some(trail.clone())));
-        }
-        draw_segments(figure, &mut trail, step);
-    }
-    let chunks: Vec<Result<Vec<FramePatch>, RenderError>> = starts
-        .into_par_iter()
-        .map(|(first, start_trail)| {
-            let mut animator = match start_trail {
-                None => Animator::new(figure)?,
-                Some(t) => Animator::resume(figure, t, first)?,
-            };
-            let end = (first + len).min(frames);
-            let mut patches = Vec::with_capacity(end - first);
-            for _ in first..end {
-                match animator.next_frame()? {
-                    Some(p) => patches.push(p),
-                    None => break,
-                }
+/// The plan of a chunked animation: where each chunk starts (with the trail it starts from) and
+/// the first and last frames in full. Made by one sequential pass that strokes every segment.
+pub struct Plan<'a> {
+    figure: &'a Figure,
+    chunk: usize,
+    starts: Vec<(usize, Option<Pixmap>)>,
+}
+
+/// Frame 0 and the last frame in full, composed directly.
+pub struct Keyframes {
+    pub first: Pixmap,
+    pub last: Pixmap,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(figure: &'a Figure) -> Result<(Self, Keyframes), RenderError> {
+        let frames = figure.steps + 1;
+        let chunk = chunk_len(frames);
+        let mut trail = figure.background.clone();
+        let mut starts: Vec<(usize, Option<Pixmap>)> = vec![(0, None)];
+        for step in 1..frames {
+            if step % chunk == 0 {
+                starts.push((step, Some(trail.clone())));
             }
-            Ok(patches)
-        })
-        .collect();
-    let mut patches = Vec::with_capacity(frames);
-    for chunk in chunks {
-        patches.extend(chunk?);
+            draw_segments(figure, &mut trail, step);
+        }
+        let mut glyphs = glyph_cache(figure)?;
+        let first = compose_full(figure, &mut glyphs, &figure.background, 0);
+        let last = compose_full(figure, &mut glyphs, &trail, figure.steps);
+        Ok((
+            Plan {
+                figure,
+                chunk,
+                starts,
+            },
+            Keyframes { first, last },
+        ))
     }
-    let last = compose_full(figure, &mut glyph_cache(figure)?, &trail, figure.steps);
-    Ok(Frames { patches, last })
+
+    /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
+    /// through `map`, with a per-chunk state from `init`, as soon as it is made; the results are
+    /// in frame order.
+    pub fn run<S, T, I, F>(self, init: I, map: F) -> Result<Vec<T>, RenderError>
+    where
+        T: Send,
+        I: Fn() -> S + Sync,
+        F: Fn(&mut S, usize, FramePatch) -> T + Sync,
+    {
+        let (figure, len) = (self.figure, self.chunk);
+        let frames = figure.steps + 1;
+        let chunks: Vec<Result<Vec<T>, RenderError>> = self
+            .starts
+            .into_par_iter()
+            .map(|(first, start_trail)| {
+                let mut animator = match start_trail {
+                    None => Animator::new(figure)?,
+                    Some(t) => Animator::resume(figure, t, first)?,
+                };
+                let mut state = init();
+                let end = (first + len).min(frames);
+                let mut out = Vec::with_capacity(end - first);
+                for index in first..end {
+                    match animator.next_frame()? {
+                        Some(p) => out.push(map(&mut state, index, p)),
+                        None => break,
+                    }
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(frames);
+        for chunk in chunks {
+            out.extend(chunk?);
+        }
+        Ok(out)
+    }
+}
+
+/// Every frame of the animation (chunks in parallel), with the last frame's full canvas.
+pub fn all_frames(figure: &Figure) -> Result<Frames, RenderError> {
+    let (plan, keyframes) = Plan::new(figure)?;
+    let patches = plan.run(|| (), |_, _, p| p)?;
+    Ok(Frames {
+        patches,
+        last: keyframes.last,
+    })
 }
 
 /// The full canvas of the frame at `step` (clamped to the last step), composed directly.

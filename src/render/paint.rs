@@ -80,13 +80,16 @@ fn blend(data: &mut [u8], i: usize, colour: Rgb, a: f32) {
 }
 
 /// Shades the pixels of `clip` (canvas coordinates) near a shape: `coverage(x, y)` at each pixel
-/// centre, for pixels within `bounds` = (x0, y0, x1, y1). `origin` is the canvas position of
-/// the pixmap's top-left pixel (a pixmap may be a patch of the canvas).
+/// centre, for pixels within `bounds` = (x0, y0, x1, y1) and, on each row, within the x range
+/// `row_span(y)` returns. `origin` is the canvas position of the pixmap's top-left pixel (a
+/// pixmap may be a patch of the canvas).
+#[allow(clippy::too_many_arguments)]
 fn shade(
     pixmap: &mut Pixmap,
     origin: (i32, i32),
     clip: IRect,
     bounds: (f32, f32, f32, f32),
+    row_span: impl Fn(f32) -> (f32, f32),
     mut coverage: impl FnMut(f32, f32) -> [f32; 2],
     colours: [Rgb; 2],
 ) {
@@ -110,8 +113,11 @@ fn shade(
     let data = pixmap.data_mut();
     for y in area.y0..area.y1 {
         let py = y as f32 + 0.5;
+        let (lo, hi) = row_span(py);
+        let x0 = (lo.floor() as i32 - 1).max(area.x0);
+        let x1 = (hi.ceil() as i32 + 1).min(area.x1);
         let row = (y - origin.1) as usize * w;
-        for x in area.x0..area.x1 {
+        for x in x0..x1 {
             let [outer, inner] = coverage(x as f32 + 0.5, py);
             if outer <= 0.0 {
                 continue;
@@ -145,11 +151,22 @@ pub fn capsule(
         a.0.max(b.0) + r,
         a.1.max(b.1) + r,
     );
+    // On row y only the part of the segment within r + 1 rows can reach: its x range, widened.
+    let row_span = |y: f32| {
+        if dy.abs() < 1e-6 {
+            return (bounds.0, bounds.2);
+        }
+        let t0 = ((y - r - 1.0 - a.1) / dy).clamp(0.0, 1.0);
+        let t1 = ((y + r + 1.0 - a.1) / dy).clamp(0.0, 1.0);
+        let (xa, xb) = (a.0 + t0 * dx, a.0 + t1 * dx);
+        (xa.min(xb) - r - 1.0, xa.max(xb) + r + 1.0)
+    };
     shade(
         pixmap,
         origin,
         clip,
         bounds,
+        row_span,
         |x, y| {
             let (px, py) = (x - a.0, y - a.1);
             let t = if len2 > 0.0 {
@@ -191,6 +208,7 @@ pub fn ringed_disc(
         origin,
         clip,
         bounds,
+        |_| (bounds.0, bounds.2),
         |x, y| {
             let d = ((x - centre.0).powi(2) + (y - centre.1).powi(2)).sqrt();
             [outer + 0.5 - d, inner + 0.5 - d]
@@ -282,6 +300,53 @@ pub fn clip_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The capsule's coverage is its distance field: full inside, none beyond half a pixel out,
+    /// and the same whichever way the segment runs.
+    #[test]
+    fn capsules_are_anti_aliased_distance_fields() {
+        let clip = IRect {
+            x0: 0,
+            y0: 0,
+            x1: 64,
+            y1: 64,
+        };
+        let draw = |a, b| {
+            let mut p = Pixmap::new(64, 64).unwrap();
+            p.fill(tiny_skia::Color::WHITE);
+            capsule(&mut p, (0, 0), clip, a, b, [0, 0, 0], 4.0);
+            p
+        };
+        let p = draw((10.0, 10.0), (50.3, 41.7));
+        let q = draw((50.3, 41.7), (10.0, 10.0));
+        assert!(p.data() == q.data());
+        let at = |x: usize, y: usize| p.data()[(y * 64 + x) * 4];
+        assert_eq!(at(30, 25), 0, "on the segment: fully covered");
+        assert_eq!(at(5, 5), 255, "far away: untouched");
+        // Some pixel on the edge is partially covered (anti-aliased).
+        assert!((0..64 * 64).any(|i| (1..255).contains(&p.data()[i * 4])));
+        // A patch drawn with an origin gives the same pixels as the whole canvas.
+        let mut patch = Pixmap::new(20, 20).unwrap();
+        patch.fill(tiny_skia::Color::WHITE);
+        capsule(
+            &mut patch,
+            (20, 15),
+            clip,
+            (10.0, 10.0),
+            (50.3, 41.7),
+            [0, 0, 0],
+            4.0,
+        );
+        for y in 0..20 {
+            for x in 0..20 {
+                assert_eq!(
+                    patch.data()[(y * 20 + x) * 4],
+                    at(x + 20, y + 15),
+                    "({x}, {y})"
+                );
+            }
+        }
+    }
 
     #[test]
     fn clipping_keeps_inside_cuts_crossing_drops_outside() {
