@@ -14,10 +14,10 @@
 //! incrementally composed one pixel for pixel, so the frames are the same however they are cut.
 
 use rayon::prelude::*;
-use tiny_skia::{IntRect, Pixmap, Transform};
+use tiny_skia::{IntRect, Pixmap};
 
 use super::paint::{self, IRect};
-use super::style::{INK, MUTED, WHITE};
+use super::style::{INK, WHITE};
 use super::text::GlyphCache;
 use super::{Figure, RenderError};
 
@@ -106,14 +106,8 @@ fn draw_overlays(
     step: usize,
 ) {
     let s = figure.layout.sizes;
-    let t = Transform::from_translate(-rect.x0 as f32, -rect.y0 as f32);
-    let touches = |x: f32, y: f32, r: f32| !IRect::around(x, y, r).intersect(rect).is_empty();
-    let star_r = s.marker_radius * 1.25;
-    for &(x, y) in &figure.minima {
-        let (x, y) = (x as f32, y as f32);
-        if touches(x, y, star_r + s.outline) {
-            paint::star(patch, (x, y), star_r, WHITE, INK, s.outline, t);
-        }
+    for sprite in &figure.minima {
+        sprite.blit(patch, (rect.x0, rect.y0));
     }
     let origin = (rect.x0, rect.y0);
     let start_r = s.marker_radius * 0.8;
@@ -168,12 +162,7 @@ fn draw_overlays(
             x1: counter.x1 - rect.x0,
             y1: counter.y1 - rect.y0,
         };
-        glyphs.draw(
-            patch,
-            local,
-            &super::counter_text(step, figure.steps),
-            MUTED,
-        );
+        glyphs.draw(patch, local, &super::counter_text(step, figure.steps), INK);
     }
 }
 
@@ -260,6 +249,8 @@ impl<'a> Animator<'a> {
             bbox = bbox.union(self.compose(rect, step)?);
         }
         self.step = Some(step);
+        // The first frame is drawn in full, whatever changed.
+        let bbox = if step == 0 { whole } else { bbox };
         Ok(Some(self.take_patch(bbox, step == 0)))
     }
 
@@ -576,5 +567,40 @@ mod equivalence {
         }
         assert_eq!(k, chunked.patches.len());
         assert!(a.displayed().data() == chunked.last.data(), "last frame");
+    }
+}
+
+#[cfg(test)]
+mod still_equivalence {
+    use super::equivalence::figure;
+    use super::*;
+
+    /// The incrementally composed frame at every step equals the directly composed still.
+    #[test]
+    fn incremental_frames_equal_stills() {
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenes/momentum_vs_nesterov.toml"
+        ))
+        .unwrap();
+        let fig = figure(&src);
+        let mut a = Animator::new(&fig).unwrap();
+        let mut step = 0;
+        while a.next_frame().unwrap().is_some() {
+            let s = still(&fig, step).unwrap();
+            let (d, e) = (a.displayed().data(), s.data());
+            if let Some(i) = (0..d.len() / 4).find(|&i| d[i * 4..i * 4 + 4] != e[i * 4..i * 4 + 4])
+            {
+                let w = fig.layout.width as usize;
+                panic!(
+                    "step {step}: pixel ({}, {}) is {:?} incrementally, {:?} in the still",
+                    i % w,
+                    i / w,
+                    &d[i * 4..i * 4 + 4],
+                    &e[i * 4..i * 4 + 4]
+                );
+            }
+            step += 1;
+        }
     }
 }

@@ -142,7 +142,10 @@ pub fn draw_surface(
                     let nearest = (t + 0.5) as i64 as f64;
                     if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 {
                         let d_px = (t - nearest).abs() * levels.step / grad_px;
-                        let coverage = (1.0 - d_px).clamp(0.0, 1.0);
+                        // Quantized coverage keeps the background to a few colours per band, all
+                        // exact in a GIF palette.
+                        let coverage =
+                            f64::from(super::paint::quantize_coverage((1.0 - d_px) as f32));
                         let a = CONTOUR_ALPHA * coverage;
                         for k in 0..3 {
                             c[k] =

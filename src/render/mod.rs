@@ -68,6 +68,8 @@ pub struct Layout {
     pub y_label_area: i32,
     /// The step counter's box (redrawn every frame).
     pub counter: IRect,
+    /// Where runs are expected to settle (the first minimum's pixel row), if known.
+    pub settle_y: Option<f64>,
     pub swatch_x: i32,
     pub swatch_width: i32,
     pub legend_text_x: i32,
@@ -93,27 +95,22 @@ impl Layout {
             .unwrap_or(0);
         let panel = (widest as i32 + swatch_width + (f * 2.0) as i32)
             .clamp((f * 8.0) as i32, (f64::from(width) * 0.4) as i32);
-        // Title row, then the step counter's row, then the plot. The counter sits centred over
-        // the plot rather than in a corner: a GIF frame is one rectangle holding everything that
-        // changed, and a counter near the middle keeps that rectangle (and the file) small.
         let title_h = (sizes.title_font * 1.9) as i32;
-        let counter_h = (f * 1.6) as i32;
         let x_label_area = (f * 3.4) as i32;
         let y_label_area = (f * 4.0) as i32;
         let plot = IRect {
             x0: y_label_area + (f * 0.6) as i32,
-            y0: title_h + counter_h + (f * 0.3) as i32,
+            y0: title_h,
             x1: width as i32 - panel - (f * 1.2) as i32,
             y1: height as i32 - x_label_area - (f * 0.4) as i32,
         };
         let panel_x0 = plot.x1 + (f * 1.0) as i32;
-        let counter_w = background::text_width(&counter_text(999_999, 999_999), f) as i32 + 4;
-        let counter_x0 = (plot.x0 + plot.x1) / 2 - counter_w / 2;
+        // Placed under the legend by `legend`.
         let counter = IRect {
-            x0: counter_x0.max(0),
-            y0: title_h,
-            x1: (counter_x0 + counter_w).min(width as i32),
-            y1: title_h + counter_h,
+            x0: panel_x0,
+            y0: plot.y0,
+            x1: width as i32 - 2,
+            y1: plot.y0 + (f * 1.8) as i32,
         };
         Layout {
             width,
@@ -125,6 +122,7 @@ impl Layout {
             x_label_area,
             y_label_area,
             counter,
+            settle_y: None,
             swatch_x: panel_x0 + swatch_width / 2,
             swatch_width,
             legend_text_x: panel_x0 + swatch_width + (f * 0.8) as i32,
@@ -148,11 +146,18 @@ impl Layout {
             && y <= f64::from(self.plot.y1)
     }
 
-    /// Positions the legend rows: runs first, then the start and minimum markers.
-    fn legend(&self, runs: &[(String, Option<String>)], has_minimum: bool) -> Vec<LegendEntry> {
+    /// Positions the legend rows (runs first, then the start and minimum markers) and, under
+    /// them, the step counter.
+    ///
+    /// The counter sits in the panel beside the plot, at the height where runs settle: a GIF
+    /// frame is one rectangle holding everything that changed, heads and counter alike, and
+    /// every stretch of unchanged pixels in it costs codes. Level with the minimum, the counter
+    /// shares its rows with the heads for most of an animation, which keeps frames small.
+    fn legend(&mut self, runs: &[(String, Option<String>)], has_minimum: bool) -> Vec<LegendEntry> {
         let f = self.sizes.font;
+        let counter_h = (f * 1.8) as i32;
         let mut y = f64::from(self.plot.y0) + f * 0.8;
-        let bottom = f64::from(self.plot.y1);
+        let bottom = f64::from(self.plot.y1 - counter_h) - f * 0.8;
         let mut rows = Vec::new();
         let max_text = (self.width as i32 - self.legend_text_x - 4).max(10) as u32;
         let mut push = |symbol, text: &str, note: Option<String>, y: &mut f64| {
@@ -191,6 +196,21 @@ impl Layout {
                 last.note = Some(format!("… and {} more runs", runs.len() - shown));
             }
         }
+        // At the height where runs end up (the first minimum, else the plot's middle), but
+        // never over the legend.
+        let settle = self
+            .settle_y
+            .unwrap_or(f64::from(self.plot.y0 + self.plot.y1) / 2.0);
+        let below_legend = y + f * 0.4 - f * 0.85;
+        let top = (settle - f64::from(counter_h) / 2.0)
+            .max(below_legend)
+            .min(f64::from(self.plot.y1 - counter_h)) as i32;
+        self.counter = IRect {
+            x0: self.swatch_x - self.swatch_width / 2,
+            y0: top,
+            x1: self.width as i32 - 2,
+            y1: top + counter_h,
+        };
         rows
     }
 }
@@ -232,9 +252,10 @@ pub struct Figure {
     pub background: Pixmap,
     pub levels: Levels,
     pub runs: Vec<RunPath>,
-    /// Start points and minima inside the window, in pixels.
+    /// Start points inside the window, in pixels.
     pub starts: Vec<(f64, f64)>,
-    pub minima: Vec<(f64, f64)>,
+    /// The minima inside the window, as star markers rendered once.
+    pub minima: Vec<paint::Sprite>,
     /// Steps in the animation (frames = steps + 1).
     pub steps: usize,
 }
@@ -253,14 +274,30 @@ impl Figure {
             })
             .collect();
         let labels: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
-        let layout = Layout::new(w, h, scene.window, &labels);
-        let minima: Vec<(f64, f64)> = scene
+        let mut layout = Layout::new(w, h, scene.window, &labels);
+        let s = layout.sizes;
+        let minima: Vec<paint::Sprite> = scene
             .surface
             .minima()
             .into_iter()
             .filter(|m| scene.window.contains(*m))
-            .map(|m| layout.to_px(m))
+            .filter_map(|m| {
+                let (x, y) = layout.to_px(m);
+                paint::Sprite::star(
+                    (x as f32, y as f32),
+                    s.marker_radius * 1.25,
+                    style::WHITE,
+                    style::INK,
+                    s.outline,
+                )
+            })
             .collect();
+        layout.settle_y = scene
+            .surface
+            .minima()
+            .into_iter()
+            .find(|m| scene.window.contains(*m))
+            .map(|m| layout.to_px(m).1);
         let legend = layout.legend(&entries, !minima.is_empty());
         let (background, levels) = background::draw(scene, &layout, &legend)?;
         let runs = trajectories

@@ -70,6 +70,17 @@ impl IRect {
     }
 }
 
+/// Coverage levels of anti-aliased edges. Edges are smooth with a handful of levels, and few
+/// levels mean few distinct edge colours: frames compress better and the GIF palette holds the
+/// moving parts' colours exactly.
+pub const COVERAGE_LEVELS: f32 = 4.0;
+
+/// Rounds a coverage to the nearest level in [0, 1].
+#[inline]
+pub fn quantize_coverage(c: f32) -> f32 {
+    (c.clamp(0.0, 1.0) * COVERAGE_LEVELS + 0.5).floor() / COVERAGE_LEVELS
+}
+
 /// Blends `colour` over the pixel at byte offset `i` with coverage `a` ∈ (0, 1].
 #[inline]
 fn blend(data: &mut [u8], i: usize, colour: Rgb, a: f32) {
@@ -118,14 +129,14 @@ fn shade(
         let x1 = (hi.ceil() as i32 + 1).min(area.x1);
         let row = (y - origin.1) as usize * w;
         for x in x0..x1 {
-            let [outer, inner] = coverage(x as f32 + 0.5, py);
+            let [outer, inner] = coverage(x as f32 + 0.5, py).map(quantize_coverage);
             if outer <= 0.0 {
                 continue;
             }
             let i = (row + (x - origin.0) as usize) * 4;
-            blend(data, i, colours[0], outer.min(1.0));
+            blend(data, i, colours[0], outer);
             if inner > 0.0 {
-                blend(data, i, colours[1], inner.min(1.0));
+                blend(data, i, colours[1], inner);
             }
         }
     }
@@ -256,6 +267,76 @@ pub fn star(
         ..Stroke::default()
     };
     pixmap.stroke_path(&path, &paint(outline, 255), &stroke, transform, None);
+}
+
+/// A small premultiplied RGBA image at a fixed canvas position: a marker rendered once and then
+/// blended wherever it is needed, so that every frame and every patch gets exactly the same
+/// pixels (a path rasterizer's anti-aliasing may depend on where the drawing is clipped).
+pub struct Sprite {
+    origin: (i32, i32),
+    pixmap: Pixmap,
+}
+
+impl Sprite {
+    /// A star marker centred at `centre` (canvas coordinates).
+    pub fn star(
+        centre: (f32, f32),
+        radius: f32,
+        fill: Rgb,
+        outline: Rgb,
+        outline_width: f32,
+    ) -> Option<Sprite> {
+        let pad = radius + outline_width + 2.0;
+        let origin = (
+            (centre.0 - pad).floor() as i32,
+            (centre.1 - pad).floor() as i32,
+        );
+        let size = (2.0 * pad).ceil() as u32 + 2;
+        let mut pixmap = Pixmap::new(size, size)?;
+        let t = Transform::from_translate(-origin.0 as f32, -origin.1 as f32);
+        star(&mut pixmap, centre, radius, fill, outline, outline_width, t);
+        Some(Sprite { origin, pixmap })
+    }
+
+    /// The canvas rectangle the sprite covers.
+    pub fn rect(&self) -> IRect {
+        IRect {
+            x0: self.origin.0,
+            y0: self.origin.1,
+            x1: self.origin.0 + self.pixmap.width() as i32,
+            y1: self.origin.1 + self.pixmap.height() as i32,
+        }
+    }
+
+    /// Blends the sprite over `target`, whose top-left pixel is at canvas position `origin`.
+    pub fn blit(&self, target: &mut Pixmap, origin: (i32, i32)) {
+        let area = self.rect().intersect(IRect {
+            x0: origin.0,
+            y0: origin.1,
+            x1: origin.0 + target.width() as i32,
+            y1: origin.1 + target.height() as i32,
+        });
+        if area.is_empty() {
+            return;
+        }
+        let (sw, tw) = (self.pixmap.width() as usize, target.width() as usize);
+        let src = self.pixmap.data();
+        let dst = target.data_mut();
+        for y in area.y0..area.y1 {
+            for x in area.x0..area.x1 {
+                let s = (((y - self.origin.1) as usize) * sw + (x - self.origin.0) as usize) * 4;
+                let a = u32::from(src[s + 3]);
+                if a == 0 {
+                    continue;
+                }
+                let d = (((y - origin.1) as usize) * tw + (x - origin.0) as usize) * 4;
+                for c in 0..3 {
+                    let v = u32::from(src[s + c]) + (u32::from(dst[d + c]) * (255 - a) + 127) / 255;
+                    dst[d + c] = v.min(255) as u8;
+                }
+            }
+        }
+    }
 }
 
 /// Clips the segment a → b to `r` (Liang–Barsky), in f64 so that far-away points of a diverging

@@ -104,7 +104,10 @@ impl GlyphCache {
                     continue;
                 }
                 let i = ((y * pw + x) * 4) as usize;
-                let a = v.min(1.0);
+                let a = super::paint::quantize_coverage(v);
+                if a <= 0.0 {
+                    continue;
+                }
                 for ch in 0..3 {
                     let d = f32::from(data[i + ch]);
                     data[i + ch] = (d + (f32::from(colour[ch]) - d) * a + 0.5) as u8;
