@@ -101,6 +101,27 @@ fn process(binary: &Path, scene: &Path, out: &Path, reps: usize) -> Duration {
     median(times)
 }
 
+/// How much `gifsicle -O3` (a lossless GIF optimizer) can still shrink the GIF, when installed.
+fn gifsicle_check(gif: &Path, size: u64) {
+    let optimized = gif.with_extension("O3.gif");
+    let status = Command::new("gifsicle")
+        .arg("-O3")
+        .arg(gif)
+        .arg("-o")
+        .arg(&optimized)
+        .status();
+    match status {
+        Ok(s) if s.success() => {
+            let o3 = std::fs::metadata(&optimized)
+                .map(|m| m.len())
+                .unwrap_or(size);
+            let shrink = 100.0 * (size as f64 - o3 as f64) / size as f64;
+            println!("  gifsicle -O3: {o3} bytes, {shrink:.1} % smaller");
+        }
+        _ => println!("  (install gifsicle to see how far the GIF is from its lossless optimum)"),
+    }
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let binary = root.join("target/release/render");

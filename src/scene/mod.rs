@@ -175,10 +175,34 @@ fn key_at(source: &str, at: usize) -> String {
     let at = at.min(source.len());
     let before = &source[..at];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let key = before[line_start..]
-        .rsplit_once('=')
-        .map(|(k, _)| k.trim().trim_matches('"').to_string())
-        .unwrap_or_default();
+    let prefix = &before[line_start..];
+    // The identifier at the end of `text` (a bare or quoted TOML key).
+    let last_ident = |text: &str| -> String {
+        let t = text.trim_end().trim_end_matches('"');
+        let start = t
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .map_or(0, |i| i + 1);
+        t[start..].to_string()
+    };
+    let mut path: Vec<String> = Vec::new();
+    // Inline tables open on this line: `noise = { std = ...`.
+    let mut depth_keys: Vec<String> = Vec::new();
+    let mut rest = prefix;
+    while let Some(i) = rest.find(['{', '}']) {
+        if rest.as_bytes()[i] == b'{' {
+            let left = rest[..i].trim_end().trim_end_matches('=');
+            depth_keys.push(last_ident(left));
+        } else {
+            depth_keys.pop();
+        }
+        rest = &rest[i + 1..];
+    }
+    // At a value: the key before its `=`; at a key: nothing more (the caller adds it).
+    let value_key = if prefix.trim_end().ends_with('=') {
+        Some(last_ident(prefix.trim_end().trim_end_matches('=')))
+    } else {
+        None
+    };
     let mut table = String::new();
     let mut arrays: Vec<(String, usize)> = Vec::new();
     for line in before[..line_start].lines() {
@@ -200,11 +224,12 @@ fn key_at(source: &str, at: usize) -> String {
             table = name.trim().to_string();
         }
     }
-    match (table.is_empty(), key.is_empty()) {
-        (_, true) => table,
-        (true, false) => key,
-        (false, false) => format!("{table}.{key}"),
+    if !table.is_empty() {
+        path.push(table);
     }
+    path.extend(depth_keys.into_iter().filter(|k| !k.is_empty()));
+    path.extend(value_key.filter(|k| !k.is_empty()));
+    path.join(".")
 }
 
 /// The position just after the last non-blank character (where a missing table would go).
@@ -241,14 +266,14 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
                     .join(", ")
             ),
         };
-        return SceneError::at(
-            path,
-            source,
-            span,
-            unknown,
-            format!("unknown key `{unknown}`"),
-        )
-        .with_hint(hint);
+        let table = key_at(source, span.start);
+        let key = if table.is_empty() {
+            unknown.to_string()
+        } else {
+            format!("{table}.{unknown}")
+        };
+        return SceneError::at(path, source, span, key, format!("unknown key `{unknown}`"))
+            .with_hint(hint);
     }
     let quoted = found.starts_with('"') || found.starts_with('\'');
     if message.contains("untagged enum NumberOrList") {

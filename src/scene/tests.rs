@@ -663,7 +663,7 @@ fn unknown_output_key_suggests_a_close_one() {
     check(
         &e,
         (2, 1),
-        "step",
+        "output.step",
         "unknown key `step`",
         Some("did you mean `steps`?"),
     );
@@ -676,7 +676,7 @@ fn unknown_surface_key_suggests_a_close_one() {
     check(
         &e,
         loc(&src, "angl"),
-        "angl",
+        "surface.angl",
         "unknown key `angl`",
         Some("did you mean `angle`?"),
     );
@@ -689,12 +689,15 @@ fn unknown_optimizer_key_suggests_a_close_one() {
     check(
         &e,
         loc(&src, "bta"),
-        "bta",
+        "optimizer[0].bta",
         "unknown key `bta`",
         Some("did you mean `beta`?"),
     );
     let text = e.to_string();
-    assert!(text.contains("`bta`: unknown key `bta`"), "{text}");
+    assert!(
+        text.contains("`optimizer[0].bta`: unknown key `bta`"),
+        "{text}"
+    );
     assert!(text.contains("hint: did you mean `beta`?"), "{text}");
 }
 
@@ -704,7 +707,7 @@ fn unknown_keys_in_draw_start_and_noise_suggest_close_ones() {
     check(
         &fail(&src),
         (2, 1),
-        "level",
+        "draw.level",
         "unknown key",
         Some("`levels`"),
     );
@@ -714,7 +717,7 @@ fn unknown_keys_in_draw_start_and_noise_suggest_close_ones() {
     check(
         &fail(&src),
         loc(&src, "t = 1"),
-        "t",
+        "start[0].t",
         "unknown key",
         Some("`at`"),
     );
@@ -725,7 +728,7 @@ fn unknown_keys_in_draw_start_and_noise_suggest_close_ones() {
     check(
         &fail(&src),
         loc(&src, "seeed"),
-        "seeed",
+        "optimizer[0].noise.seeed",
         "unknown key",
         Some("`seed`"),
     );
