@@ -155,6 +155,7 @@ fn main() {
                 gif.display(),
                 size
             );
+            gifsicle_check(&gif, size);
         } else {
             println!("  (build target/release/render to time the whole process)");
         }
