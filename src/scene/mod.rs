@@ -329,7 +329,7 @@ impl Scene {
             .map(|t| t.get_ref().clone())
             .unwrap_or_default();
         let output = check_output(&c, &raw)?;
-        let (surface_name, surface, window, inputs) = check_surface(&c, &raw)?;
+        let (surface_name, surface, mut window, inputs) = check_surface(&c, &raw)?;
         let draw = check_draw(&c, &raw)?;
         let title = if title.is_empty() {
             surface_name.clone()
@@ -341,10 +341,21 @@ impl Scene {
                 .error(end_of_text(source), "start", "no start point")
                 .with_hint("add a start point:\n[[start]]\nat = [2.5, -2.0]"));
         }
-        let mut starts = Vec::new();
+        let mut points = Vec::new();
         for (i, s) in raw.start.iter().enumerate() {
+            points.push(c.pair(&s.get_ref().at, &format!("start[{i}].at"), "a point [x, y]")?);
+        }
+        // A default window grows to hold every start point (with a margin); a window the
+        // scene sets is kept as written.
+        let set = raw
+            .surface
+            .as_ref()
+            .map(|t| (t.get_ref().x.is_some(), t.get_ref().y.is_some()));
+        let (x_set, y_set) = set.unwrap_or((false, false));
+        window = window_holding(window, &points, !x_set, !y_set);
+        let mut starts = Vec::new();
+        for (i, (s, &p)) in raw.start.iter().zip(&points).enumerate() {
             let key = format!("start[{i}].at");
-            let p = c.pair(&s.get_ref().at, &key, "a point [x, y]")?;
             if !window.contains(p) {
                 let w = c
                     .error(
@@ -525,6 +536,35 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
         };
     }
     Ok(spec)
+}
+
+/// `window` grown, along the axes allowed, so that `points` lie inside with a margin of 5 % of
+/// the window on every side.
+fn window_holding(window: Window, points: &[Point], grow_x: bool, grow_y: bool) -> Window {
+    let grow = |(lo, hi): (f64, f64), vals: &mut dyn Iterator<Item = f64>| {
+        let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in vals {
+            a = a.min(v);
+            b = b.max(v);
+        }
+        // The margin is 5 % of the final width (so 0.05/0.9 of the points' span with the window).
+        let m = 0.05 * (b.max(hi) - a.min(lo)) / 0.9;
+        let lo2 = if a - m < lo { a - m } else { lo };
+        let hi2 = if b + m > hi { b + m } else { hi };
+        (lo2, hi2)
+    };
+    Window::new(
+        if grow_x {
+            grow(window.x, &mut points.iter().map(|p| p[0]))
+        } else {
+            window.x
+        },
+        if grow_y {
+            grow(window.y, &mut points.iter().map(|p| p[1]))
+        } else {
+            window.y
+        },
+    )
 }
 
 /// The keys of `[surface]` that each kind accepts besides `kind`, `x` and `y`.
