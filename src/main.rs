@@ -92,6 +92,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
             }
         }
     }
+    pipeline::check_batch(&scenes)?;
     if cli.check {
         if !cli.quiet {
             for s in &scenes {
@@ -100,6 +101,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         }
         return Ok(());
     }
+    inertia::output::check_writable(&cli.out).map_err(Error::OutputDir)?;
     for s in &scenes {
         let outputs = match cli.frame {
             Some(step) => pipeline::render_frame(s, step)?,

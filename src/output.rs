@@ -40,6 +40,15 @@ pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(err(dir))
 }
 
+/// Checks that `dir` exists (creating it) and that files can be created in it, by creating and
+/// removing a probe file. Run before any work so an unusable folder is reported up front.
+pub fn check_writable(dir: &Path) -> Result<(), OutputError> {
+    ensure_dir(dir)?;
+    let probe = dir.join(format!(".probe{TEMP_MARKER}{}", std::process::id()));
+    fs::File::create(&probe).map_err(err(dir))?;
+    fs::remove_file(&probe).map_err(err(dir))
+}
+
 /// Writes `bytes` to `path` atomically: temporary file in the same directory, flushed, renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let dir = path.parent().unwrap_or(Path::new("."));

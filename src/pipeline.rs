@@ -29,13 +29,21 @@ pub enum Error {
     Encode(String),
     /// Writing failed.
     Output(OutputError),
+    /// The output folder cannot be created or written: bad input, found before any work.
+    OutputDir(OutputError),
+    /// Two scenes would write the same files.
+    SameOutput {
+        name: String,
+        first: std::path::PathBuf,
+        second: std::path::PathBuf,
+    },
 }
 
 impl Error {
     /// 2 for invalid input, 1 for any other failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scene(_) => 2,
+            Error::Scene(_) | Error::OutputDir(_) | Error::SameOutput { .. } => 2,
             _ => 1,
         }
     }
@@ -48,6 +56,17 @@ impl std::fmt::Display for Error {
             Error::Render(e) => write!(f, "{e}"),
             Error::Encode(e) => write!(f, "{e}"),
             Error::Output(e) => write!(f, "{e}"),
+            Error::OutputDir(e) => write!(f, "{e}"),
+            Error::SameOutput {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "{} and {} would both write `{name}.*`; give one of them another `output.name`",
+                first.display(),
+                second.display()
+            ),
         }
     }
 }
@@ -93,6 +112,20 @@ impl Outputs {
         }
         Ok(written)
     }
+}
+
+/// Checks a batch of scenes before any is rendered: no two may write the same files.
+pub fn check_batch(scenes: &[Scene]) -> Result<(), Error> {
+    for (i, a) in scenes.iter().enumerate() {
+        if let Some(b) = scenes[..i].iter().find(|b| b.output.name == a.output.name) {
+            return Err(Error::SameOutput {
+                name: a.output.name.clone(),
+                first: b.path.clone(),
+                second: a.path.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Stage 2: every run's trajectory, in run order.

@@ -504,7 +504,9 @@ fn warnings_do_not_stop_a_check() {
     let t = TempDir::new("warning");
     let scene = t.write(
         "warn.toml",
-        &tiny_scene("warn", 5).replace("at = [2.5, -2.0]", "at = [5.0, -2.0]"),
+        &tiny_scene("warn", 5)
+            .replace("at = [2.5, -2.0]", "at = [5.0, -2.0]")
+            .replace("b = 10.0", "b = 10.0\nx = [-3.0, 3.0]\ny = [-3.0, 3.0]"),
     );
     let o = run(&[&"--check", &"--out", &t.path("out"), &scene]);
     assert_status(&o, 0);
@@ -617,16 +619,16 @@ fn no_arguments_exits_2() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn unwritable_output_dir_exits_1_naming_the_path() {
+fn unwritable_output_dir_exits_2_naming_the_path() {
     let t = TempDir::new("unwritable");
     let scene = t.write("tiny.toml", &tiny_scene("tiny", 3));
     let o = run(&[&"-q", &"--out", &"/proc/inertia-test", &scene]);
-    assert_status(&o, 1);
+    assert_status(&o, 2);
     assert!(stderr(&o).contains("/proc/inertia-test"), "{}", stderr(&o));
     // A regular file where the folder should be.
     let file = t.write("not-a-dir", "x");
     let o = run(&[&"-q", &"--out", &file, &scene]);
-    assert_status(&o, 1);
+    assert_status(&o, 2);
     assert!(
         stderr(&o).contains(&file.display().to_string()),
         "{}",
@@ -747,4 +749,38 @@ fn diverging_run_stops_early_with_a_note() {
     // The GIF still has a frame per step.
     let gif = std::fs::read(out.join("div.gif")).unwrap();
     assert_eq!(gif_info(&gif, false).2, 21);
+}
+
+#[test]
+fn two_scenes_with_one_output_name_are_refused_before_any_work() {
+    let t = TempDir::new("same-name");
+    let a = t.write("a.toml", &tiny_scene("same", 3));
+    let b = t.write("b.toml", &tiny_scene("same", 4));
+    let out = t.path("out");
+    let o = run(&[&"--out", &out, &a, &b]);
+    assert_status(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.toml") && err.contains("b.toml") && err.contains("`same.*`"),
+        "{err}"
+    );
+    assert!(
+        !out.exists() || listing(&out).is_empty(),
+        "{:?}",
+        listing(&out)
+    );
+}
+
+#[test]
+fn a_scene_beyond_the_memory_budget_is_refused_with_its_location() {
+    let t = TempDir::new("budget");
+    let src = tiny_scene("huge", 3)
+        .replace("size = [160, 160]", "size = [4096, 4096]")
+        .replace("steps = 3", "steps = 9000");
+    let scene = t.write("huge.toml", &src);
+    let o = run(&[&"--check", &scene]);
+    assert_status(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("huge.toml:7:9:"), "{err}");
+    assert!(err.contains("GiB budget"), "{err}");
 }

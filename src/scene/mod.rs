@@ -41,6 +41,16 @@ pub mod limits {
     pub const LEVELS: (usize, usize) = (2, 64);
     /// Data points of a linear-regression surface.
     pub const MAX_DATA_POINTS: usize = 100_000;
+    /// Memory budget of one render, bytes: a scene whose worst case (every frame changing every
+    /// pixel, plus the canvases) would need more is refused before anything is allocated.
+    pub const MEMORY_BUDGET: u64 = 4 << 30;
+
+    /// The worst-case memory of rendering `frames` frames of `width × height`: one byte per
+    /// pixel per frame for the quantized frames, and about 48 canvases of 4 bytes per pixel.
+    pub fn memory_estimate(frames: u64, width: u32, height: u32) -> u64 {
+        let pixels = u64::from(width) * u64::from(height);
+        frames * pixels + 48 * 4 * pixels
+    }
 }
 
 /// `[output]`, checked.
@@ -487,6 +497,29 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
         }
         spec.steps = v as usize;
     }
+    let estimate = limits::memory_estimate(spec.steps as u64 + 1, spec.width, spec.height);
+    if estimate > limits::MEMORY_BUDGET {
+        let span = t
+            .steps
+            .as_ref()
+            .map(|s| s.span())
+            .or(t.size.as_ref().map(|s| s.span()))
+            .unwrap_or(table.span());
+        return Err(c
+            .error(
+                span,
+                "output",
+                format!(
+                    "{} frames of {}×{} may need {:.1} GiB, more than the {} GiB budget",
+                    spec.steps + 1,
+                    spec.width,
+                    spec.height,
+                    estimate as f64 / f64::from(1u32 << 30),
+                    limits::MEMORY_BUDGET >> 30
+                ),
+            )
+            .with_hint("use fewer steps or a smaller size"));
+    }
     if let Some(hold) = &t.hold {
         spec.hold = c.number(
             hold,
@@ -539,7 +572,7 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
 }
 
 /// `window` grown, along the axes allowed, so that `points` lie inside with a margin of 5 % of
-/// the window on every side.
+/// the span of the window and the points together.
 fn window_holding(window: Window, points: &[Point], grow_x: bool, grow_y: bool) -> Window {
     let grow = |(lo, hi): (f64, f64), vals: &mut dyn Iterator<Item = f64>| {
         let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -547,8 +580,8 @@ fn window_holding(window: Window, points: &[Point], grow_x: bool, grow_y: bool) 
             a = a.min(v);
             b = b.max(v);
         }
-        // The margin is 5 % of the final width (so 0.05/0.9 of the points' span with the window).
-        let m = 0.05 * (b.max(hi) - a.min(lo)) / 0.9;
+        // The margin is 5 % of the span of the window and the points together.
+        let m = 0.05 * (b.max(hi) - a.min(lo));
         let lo2 = if a - m < lo { a - m } else { lo };
         let hi2 = if b + m > hi { b + m } else { hi };
         (lo2, hi2)

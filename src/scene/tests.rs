@@ -1770,3 +1770,26 @@ fn non_finite_pair_is_not_reported_as_a_wrong_count() {
     assert_eq!(e.key, "surface.x");
     assert!(!e.message.contains("found 2 values"), "{e}");
 }
+
+#[test]
+fn a_default_window_grows_to_hold_the_start_points_but_a_set_one_does_not() {
+    let base = "[surface]\nkind = \"quadratic\"\n[[start]]\nat = [5.0, -0.5]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
+    let s = Scene::from_toml(Path::new("t.toml"), base).unwrap();
+    // [-3, 3] grows on the right to hold x = 5 with a 5 % margin; y is untouched.
+    assert!(s.window.x.1 > 5.0 && s.window.x.0 == -3.0, "{:?}", s.window);
+    let margin = s.window.x.1 - 5.0;
+    assert!(
+        (margin - 0.05 * (5.0 - -3.0)).abs() < 1e-9,
+        "{:?}",
+        s.window
+    );
+    assert_eq!(s.window.y, (-3.0, 3.0));
+    assert!(s.warnings.is_empty());
+    let set = base.replace(
+        "kind = \"quadratic\"\n",
+        "kind = \"quadratic\"\nx = [-3, 3]\n",
+    );
+    let s = Scene::from_toml(Path::new("t.toml"), &set).unwrap();
+    assert_eq!(s.window.x, (-3.0, 3.0));
+    assert_eq!(s.warnings.len(), 1);
+}
