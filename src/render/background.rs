@@ -164,16 +164,73 @@ pub fn draw_surface(
     levels
 }
 
-/// A tick label: at most four decimals, no trailing zeros, a true minus sign.
-pub fn tick_label(v: f64) -> String {
-    let v = if v.abs() < 1e-12 { 0.0 } else { v };
-    let s = if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
-        format!("{v:.1e}")
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    s.replace('-', "−")
+/// How one axis labels its ticks: enough digits to tell neighbouring ticks apart, scientific
+/// notation for very large or small values, and, when the window is tiny next to its distance
+/// from zero (x ∈ [1e9, 1e9 + 10]), labels relative to an offset that the axis title shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TickFormat {
+    /// Subtracted from every tick; 0 when labels are absolute.
+    pub offset: f64,
+    /// The tick spacing is about this (plotters picks ~7 "nice" ticks).
+    step: f64,
+}
+
+impl TickFormat {
+    pub fn for_range(lo: f64, hi: f64) -> Self {
+        let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
+        let step = span / 7.0;
+        let magnitude = lo.abs().max(hi.abs());
+        let offset = if magnitude / span > 1e4 {
+            // A round number at or below the window, at the scale of the window.
+            let unit = 10f64.powf(span.log10().ceil());
+            (lo.min(hi) / unit).floor() * unit
+        } else {
+            0.0
+        };
+        TickFormat { offset, step }
+    }
+
+    /// The label of the tick at `v`.
+    pub fn label(&self, v: f64) -> String {
+        let v = v - self.offset;
+        // Ticks a hundred-thousandth of a step from zero are zero (rounding in the tick maths).
+        let v = if v.abs() < self.step * 1e-5 { 0.0 } else { v };
+        let digits_after_point = (-self.step.log10().floor()).max(0.0) as usize + 1;
+        let s = if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
+            // Significant digits enough to tell ticks one step apart.
+            let sig = ((v.abs() / self.step).log10().ceil().max(0.0) as usize + 1).min(15);
+            let s = format!("{v:.prec$e}", prec = sig.saturating_sub(1).max(1));
+            let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+            let mantissa = if mantissa.contains('.') {
+                mantissa.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                mantissa
+            };
+            format!("{mantissa}e{exp}")
+        } else {
+            let s = format!("{v:.prec$}", prec = digits_after_point.min(12));
+            if s.contains('.') {
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                s
+            }
+        };
+        s.replace('-', "−")
+    }
+
+    /// The axis title: the name, with the offset when labels are relative.
+    pub fn axis_title(&self, name: &str) -> String {
+        if self.offset == 0.0 {
+            name.to_string()
+        } else {
+            let o = TickFormat {
+                offset: 0.0,
+                step: self.offset.abs() / 1e3,
+            };
+            let sign = if self.offset < 0.0 { "+" } else { "−" };
+            format!("{name} {sign} {}", o.label(self.offset.abs()))
+        }
+    }
 }
 
 fn plotters_error<E: std::fmt::Debug>(e: E) -> RenderError {
@@ -229,18 +286,21 @@ pub fn draw(
             .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
             .map_err(plotters_error)?;
         let (x_name, y_name) = scene.surface.axis_names();
+        let x_ticks = TickFormat::for_range(win.x.0, win.x.1);
+        let y_ticks = TickFormat::for_range(win.y.0, win.y.1);
+        let (x_name, y_name) = (x_ticks.axis_title(x_name), y_ticks.axis_title(y_name));
         chart
             .configure_mesh()
             .disable_mesh()
             .x_labels(7)
             .y_labels(7)
-            .x_label_formatter(&|v| tick_label(*v))
-            .y_label_formatter(&|v| tick_label(*v))
+            .x_label_formatter(&|v| x_ticks.label(*v))
+            .y_label_formatter(&|v| y_ticks.label(*v))
             .label_style(text(sizes.font * 0.9, INK))
             .axis_desc_style(text(sizes.font, INK))
             .axis_style(colour(INK))
-            .x_desc(x_name)
-            .y_desc(y_name)
+            .x_desc(x_name.as_str())
+            .y_desc(y_name.as_str())
             .draw()
             .map_err(plotters_error)?;
         // Legend text; its swatches are drawn with tiny-skia below.
@@ -411,11 +471,32 @@ mod tests {
 
     #[test]
     fn tick_labels_are_short_and_use_a_true_minus() {
-        assert_eq!(tick_label(-3.0), "−3");
-        assert_eq!(tick_label(0.5), "0.5");
-        assert_eq!(tick_label(2.25), "2.25");
-        assert_eq!(tick_label(1e-15), "0");
-        assert_eq!(tick_label(250000.0), "2.5e5");
+        let t = TickFormat::for_range(-3.0, 3.0);
+        assert_eq!(t.label(-3.0), "−3");
+        assert_eq!(t.label(0.5), "0.5");
+        assert_eq!(t.label(1e-15), "0");
+        assert_eq!(t.axis_title("x"), "x");
+        let t = TickFormat::for_range(0.0, 1.0);
+        assert_eq!(t.label(0.25), "0.25");
+        let t = TickFormat::for_range(0.0, 1e6);
+        assert_eq!(t.label(250000.0), "2.5e5");
+        assert_eq!(t.label(500000.0), "5e5");
+    }
+
+    #[test]
+    fn neighbouring_ticks_stay_distinct_far_from_zero_and_at_tiny_scales() {
+        // A window 10 wide at 1e9: labels are offsets, the axis title says from what.
+        let t = TickFormat::for_range(1e9, 1e9 + 10.0);
+        assert_eq!(t.axis_title("x"), "x − 1e9");
+        assert_eq!(t.label(1e9 + 2.0), "2");
+        assert_eq!(t.label(1e9 + 10.0), "10");
+        // A window of nanometres around zero: scientific labels with enough digits.
+        let t = TickFormat::for_range(-1e-9, 1e-9);
+        assert_eq!(t.label(-5e-10), "−5e−10");
+        assert_ne!(t.label(2e-10), t.label(4e-10));
+        // Ticks 1e-4 apart near 3: enough decimals.
+        let t = TickFormat::for_range(3.0, 3.0007);
+        assert_ne!(t.label(3.0001), t.label(3.0002));
     }
 
     #[test]
