@@ -17,12 +17,15 @@
 
 pub mod encode;
 pub mod expr;
+pub mod gallery;
+pub mod manifest;
 pub mod noise;
 pub mod optimizer;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod scene;
+pub mod schema;
 pub mod surface;
 pub mod trajectory;
 

@@ -31,6 +31,8 @@ pub enum Error {
     Output(OutputError),
     /// The output folder cannot be created or written: bad input, found before any work.
     OutputDir(OutputError),
+    /// `--verify` found this many outputs that differ from what this version renders.
+    Verify(usize),
     /// Two scenes would write the same files.
     SameOutput {
         name: String,
@@ -57,6 +59,10 @@ impl std::fmt::Display for Error {
             Error::Encode(e) => write!(f, "{e}"),
             Error::Output(e) => write!(f, "{e}"),
             Error::OutputDir(e) => write!(f, "{e}"),
+            Error::Verify(n) => write!(
+                f,
+                "{n} output file(s) differ from what this version renders; render the scenes again and commit the outputs"
+            ),
             Error::SameOutput {
                 name,
                 first,

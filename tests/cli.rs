@@ -326,16 +326,15 @@ fn every_shipped_scene_renders_valid_outputs() {
         assert_eq!(checked.output.name, name);
         assert_eq!(checked.output.steps, steps);
 
-        assert_eq!(
-            listing(&dir),
-            [
-                format!("{name}.csv"),
-                format!("{name}.gif"),
-                format!("{name}.png")
-            ],
-            "{}",
-            scene.display()
-        );
+        let mut expected = vec![
+            format!("{name}.csv"),
+            format!("{name}.gif"),
+            format!("{name}.png"),
+            "index.html".to_string(),
+            "manifest.json".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(listing(&dir), expected, "{}", scene.display());
 
         let csv = std::fs::read_to_string(dir.join(format!("{name}.csv"))).unwrap();
         let rows = parse_csv(&csv);
@@ -449,7 +448,13 @@ fn invalid_scene_leaves_existing_outputs_untouched() {
     let before = contents(&out);
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
-        ["same.csv", "same.gif", "same.png"]
+        [
+            "index.html",
+            "manifest.json",
+            "same.csv",
+            "same.gif",
+            "same.png"
+        ]
     );
 
     let bad = t.write("bad.toml", &invalid_scene("same"));
@@ -656,7 +661,13 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
         let files = contents(&t.path(dir));
         assert_eq!(
             files.keys().collect::<Vec<_>>(),
-            ["det.csv", "det.gif", "det.png"]
+            [
+                "det.csv",
+                "det.gif",
+                "det.png",
+                "index.html",
+                "manifest.json"
+            ]
         );
         files
     };
@@ -783,4 +794,108 @@ fn a_scene_beyond_the_memory_budget_is_refused_with_its_location() {
     let err = stderr(&o);
     assert!(err.contains("huge.toml:7:9:"), "{err}");
     assert!(err.contains("GiB budget"), "{err}");
+}
+
+#[test]
+fn unchanged_scenes_are_skipped_and_force_renders_them() {
+    let t = TempDir::new("incremental");
+    let a = t.write("a.toml", &tiny_scene("inc_a", 3));
+    let b = t.write("b.toml", &tiny_scene("inc_b", 3));
+    let out = t.path("out");
+    let o = run(&[&"--out", &out, &a, &b]);
+    assert_status(&o, 0);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"inc_a\"") && manifest.contains("\"inc_b\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\"sha256\""), "{manifest}");
+    let first = contents(&out);
+    // Nothing changed: both skipped, nothing rewritten.
+    let o = run(&[&"--out", &out, &a, &b]);
+    assert_status(&o, 0);
+    assert_eq!(
+        stderr(&o).matches("skipped (unchanged)").count(),
+        2,
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(contents(&out), first);
+    // One scene edited: only it renders.
+    std::fs::write(&a, tiny_scene("inc_a", 4)).unwrap();
+    let o = run(&[&"--out", &out, &a, &b]);
+    assert_status(&o, 0);
+    let err = stderr(&o);
+    assert_eq!(err.matches("skipped (unchanged)").count(), 1, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("inc_a") && l.ends_with("rendered")),
+        "{err}"
+    );
+    // An output changed by hand is rendered again; --force renders everything.
+    std::fs::write(out.join("inc_b.csv"), "edited").unwrap();
+    let o = run(&[&"--out", &out, &a, &b]);
+    assert!(stderr(&o)
+        .lines()
+        .any(|l| l.starts_with("inc_b") && l.ends_with("rendered")));
+    let o = run(&[&"--force", &"--out", &out, &a, &b]);
+    assert_eq!(stderr(&o).matches("rendered").count(), 2, "{}", stderr(&o));
+    // The gallery lists both.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("inc_a.gif") && index.contains("inc_b.gif"));
+}
+
+#[test]
+fn verify_passes_on_fresh_outputs_and_names_every_stale_file() {
+    let t = TempDir::new("verify");
+    let a = t.write("a.toml", &tiny_scene("ver", 3));
+    let out = t.path("out");
+    assert_status(&run(&[&"-q", &"--out", &out, &a]), 0);
+    let o = run(&[&"--verify", &"--out", &out, &a]);
+    assert_status(&o, 0);
+    let before = contents(&out);
+    std::fs::write(out.join("ver.png"), b"not the png").unwrap();
+    std::fs::remove_file(out.join("ver.csv")).unwrap();
+    let o = run(&[&"--verify", &"--out", &out, &a]);
+    assert_status(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("ver.png") && err.contains("ver.csv") && !err.contains("ver.gif"),
+        "{err}"
+    );
+    // --verify writes nothing.
+    assert_eq!(contents(&out).get("ver.gif"), before.get("ver.gif"));
+    assert!(!out.join("ver.csv").exists());
+}
+
+/// The committed outputs are what the current code renders: a change that alters an asset
+/// without re-rendering it (`cargo run --release -- scenes/`) cannot land unnoticed.
+#[test]
+fn committed_outputs_match_the_scenes() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let o = run(&[
+        &"--verify",
+        &"--out",
+        &root.join("outputs"),
+        &root.join("scenes"),
+    ]);
+    assert_status(&o, 0);
+}
+
+#[test]
+fn an_empty_folder_and_a_frame_beyond_the_steps_are_invalid_input() {
+    let t = TempDir::new("empty");
+    let empty = t.path("nothing");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = run(&[&"--check", &empty]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("no scene files"), "{}", stderr(&o));
+    let a = t.write("a.toml", &tiny_scene("fr", 5));
+    let o = run(&[&"--frame", &"6", &"--out", &t.path("out"), &a]);
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("beyond the scene's 5 steps"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -161,8 +161,17 @@ impl Checker<'_> {
 
     fn range(&self, v: &Spanned<Vec<f64>>, key: &str) -> Result<(f64, f64), SceneError> {
         let [lo, hi] = self.pair(v, key, "a range [min, max]")?;
-        if lo < hi {
+        // The width must be a finite number too: [-1e308, 1e308] has none.
+        if lo < hi && (hi - lo).is_finite() {
             Ok((lo, hi))
+        } else if lo < hi {
+            Err(self
+                .error(
+                    v.span(),
+                    key,
+                    format!("the window [{lo}, {hi}] is wider than the largest number"),
+                )
+                .with_hint("use a window whose width is below 1e308"))
         } else {
             Err(self
                 .error(

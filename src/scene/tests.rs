@@ -441,7 +441,7 @@ noise = { std = 0.25 }
 #[test]
 fn output_and_draw_tables_are_read() {
     let s = parse(&with_prefix(
-        "title = \"Hello\"\n[output]\nname = \"my-scene.v2\"\nsize = [160, 4096]\nfps = 50\nsteps = 10000\nhold = 0\n\n[draw]\nlevels = 64\nscale = \"log\"\n\n",
+        "title = \"Hello\"\n[output]\nname = \"my-scene.v2\"\nsize = [160, 2048]\nfps = 50\nsteps = 10000\nhold = 0\n\n[draw]\nlevels = 64\nscale = \"log\"\n\n",
     ));
     assert_eq!(s.title, "Hello");
     assert_eq!(
@@ -449,7 +449,7 @@ fn output_and_draw_tables_are_read() {
         OutputSpec {
             name: "my-scene.v2".into(),
             width: 160,
-            height: 4096,
+            height: 2048,
             fps: 50.0,
             steps: 10000,
             hold: 0.0,

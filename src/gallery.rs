@@ -1,0 +1,474 @@
+//! The static gallery: `outputs/index.html`, one page showing every rendered asset.
+//!
+//! This module owns the page and nothing else: a [`GalleryEntry`] per rendered scene (built from
+//! the checked [`Scene`] and the files written for it) and [`index_html`], which turns the entries
+//! into a self-contained HTML5 document. The page has no external resources (no CDN, no web
+//! fonts, no scripts; inline CSS only), escapes every text, and is deterministic: the same
+//! entries give the same bytes (no dates, no absolute paths unless a relative one cannot be
+//! computed). Writing the page, and deciding when to, is the caller's business.
+
+use std::fmt::Write;
+use std::path::{Component, Path};
+
+use crate::optimizer::Optimizer;
+use crate::scene::Scene;
+
+/// One scene's row in the gallery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GalleryEntry {
+    pub title: String,
+    /// The scene file, relative to the folder index.html is written in (e.g.
+    /// "../scenes/gd_vs_momentum.toml").
+    pub scene_link: String,
+    /// Key hyper-parameters, one short line per run, e.g. "GD: lr 0.05",
+    /// "Momentum β=0.9: lr 0.05, β 0.9".
+    pub runs: Vec<String>,
+    /// Surface and clock, e.g. "quadratic · 640×480 · 61 frames at 15 fps".
+    pub summary: String,
+    /// The animation's width and height in pixels (the `<img>`'s `width` and `height`, so the
+    /// page does not reflow while the GIFs load).
+    pub size: (u32, u32),
+    /// The files, in order (gif, png, csv): name (relative to index.html) and size in bytes.
+    pub files: Vec<(String, u64)>,
+}
+
+impl GalleryEntry {
+    /// Builds the entry for a rendered scene: `scene_link` is `scene.path` made relative to
+    /// `out_dir` (over path components; the path as given when no relative path can be
+    /// computed), `files` are the given written files (name, bytes).
+    pub fn new(scene: &Scene, out_dir: &Path, files: &[(String, u64)]) -> Self {
+        let o = &scene.output;
+        GalleryEntry {
+            title: scene.title.clone(),
+            scene_link: relative_link(&scene.path, out_dir),
+            runs: scene
+                .runs
+                .iter()
+                .map(|r| run_line(&r.label, &r.optimizer))
+                .collect(),
+            summary: format!(
+                "{} · {}×{} · {} frames at {} fps",
+                scene.surface_name,
+                o.width,
+                o.height,
+                o.steps + 1,
+                o.fps
+            ),
+            size: (o.width, o.height),
+            files: files.to_vec(),
+        }
+    }
+}
+
+/// "label: lr 0.05, β 0.9": the label and the key hyper-parameters of one run.
+fn run_line(label: &str, optimizer: &Optimizer) -> String {
+    let mut line = format!("{label}: lr {}", optimizer.lr());
+    if let Some(beta) = optimizer.beta() {
+        let _ = write!(line, ", β {beta}");
+    }
+    match *optimizer {
+        Optimizer::Rmsprop { alpha, .. } => {
+            let _ = write!(line, ", α {alpha}");
+        }
+        Optimizer::Adam { beta1, beta2, .. } => {
+            let _ = write!(line, ", β₁ {beta1}, β₂ {beta2}");
+        }
+        _ => {}
+    }
+    line
+}
+
+/// `path` relative to the folder `base`, written with `/`: the components the two share are
+/// dropped, each remaining folder of `base` becomes `..`. Falls back to `path` as given when
+/// one is absolute and the other not, or when `base` climbs (`..`) past what they share.
+fn relative_link(path: &Path, base: &Path) -> String {
+    let as_given = || path.to_string_lossy().into_owned();
+    if path.is_absolute() != base.is_absolute() || path.has_root() != base.has_root() {
+        return as_given();
+    }
+    fn parts(p: &Path) -> Vec<Component<'_>> {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    }
+    let (target, from) = (parts(path), parts(base));
+    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    if from[common..]
+        .iter()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return as_given();
+    }
+    let mut out: Vec<String> = vec!["..".to_string(); from.len() - common];
+    for c in &target[common..] {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::ParentDir => out.push("..".to_string()),
+            _ => return as_given(),
+        }
+    }
+    if out.is_empty() {
+        return as_given();
+    }
+    out.join("/")
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative path as a URL path: `/` kept, unreserved ASCII kept, everything else (spaces,
+/// `#`, `?`, `%`, non-ASCII) percent-encoded as UTF-8, so a file name is never read as a
+/// scheme, query or fragment. The result still needs [`escape`] inside an attribute (it has
+/// no characters that escaping changes).
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    // A first segment with a colon would read as a scheme; colons are encoded above, and a
+    // leading "//" (a network-path reference) cannot come from a relative path.
+    out
+}
+
+/// A size for people: "36.8 KB" (1 KB = 1024 bytes), "1.4 MB" from 1 MB on.
+fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else {
+        format!("{:.1} KB", b / KB)
+    }
+}
+
+/// The file's kind for its link: the extension in capitals ("PNG"), or "file".
+fn file_kind(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_uppercase())
+        .unwrap_or_else(|| "file".to_string())
+}
+
+/// The last component of a link, for its text ("gd_vs_momentum.toml").
+fn link_name(link: &str) -> &str {
+    link.rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(link)
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body {
+  margin: 0;
+  padding: 28px 24px 40px;
+  background: #f3f4f7;
+  color: #1d2330;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+header, main { max-width: 1440px; margin: 0 auto; }
+header { margin-bottom: 22px; }
+h1 { font-size: 1.55rem; margin: 0 0 2px; letter-spacing: -0.01em; }
+.totals { margin: 0; color: #5b6474; font-variant-numeric: tabular-nums; }
+.grid {
+  display: grid;
+  gap: 22px;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 360px), 1fr));
+  align-items: start;
+}
+.card {
+  background: #fff;
+  border: 1px solid #e3e6ec;
+  border-radius: 12px;
+  box-shadow: 0 1px 2px rgba(20, 30, 50, 0.05), 0 6px 18px rgba(20, 30, 50, 0.06);
+  padding: 16px 16px 14px;
+  min-width: 0;
+}
+.card h2 { font-size: 1.08rem; margin: 0 0 10px; overflow-wrap: anywhere; }
+.anim { display: block; }
+.anim img {
+  display: block;
+  width: 100%;
+  height: auto;
+  border-radius: 6px;
+  background: #e8ebf0;
+}
+.summary { margin: 10px 0 6px; color: #5b6474; font-size: 0.88rem; }
+.runs { margin: 0 0 12px; padding-left: 1.15em; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
+.runs li { overflow-wrap: anywhere; }
+.links { display: flex; flex-wrap: wrap; gap: 6px 8px; margin: 0; }
+.links a {
+  display: inline-block;
+  padding: 2px 10px;
+  border: 1px solid #d3d9e3;
+  border-radius: 999px;
+  background: #f7f8fb;
+  color: #1b5bbf;
+  font-size: 0.84rem;
+  text-decoration: none;
+  white-space: nowrap;
+}
+.links a:hover, .links a:focus-visible { background: #e9f0fc; border-color: #9fb8e6; }
+.links .size { color: #5b6474; font-variant-numeric: tabular-nums; }
+.empty { color: #5b6474; }
+"#;
+
+/// The whole page: a static HTML5 document, the entries as a responsive grid of cards in the
+/// given order, headed by the number of scenes and the total size of their files.
+pub fn index_html(entries: &[GalleryEntry]) -> String {
+    let files: usize = entries.iter().map(|e| e.files.len()).sum();
+    let bytes: u64 = entries.iter().flat_map(|e| &e.files).map(|f| f.1).sum();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str("<title>inertia gallery</title>\n<style>");
+    h.push_str(STYLE);
+    h.push_str("</style>\n</head>\n<body>\n<header>\n<h1>inertia gallery</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"totals\">{} · {} · {} in all</p>\n</header>\n<main class=\"grid\">",
+        plural(entries.len(), "scene", "scenes"),
+        plural(files, "file", "files"),
+        human_size(bytes)
+    );
+    if entries.is_empty() {
+        h.push_str("<p class=\"empty\">No scene has been rendered yet.</p>\n");
+    }
+    for e in entries {
+        let title = escape(&e.title);
+        h.push_str("<article class=\"card\">\n");
+        let _ = writeln!(h, "<h2>{title}</h2>");
+        if let Some((gif, _)) = e.files.iter().find(|(n, _)| file_kind(n) == "GIF") {
+            let src = escape(&url_path(gif));
+            let _ = writeln!(
+                h,
+                "<a class=\"anim\" href=\"{src}\"><img src=\"{src}\" width=\"{}\" height=\"{}\" \
+                 alt=\"Animation: {title}\"></a>",
+                e.size.0, e.size.1
+            );
+        }
+        let _ = writeln!(h, "<p class=\"summary\">{}</p>", escape(&e.summary));
+        if !e.runs.is_empty() {
+            h.push_str("<ul class=\"runs\">\n");
+            for r in &e.runs {
+                let _ = writeln!(h, "<li>{}</li>", escape(r));
+            }
+            h.push_str("</ul>\n");
+        }
+        h.push_str("<p class=\"links\">\n");
+        for (name, size) in &e.files {
+            let _ = writeln!(
+                h,
+                "<a href=\"{}\" title=\"{}\">{} <span class=\"size\">{}</span></a>",
+                escape(&url_path(name)),
+                escape(name),
+                escape(&file_kind(name)),
+                human_size(*size)
+            );
+        }
+        let _ = writeln!(
+            h,
+            "<a href=\"{}\" title=\"{}\">scene <span class=\"size\">{}</span></a>",
+            escape(&url_path(&e.scene_link)),
+            escape(&e.scene_link),
+            escape(link_name(&e.scene_link))
+        );
+        h.push_str("</p>\n</article>\n");
+    }
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENE: &str = r#"
+title = "<script>alert('x')</script> & \"β\""
+
+[output]
+name = "demo"
+size = [320, 240]
+fps = 15
+steps = 40
+
+[surface]
+kind = "quadratic"
+
+[[start]]
+at = [2.5, -2.0]
+
+[[optimizer]]
+label = "GD"
+kind = "gd"
+lr = 0.05
+
+[[optimizer]]
+label = "Momentum β={beta}"
+kind = "momentum"
+lr = 0.05
+beta = 0.9
+"#;
+
+    fn scene(path: &str) -> Scene {
+        Scene::from_toml(Path::new(path), SCENE).expect("the test scene is valid")
+    }
+
+    fn files() -> Vec<(String, u64)> {
+        vec![
+            ("demo.gif".to_string(), 57_328),
+            ("demo.png".to_string(), 37_708),
+            ("demo.csv".to_string(), 14_296),
+        ]
+    }
+
+    fn entry() -> GalleryEntry {
+        GalleryEntry::new(&scene("scenes/demo.toml"), Path::new("outputs"), &files())
+    }
+
+    /// Every value of `attr="..."` in `html`.
+    fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+        let needle = format!(" {attr}=\"");
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(i) = rest.find(&needle) {
+            rest = &rest[i + needle.len()..];
+            let end = rest.find('"').expect("attribute values are quoted");
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    #[test]
+    fn entry_fields() {
+        let e = entry();
+        assert_eq!(e.scene_link, "../scenes/demo.toml");
+        assert_eq!(e.runs, ["GD: lr 0.05", "Momentum β=0.9: lr 0.05, β 0.9"]);
+        assert_eq!(e.summary, "quadratic · 320×240 · 41 frames at 15 fps");
+        assert_eq!(e.size, (320, 240));
+        assert_eq!(e.files, files());
+    }
+
+    #[test]
+    fn titles_and_labels_are_escaped() {
+        let html = index_html(&[entry()]);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains(
+            "<h2>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;β&quot;</h2>"
+        ));
+        assert!(html.contains("alt=\"Animation: &lt;script&gt;"));
+        assert!(html.contains("<li>Momentum β=0.9: lr 0.05, β 0.9</li>"));
+        assert!(html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.starts_with("<!DOCTYPE html>"));
+    }
+
+    #[test]
+    fn deterministic() {
+        let a = index_html(&[entry(), entry()]);
+        let b = index_html(&[entry(), entry()]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn no_external_references() {
+        let html = index_html(&[entry()]);
+        let links: Vec<String> = ["src", "href"]
+            .iter()
+            .flat_map(|a| attribute_values(&html, a))
+            .collect();
+        assert_eq!(links.len(), 1 + 1 + 3 + 1, "{links:?}");
+        for l in &links {
+            assert!(
+                !l.contains("://") && !l.starts_with("//") && !l.contains(':'),
+                "external reference {l}"
+            );
+        }
+        for bad in ["http://", "https://", "@import", "url(", "<script", "<link"] {
+            assert!(!html.contains(bad), "{bad} in the page");
+        }
+    }
+
+    #[test]
+    fn every_file_is_linked_with_its_size() {
+        let html = index_html(&[entry()]);
+        let hrefs = attribute_values(&html, "href");
+        for (name, _) in files() {
+            assert!(hrefs.contains(&name), "{name} not linked: {hrefs:?}");
+        }
+        assert!(hrefs.contains(&"../scenes/demo.toml".to_string()));
+        assert_eq!(attribute_values(&html, "src"), ["demo.gif"]);
+        assert!(html.contains("width=\"320\" height=\"240\""));
+        assert!(html.contains("PNG <span class=\"size\">36.8 KB</span>"));
+        assert!(html.contains("CSV <span class=\"size\">14.0 KB</span>"));
+        assert!(html.contains("1 scene · 3 files · 106.8 KB in all"));
+    }
+
+    #[test]
+    fn entries_keep_their_order() {
+        let mut a = entry();
+        a.title = "First".into();
+        let mut b = entry();
+        b.title = "Second".into();
+        let html = index_html(&[b, a]);
+        assert!(html.find("<h2>Second</h2>").unwrap() < html.find("<h2>First</h2>").unwrap());
+        assert!(html.contains("2 scenes · 6 files"));
+        assert!(index_html(&[]).contains("0 scenes · 0 files · 0.0 KB in all"));
+    }
+
+    #[test]
+    fn relative_scene_links() {
+        let rel = |p: &str, base: &str| relative_link(Path::new(p), Path::new(base));
+        assert_eq!(rel("scenes/a.toml", "outputs"), "../scenes/a.toml");
+        assert_eq!(
+            rel("/tmp/x/scenes/a.toml", "/tmp/x/out"),
+            "../scenes/a.toml"
+        );
+        assert_eq!(rel("./scenes/a.toml", "outputs/"), "../scenes/a.toml");
+        assert_eq!(rel("a.toml", "."), "a.toml");
+        assert_eq!(rel("out/a.toml", "out"), "a.toml");
+        assert_eq!(rel("a.toml", "x/y"), "../../a.toml");
+        assert_eq!(rel("../s/a.toml", "../out"), "../s/a.toml");
+        assert_eq!(rel("../s/a.toml", "out"), "../../s/a.toml");
+        // No relative path can be computed: the path as given.
+        assert_eq!(rel("/tmp/s/a.toml", "outputs"), "/tmp/s/a.toml");
+        assert_eq!(rel("scenes/a.toml", "/tmp/out"), "scenes/a.toml");
+        assert_eq!(rel("scenes/a.toml", "../out"), "scenes/a.toml");
+        let e = GalleryEntry::new(
+            &scene("/tmp/x/scenes/a.toml"),
+            Path::new("/tmp/x/out"),
+            &files(),
+        );
+        assert_eq!(e.scene_link, "../scenes/a.toml");
+    }
+
+    #[test]
+    fn odd_file_names_are_encoded() {
+        let mut e = entry();
+        e.files = vec![("a b#1?.gif".to_string(), 1), ("β.png".to_string(), 2048)];
+        let html = index_html(&[e]);
+        assert_eq!(attribute_values(&html, "src"), ["a%20b%231%3F.gif"]);
+        assert!(attribute_values(&html, "href").contains(&"%CE%B2.png".to_string()));
+        assert!(html.contains("PNG <span class=\"size\">2.0 KB</span>"));
+        assert_eq!(human_size(3 * 1024 * 1024 / 2), "1.5 MB");
+    }
+}

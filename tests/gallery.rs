@@ -1,0 +1,324 @@
+//! The gallery page of the committed outputs, checked in Rust (every `src`/`href` resolves to a
+//! file beside it) and, where Chromium is installed, in a real browser: headless Chromium loads
+//! the page from disk, shows every title and every GIF, and takes a screenshot that is not blank.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use inertia::gallery::{index_html, GalleryEntry};
+
+/// How long one Chromium run may take before it is killed.
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A temporary folder under Cargo's target/tmp, removed on drop unless `INERTIA_KEEP_GALLERY`
+/// is set (to look at the page and the screenshot).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("inertia-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("INERTIA_KEEP_GALLERY").is_some() {
+            eprintln!("kept {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// The committed scene files, sorted.
+fn committed_scenes() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");
+    let mut scenes: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    scenes.sort();
+    assert!(!scenes.is_empty(), "no scenes in {}", dir.display());
+    scenes
+}
+
+/// Builds `root/out/index.html` over copies of the committed outputs, the scenes copied to
+/// `root/scenes`. Returns the index's path and the entries.
+fn build_gallery(root: &Path) -> (PathBuf, Vec<GalleryEntry>) {
+    let outputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("outputs");
+    let (out, scenes) = (root.join("out"), root.join("scenes"));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&scenes).unwrap();
+    let mut entries = Vec::new();
+    for path in committed_scenes() {
+        // Loaded where it lives (so any data file it reads is found), linked from its copy.
+        let mut scene = inertia::scene::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        scene.path = scenes.join(path.file_name().unwrap());
+        std::fs::copy(&path, &scene.path).unwrap();
+        let mut files = Vec::new();
+        for ext in ["gif", "png", "csv"] {
+            let name = format!("{}.{ext}", scene.output.name);
+            let bytes = std::fs::copy(outputs.join(&name), out.join(&name))
+                .unwrap_or_else(|e| panic!("outputs/{name}: {e}"));
+            files.push((name, bytes));
+        }
+        entries.push(GalleryEntry::new(&scene, &out, &files));
+    }
+    let index = out.join("index.html");
+    std::fs::write(&index, index_html(&entries)).unwrap();
+    (index, entries)
+}
+
+/// Every value of `attr="..."` in `html`.
+fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').expect("attribute values are quoted");
+        out.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Undoes `&amp;`-style escapes and `%XX` encoding: the file path a relative URL names.
+fn url_to_path(url: &str) -> String {
+    let url = url
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let bytes = url.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Text as Chromium serializes it in a dumped DOM: only `&`, `<`, `>` and no-break spaces are
+/// escaped in text nodes.
+fn dom_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\u{a0}', "&nbsp;")
+}
+
+#[test]
+fn every_link_resolves_to_a_file() {
+    let tmp = TempDir::new("gallery-links");
+    let (index, entries) = build_gallery(&tmp.0);
+    let html = std::fs::read_to_string(&index).unwrap();
+    let dir = index.parent().unwrap();
+    let srcs = attribute_values(&html, "src");
+    let hrefs = attribute_values(&html, "href");
+    assert_eq!(srcs.len(), entries.len(), "one <img> per scene: {srcs:?}");
+    for url in srcs.iter().chain(&hrefs) {
+        assert!(
+            !url.contains(':') && !url.starts_with("//") && !url.starts_with('/'),
+            "not a relative reference: {url}"
+        );
+        let file = dir.join(url_to_path(url));
+        assert!(file.is_file(), "{url} does not resolve: {}", file.display());
+    }
+    for e in &entries {
+        assert!(e.scene_link.starts_with("../scenes/"), "{}", e.scene_link);
+        assert!(hrefs.contains(&e.scene_link));
+        for (name, bytes) in &e.files {
+            assert!(hrefs.contains(name), "{name} not linked");
+            assert_eq!(std::fs::metadata(dir.join(name)).unwrap().len(), *bytes);
+        }
+    }
+    // The same entries give the same page.
+    assert_eq!(html, index_html(&entries));
+}
+
+/// `chromium` at /usr/bin or on PATH.
+fn find_chromium() -> Option<PathBuf> {
+    let fixed = PathBuf::from("/usr/bin/chromium");
+    if fixed.is_file() {
+        return Some(fixed);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Runs headless Chromium on `url` with `args`, killed (with everything it started) after
+/// [`CHROMIUM_TIMEOUT`]. Returns its standard output; panics on failure or timeout.
+fn run_chromium(chromium: &Path, work: &Path, name: &str, args: &[String], url: &str) -> String {
+    let profile = work.join(format!("profile-{name}"));
+    std::fs::create_dir_all(&profile).unwrap();
+    let (stdout_path, stderr_path) = (
+        work.join(format!("{name}.stdout")),
+        work.join(format!("{name}.stderr")),
+    );
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .args(args)
+    .arg(url)
+    .stdin(Stdio::null())
+    .stdout(File::create(&stdout_path).unwrap())
+    .stderr(File::create(&stderr_path).unwrap());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd.spawn().expect("cannot start chromium");
+    let deadline = Instant::now() + CHROMIUM_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stderr = || std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    let Some(status) = status else {
+        // Chromium's helpers share its process group (ours alone): end them all.
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", child.id())])
+            .status();
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "chromium ({name}) did not finish in {} s; stderr:\n{}",
+            CHROMIUM_TIMEOUT.as_secs(),
+            stderr()
+        );
+    };
+    assert!(
+        status.success(),
+        "chromium ({name}): {status}; stderr:\n{}",
+        stderr()
+    );
+    std::fs::read_to_string(&stdout_path).unwrap()
+}
+
+/// Counts the distinct colours of an image, up to `limit`.
+fn distinct_colours(img: &image::RgbaImage, limit: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for p in img.pixels() {
+        seen.insert(p.0);
+        if seen.len() >= limit {
+            break;
+        }
+    }
+    seen.len()
+}
+
+#[test]
+fn chromium_shows_the_gallery() {
+    let Some(chromium) = find_chromium() else {
+        eprintln!("skipped: chromium not installed; apt-get install chromium");
+        return;
+    };
+    let tmp = TempDir::new("gallery-chromium");
+    let (index, entries) = build_gallery(&tmp.0);
+    let url = |p: &Path| format!("file://{}", p.display());
+    let budget = "--virtual-time-budget=5000".to_string();
+
+    // The page itself: every title, every GIF, every run line is in the DOM.
+    let dom = run_chromium(
+        &chromium,
+        &tmp.0,
+        "dom",
+        &[budget.clone(), "--dump-dom".into()],
+        &url(&index),
+    );
+    assert!(dom.contains("inertia gallery"), "DOM:\n{dom}");
+    for e in &entries {
+        assert!(
+            dom.contains(&dom_text(&e.title)),
+            "{} missing:\n{dom}",
+            e.title
+        );
+        for r in &e.runs {
+            assert!(dom.contains(&dom_text(r)), "{r} missing");
+        }
+        let gif = &e.files[0].0;
+        assert!(dom.contains(&format!("src=\"{gif}\"")), "{gif} missing");
+    }
+
+    // A copy of the page with a check script (the page itself has none): every <img> loaded.
+    let html = std::fs::read_to_string(&index).unwrap();
+    let probe = html.replace(
+        "</body>",
+        "<script>addEventListener('load', () => { const i = [...document.images]; \
+         document.body.dataset.loaded = i.filter(x => x.complete && x.naturalWidth > 0).length \
+         + '/' + i.length; });</script>\n</body>",
+    );
+    let probe_path = index.with_file_name("index-probe.html");
+    std::fs::write(&probe_path, probe).unwrap();
+    let dom = run_chromium(
+        &chromium,
+        &tmp.0,
+        "probe",
+        &[budget.clone(), "--dump-dom".into()],
+        &url(&probe_path),
+    );
+    let n = entries.len();
+    assert!(
+        dom.contains(&format!("data-loaded=\"{n}/{n}\"")),
+        "not every image loaded:\n{dom}"
+    );
+
+    // A screenshot: a real PNG, not one flat colour.
+    let shot = tmp.0.join("screenshot.png");
+    run_chromium(
+        &chromium,
+        &tmp.0,
+        "screenshot",
+        &[
+            budget,
+            "--window-size=1200,900".into(),
+            format!("--screenshot={}", shot.display()),
+        ],
+        &url(&index),
+    );
+    let img = image::open(&shot)
+        .unwrap_or_else(|e| panic!("{}: {e}", shot.display()))
+        .to_rgba8();
+    assert_eq!(img.dimensions(), (1200, 900));
+    let colours = distinct_colours(&img, 1000);
+    assert!(
+        colours >= 100,
+        "the screenshot is nearly flat: {colours} colours"
+    );
+    eprintln!("chromium rendered the gallery: {}", shot.display());
+}
