@@ -90,7 +90,7 @@ fn process(binary: &Path, scene: &Path, out: &Path, reps: usize) -> Duration {
     for _ in 0..reps {
         let t = Instant::now();
         let status = Command::new(binary)
-            .args(["--quiet", "--out"])
+            .args(["--quiet", "--force", "--out"])
             .arg(out)
             .arg(scene)
             .status()

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -49,6 +49,10 @@ struct Cli {
     /// Print the JSON Schema of the scene format.
     #[arg(long)]
     schema: bool,
+    /// Render, then render again whenever a scene file (or a data file it reads) changes;
+    /// errors are printed and watching goes on. Stop with Ctrl-C.
+    #[arg(long, conflicts_with_all = ["check", "frame", "verify"])]
+    watch: bool,
 }
 
 fn scene_paths(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
@@ -313,16 +317,79 @@ fn summary(scenes: &[Scene], outcomes: &[Outcome]) -> String {
     out
 }
 
+/// How long a file must stay unchanged before a watched scene renders: editors often write a
+/// file in several steps, and one render per save is what an author wants.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The modification time and size of every file the scenes read (scene files, data files).
+fn watched_files(paths: &[PathBuf]) -> Vec<(PathBuf, Option<(SystemTime, u64)>)> {
+    let mut files: Vec<PathBuf> = scene_paths(paths).unwrap_or_default();
+    for p in files.clone() {
+        if let Ok(s) = scene::load(&p) {
+            files.extend(s.inputs);
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|p| {
+            let stamp = std::fs::metadata(&p)
+                .and_then(|m| Ok((m.modified()?, m.len())))
+                .ok();
+            (p, stamp)
+        })
+        .collect()
+}
+
+/// `--watch`: render once, then again after every change (debounced), until interrupted.
+fn watch(cli: &Cli) -> ExitCode {
+    let mut seen = watched_files(&cli.scenes);
+    loop {
+        if let Err(e) = run(cli) {
+            report(&e);
+        }
+        if !cli.quiet {
+            eprintln!("watching {} file(s) for changes (Ctrl-C stops)", seen.len());
+        }
+        // Wait for a change, then for the files to settle.
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = watched_files(&cli.scenes);
+            if now != seen {
+                let mut settled = now;
+                loop {
+                    std::thread::sleep(DEBOUNCE);
+                    let again = watched_files(&cli.scenes);
+                    if again == settled {
+                        break;
+                    }
+                    settled = again;
+                }
+                seen = settled;
+                break;
+            }
+        }
+    }
+}
+
+fn report(e: &Error) {
+    let text = e.to_string();
+    eprint!("error: {text}");
+    if !text.ends_with('\n') {
+        eprintln!();
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.watch {
+        return watch(&cli);
+    }
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let text = e.to_string();
-            eprint!("error: {text}");
-            if !text.ends_with('\n') {
-                eprintln!();
-            }
+            report(&e);
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -899,3 +899,76 @@ fn an_empty_folder_and_a_frame_beyond_the_steps_are_invalid_input() {
         stderr(&o)
     );
 }
+
+#[test]
+fn watch_renders_on_every_change_and_survives_errors() {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let t = TempDir::new("watch");
+    let scene = t.write("w.toml", &tiny_scene("w", 3));
+    let out = t.path("out");
+    let mut child = render()
+        .arg("--watch")
+        .arg("--out")
+        .arg(&out)
+        .arg(&scene)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let sink = log.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr_pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let wait_for = |what: &str, cond: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !cond() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}; log:\n{}",
+                log.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let gif = out.join("w.gif");
+    wait_for("the first render", &|| gif.exists());
+    let first = std::fs::read(&gif).unwrap();
+    // An edit renders again.
+    std::fs::write(&scene, tiny_scene("w", 6)).unwrap();
+    wait_for("the second render", &|| {
+        std::fs::read(&gif).is_ok_and(|b| b != first)
+    });
+    let second = std::fs::read(&gif).unwrap();
+    // A broken scene prints its error and watching goes on.
+    std::fs::write(&scene, invalid_scene("w")).unwrap();
+    wait_for("the error", &|| log.lock().unwrap().contains("error: "));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "watch exited on an error"
+    );
+    assert_eq!(
+        std::fs::read(&gif).unwrap(),
+        second,
+        "an invalid scene wrote output"
+    );
+    // Fixed again: renders again.
+    std::fs::write(&scene, tiny_scene("w", 4)).unwrap();
+    wait_for("the third render", &|| {
+        std::fs::read(&gif).is_ok_and(|b| b != second)
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+}

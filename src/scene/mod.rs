@@ -190,7 +190,7 @@ impl Checker<'_> {
 
 /// The dotted key whose value starts at byte `at`: the table header above it (`output`,
 /// `optimizer[1]`) and the key before the `=` on its line. Best effort, for messages only.
-fn key_at(source: &str, at: usize) -> String {
+fn key_at(source: &str, at: usize, at_value: bool) -> String {
     let at = at.min(source.len());
     let before = &source[..at];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -217,8 +217,14 @@ fn key_at(source: &str, at: usize) -> String {
         rest = &rest[i + 1..];
     }
     // At a value: the key before its `=`; at a key: nothing more (the caller adds it).
-    let value_key = if prefix.trim_end().ends_with('=') {
-        Some(last_ident(prefix.trim_end().trim_end_matches('=')))
+    // A table header names a top-level table: `[colors]` is not inside the table above it.
+    if prefix.trim_start().starts_with('[') {
+        return String::new();
+    }
+    // At a value (or inside a list value): the key before the last `=` of the innermost inline
+    // table; at a key: nothing more (the caller adds it).
+    let value_key = if at_value {
+        rest.rsplit_once('=').map(|(k, _)| last_ident(k))
     } else {
         None
     };
@@ -285,7 +291,7 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
                     .join(", ")
             ),
         };
-        let table = key_at(source, span.start);
+        let table = key_at(source, span.start, false);
         let key = if table.is_empty() {
             unknown.to_string()
         } else {
@@ -300,7 +306,7 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
             path,
             source,
             span.clone(),
-            key_at(source, span.start),
+            key_at(source, span.start, true),
             format!("expected a number or a list of numbers, found `{found}`"),
         );
         return if quoted {
@@ -315,7 +321,7 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
         || message.starts_with("invalid value")
         || message.starts_with("invalid length")
     {
-        key_at(source, span.start)
+        key_at(source, span.start, true)
     } else {
         String::new()
     };

@@ -1793,3 +1793,13 @@ fn a_default_window_grows_to_hold_the_start_points_but_a_set_one_does_not() {
     assert_eq!(s.window.x, (-3.0, 3.0));
     assert_eq!(s.warnings.len(), 1);
 }
+
+#[test]
+fn keys_of_errors_inside_lists_and_of_unknown_tables() {
+    let src = with_prefix("[output]\nsize = [640.5, 480]\n");
+    assert_eq!(fail(&src).key, "output.size");
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n\n[colors]\nrun = 1\n");
+    assert_eq!(fail(&src).key, "colors");
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = { std = \"x\" }\n");
+    assert_eq!(fail(&src).key, "optimizer[0].noise.std");
+}
