@@ -972,3 +972,18 @@ fn watch_renders_on_every_change_and_survives_errors() {
     child.wait().unwrap();
     reader.join().unwrap();
 }
+
+#[test]
+fn the_committed_schema_is_what_render_prints() {
+    let o = run(&[&"--schema"]);
+    assert_status(&o, 0);
+    let committed = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scene.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        stdout(&o),
+        committed,
+        "regenerate with `cargo run -- --schema > scene.schema.json`"
+    );
+}
