@@ -1,39 +1,13 @@
 //! End-to-end tests of the `render` binary: exit statuses, what is (and is not) written, the
 //! format of every output file, and determinism.
 
+mod common;
+use common::TempDir;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-/// A unique temporary folder for one test, removed on drop (also when the test fails).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("inertia-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn render() -> Command {
     Command::new(env!("CARGO_BIN_EXE_render"))
@@ -269,7 +243,7 @@ fn shipped_scenes() -> Vec<PathBuf> {
 
 #[test]
 fn every_shipped_scene_renders_valid_outputs() {
-    let out = TempDir::new("shipped");
+    let out = TempDir::new("cli", "shipped");
     let scenes = shipped_scenes();
     // One process per scene, all at once: the renders are independent and this keeps the test
     // short on several cores.
@@ -401,7 +375,7 @@ fn every_shipped_scene_renders_valid_outputs() {
 
 #[test]
 fn check_on_a_valid_scene_writes_nothing() {
-    let t = TempDir::new("check-valid");
+    let t = TempDir::new("cli", "check-valid");
     let scene = t.write("tiny.toml", &tiny_scene("tiny", 5));
     let out = t.path("out");
     let o = run(&[&"--check", &"--out", &out, &scene]);
@@ -423,7 +397,7 @@ fn check_on_a_valid_scene_writes_nothing() {
 
 #[test]
 fn check_on_an_invalid_scene_exits_2_with_the_location() {
-    let t = TempDir::new("check-invalid");
+    let t = TempDir::new("cli", "check-invalid");
     let scene = t.write("bad.toml", &invalid_scene("bad"));
     let out = t.path("out");
     let o = run(&[&"--check", &"--out", &out, &scene]);
@@ -441,7 +415,7 @@ fn check_on_an_invalid_scene_exits_2_with_the_location() {
 
 #[test]
 fn invalid_scene_leaves_existing_outputs_untouched() {
-    let t = TempDir::new("untouched");
+    let t = TempDir::new("cli", "untouched");
     let out = t.path("out");
     let good = t.write("good.toml", &tiny_scene("same", 5));
     assert_status(&run(&[&"-q", &"--out", &out, &good]), 0);
@@ -470,7 +444,7 @@ fn invalid_scene_leaves_existing_outputs_untouched() {
 
 #[test]
 fn second_scene_invalid_writes_nothing_for_the_first() {
-    let t = TempDir::new("two-scenes");
+    let t = TempDir::new("cli", "two-scenes");
     let out = t.path("out");
     let good = t.write("a_good.toml", &tiny_scene("first", 5));
     let bad = t.write("b_bad.toml", &invalid_scene("second"));
@@ -491,7 +465,7 @@ fn second_scene_invalid_writes_nothing_for_the_first() {
 
 #[test]
 fn missing_scene_file_is_invalid_input() {
-    let t = TempDir::new("missing");
+    let t = TempDir::new("cli", "missing");
     let out = t.path("out");
     let absent = t.path("absent.toml");
     let o = run(&[&"--out", &out, &absent]);
@@ -506,7 +480,7 @@ fn missing_scene_file_is_invalid_input() {
 
 #[test]
 fn warnings_do_not_stop_a_check() {
-    let t = TempDir::new("warning");
+    let t = TempDir::new("cli", "warning");
     let scene = t.write(
         "warn.toml",
         &tiny_scene("warn", 5)
@@ -625,7 +599,7 @@ fn no_arguments_exits_2() {
 
 #[test]
 fn unwritable_output_dir_exits_2_naming_the_path() {
-    let t = TempDir::new("unwritable");
+    let t = TempDir::new("cli", "unwritable");
     let scene = t.write("tiny.toml", &tiny_scene("tiny", 3));
     let o = run(&[&"-q", &"--out", &"/proc/inertia-test", &scene]);
     assert_status(&o, 2);
@@ -648,7 +622,7 @@ fn unwritable_output_dir_exits_2_naming_the_path() {
 
 #[test]
 fn rendering_is_deterministic_across_runs_and_thread_counts() {
-    let t = TempDir::new("determinism");
+    let t = TempDir::new("cli", "determinism");
     let scene = t.write("det.toml", &tiny_scene("det", 8));
     let render_into = |dir: &str, threads: Option<&str>| {
         let mut cmd = render();
@@ -701,7 +675,7 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
 
 #[test]
 fn frame_writes_only_that_frame() {
-    let t = TempDir::new("frame");
+    let t = TempDir::new("cli", "frame");
     let scene = t.write("tiny.toml", &tiny_scene("tiny", 30));
     let out = t.path("out");
     let o = run(&[&"-q", &"--frame", &"20", &"--out", &out, &scene]);
@@ -719,7 +693,7 @@ fn frame_writes_only_that_frame() {
 
 #[test]
 fn csv_labels_with_commas_are_quoted() {
-    let t = TempDir::new("quoted");
+    let t = TempDir::new("cli", "quoted");
     let scene = t.write("q.toml", &tiny_scene("q", 4));
     let out = t.path("out");
     assert_status(&run(&[&"-q", &"--out", &out, &scene]), 0);
@@ -732,7 +706,7 @@ fn csv_labels_with_commas_are_quoted() {
 
 #[test]
 fn diverging_run_stops_early_with_a_note() {
-    let t = TempDir::new("diverge");
+    let t = TempDir::new("cli", "diverge");
     // GD with lr = 0.5 on b = 10 multiplies y by −4 each step: it leaves the window grown by
     // 10 window sizes on each side (|y| > 63) at step 3 (|y| = 2·4³ = 128); the point that left
     // is kept.
@@ -764,7 +738,7 @@ fn diverging_run_stops_early_with_a_note() {
 
 #[test]
 fn two_scenes_with_one_output_name_are_refused_before_any_work() {
-    let t = TempDir::new("same-name");
+    let t = TempDir::new("cli", "same-name");
     let a = t.write("a.toml", &tiny_scene("same", 3));
     let b = t.write("b.toml", &tiny_scene("same", 4));
     let out = t.path("out");
@@ -784,7 +758,7 @@ fn two_scenes_with_one_output_name_are_refused_before_any_work() {
 
 #[test]
 fn a_scene_beyond_the_memory_budget_is_refused_with_its_location() {
-    let t = TempDir::new("budget");
+    let t = TempDir::new("cli", "budget");
     let src = tiny_scene("huge", 3)
         .replace("size = [160, 160]", "size = [4096, 4096]")
         .replace("steps = 3", "steps = 9000");
@@ -798,7 +772,7 @@ fn a_scene_beyond_the_memory_budget_is_refused_with_its_location() {
 
 #[test]
 fn unchanged_scenes_are_skipped_and_force_renders_them() {
-    let t = TempDir::new("incremental");
+    let t = TempDir::new("cli", "incremental");
     let a = t.write("a.toml", &tiny_scene("inc_a", 3));
     let b = t.write("b.toml", &tiny_scene("inc_b", 3));
     let out = t.path("out");
@@ -847,7 +821,7 @@ fn unchanged_scenes_are_skipped_and_force_renders_them() {
 
 #[test]
 fn verify_passes_on_fresh_outputs_and_names_every_stale_file() {
-    let t = TempDir::new("verify");
+    let t = TempDir::new("cli", "verify");
     let a = t.write("a.toml", &tiny_scene("ver", 3));
     let out = t.path("out");
     assert_status(&run(&[&"-q", &"--out", &out, &a]), 0);
@@ -884,7 +858,7 @@ fn committed_outputs_match_the_scenes() {
 
 #[test]
 fn an_empty_folder_and_a_frame_beyond_the_steps_are_invalid_input() {
-    let t = TempDir::new("empty");
+    let t = TempDir::new("cli", "empty");
     let empty = t.path("nothing");
     std::fs::create_dir_all(&empty).unwrap();
     let o = run(&[&"--check", &empty]);
@@ -906,7 +880,7 @@ fn watch_renders_on_every_change_and_survives_errors() {
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
-    let t = TempDir::new("watch");
+    let t = TempDir::new("cli", "watch");
     let scene = t.write("w.toml", &tiny_scene("w", 3));
     let out = t.path("out");
     let mut child = render()

@@ -19,8 +19,10 @@
 // `pipeline::Error` is large; the library allows this lint for the same reason.
 #![allow(clippy::result_large_err)]
 
+mod common;
+use common::TempDir;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -67,35 +69,6 @@ fn run_property<S>(
     );
     if let Err(e) = result {
         panic!("{name}: {e}");
-    }
-}
-
-/// A unique temporary folder, removed on drop (also when the test fails).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("inertia-hardening-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -1154,8 +1127,8 @@ fn kill_renders(
     delays_ms: &[u64],
     writing_attempts: usize,
 ) -> Vec<String> {
-    let scenes = TempDir::new(&format!("{tag}-scenes"));
-    let out_dir = TempDir::new(&format!("{tag}-out"));
+    let scenes = TempDir::new("hardening", &format!("{tag}-scenes"));
+    let out_dir = TempDir::new("hardening", &format!("{tag}-out"));
     let out = out_dir.0.clone();
     scenes.write("small.toml", small_scene());
     let heavy_steps = 1000;

@@ -496,44 +496,13 @@ mod tests {
 
     #[test]
     fn overlapping_rectangles_merge() {
-        let a = IRect {
-            x0: 0,
-            y0: 0,
-            x1: 10,
-            y1: 10,
-        };
-        let b = IRect {
-            x0: 5,
-            y0: 5,
-            x1: 15,
-            y1: 15,
-        };
-        let c = IRect {
-            x0: 100,
-            y0: 100,
-            x1: 110,
-            y1: 110,
-        };
-        let d = IRect {
-            x0: 14,
-            y0: 0,
-            x1: 20,
-            y1: 6,
-        };
+        let a = IRect::new(0, 0, 10, 10);
+        let b = IRect::new(5, 5, 15, 15);
+        let c = IRect::new(100, 100, 110, 110);
+        let d = IRect::new(14, 0, 20, 6);
         let mut m = merge_overlapping(vec![a, c, b, d]);
         m.sort_by_key(|r| r.x0);
-        assert_eq!(
-            m,
-            vec![
-                IRect {
-                    x0: 0,
-                    y0: 0,
-                    x1: 20,
-                    y1: 15
-                },
-                c
-            ]
-        );
+        assert_eq!(m, vec![IRect::new(0, 0, 20, 15), c]);
     }
 }
 

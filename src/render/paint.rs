@@ -22,6 +22,20 @@ pub struct IRect {
 }
 
 impl IRect {
+    pub const fn new(x0: i32, y0: i32, x1: i32, y1: i32) -> IRect {
+        IRect { x0, y0, x1, y1 }
+    }
+
+    /// The canvas rectangle a pixmap covers when its top-left pixel is at `origin`.
+    pub fn of_pixmap(origin: (i32, i32), pixmap: &Pixmap) -> IRect {
+        IRect::new(
+            origin.0,
+            origin.1,
+            origin.0 + pixmap.width() as i32,
+            origin.1 + pixmap.height() as i32,
+        )
+    }
+
     pub fn is_empty(&self) -> bool {
         self.x1 <= self.x0 || self.y1 <= self.y0
     }
@@ -111,12 +125,7 @@ fn shade(
         y1: bounds.3.ceil() as i32 + 1,
     }
     .intersect(clip)
-    .intersect(IRect {
-        x0: origin.0,
-        y0: origin.1,
-        x1: origin.0 + pixmap.width() as i32,
-        y1: origin.1 + pixmap.height() as i32,
-    });
+    .intersect(IRect::of_pixmap(origin, pixmap));
     if area.is_empty() {
         return;
     }
@@ -300,22 +309,12 @@ impl Sprite {
 
     /// The canvas rectangle the sprite covers.
     pub fn rect(&self) -> IRect {
-        IRect {
-            x0: self.origin.0,
-            y0: self.origin.1,
-            x1: self.origin.0 + self.pixmap.width() as i32,
-            y1: self.origin.1 + self.pixmap.height() as i32,
-        }
+        IRect::of_pixmap(self.origin, &self.pixmap)
     }
 
     /// Blends the sprite over `target`, whose top-left pixel is at canvas position `origin`.
     pub fn blit(&self, target: &mut Pixmap, origin: (i32, i32)) {
-        let area = self.rect().intersect(IRect {
-            x0: origin.0,
-            y0: origin.1,
-            x1: origin.0 + target.width() as i32,
-            y1: origin.1 + target.height() as i32,
-        });
+        let area = self.rect().intersect(IRect::of_pixmap(origin, target));
         if area.is_empty() {
             return;
         }
@@ -386,12 +385,7 @@ mod tests {
     /// and the same whichever way the segment runs.
     #[test]
     fn capsules_are_anti_aliased_distance_fields() {
-        let clip = IRect {
-            x0: 0,
-            y0: 0,
-            x1: 64,
-            y1: 64,
-        };
+        let clip = IRect::new(0, 0, 64, 64);
         let draw = |a, b| {
             let mut p = Pixmap::new(64, 64).unwrap();
             p.fill(tiny_skia::Color::WHITE);
@@ -449,36 +443,10 @@ mod tests {
 
     #[test]
     fn rect_union_and_intersection() {
-        let a = IRect {
-            x0: 0,
-            y0: 0,
-            x1: 4,
-            y1: 4,
-        };
-        let b = IRect {
-            x0: 2,
-            y0: 3,
-            x1: 9,
-            y1: 5,
-        };
-        assert_eq!(
-            a.union(b),
-            IRect {
-                x0: 0,
-                y0: 0,
-                x1: 9,
-                y1: 5
-            }
-        );
-        assert_eq!(
-            a.intersect(b),
-            IRect {
-                x0: 2,
-                y0: 3,
-                x1: 4,
-                y1: 4
-            }
-        );
+        let a = IRect::new(0, 0, 4, 4);
+        let b = IRect::new(2, 3, 9, 5);
+        assert_eq!(a.union(b), IRect::new(0, 0, 9, 5));
+        assert_eq!(a.intersect(b), IRect::new(2, 3, 4, 4));
         assert_eq!(IRect::default().union(b), b);
     }
 }
