@@ -27,6 +27,7 @@ pub mod render;
 pub mod scene;
 pub mod schema;
 pub mod surface;
+pub mod theory;
 pub mod trajectory;
 
 /// The built-in surfaces and optimizers with their formulas, as `render --list` prints them.
