@@ -17,6 +17,7 @@
 
 pub mod encode;
 pub mod expr;
+pub mod figures;
 pub mod gallery;
 pub mod manifest;
 pub mod noise;

@@ -153,7 +153,8 @@ fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, u
         .collect()
 }
 
-/// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.csv`.
+/// Renders the whole scene in memory: `<name>.gif`, `<name>.png`, `<name>.csv` and the charts
+/// of [`crate::figures`] (`<name>.loss.png` and `.svg`).
 pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
@@ -172,8 +173,14 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("palette");
     // Frames are drawn and quantized chunk by chunk in parallel, while the PNG (of the last
     // frame, known from the plan) is encoded beside them.
-    let (png, frames) = rayon::join(
-        || encode::png::encode(&keyframes.last),
+    // The charts are drawn there too.
+    let ((png, charts), frames) = rayon::join(
+        || {
+            rayon::join(
+                || encode::png::encode(&keyframes.last),
+                || crate::figures::charts(scene, &trajectories),
+            )
+        },
         || {
             plan.run(NearestCache::default, |cache, _, patch| {
                 progress.inc(1);
@@ -187,16 +194,23 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("gif");
     let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
     let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
     clock.lap("csv");
     clock.report(&scene.output.name);
     let name = &scene.output.name;
+    let mut files = vec![
+        (format!("{name}.gif"), gif),
+        (format!("{name}.png"), png),
+        (format!("{name}.csv"), csv),
+    ];
+    files.extend(
+        charts
+            .into_iter()
+            .map(|(suffix, bytes)| (format!("{name}{suffix}"), bytes)),
+    );
     Ok(Outputs {
-        files: vec![
-            (format!("{name}.gif"), gif),
-            (format!("{name}.png"), png),
-            (format!("{name}.csv"), csv),
-        ],
+        files,
         diverged: diverged(scene, &trajectories),
     })
 }

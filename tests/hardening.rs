@@ -769,7 +769,19 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    assert_eq!(files.len(), 3);
+    // The animation, the figure and the CSV; the convergence chart (PNG and SVG) when the
+    // surface has known minima.
+    let charts = if scene.surface.minima().is_empty() {
+        0
+    } else {
+        2
+    };
+    assert_eq!(files.len(), 3 + charts);
+    if charts > 0 {
+        let chart = files[format!("{name}.loss.png").as_str()];
+        image::load_from_memory_with_format(chart, image::ImageFormat::Png).expect("chart PNG");
+        assert!(files[format!("{name}.loss.svg").as_str()].starts_with(b"<svg"));
+    }
     let gif = files[format!("{name}.gif").as_str()];
     let frames = decode_gif(gif).unwrap_or_else(|e| panic!("GIF: {e}"));
     assert_eq!(frames, scene.output.steps + 1);
@@ -996,8 +1008,9 @@ fn sweep_scene(size: (u32, u32), steps: usize) -> String {
 
 const OUTPUT_NAMES: [&str; 3] = ["k.gif", "k.png", "k.csv"];
 
-/// Files `render` keeps beside the outputs: written atomically after them.
-const BOOKKEEPING: [&str; 2] = ["manifest.json", "index.html"];
+/// Files `render` writes besides the animation: the charts, then the manifest and the gallery,
+/// each atomically.
+const BOOKKEEPING: [&str; 4] = ["k.loss.png", "k.loss.svg", "manifest.json", "index.html"];
 
 /// The manifest and the gallery, when present, are complete files.
 fn check_bookkeeping(out: &Path, name: &str) {
@@ -1209,7 +1222,15 @@ fn kill_renders(
     assert_eq!(after.len(), 3);
     assert_eq!(
         listing(&out),
-        vec!["index.html", "k.csv", "k.gif", "k.png", "manifest.json"]
+        vec![
+            "index.html",
+            "k.csv",
+            "k.gif",
+            "k.loss.png",
+            "k.loss.svg",
+            "k.png",
+            "manifest.json"
+        ]
     );
     report
 }

@@ -238,7 +238,7 @@ fn plotters_error<E: std::fmt::Debug>(e: E) -> RenderError {
 }
 
 /// Text in the embedded font at `size` pixels, in colour `c`.
-fn text_style(size: f64, c: Rgb) -> TextStyle<'static> {
+pub(crate) fn text_style(size: f64, c: Rgb) -> TextStyle<'static> {
     TextStyle {
         font: (FONT, size).into_font(),
         color: colour(c).to_backend_color(),
