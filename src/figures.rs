@@ -79,9 +79,14 @@ where
     }
     let mut png = Vec::new();
     use image::ImageEncoder;
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&small, w, h, image::ExtendedColorType::Rgb8)
-        .map_err(err)?;
+    // Mostly white with thin lines: fast compression costs little size here.
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Default,
+        image::codecs::png::FilterType::Sub,
+    )
+    .write_image(&small, w, h, image::ExtendedColorType::Rgb8)
+    .map_err(err)?;
     Ok((png, svg.into_bytes()))
 }
 
