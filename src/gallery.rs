@@ -158,12 +158,21 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// The file's kind for its link: the extension in capitals ("PNG"), or "file".
+/// The file's kind for its link: the extension in capitals ("PNG"), preceded by the chart's
+/// name for the charts of [`crate::figures`] ("loss PNG" for `NAME.loss.png`), or "file".
 fn file_kind(name: &str) -> String {
-    Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_uppercase())
-        .unwrap_or_else(|| "file".to_string())
+    let path = Path::new(name);
+    let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_uppercase()) else {
+        return "file".to_string();
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match stem.rsplit_once('.') {
+        Some((_, chart @ "loss")) => format!("{chart} {ext}"),
+        _ => ext,
+    }
 }
 
 /// The last component of a link, for its text ("gd_vs_momentum.toml").
@@ -301,6 +310,15 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_kinds_say_what_a_chart_is() {
+        assert_eq!(file_kind("a.gif"), "GIF");
+        assert_eq!(file_kind("a.loss.png"), "loss PNG");
+        assert_eq!(file_kind("a.loss.svg"), "loss SVG");
+        assert_eq!(file_kind("README"), "file");
+        assert_eq!(file_kind("my-scene.v2.gif"), "GIF");
+    }
 
     const SCENE: &str = r#"
 title = "<script>alert('x')</script> & \"β\""
