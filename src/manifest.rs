@@ -52,8 +52,8 @@ pub fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The hashes of a scene's inputs; unreadable inputs hash as "unreadable" (so the scene is
-/// never taken as fresh).
+/// The hashes of a scene's inputs as they are on disk now; unreadable inputs hash as
+/// "unreadable" (so the scene is never taken as fresh).
 pub fn input_hashes(scene: &Scene) -> BTreeMap<String, String> {
     std::iter::once(&scene.path)
         .chain(&scene.inputs)
@@ -84,7 +84,8 @@ impl Manifest {
     pub fn record(scene: &Scene, files: &[(String, Vec<u8>)]) -> SceneRecord {
         SceneRecord {
             scene: scene.path.display().to_string(),
-            inputs: input_hashes(scene),
+            // The hashes of what was rendered, taken when the scene was read.
+            inputs: scene.input_hashes.clone(),
             inertia: env!("CARGO_PKG_VERSION").to_string(),
             outputs: files
                 .iter()
@@ -154,6 +155,15 @@ mod tests {
         std::fs::write(dir.join("s.csv"), b"run\n").unwrap();
         // Nor is a changed scene file.
         std::fs::write(&scene_path, format!("{src}\n# edited\n")).unwrap();
+        assert!(!m.is_fresh(&scene, &dir));
+        // A scene edited while its render ran: the record holds what was rendered (read
+        // before the edit), so the edited scene is not taken as rendered.
+        m.scenes
+            .insert("s".into(), Manifest::record(&scene, &files));
+        assert_eq!(
+            m.scenes["s"].inputs[&scene_path.display().to_string()],
+            sha256(src.as_bytes())
+        );
         assert!(!m.is_fresh(&scene, &dir));
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -102,6 +102,9 @@ pub struct Scene {
     pub runs: Vec<Run>,
     /// Other files the scene reads (linear-regression data).
     pub inputs: Vec<PathBuf>,
+    /// SHA-256 of the scene text and of each data file, of the very bytes this scene was made
+    /// from (so a file edited while a render runs is never taken as rendered), by path.
+    pub input_hashes: std::collections::BTreeMap<String, String>,
     pub warnings: Vec<SceneWarning>,
 }
 
@@ -117,6 +120,8 @@ struct Checker<'a> {
     path: &'a Path,
     source: &'a str,
     warnings: Vec<SceneWarning>,
+    /// Hashes of the files read while checking (data files).
+    hashes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
 }
 
 impl Checker<'_> {
@@ -347,6 +352,7 @@ impl Scene {
             path,
             source,
             warnings: Vec::new(),
+            hashes: Default::default(),
         };
         let title = raw
             .title
@@ -415,6 +421,11 @@ impl Scene {
             expand_entry(&c, entry, table, &starts, &mut runs)?;
         }
         let warnings = std::mem::take(&mut c.warnings);
+        let mut input_hashes = c.hashes.into_inner();
+        input_hashes.insert(
+            path.display().to_string(),
+            crate::manifest::sha256(source.as_bytes()),
+        );
         Ok(Scene {
             path: path.to_path_buf(),
             title,
@@ -425,6 +436,7 @@ impl Scene {
             draw,
             runs,
             inputs,
+            input_hashes,
             warnings,
         })
     }
@@ -904,6 +916,10 @@ fn linear_regression_data(
             })?;
             let points = parse_points_csv(&data_path, &text)?;
             check_point_count(c, points.len(), file.span(), "surface.data_file")?;
+            c.hashes.borrow_mut().insert(
+                data_path.display().to_string(),
+                crate::manifest::sha256(text.as_bytes()),
+            );
             inputs.push(data_path);
             Ok((points, file.span(), "surface.data_file"))
         }
