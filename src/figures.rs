@@ -12,10 +12,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::optimizer::{MomentumForm, Optimizer};
 use crate::render::background::text_style;
 use crate::render::style::{self, Rgb, INK};
 use crate::render::RenderError;
-use crate::scene::Scene;
+use crate::scene::{Chart, Scene};
+use crate::theory::{self, Method};
 use crate::trajectory::Trajectory;
 
 /// One chart's encoded files: (file-name suffix, bytes), e.g. (".loss.png", ...).
@@ -29,11 +31,35 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
-/// The charts a scene gets, encoded: `<name><suffix>` files.
+/// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files.
 pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, RenderError> {
     let mut files = Vec::new();
+    let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
+    let curvatures = scene.surface.quadratic_curvatures().filter(|c| c.0 > 0.0);
+    if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Rate), curvatures) {
+        let (png, svg) = both(
+            w,
+            h,
+            |area, scale| draw_rate(area, scale, scene, c),
+            |area, scale| draw_rate(area, scale, scene, c),
+        )?;
+        files.push((".rate.png".to_string(), png));
+        files.push((".rate.svg".to_string(), svg));
+    }
+    if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Stability), curvatures) {
+        let (png, svg) = both(
+            w,
+            h,
+            |area, scale| draw_stability(area, scale, scene, c),
+            |area, scale| draw_stability(area, scale, scene, c),
+        )?;
+        files.push((".stability.png".to_string(), png));
+        files.push((".stability.svg".to_string(), svg));
+    }
+    if !scene.draw.charts.contains(&Chart::Loss) {
+        return Ok(files);
+    }
     if let Some(data) = LossData::new(scene, trajectories) {
-        let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
         let (png, svg) = both(
             w,
             h,
@@ -248,6 +274,308 @@ fn draw_loss<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Where a run sits in theory's (lr, β) plane: its method and the lr of the equivalent
+/// heavy-ball or Nesterov recurrence (the EMA form takes steps (1 − β) times smaller).
+fn theory_point(o: &Optimizer) -> Option<(Method, f64, f64)> {
+    match *o {
+        Optimizer::Gd { lr } => Some((Method::HeavyBall, lr, 0.0)),
+        Optimizer::Momentum { lr, beta, form, .. } => {
+            let lr = if form == MomentumForm::Ema {
+                lr * (1.0 - beta)
+            } else {
+                lr
+            };
+            Some((Method::HeavyBall, lr, beta))
+        }
+        Optimizer::Nesterov { lr, beta, .. } => Some((Method::Nesterov, lr, beta)),
+        _ => None,
+    }
+}
+
+/// The chart's title and font size, on a white page; returns the font size.
+fn page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    what: &str,
+) -> Result<f64, RenderError> {
+    let font = 13.0 * scale * f64::from(scene.output.height) / 480.0;
+    root.fill(&WHITE).map_err(err)?;
+    let title = text_style(font * 1.25, INK).pos(Pos::new(HPos::Center, VPos::Top));
+    let (w, _) = root.dim_in_pixel();
+    root.draw_text(
+        &format!("{}: {what}", scene.title),
+        &title,
+        (w as i32 / 2, (font * 0.5) as i32),
+    )
+    .map_err(err)?;
+    Ok(font)
+}
+
+/// The best convergence rate against β (over learning rates), for heavy ball and Nesterov, with
+/// Polyak's β* and gradient descent's best rate; the scene's runs at their own (lr, β).
+fn draw_rate<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    c: (f64, f64),
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "rate against β")?;
+    let body = root.margin(
+        (font * 2.2) as u32,
+        (font * 0.5) as u32,
+        (font * 0.8) as u32,
+        (font * 1.2) as u32,
+    );
+    let mut chart = ChartBuilder::on(&body)
+        .x_label_area_size((font * 2.6) as u32)
+        .y_label_area_size((font * 4.2) as u32)
+        .build_cartesian_2d(0f64..1f64, 0f64..1.02f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(text_style(font * 0.85, INK))
+        .axis_desc_style(text_style(font, INK))
+        .x_desc("β")
+        .y_desc("worst-case convergence factor ρ (best lr)")
+        .draw()
+        .map_err(err)?;
+    let width = (2.0 * scale) as u32;
+    let betas: Vec<f64> = (0..=198).map(|i| f64::from(i) * 0.005).collect();
+    let (lr_star, beta_star, rate_star) = theory::optimal_heavy_ball(c);
+    let gd = theory::optimal_gd(c).1;
+    let grey = RGBColor(200, 200, 200);
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, gd), (1.0, gd)],
+            grey.stroke_width((scale) as u32),
+        ))
+        .map_err(err)?
+        .label(format!("GD's best rate {gd:.3}"))
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + (16.0 * scale) as i32, y)],
+                grey.stroke_width(scale as u32),
+            )
+        });
+    // Theory in ink and grey; colours are kept for the scene's runs.
+    for (method, name, colour) in [
+        (Method::HeavyBall, "heavy ball", INK_RGB),
+        (Method::Nesterov, "Nesterov", RGBColor(150, 150, 150)),
+    ] {
+        let points: Vec<(f64, f64)> = betas
+            .iter()
+            .map(|&b| (b, theory::best_rate_for_beta(method, b, c).1.min(1.02)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + (16.0 * scale) as i32, y)],
+                    colour.stroke_width(width),
+                )
+            });
+    }
+    chart
+        .draw_series(LineSeries::new(
+            [(beta_star, 0.0), (beta_star, 1.02)],
+            RGBColor(200, 200, 200).stroke_width(scale as u32),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            format!("β* = {beta_star:.3}, ρ* = {rate_star:.3}, lr* = {lr_star:.3}"),
+            (beta_star, 0.05),
+            text_style(font * 0.85, INK).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        )))
+        .map_err(err)?;
+    for (i, run) in scene.runs.iter().enumerate() {
+        if let Some((method, lr, beta)) = theory_point(&run.optimizer) {
+            let r = theory::worst_rate(method, lr, beta, c).min(1.02);
+            let colour = rgb(style::run_colour(i));
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (beta, r),
+                    (4.0 * scale) as i32,
+                    colour.filled(),
+                )))
+                .map_err(err)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .legend_area_size((24.0 * scale) as u32)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(text_style(font * 0.85, INK))
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+const INK_RGB: RGBColor = RGBColor(INK[0], INK[1], INK[2]);
+
+/// Cells per side of the stability map.
+pub const MAP_CELLS: usize = 40;
+
+/// The stability map's learning-rate range: up to a little past heavy ball's largest stable step
+/// at the largest β shown.
+pub fn map_lr_max(c: (f64, f64)) -> f64 {
+    1.1 * theory::max_stable_lr(Method::HeavyBall, 0.99, c.1)
+}
+
+/// The worst-case convergence factor at the centre of each map cell, rows by β (bottom up).
+pub fn stability_grid(method: Method, c: (f64, f64)) -> Vec<Vec<f64>> {
+    let lr_max = map_lr_max(c);
+    (0..MAP_CELLS)
+        .map(|j| {
+            let beta = (j as f64 + 0.5) / MAP_CELLS as f64 * 0.99;
+            (0..MAP_CELLS)
+                .map(|i| {
+                    let lr = (i as f64 + 0.5) / MAP_CELLS as f64 * lr_max;
+                    theory::worst_rate(method, lr, beta, c)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Heavy ball and Nesterov side by side over (lr, β): colour is the worst-case convergence
+/// factor ρ (grey where ρ ≥ 1), the theory's ρ = 1 bound drawn over it, the optimum and the
+/// scene's runs marked.
+fn draw_stability<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    c: (f64, f64),
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "where momentum converges")?;
+    let body = root.margin(
+        (font * 2.2) as u32,
+        (font * 1.6) as u32,
+        (font * 0.5) as u32,
+        (font * 0.8) as u32,
+    );
+    let (_, h) = body.dim_in_pixel();
+    root.draw_text(
+        "colour: worst-case convergence factor ρ (darker converges faster); grey: diverges; line: ρ = 1 in theory",
+        &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        ((font * 0.8) as i32, (font * 2.2) as i32 + h as i32 + (font * 1.4) as i32),
+    )
+    .map_err(err)?;
+    let lr_max = map_lr_max(c);
+    let cell_lr = lr_max / MAP_CELLS as f64;
+    let cell_beta = 0.99 / MAP_CELLS as f64;
+    for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
+        let (method, name) = if k == 0 {
+            (Method::HeavyBall, "heavy ball")
+        } else {
+            (Method::Nesterov, "Nesterov")
+        };
+        let mut chart = ChartBuilder::on(panel)
+            .margin((font * 0.6) as u32)
+            .caption(name, text_style(font, INK))
+            .x_label_area_size((font * 2.6) as u32)
+            .y_label_area_size((font * 3.4) as u32)
+            .build_cartesian_2d(0f64..lr_max, 0f64..0.99f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .label_style(text_style(font * 0.8, INK))
+            .axis_desc_style(text_style(font, INK))
+            .x_desc("learning rate")
+            .y_desc("β")
+            .draw()
+            .map_err(err)?;
+        let grid = stability_grid(method, c);
+        let cells = grid.iter().enumerate().flat_map(|(j, row)| {
+            row.iter().enumerate().map(move |(i, &rho)| {
+                let colour = if rho < 1.0 {
+                    style::band_colour(rho)
+                } else {
+                    style::MASKED
+                };
+                let (x0, y0) = (i as f64 * cell_lr, j as f64 * cell_beta);
+                Rectangle::new(
+                    [(x0, y0), (x0 + cell_lr, y0 + cell_beta)],
+                    rgb(colour).filled(),
+                )
+            })
+        });
+        chart.draw_series(cells).map_err(err)?;
+        let bound: Vec<(f64, f64)> = (0..=99)
+            .map(|b| {
+                let beta = f64::from(b) * 0.01;
+                (
+                    theory::max_stable_lr(method, beta, c.1).min(lr_max),
+                    beta.min(0.99),
+                )
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                bound,
+                INK_RGB.stroke_width((1.5 * scale) as u32),
+            ))
+            .map_err(err)?;
+        let best = if method == Method::HeavyBall {
+            let (lr, beta, _) = theory::optimal_heavy_ball(c);
+            (lr, beta)
+        } else {
+            let mut best = (0.0, 0.0, f64::INFINITY);
+            for (j, row) in grid.iter().enumerate() {
+                for (i, &rho) in row.iter().enumerate() {
+                    if rho < best.2 {
+                        best = (
+                            (i as f64 + 0.5) * cell_lr,
+                            (j as f64 + 0.5) * cell_beta,
+                            rho,
+                        );
+                    }
+                }
+            }
+            (best.0, best.1)
+        };
+        chart
+            .draw_series(std::iter::once(Cross::new(
+                best,
+                (5.0 * scale) as i32,
+                WHITE.stroke_width((2.0 * scale) as u32),
+            )))
+            .map_err(err)?;
+        for (i, run) in scene.runs.iter().enumerate() {
+            if let Some((m, lr, beta)) = theory_point(&run.optimizer) {
+                if m == method && lr <= lr_max {
+                    let colour = rgb(style::run_colour(i));
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (lr, beta),
+                            (4.5 * scale) as i32,
+                            colour.filled(),
+                        )))
+                        .map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (lr, beta),
+                            (4.5 * scale) as i32,
+                            WHITE.stroke_width(scale as u32),
+                        )))
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +606,49 @@ mod tests {
         assert!(distinct.len() > 50);
         // Deterministic.
         assert_eq!(charts(&s, &t).unwrap(), files);
+    }
+
+    /// The map's own ρ = 1 edge (the first cell of each row that diverges) is the textbook bound
+    /// lr = 2(1 + β)/λ_max (heavy ball) and 2(1 + β)/((1 + 2β)·λ_max) (Nesterov), within a cell.
+    #[test]
+    fn the_stability_maps_edge_is_the_theory_bound_within_one_cell() {
+        let c = (1.0, 25.0);
+        let cell = map_lr_max(c) / MAP_CELLS as f64;
+        for method in [Method::HeavyBall, Method::Nesterov] {
+            for (j, row) in stability_grid(method, c).iter().enumerate() {
+                let beta = (j as f64 + 0.5) / MAP_CELLS as f64 * 0.99;
+                let bound = theory::max_stable_lr(method, beta, c.1);
+                match row.iter().position(|&rho| rho >= 1.0) {
+                    Some(i) => {
+                        let edge = i as f64 * cell;
+                        assert!(
+                            (edge - bound).abs() <= cell,
+                            "{method:?} β={beta}: edge {edge} vs {bound}"
+                        );
+                    }
+                    None => assert!(bound >= map_lr_max(c) - cell, "{method:?} β={beta}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn asked_for_charts_are_drawn_and_need_a_quadratic() {
+        let src = "[output]\nsize = [320, 240]\nsteps = 10\n[surface]\nkind = \"quadratic\"\nb = 25\n[draw]\ncharts = [\"rate\", \"stability\"]\n[[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\n";
+        let s = scene(src);
+        let t = crate::pipeline::trajectories(&s);
+        let names: Vec<String> = charts(&s, &t).unwrap().into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            names,
+            [".rate.png", ".rate.svg", ".stability.png", ".stability.svg"]
+        );
+        let rosen = src.replace("kind = \"quadratic\"\nb = 25", "kind = \"rosenbrock\"");
+        let e = Scene::from_toml(std::path::Path::new("t.toml"), &rosen).unwrap_err();
+        assert_eq!(e.key, "draw.charts");
+        assert!(e.message.contains("convex quadratic"), "{e}");
+        let typo = src.replace("\"rate\"", "\"rates\"");
+        let e = Scene::from_toml(std::path::Path::new("t.toml"), &typo).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `rate`?"));
     }
 
     #[test]

@@ -303,6 +303,23 @@ fn draw_schema() -> Value {
                  over the window), \"linear\" or \"log\".",
             ),
         ),
+        (
+            "charts",
+            described(
+                json!({
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": crate::scene::CHARTS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+                    },
+                    "default": ["loss"]
+                }),
+                "Static charts besides the animation, as NAME.<chart>.png and .svg: \"loss\" \
+                 (f − f* and distance to the minimum against the step), \"rate\" (the best \
+                 convergence rate against β, β* marked) and \"stability\" (the convergence \
+                 factor over (lr, β)); the last two need a convex quadratic surface.",
+            ),
+        ),
     ]);
     described(table(props, &[]), "How the surface is shown.")
 }

@@ -307,10 +307,16 @@ fn every_shipped_scene_renders_valid_outputs() {
             "index.html".to_string(),
             "manifest.json".to_string(),
         ];
-        // Surfaces with known minima also get the convergence chart.
-        if !checked.surface.minima().is_empty() {
-            expected.push(format!("{name}.loss.png"));
-            expected.push(format!("{name}.loss.svg"));
+        // The charts the scene asks for (the convergence chart needs known minima).
+        for chart in &checked.draw.charts {
+            let suffix = match chart {
+                inertia::scene::Chart::Loss if checked.surface.minima().is_empty() => continue,
+                inertia::scene::Chart::Loss => "loss",
+                inertia::scene::Chart::Rate => "rate",
+                inertia::scene::Chart::Stability => "stability",
+            };
+            expected.push(format!("{name}.{suffix}.png"));
+            expected.push(format!("{name}.{suffix}.svg"));
         }
         expected.sort();
         assert_eq!(listing(&dir), expected, "{}", scene.display());

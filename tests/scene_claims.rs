@@ -603,3 +603,40 @@ fn linear_regression_all_converge_and_momentum_overshoots() {
         "overshoots {o_mom} vs {o_nag}"
     );
 }
+
+/// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
+/// runs, and its distance to the minimum shrinks at about the predicted rate ρ* = 2/3 per step.
+#[test]
+fn stability_map_polyak_run_is_the_fastest_at_the_predicted_rate() {
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/stability_map.toml");
+    let scene = inertia::scene::load(&path).unwrap();
+    let t = inertia::pipeline::trajectories(&scene);
+    let dist = |k: usize, step: usize| {
+        let p = t[k].positions[step];
+        (p[0] * p[0] + p[1] * p[1]).sqrt()
+    };
+    let last = scene.output.steps;
+    let polyak = 1;
+    assert!(scene.runs[polyak].label.contains("Polyak"));
+    for k in 0..t.len() {
+        if k != polyak {
+            assert!(
+                dist(polyak, last) < dist(k, last),
+                "run {k} ends closer than Polyak's"
+            );
+        }
+    }
+    // At the optimum both directions have a double root of modulus ρ*, so the distance
+    // behaves like t·ρ*^t: from step 10 to step 30 it falls by (30/10)·ρ*^20.
+    let (_, _, rate) = inertia::theory::optimal_heavy_ball((1.0, 25.0));
+    let measured = (dist(polyak, 30) / dist(polyak, 10)).powf(1.0 / 20.0);
+    let predicted = rate * 3f64.powf(1.0 / 20.0);
+    assert!(
+        (measured - predicted).abs() < 0.01 * predicted,
+        "measured {measured} vs {predicted}"
+    );
+    // And nothing converges like that without momentum: GD's best is (κ − 1)/(κ + 1).
+    let gd = (dist(0, 30) / dist(0, 10)).powf(1.0 / 20.0);
+    assert!(gd > 0.9, "GD's factor {gd}");
+}

@@ -65,6 +65,7 @@ pub struct SurfaceTable {
 pub struct DrawTable {
     pub levels: Option<Spanned<i64>>,
     pub scale: Option<Spanned<String>>,
+    pub charts: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[[start]]`: one start point.

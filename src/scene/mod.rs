@@ -81,7 +81,27 @@ pub enum ContourScale {
 pub struct DrawSpec {
     pub levels: usize,
     pub scale: ContourScale,
+    /// The static charts to draw besides the animation (see [`crate::figures`]).
+    pub charts: Vec<Chart>,
 }
+
+/// A static chart a scene can ask for in `[draw] charts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// f − f* and the distance to the minimum against the step (surfaces with known minima).
+    Loss,
+    /// The best convergence rate against β for heavy ball and Nesterov, β* marked (quadratics).
+    Rate,
+    /// The convergence factor over the (lr, β) plane for heavy ball and Nesterov (quadratics).
+    Stability,
+}
+
+/// Chart names as written in scenes.
+pub const CHARTS: &[(&str, Chart)] = &[
+    ("loss", Chart::Loss),
+    ("rate", Chart::Rate),
+    ("stability", Chart::Stability),
+];
 
 /// A located, non-fatal remark about a scene (e.g. a start point outside the window).
 pub type SceneWarning = SceneError;
@@ -362,6 +382,27 @@ impl Scene {
         let output = check_output(&c, &raw)?;
         let (surface_name, surface, mut window, inputs) = check_surface(&c, &raw)?;
         let draw = check_draw(&c, &raw)?;
+        let theory = draw
+            .charts
+            .iter()
+            .any(|ch| matches!(ch, Chart::Rate | Chart::Stability));
+        let convex_quadratic = matches!(surface.quadratic_curvatures(), Some((lo, _)) if lo > 0.0);
+        if theory && !convex_quadratic {
+            let span = raw
+                .draw
+                .as_ref()
+                .and_then(|d| d.get_ref().charts.as_ref().map(|c| c.span()))
+                .unwrap_or(0..0);
+            return Err(c
+                .error(
+                    span,
+                    "draw.charts",
+                    "the rate and stability charts need a convex quadratic surface",
+                )
+                .with_hint(
+                    "use kind = \"quadratic\", \"bowl\", \"ravine\" or \"linear_regression\"",
+                ));
+        }
         let title = if title.is_empty() {
             surface_name.clone()
         } else {
@@ -562,11 +603,34 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
     let mut spec = DrawSpec {
         levels: 16,
         scale: ContourScale::Auto,
+        charts: vec![Chart::Loss],
     };
     let Some(table) = &raw.draw else {
         return Ok(spec);
     };
     let t = table.get_ref();
+    if let Some(charts) = &t.charts {
+        spec.charts.clear();
+        for name in charts.get_ref() {
+            let Some((_, chart)) = CHARTS.iter().find(|(n, _)| n == name.get_ref()) else {
+                let names: Vec<&str> = CHARTS.iter().map(|(n, _)| *n).collect();
+                let hint = match did_you_mean(name.get_ref(), &names) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("the charts are {}", names.join(", ")),
+                };
+                return Err(c
+                    .error(
+                        name.span(),
+                        "draw.charts",
+                        format!("unknown chart `{}`", name.get_ref()),
+                    )
+                    .with_hint(hint));
+            };
+            if !spec.charts.contains(chart) {
+                spec.charts.push(*chart);
+            }
+        }
+    }
     if let Some(levels) = &t.levels {
         let (lo, hi) = limits::LEVELS;
         let v = *levels.get_ref();

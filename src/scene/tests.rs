@@ -194,7 +194,8 @@ fn issue_example_parses_with_defaults() {
         s.draw,
         DrawSpec {
             levels: 16,
-            scale: ContourScale::Auto
+            scale: ContourScale::Auto,
+            charts: vec![Chart::Loss],
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -459,7 +460,8 @@ fn output_and_draw_tables_are_read() {
         s.draw,
         DrawSpec {
             levels: 64,
-            scale: ContourScale::Log
+            scale: ContourScale::Log,
+            charts: vec![Chart::Loss],
         }
     );
 }
