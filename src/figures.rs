@@ -464,7 +464,7 @@ fn draw_stability<DB: DrawingBackend>(
     );
     let (_, h) = body.dim_in_pixel();
     root.draw_text(
-        "colour: worst-case convergence factor ρ (darker converges faster); grey: diverges; line: ρ = 1 in theory",
+        "colour: worst-case convergence factor ρ in 12 bands (darker converges faster); grey: diverges; line: ρ = 1 in theory",
         &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
         ((font * 0.8) as i32, (font * 2.2) as i32 + h as i32 + (font * 1.4) as i32),
     )
@@ -472,6 +472,11 @@ fn draw_stability<DB: DrawingBackend>(
     let lr_max = map_lr_max(c);
     let cell_lr = lr_max / MAP_CELLS as f64;
     let cell_beta = 0.99 / MAP_CELLS as f64;
+    let rho_min = [Method::HeavyBall, Method::Nesterov]
+        .iter()
+        .flat_map(|&m| stability_grid(m, c).into_iter().flatten())
+        .fold(1.0f64, f64::min)
+        .min(0.99);
     for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
         let (method, name) = if k == 0 {
             (Method::HeavyBall, "heavy ball")
@@ -495,20 +500,31 @@ fn draw_stability<DB: DrawingBackend>(
             .draw()
             .map_err(err)?;
         let grid = stability_grid(method, c);
-        let cells = grid.iter().enumerate().flat_map(|(j, row)| {
-            row.iter().enumerate().map(move |(i, &rho)| {
-                let colour = if rho < 1.0 {
-                    style::band_colour(rho)
-                } else {
-                    style::MASKED
-                };
-                let (x0, y0) = (i as f64 * cell_lr, j as f64 * cell_beta);
-                Rectangle::new(
-                    [(x0, y0), (x0 + cell_lr, y0 + cell_beta)],
-                    rgb(colour).filled(),
-                )
-            })
-        });
+        // ρ in 12 bands from the best ρ on either map to 1 (like contour bands), and each row's
+        // run of equal bands as one rectangle: the map reads as bands and its SVG stays small.
+        let band = |rho: f64| {
+            if rho < 1.0 {
+                let t = ((rho - rho_min) / (1.0 - rho_min)).clamp(0.0, 1.0);
+                style::band_colour((t * 12.0).floor() / 11.0)
+            } else {
+                style::MASKED
+            }
+        };
+        let mut cells = Vec::new();
+        for (j, row) in grid.iter().enumerate() {
+            let mut start = 0;
+            for i in 1..=row.len() {
+                if i == row.len() || band(row[i]) != band(row[start]) {
+                    let (x0, y0) = (start as f64 * cell_lr, j as f64 * cell_beta);
+                    let x1 = i as f64 * cell_lr;
+                    cells.push(Rectangle::new(
+                        [(x0, y0), (x1, y0 + cell_beta)],
+                        rgb(band(row[start])).filled(),
+                    ));
+                    start = i;
+                }
+            }
+        }
         chart.draw_series(cells).map_err(err)?;
         let bound: Vec<(f64, f64)> = (0..=99)
             .map(|b| {
