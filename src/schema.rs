@@ -320,6 +320,22 @@ fn draw_schema() -> Value {
                  factor over (lr, β)); the last two need a convex quadratic surface.",
             ),
         ),
+        (
+            "overlays",
+            described(
+                json!({
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": crate::scene::OVERLAYS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+                    },
+                    "default": []
+                }),
+                "Teaching overlays on every frame: \"velocity\" (the step just taken, continued \
+                 from the head), \"gradient\" (the plain gradient step −lr·∇f at the head) and \
+                 \"lookahead\" (where Nesterov's next gradient is taken).",
+            ),
+        ),
     ]);
     described(table(props, &[]), "How the surface is shown.")
 }

@@ -17,9 +17,10 @@ use rayon::prelude::*;
 use tiny_skia::{IntRect, Pixmap};
 
 use super::paint::{self, IRect};
-use super::style::{INK, WHITE};
+use super::style::{Rgb, INK, WHITE};
 use super::text::GlyphCache;
 use super::{Figure, RenderError};
+use crate::scene::Overlay;
 
 /// What changed from one frame to the next: the bounding rectangle of the changed pixels, the
 /// frame's pixels there (RGBA, row-major) and which of them changed.
@@ -90,10 +91,93 @@ fn heads(figure: &Figure, step: usize) -> Vec<((f32, f32), bool, usize)> {
 fn head_rects(figure: &Figure, step: usize) -> Vec<IRect> {
     let s = figure.layout.sizes;
     let r = s.head_radius + s.outline * 2.0;
-    heads(figure, step)
+    let mut rects: Vec<IRect> = heads(figure, step)
         .into_iter()
         .map(|(c, _, _)| IRect::around(c.0, c.1, r))
-        .collect()
+        .collect();
+    let pad = s.line_width + s.head_radius;
+    for shape in overlay_shapes(figure, step) {
+        let (a, b) = match shape {
+            Shape::Arrow { from, to, .. } => (from, to),
+            Shape::Ring { centre, .. } => (centre, centre),
+        };
+        rects.push(IRect::around(a.0, a.1, pad).union(IRect::around(b.0, b.1, pad)));
+    }
+    rects
+}
+
+/// A teaching overlay, in pixels.
+enum Shape {
+    Arrow {
+        from: (f32, f32),
+        to: (f32, f32),
+        colour: Rgb,
+    },
+    Ring {
+        centre: (f32, f32),
+        colour: Rgb,
+    },
+}
+
+/// The teaching overlays of `step`, clipped to the plot (runs that have stopped show none).
+fn overlay_shapes(figure: &Figure, step: usize) -> Vec<Shape> {
+    if figure.overlays.is_empty() {
+        return Vec::new();
+    }
+    let p = figure.layout.plot;
+    let bounds = (
+        f64::from(p.x0),
+        f64::from(p.y0),
+        f64::from(p.x1),
+        f64::from(p.y1),
+    );
+    let f = |q: (f64, f64)| (q.0 as f32, q.1 as f32);
+    let mut shapes = Vec::new();
+    for run in &figure.runs {
+        if step >= run.px.len() || !figure.layout.in_plot(run.px[step]) {
+            continue;
+        }
+        let head = run.px[step];
+        for overlay in &figure.overlays {
+            match overlay {
+                Overlay::Velocity if step > 0 => {
+                    let prev = run.px[step - 1];
+                    let to = (2.0 * head.0 - prev.0, 2.0 * head.1 - prev.1);
+                    if let Some((a, b)) = paint::clip_segment(head, to, bounds) {
+                        shapes.push(Shape::Arrow {
+                            from: f(a),
+                            to: f(b),
+                            colour: run.colour,
+                        });
+                    }
+                }
+                Overlay::Gradient => {
+                    if let Some(&to) = run.gradient_step_px.get(step) {
+                        if let Some((a, b)) = paint::clip_segment(head, to, bounds) {
+                            shapes.push(Shape::Arrow {
+                                from: f(a),
+                                to: f(b),
+                                colour: INK,
+                            });
+                        }
+                    }
+                }
+                Overlay::Lookahead => {
+                    if let Some(&q) = run.lookahead_px.get(step) {
+                        let apart = (q.0 - head.0).hypot(q.1 - head.1) > 0.5;
+                        if apart && figure.layout.in_plot(q) {
+                            shapes.push(Shape::Ring {
+                                centre: f(q),
+                                colour: run.colour,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    shapes
 }
 
 /// Draws the overlays of `step` (markers, heads, counter) onto `patch`, which holds the trail's
@@ -125,6 +209,25 @@ fn draw_overlays(
         );
     }
     let plot = figure.layout.plot;
+    // Teaching overlays under the heads.
+    let thin = s.line_width * 0.7;
+    for shape in overlay_shapes(figure, step) {
+        match shape {
+            Shape::Arrow { from, to, colour } => {
+                paint::arrow(patch, origin, rect.intersect(plot), from, to, colour, thin)
+            }
+            Shape::Ring { centre, colour } => paint::ringed_disc(
+                patch,
+                origin,
+                rect.intersect(plot),
+                centre,
+                s.head_radius * 0.7,
+                WHITE,
+                colour,
+                thin,
+            ),
+        }
+    }
     for (c, cross, i) in heads(figure, step) {
         let colour = figure.runs[i].colour;
         if cross {
@@ -544,14 +647,18 @@ mod still_equivalence {
     use super::equivalence::figure;
     use super::*;
 
-    /// The incrementally composed frame at every step equals the directly composed still.
+    /// The incrementally composed frame at every step equals the directly composed still
+    /// (with and without teaching overlays).
     #[test]
     fn incremental_frames_equal_stills() {
-        let src = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenes/momentum_vs_nesterov.toml"
-        ))
-        .unwrap();
+        for name in ["momentum_vs_nesterov", "nesterov_lookahead"] {
+            incremental_frames_equal_stills_for(name);
+        }
+    }
+
+    fn incremental_frames_equal_stills_for(name: &str) {
+        let path = format!("{}/scenes/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(path).unwrap();
         let fig = figure(&src);
         let mut a = Animator::new(&fig).unwrap();
         let mut step = 0;

@@ -387,6 +387,28 @@ pub fn draw(
                 sizes.outline,
                 id,
             ),
+            super::LegendSymbol::Overlay(o) => {
+                let (from, to) = ((x - half, y), (x + half, y));
+                let thin = sizes.line_width * 0.7;
+                match o {
+                    crate::scene::Overlay::Velocity => {
+                        paint::arrow(&mut pixmap, (0, 0), whole, from, to, MUTED, thin)
+                    }
+                    crate::scene::Overlay::Gradient => {
+                        paint::arrow(&mut pixmap, (0, 0), whole, from, to, INK, thin)
+                    }
+                    crate::scene::Overlay::Lookahead => paint::ringed_disc(
+                        &mut pixmap,
+                        (0, 0),
+                        whole,
+                        (x, y),
+                        sizes.head_radius * 0.7,
+                        WHITE,
+                        MUTED,
+                        thin,
+                    ),
+                }
+            }
         }
     }
     Ok((pixmap, levels))

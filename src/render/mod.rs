@@ -15,7 +15,7 @@ pub mod text;
 
 use tiny_skia::Pixmap;
 
-use crate::scene::Scene;
+use crate::scene::{Overlay, Scene};
 use crate::surface::{Point, Window};
 use crate::trajectory::{Divergence, Trajectory};
 use paint::IRect;
@@ -41,6 +41,7 @@ pub enum LegendSymbol {
     Run(usize),
     Start,
     Minimum,
+    Overlay(Overlay),
 }
 
 /// One legend row, positioned.
@@ -153,7 +154,12 @@ impl Layout {
     /// frame is one rectangle holding everything that changed, heads and counter alike, and
     /// every stretch of unchanged pixels in it costs codes. Level with the minimum, the counter
     /// shares its rows with the heads for most of an animation, which keeps frames small.
-    fn legend(&mut self, runs: &[(String, Option<String>)], has_minimum: bool) -> Vec<LegendEntry> {
+    fn legend(
+        &mut self,
+        runs: &[(String, Option<String>)],
+        has_minimum: bool,
+        overlays: &[Overlay],
+    ) -> Vec<LegendEntry> {
         let f = self.sizes.font;
         let counter_h = (f * 1.8) as i32;
         let mut y = f64::from(self.plot.y0) + f * 0.8;
@@ -187,6 +193,10 @@ impl Layout {
         if has_minimum {
             push(LegendSymbol::Minimum, "minimum", None, &mut y);
         }
+        for overlay in overlays {
+            let text = overlay_label(*overlay);
+            push(LegendSymbol::Overlay(*overlay), text, None, &mut y);
+        }
         if shown < runs.len() {
             if let Some(last) = rows
                 .iter_mut()
@@ -212,6 +222,15 @@ impl Layout {
             y1: top + counter_h,
         };
         rows
+    }
+}
+
+/// The legend text of a teaching overlay.
+fn overlay_label(o: Overlay) -> &'static str {
+    match o {
+        Overlay::Velocity => "velocity",
+        Overlay::Gradient => "gradient step",
+        Overlay::Lookahead => "look-ahead point",
     }
 }
 
@@ -244,6 +263,10 @@ pub struct RunPath {
     /// Pixel coordinates of steps 0 ..= last finite step.
     pub px: Vec<(f64, f64)>,
     pub diverged: Option<Divergence>,
+    /// For the gradient overlay: where −lr·∇f(θ_k) leads from θ_k, per step (pixels).
+    pub gradient_step_px: Vec<(f64, f64)>,
+    /// For the look-ahead overlay: where step k + 1's gradient is taken, per step (pixels).
+    pub lookahead_px: Vec<(f64, f64)>,
 }
 
 /// Everything drawn once per scene, ready for the animator.
@@ -258,6 +281,8 @@ pub struct Figure {
     pub minima: Vec<paint::Sprite>,
     /// Steps in the animation (frames = steps + 1).
     pub steps: usize,
+    /// Teaching overlays drawn at each head.
+    pub overlays: Vec<Overlay>,
 }
 
 impl Figure {
@@ -273,7 +298,17 @@ impl Figure {
                 (run.label.clone(), note)
             })
             .collect();
-        let labels: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
+        let labels: Vec<String> = entries
+            .iter()
+            .map(|e| e.0.clone())
+            .chain(
+                scene
+                    .draw
+                    .overlays
+                    .iter()
+                    .map(|o| overlay_label(*o).to_string()),
+            )
+            .collect();
         let mut layout = Layout::new(w, h, scene.window, &labels);
         let s = layout.sizes;
         let minima: Vec<paint::Sprite> = scene
@@ -298,15 +333,38 @@ impl Figure {
             .into_iter()
             .find(|m| scene.window.contains(*m))
             .map(|m| layout.to_px(m).1);
-        let legend = layout.legend(&entries, !minima.is_empty());
+        let legend = layout.legend(&entries, !minima.is_empty(), &scene.draw.overlays);
         let (background, levels) = background::draw(scene, &layout, &legend)?;
+        let overlays = &scene.draw.overlays;
         let runs = trajectories
             .iter()
+            .zip(&scene.runs)
             .enumerate()
-            .map(|(i, t)| RunPath {
-                colour: style::run_colour(i),
-                px: t.positions.iter().map(|p| layout.to_px(*p)).collect(),
-                diverged: t.diverged,
+            .map(|(i, (t, run))| {
+                let lr = run.optimizer.lr();
+                let gradient_step_px = if overlays.contains(&Overlay::Gradient) {
+                    t.positions
+                        .iter()
+                        .map(|p| {
+                            let g = scene.surface.gradient(*p);
+                            layout.to_px([p[0] - lr * g[0], p[1] - lr * g[1]])
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let lookahead_px = if overlays.contains(&Overlay::Lookahead) {
+                    t.gradient_points.iter().map(|p| layout.to_px(*p)).collect()
+                } else {
+                    Vec::new()
+                };
+                RunPath {
+                    colour: style::run_colour(i),
+                    px: t.positions.iter().map(|p| layout.to_px(*p)).collect(),
+                    diverged: t.diverged,
+                    gradient_step_px,
+                    lookahead_px,
+                }
             })
             .collect();
         let mut starts: Vec<(f64, f64)> = Vec::new();
@@ -324,6 +382,7 @@ impl Figure {
             starts,
             minima,
             steps: scene.output.steps,
+            overlays: scene.draw.overlays.clone(),
         })
     }
 }

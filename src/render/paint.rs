@@ -202,6 +202,41 @@ pub fn capsule(
     );
 }
 
+#[allow(clippy::too_many_arguments)]
+/// An arrow: a shaft and a two-stroke head, anti-aliased.
+pub fn arrow(
+    patch: &mut Pixmap,
+    origin: (i32, i32),
+    clip: IRect,
+    from: (f32, f32),
+    to: (f32, f32),
+    colour: Rgb,
+    width: f32,
+) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = dx.hypot(dy);
+    if len < 1.0 {
+        return;
+    }
+    capsule(patch, origin, clip, from, to, colour, width);
+    let head = (width * 3.0).min(len * 0.6);
+    let (ux, uy) = (dx / len, dy / len);
+    for side in [-1.0f32, 1.0] {
+        // 25° either side of the shaft, pointing back.
+        let (c, s) = (25f32.to_radians().cos(), side * 25f32.to_radians().sin());
+        let (bx, by) = (-(ux * c - uy * s), -(ux * s + uy * c));
+        capsule(
+            patch,
+            origin,
+            clip,
+            to,
+            (to.0 + bx * head, to.1 + by * head),
+            colour,
+            width,
+        );
+    }
+}
+
 /// A disc of `radius` filled with `fill`, ringed by an `outline` of `outline_width` centred on
 /// its edge; canvas coordinates.
 #[allow(clippy::too_many_arguments)]

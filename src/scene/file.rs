@@ -66,6 +66,7 @@ pub struct DrawTable {
     pub levels: Option<Spanned<i64>>,
     pub scale: Option<Spanned<String>>,
     pub charts: Option<Spanned<Vec<Spanned<String>>>>,
+    pub overlays: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[[start]]`: one start point.

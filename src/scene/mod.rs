@@ -83,7 +83,28 @@ pub struct DrawSpec {
     pub scale: ContourScale,
     /// The static charts to draw besides the animation (see [`crate::figures`]).
     pub charts: Vec<Chart>,
+    /// Teaching overlays drawn on every frame (none by default).
+    pub overlays: Vec<Overlay>,
 }
+
+/// What a frame can show at each run's head, besides the head itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    /// The step just taken, θ_k − θ_{k−1}, drawn on from the head: where inertia carries it.
+    Velocity,
+    /// The plain gradient step −lr·∇f(θ_k) from the head.
+    Gradient,
+    /// Where the next gradient is taken (Nesterov's look-ahead point θ + β·v), when it is not
+    /// the head itself.
+    Lookahead,
+}
+
+/// Overlay names as written in scenes.
+pub const OVERLAYS: &[(&str, Overlay)] = &[
+    ("velocity", Overlay::Velocity),
+    ("gradient", Overlay::Gradient),
+    ("lookahead", Overlay::Lookahead),
+];
 
 /// A static chart a scene can ask for in `[draw] charts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -604,11 +625,33 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
         levels: 16,
         scale: ContourScale::Auto,
         charts: vec![Chart::Loss],
+        overlays: Vec::new(),
     };
     let Some(table) = &raw.draw else {
         return Ok(spec);
     };
     let t = table.get_ref();
+    if let Some(list) = &t.overlays {
+        for name in list.get_ref() {
+            let Some((_, overlay)) = OVERLAYS.iter().find(|(n, _)| n == name.get_ref()) else {
+                let names: Vec<&str> = OVERLAYS.iter().map(|(n, _)| *n).collect();
+                let hint = match did_you_mean(name.get_ref(), &names) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("the overlays are {}", names.join(", ")),
+                };
+                return Err(c
+                    .error(
+                        name.span(),
+                        "draw.overlays",
+                        format!("unknown overlay `{}`", name.get_ref()),
+                    )
+                    .with_hint(hint));
+            };
+            if !spec.overlays.contains(overlay) {
+                spec.overlays.push(*overlay);
+            }
+        }
+    }
     if let Some(charts) = &t.charts {
         spec.charts.clear();
         for name in charts.get_ref() {

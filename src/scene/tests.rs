@@ -196,6 +196,7 @@ fn issue_example_parses_with_defaults() {
             levels: 16,
             scale: ContourScale::Auto,
             charts: vec![Chart::Loss],
+            overlays: vec![],
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -462,6 +463,7 @@ fn output_and_draw_tables_are_read() {
             levels: 64,
             scale: ContourScale::Log,
             charts: vec![Chart::Loss],
+            overlays: vec![],
         }
     );
 }
