@@ -56,6 +56,16 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
         files.push((".stability.png".to_string(), png));
         files.push((".stability.svg".to_string(), svg));
     }
+    if scene.draw.charts.contains(&Chart::Damping) {
+        let (png, svg) = both(
+            w,
+            h,
+            |area, scale| draw_damping(area, scale, scene, trajectories),
+            |area, scale| draw_damping(area, scale, scene, trajectories),
+        )?;
+        files.push((".damping.png".to_string(), png));
+        files.push((".damping.svg".to_string(), svg));
+    }
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
@@ -413,6 +423,107 @@ fn draw_rate<DB: DrawingBackend>(
         .border_style(RGBColor(200, 200, 200))
         .label_font(text_style(font * 0.85, INK))
         .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// The damping regime of a heavy-ball run along x, when the surface is a quadratic whose x axis
+/// is a principal axis (so x moves on its own, as on f = ½λw²).
+pub fn damping_regime(scene: &Scene, o: &Optimizer) -> Option<theory::Damping> {
+    let crate::surface::Surface::Quadratic { a, angle, .. } = scene.surface else {
+        return None;
+    };
+    if angle != 0.0 {
+        return None;
+    }
+    match theory_point(o)? {
+        (Method::HeavyBall, lr, beta) => Some(theory::damping(lr * a, beta, 1e-9 + 1e-3 * beta)),
+        _ => None,
+    }
+}
+
+/// Each run's x − x* against the step: w_t of the course's damping figure.
+fn draw_damping<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    trajectories: &[Trajectory],
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "damping")?;
+    let x_star = scene.surface.minima().first().map_or(0.0, |m| m[0]);
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for t in trajectories {
+        for p in &t.positions {
+            lo = lo.min(p[0] - x_star);
+            hi = hi.max(p[0] - x_star);
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let body = root.margin(
+        (font * 2.2) as u32,
+        (font * 0.5) as u32,
+        (font * 0.8) as u32,
+        (font * 1.2) as u32,
+    );
+    let mut chart = ChartBuilder::on(&body)
+        .x_label_area_size((font * 2.6) as u32)
+        .y_label_area_size((font * 4.2) as u32)
+        .build_cartesian_2d(
+            0f64..scene.output.steps.max(1) as f64,
+            (lo - pad)..(hi + pad),
+        )
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(text_style(font * 0.85, INK))
+        .axis_desc_style(text_style(font, INK))
+        .x_desc("step")
+        .y_desc("x − x*")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, 0.0), (scene.output.steps as f64, 0.0)],
+            RGBColor(180, 180, 180).stroke_width(scale as u32),
+        ))
+        .map_err(err)?;
+    let width = (2.0 * scale) as u32;
+    for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
+        let c = rgb(style::run_colour(i));
+        let label = match damping_regime(scene, &run.optimizer) {
+            Some(theory::Damping::Over) => format!("{}: over-damped", run.label),
+            Some(theory::Damping::Critical) => format!("{}: critically damped", run.label),
+            Some(theory::Damping::Under) => format!("{}: under-damped", run.label),
+            None => run.label.clone(),
+        };
+        let swatch = (16.0 * scale) as i32;
+        chart
+            .draw_series(LineSeries::new(
+                t.positions
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| (k as f64, p[0] - x_star)),
+                c.stroke_width(width),
+            ))
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + swatch, y)], c.stroke_width(width))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .legend_area_size((24.0 * scale) as u32)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(text_style(font * 0.85, INK))
+        .position(SeriesLabelPosition::UpperRight)
         .draw()
         .map_err(err)?;
     root.present().map_err(err)?;

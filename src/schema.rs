@@ -316,8 +316,10 @@ fn draw_schema() -> Value {
                 }),
                 "Static charts besides the animation, as NAME.<chart>.png and .svg: \"loss\" \
                  (f − f* and distance to the minimum against the step), \"rate\" (the best \
-                 convergence rate against β, β* marked) and \"stability\" (the convergence \
-                 factor over (lr, β)); the last two need a convex quadratic surface.",
+                 convergence rate against β, β* marked), \"stability\" (the convergence \
+                 factor over (lr, β)); these two need a convex quadratic surface; \"damping\" \
+                 (x − x* against the step, heavy-ball runs labelled over-, critically or \
+                 under-damped).",
             ),
         ),
         (

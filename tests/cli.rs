@@ -314,6 +314,7 @@ fn every_shipped_scene_renders_valid_outputs() {
                 inertia::scene::Chart::Loss => "loss",
                 inertia::scene::Chart::Rate => "rate",
                 inertia::scene::Chart::Stability => "stability",
+                inertia::scene::Chart::Damping => "damping",
             };
             expected.push(format!("{name}.{suffix}.png"));
             expected.push(format!("{name}.{suffix}.svg"));

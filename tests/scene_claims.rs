@@ -640,3 +640,43 @@ fn stability_map_polyak_run_is_the_fastest_at_the_predicted_rate() {
     let gd = (dist(0, 30) / dist(0, 10)).powf(1.0 / 20.0);
     assert!(gd > 0.9, "GD's factor {gd}");
 }
+
+/// `damping_regimes`: β = 0.3 creeps in without crossing, β = 0.64 (critical) does not cross
+/// either but gets closer sooner, β = 0.9 overshoots again and again; the damping chart's
+/// labels (from the discriminant) say the same.
+#[test]
+fn damping_regimes_behave_as_their_discriminants_say() {
+    use inertia::theory::Damping;
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/damping_regimes.toml");
+    let scene = inertia::scene::load(&path).unwrap();
+    let t = inertia::pipeline::trajectories(&scene);
+    let xs = |k: usize| t[k].positions.iter().map(|p| p[0]).collect::<Vec<f64>>();
+    let crossings = |w: &[f64]| w.windows(2).filter(|p| p[0] * p[1] < 0.0).count();
+    let regimes: Vec<Option<Damping>> = scene
+        .runs
+        .iter()
+        .map(|r| inertia::figures::damping_regime(&scene, &r.optimizer))
+        .collect();
+    assert_eq!(
+        regimes,
+        [
+            Some(Damping::Over),
+            Some(Damping::Critical),
+            Some(Damping::Under)
+        ]
+    );
+    let (over, critical, under) = (xs(0), xs(1), xs(2));
+    assert_eq!(crossings(&over), 0);
+    assert_eq!(crossings(&critical), 0);
+    assert!(crossings(&under) >= 3, "{}", crossings(&under));
+    // Critical damping is the fastest approach that does not overshoot.
+    assert!(
+        critical[30].abs() < over[30].abs() / 5.0,
+        "{} vs {}",
+        critical[30],
+        over[30]
+    );
+    // y starts at 0 and stays there: the runs are the one-dimensional heavy ball.
+    assert!(t.iter().all(|r| r.positions.iter().all(|p| p[1] == 0.0)));
+}

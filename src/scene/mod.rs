@@ -115,6 +115,9 @@ pub enum Chart {
     Rate,
     /// The convergence factor over the (lr, β) plane for heavy ball and Nesterov (quadratics).
     Stability,
+    /// Each run's x − x* against the step, heavy-ball runs labelled with their damping regime
+    /// (over-, critically or under-damped) on axis-aligned quadratics.
+    Damping,
 }
 
 /// Chart names as written in scenes.
@@ -122,6 +125,7 @@ pub const CHARTS: &[(&str, Chart)] = &[
     ("loss", Chart::Loss),
     ("rate", Chart::Rate),
     ("stability", Chart::Stability),
+    ("damping", Chart::Damping),
 ];
 
 /// A located, non-fatal remark about a scene (e.g. a start point outside the window).
