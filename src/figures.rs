@@ -66,6 +66,18 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
         files.push((".damping.png".to_string(), png));
         files.push((".damping.svg".to_string(), svg));
     }
+    if scene.draw.charts.contains(&Chart::Ewma) {
+        if let Some(series) = noisy_gradients(scene, trajectories) {
+            let (png, svg) = both(
+                w,
+                h,
+                |area, scale| draw_ewma(area, scale, scene, &series),
+                |area, scale| draw_ewma(area, scale, scene, &series),
+            )?;
+            files.push((".ewma.png".to_string(), png));
+            files.push((".ewma.svg".to_string(), svg));
+        }
+    }
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
@@ -530,6 +542,126 @@ fn draw_damping<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The x components of the noisy gradients the first noisy run used, step by step: the exact
+/// gradient where it was taken plus the same seeded noise the run drew.
+pub fn noisy_gradients(scene: &Scene, trajectories: &[Trajectory]) -> Option<(String, Vec<f64>)> {
+    let (run, t) = scene
+        .runs
+        .iter()
+        .zip(trajectories)
+        .find(|(r, _)| r.noise.is_some())?;
+    let n = run.noise?;
+    let mut noise = crate::noise::GaussianNoise::new(n.std, n.seed);
+    let xs = t
+        .gradient_points
+        .iter()
+        .map(|p| {
+            let g = scene.surface.gradient(*p);
+            let (nx, _ny) = (noise.sample(), noise.sample());
+            g[0] + nx
+        })
+        .collect();
+    Some((run.label.clone(), xs))
+}
+
+/// The EWMA figure: the noisy series, and its moving averages for three β, plain (left) and
+/// bias-corrected (right).
+fn draw_ewma<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    series: &(String, Vec<f64>),
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "moving averages of noisy gradients")?;
+    let (label, xs) = series;
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let body = root.margin(
+        (font * 2.2) as u32,
+        (font * 0.5) as u32,
+        (font * 0.5) as u32,
+        (font * 0.8) as u32,
+    );
+    let betas = [0.5, 0.9, 0.98];
+    let colours = [
+        style::run_colour(4),
+        style::run_colour(1),
+        style::run_colour(3),
+    ];
+    for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
+        let caption = if k == 0 {
+            "v_t = β·v_{t−1} + (1 − β)·g_t"
+        } else {
+            "bias-corrected v_t / (1 − βᵗ)"
+        };
+        let mut chart = ChartBuilder::on(panel)
+            .margin((font * 0.6) as u32)
+            .caption(caption, text_style(font * 0.9, INK))
+            .x_label_area_size((font * 2.6) as u32)
+            .y_label_area_size((font * 3.6) as u32)
+            .build_cartesian_2d(0f64..xs.len().max(1) as f64, (lo - pad)..(hi + pad))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .label_style(text_style(font * 0.8, INK))
+            .axis_desc_style(text_style(font * 0.9, INK))
+            .x_desc("step")
+            .y_desc(format!("∂f/∂x seen by {label}"))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(err)?;
+        let grey = RGBColor(170, 170, 170);
+        chart
+            .draw_series(LineSeries::new(
+                xs.iter().enumerate().map(|(t, &x)| ((t + 1) as f64, x)),
+                grey.stroke_width(scale as u32),
+            ))
+            .map_err(err)?
+            .label("noisy gradient")
+            .legend(move |(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + (16.0 * scale) as i32, y)],
+                    grey.stroke_width(scale as u32),
+                )
+            });
+        for (beta, colour) in betas.iter().zip(colours) {
+            let (plain, corrected) = theory::ewma(xs, *beta);
+            let values = if k == 0 { plain } else { corrected };
+            let c = rgb(colour);
+            let width = (2.0 * scale) as u32;
+            chart
+                .draw_series(LineSeries::new(
+                    values.iter().enumerate().map(|(t, &v)| ((t + 1) as f64, v)),
+                    c.stroke_width(width),
+                ))
+                .map_err(err)?
+                .label(format!("β = {beta}"))
+                .legend(move |(x, y)| {
+                    PathElement::new(
+                        vec![(x, y), (x + (16.0 * scale) as i32, y)],
+                        c.stroke_width(width),
+                    )
+                });
+        }
+        if k == 1 {
+            chart
+                .configure_series_labels()
+                .legend_area_size((24.0 * scale) as u32)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(text_style(font * 0.8, INK))
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(err)?;
+        }
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
 const INK_RGB: RGBColor = RGBColor(INK[0], INK[1], INK[2]);
 
 /// Cells per side of the stability map.
@@ -776,6 +908,29 @@ mod tests {
         let typo = src.replace("\"rate\"", "\"rates\"");
         let e = Scene::from_toml(std::path::Path::new("t.toml"), &typo).unwrap_err();
         assert_eq!(e.hint.as_deref(), Some("did you mean `rate`?"));
+    }
+
+    /// The series the EWMA chart averages is exactly the noisy gradients the run stepped with:
+    /// for gradient descent, g_k = (θ_k − θ_{k+1})/lr.
+    #[test]
+    fn the_ewma_series_is_the_gradient_the_run_used() {
+        let src = "[output]\nsize = [320, 240]\nsteps = 25\n[surface]\nkind = \"quadratic\"\n[draw]\ncharts = [\"ewma\"]\n[[start]]\nat = [2, 1]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05\nnoise = { std = 2.0, seed = 5 }\n";
+        let s = scene(src);
+        let t = crate::pipeline::trajectories(&s);
+        let (_, xs) = noisy_gradients(&s, &t).unwrap();
+        assert_eq!(xs.len(), 25);
+        for (k, g) in xs.iter().enumerate() {
+            let used = (t[0].positions[k][0] - t[0].positions[k + 1][0]) / 0.05;
+            assert!(
+                (g - used).abs() < 1e-9 * (1.0 + used.abs()),
+                "step {k}: {g} vs {used}"
+            );
+        }
+        let names: Vec<String> = charts(&s, &t).unwrap().into_iter().map(|f| f.0).collect();
+        assert_eq!(names, [".ewma.png", ".ewma.svg"]);
+        let quiet = src.replace("\nnoise = { std = 2.0, seed = 5 }", "");
+        let e = Scene::from_toml(std::path::Path::new("t.toml"), &quiet).unwrap_err();
+        assert!(e.message.contains("needs a run with gradient noise"), "{e}");
     }
 
     #[test]

@@ -319,7 +319,8 @@ fn draw_schema() -> Value {
                  convergence rate against β, β* marked), \"stability\" (the convergence \
                  factor over (lr, β)); these two need a convex quadratic surface; \"damping\" \
                  (x − x* against the step, heavy-ball runs labelled over-, critically or \
-                 under-damped).",
+                 under-damped); \"ewma\" (the first noisy run's gradients and their moving \
+                 averages, plain and bias-corrected; needs a run with noise).",
             ),
         ),
         (

@@ -315,6 +315,7 @@ fn every_shipped_scene_renders_valid_outputs() {
                 inertia::scene::Chart::Rate => "rate",
                 inertia::scene::Chart::Stability => "stability",
                 inertia::scene::Chart::Damping => "damping",
+                inertia::scene::Chart::Ewma => "ewma",
             };
             expected.push(format!("{name}.{suffix}.png"));
             expected.push(format!("{name}.{suffix}.svg"));

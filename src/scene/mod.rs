@@ -118,6 +118,9 @@ pub enum Chart {
     /// Each run's x − x* against the step, heavy-ball runs labelled with their damping regime
     /// (over-, critically or under-damped) on axis-aligned quadratics.
     Damping,
+    /// The noisy gradients the first noisy run saw (x component) and their exponential moving
+    /// averages for β = 0.5, 0.9, 0.98, without and with bias correction.
+    Ewma,
 }
 
 /// Chart names as written in scenes.
@@ -126,6 +129,7 @@ pub const CHARTS: &[(&str, Chart)] = &[
     ("rate", Chart::Rate),
     ("stability", Chart::Stability),
     ("damping", Chart::Damping),
+    ("ewma", Chart::Ewma),
 ];
 
 /// A located, non-fatal remark about a scene (e.g. a start point outside the window).
@@ -412,6 +416,23 @@ impl Scene {
             .iter()
             .any(|ch| matches!(ch, Chart::Rate | Chart::Stability));
         let convex_quadratic = matches!(surface.quadratic_curvatures(), Some((lo, _)) if lo > 0.0);
+        let chart_span = || {
+            raw.draw
+                .as_ref()
+                .and_then(|d| d.get_ref().charts.as_ref().map(|c| c.span()))
+                .unwrap_or(0..0)
+        };
+        if draw.charts.contains(&Chart::Ewma)
+            && !raw.optimizer.iter().any(|o| o.get_ref().noise.is_some())
+        {
+            return Err(c
+                .error(
+                    chart_span(),
+                    "draw.charts",
+                    "the ewma chart needs a run with gradient noise",
+                )
+                .with_hint("add noise = { std = 1.0, seed = 1 } to an optimizer"));
+        }
         if theory && !convex_quadratic {
             let span = raw
                 .draw
