@@ -78,6 +78,16 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
             files.push((".ewma.svg".to_string(), svg));
         }
     }
+    if scene.draw.charts.contains(&Chart::Surface3d) {
+        let (png, svg) = both(
+            w,
+            h * 4 / 3,
+            |area, scale| draw_surface3d(area, scale, scene, trajectories),
+            |area, scale| draw_surface3d(area, scale, scene, trajectories),
+        )?;
+        files.push((".surface3d.png".to_string(), png));
+        files.push((".surface3d.svg".to_string(), svg));
+    }
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
@@ -662,6 +672,125 @@ fn draw_ewma<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Grid points per side of the 3-D surface.
+const SURFACE_GRID: usize = 32;
+
+/// The surface seen from above at an angle, heights capped a little above the highest start
+/// (so a steep rim does not flatten the valley), with every run's path drawn on it.
+fn draw_surface3d<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    trajectories: &[Trajectory],
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "the surface in 3-D")?;
+    let win = scene.window;
+    let f = |x: f64, y: f64| scene.surface.value([x, y]);
+    let start_top = scene
+        .runs
+        .iter()
+        .map(|r| f(r.start[0], r.start[1]))
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let xs: Vec<f64> = (0..=SURFACE_GRID)
+        .map(|i| win.x.0 + win.width() * i as f64 / SURFACE_GRID as f64)
+        .collect();
+    let ys: Vec<f64> = (0..=SURFACE_GRID)
+        .map(|i| win.y.0 + win.height() * i as f64 / SURFACE_GRID as f64)
+        .collect();
+    for &x in &xs {
+        for &y in &ys {
+            let v = f(x, y);
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    if !lo.is_finite() {
+        return Ok(());
+    }
+    let cap = if start_top.is_finite() {
+        (start_top + 0.25 * (start_top - lo))
+            .min(hi)
+            .max(lo + 1e-12)
+    } else {
+        hi.max(lo + 1e-12)
+    };
+    let clamp = move |v: f64| if v.is_finite() { v.clamp(lo, cap) } else { cap };
+    let body = root.margin(
+        (font * 2.0) as u32,
+        (font * 0.5) as u32,
+        (font * 0.5) as u32,
+        (font * 0.5) as u32,
+    );
+    let mut chart = ChartBuilder::on(&body)
+        .margin((font * 1.0) as u32)
+        .build_cartesian_3d(win.x.0..win.x.1, lo..cap, win.y.0..win.y.1)
+        .map_err(err)?;
+    chart.with_projection(|mut p| {
+        p.yaw = 0.55;
+        p.pitch = 0.45;
+        p.scale = 0.85;
+        p.into_matrix()
+    });
+    let (x_name, y_name) = scene.surface.axis_names();
+    chart
+        .configure_axes()
+        .light_grid_style(RGBColor(235, 235, 235))
+        .max_light_lines(2)
+        .label_style(text_style(font * 0.75, INK))
+        .draw()
+        .map_err(err)?;
+    let span = cap - lo;
+    let style = move |v: &f64| rgb(style::band_colour((v - lo) / span)).mix(0.9).filled();
+    chart
+        .draw_series(
+            SurfaceSeries::xoz(xs.iter().copied(), ys.iter().copied(), move |x, y| {
+                clamp(f(x, y))
+            })
+            .style_func(&style),
+        )
+        .map_err(err)?;
+    for (i, t) in trajectories.iter().enumerate() {
+        let c = rgb(style::run_colour(i));
+        let path: Vec<(f64, f64, f64)> = t
+            .positions
+            .iter()
+            .filter(|p| win.contains(**p))
+            .map(|p| (p[0], clamp(f(p[0], p[1])), p[1]))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                path.clone(),
+                c.stroke_width((2.0 * scale) as u32),
+            ))
+            .map_err(err)?;
+        if let Some(&last) = path.last() {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    last,
+                    (4.0 * scale) as i32,
+                    c.filled(),
+                )))
+                .map_err(err)?;
+        }
+    }
+    root.draw_text(
+        &format!("axes: {x_name} (left–right), f (up), {y_name} (depth)"),
+        &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        (
+            (font * 0.8) as i32,
+            root.dim_in_pixel().1 as i32 - (font * 0.5) as i32,
+        ),
+    )
+    .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
 const INK_RGB: RGBColor = RGBColor(INK[0], INK[1], INK[2]);
 
 /// Cells per side of the stability map.
@@ -931,6 +1060,27 @@ mod tests {
         let quiet = src.replace("\nnoise = { std = 2.0, seed = 5 }", "");
         let e = Scene::from_toml(std::path::Path::new("t.toml"), &quiet).unwrap_err();
         assert!(e.message.contains("needs a run with gradient noise"), "{e}");
+    }
+
+    #[test]
+    fn the_3d_view_draws_the_surface_and_every_path() {
+        let src = "[output]\nsize = [320, 240]\nsteps = 20\n[surface]\nkind = \"bowl\"\n[draw]\ncharts = [\"surface3d\"]\n[[start]]\nat = [2, 1]\n[[optimizer]]\nlabel = \"GD run\"\nkind = \"gd\"\nlr = 0.1\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\n";
+        let s = scene(src);
+        let t = crate::pipeline::trajectories(&s);
+        let files = charts(&s, &t).unwrap();
+        assert_eq!(files[0].0, ".surface3d.png");
+        let png = image::load_from_memory(&files[0].1).unwrap().to_rgb8();
+        assert_eq!((png.width(), png.height()), (320, 240));
+        let has = |c: Rgb| png.pixels().any(|p| p.0 == c);
+        assert!(
+            has(style::run_colour(0)) && has(style::run_colour(1)),
+            "both paths are drawn"
+        );
+        let svg = String::from_utf8(files[1].1.clone()).unwrap();
+        assert!(
+            svg.matches("<polygon").count() >= 32 * 32,
+            "the surface is drawn as a mesh"
+        );
     }
 
     #[test]

@@ -320,7 +320,8 @@ fn draw_schema() -> Value {
                  factor over (lr, β)); these two need a convex quadratic surface; \"damping\" \
                  (x − x* against the step, heavy-ball runs labelled over-, critically or \
                  under-damped); \"ewma\" (the first noisy run's gradients and their moving \
-                 averages, plain and bias-corrected; needs a run with noise).",
+                 averages, plain and bias-corrected; needs a run with noise); \"surface3d\" (a \
+                 3-D view of the surface with the paths on it).",
             ),
         ),
         (

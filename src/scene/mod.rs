@@ -121,6 +121,8 @@ pub enum Chart {
     /// The noisy gradients the first noisy run saw (x component) and their exponential moving
     /// averages for β = 0.5, 0.9, 0.98, without and with bias correction.
     Ewma,
+    /// A 3-D view of the surface with every run's path on it.
+    Surface3d,
 }
 
 /// Chart names as written in scenes.
@@ -130,6 +132,7 @@ pub const CHARTS: &[(&str, Chart)] = &[
     ("stability", Chart::Stability),
     ("damping", Chart::Damping),
     ("ewma", Chart::Ewma),
+    ("surface3d", Chart::Surface3d),
 ];
 
 /// A located, non-fatal remark about a scene (e.g. a start point outside the window).
