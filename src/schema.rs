@@ -337,7 +337,8 @@ fn draw_schema() -> Value {
                 }),
                 "Teaching overlays on every frame: \"velocity\" (the step just taken, continued \
                  from the head), \"gradient\" (the plain gradient step −lr·∇f at the head) and \
-                 \"lookahead\" (where Nesterov's next gradient is taken).",
+                 \"lookahead\" (where Nesterov's next gradient is taken) and \"loss\" (a small \
+                 loss-curve chart beside the plot that grows with the animation).",
             ),
         ),
     ]);

@@ -67,6 +67,24 @@ fn draw_segments(figure: &Figure, trail: &mut Pixmap, step: usize) -> Vec<IRect>
         let r = lw / 2.0 + 1.0;
         rects.push(IRect::around(a.0, a.1, r).union(IRect::around(b.0, b.1, r)));
     }
+    // The loss inset grows by one segment per run, like the paths.
+    if let Some(inset) = figure.layout.inset {
+        let w = lw * 0.6;
+        for run in &figure.runs {
+            if step == 0 || step >= run.inset_px.len() {
+                continue;
+            }
+            let (a, b) = (run.inset_px[step - 1], run.inset_px[step]);
+            let (a, b) = ((a.0 as f32, a.1 as f32), (b.0 as f32, b.1 as f32));
+            paint::capsule(trail, (0, 0), inset, a, b, run.colour, w);
+            let r = w / 2.0 + 1.0;
+            rects.push(
+                IRect::around(a.0, a.1, r)
+                    .union(IRect::around(b.0, b.1, r))
+                    .intersect(inset),
+            );
+        }
+    }
     rects
 }
 
@@ -678,5 +696,46 @@ mod still_equivalence {
             }
             step += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod inset {
+    use super::equivalence::figure;
+    use super::*;
+
+    /// The loss inset is laid out when asked for and its curves grow with the steps.
+    #[test]
+    fn the_loss_inset_grows_with_the_animation() {
+        let path = format!(
+            "{}/scenes/nesterov_lookahead.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let fig = figure(&std::fs::read_to_string(path).unwrap());
+        let r = fig.layout.inset.expect("an inset");
+        let w = fig.layout.width as usize;
+        let inked = |p: &Pixmap| {
+            let mut n = 0;
+            for y in r.y0..r.y1 {
+                for x in r.x0..r.x1 {
+                    let i = (y as usize * w + x as usize) * 4;
+                    n += usize::from(p.data()[i..i + 3] != [255, 255, 255]);
+                }
+            }
+            n
+        };
+        let (a, b, c) = (
+            inked(&still(&fig, 0).unwrap()),
+            inked(&still(&fig, 10).unwrap()),
+            inked(&still(&fig, 30).unwrap()),
+        );
+        assert_eq!(a, 0, "nothing drawn at step 0");
+        assert!(b > 20 && c > b, "{a} {b} {c}");
+        // Scenes that do not ask for it have none.
+        let other = format!("{}/scenes/gd_vs_momentum.toml", env!("CARGO_MANIFEST_DIR"));
+        assert!(figure(&std::fs::read_to_string(other).unwrap())
+            .layout
+            .inset
+            .is_none());
     }
 }

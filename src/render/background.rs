@@ -314,6 +314,21 @@ pub fn draw(
                     .map_err(plotters_error)?;
             }
         }
+        if let Some(r) = layout.inset {
+            let small = text(sizes.font * 0.75, MUTED);
+            root.draw_text(
+                "f − f* (log)",
+                &small.pos(Pos::new(HPos::Left, VPos::Bottom)),
+                (r.x0, r.y0 - (sizes.font * 0.3) as i32),
+            )
+            .map_err(plotters_error)?;
+            root.draw_text(
+                "step",
+                &text(sizes.font * 0.75, MUTED).pos(Pos::new(HPos::Right, VPos::Top)),
+                (r.x1, r.y1 + (sizes.font * 0.25) as i32),
+            )
+            .map_err(plotters_error)?;
+        }
         root.present().map_err(plotters_error)?;
     }
     let levels = draw_surface(
@@ -333,6 +348,17 @@ pub fn draw(
     for y in p.y0 - 1..=p.y1 {
         put(&mut pixmap, p.x0 - 1, y, INK);
         put(&mut pixmap, p.x1, y, INK);
+    }
+    // The loss inset's frame and labels (its curves grow frame by frame).
+    if let Some(r) = layout.inset {
+        for x in r.x0 - 1..=r.x1 {
+            put(&mut pixmap, x, r.y0 - 1, MUTED);
+            put(&mut pixmap, x, r.y1, MUTED);
+        }
+        for y in r.y0 - 1..=r.y1 {
+            put(&mut pixmap, r.x0 - 1, y, MUTED);
+            put(&mut pixmap, r.x1, y, MUTED);
+        }
     }
     // Legend swatches.
     let id = Transform::identity();
@@ -407,6 +433,8 @@ pub fn draw(
                         MUTED,
                         thin,
                     ),
+                    // The inset explains itself; it has no legend row.
+                    crate::scene::Overlay::Loss => {}
                 }
             }
         }

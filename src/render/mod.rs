@@ -71,6 +71,8 @@ pub struct Layout {
     pub counter: IRect,
     /// Where runs are expected to settle (the first minimum's pixel row), if known.
     pub settle_y: Option<f64>,
+    /// The loss inset's plotting rectangle, when the scene asks for one and there is room.
+    pub inset: Option<IRect>,
     pub swatch_x: i32,
     pub swatch_width: i32,
     pub legend_text_x: i32,
@@ -124,6 +126,7 @@ impl Layout {
             y_label_area,
             counter,
             settle_y: None,
+            inset: None,
             swatch_x: panel_x0 + swatch_width / 2,
             swatch_width,
             legend_text_x: panel_x0 + swatch_width + (f * 0.8) as i32,
@@ -193,7 +196,7 @@ impl Layout {
         if has_minimum {
             push(LegendSymbol::Minimum, "minimum", None, &mut y);
         }
-        for overlay in overlays {
+        for overlay in overlays.iter().filter(|o| **o != Overlay::Loss) {
             let text = overlay_label(*overlay);
             push(LegendSymbol::Overlay(*overlay), text, None, &mut y);
         }
@@ -221,6 +224,18 @@ impl Layout {
             x1: self.width as i32 - 2,
             y1: top + counter_h,
         };
+        if overlays.contains(&Overlay::Loss) {
+            // Under the counter, if at least four text lines fit.
+            let (x0, x1) = (
+                self.counter.x0 + (f * 2.6) as i32,
+                self.width as i32 - (f * 0.8) as i32,
+            );
+            let y0 = self.counter.y1 + (f * 1.6) as i32;
+            let y1 = (y0 + (f * 7.0) as i32).min(self.plot.y1 - (f * 1.6) as i32);
+            if y1 - y0 >= (f * 4.0) as i32 && x1 - x0 >= (f * 4.0) as i32 {
+                self.inset = Some(IRect { x0, y0, x1, y1 });
+            }
+        }
         rows
     }
 }
@@ -231,6 +246,7 @@ fn overlay_label(o: Overlay) -> &'static str {
         Overlay::Velocity => "velocity",
         Overlay::Gradient => "gradient step",
         Overlay::Lookahead => "look-ahead point",
+        Overlay::Loss => "f − f*",
     }
 }
 
@@ -267,6 +283,8 @@ pub struct RunPath {
     pub gradient_step_px: Vec<(f64, f64)>,
     /// For the look-ahead overlay: where step k + 1's gradient is taken, per step (pixels).
     pub lookahead_px: Vec<(f64, f64)>,
+    /// For the loss inset: (step, f − f*) per step, in the inset's pixels.
+    pub inset_px: Vec<(f64, f64)>,
 }
 
 /// Everything drawn once per scene, ready for the animator.
@@ -336,6 +354,42 @@ impl Figure {
         let legend = layout.legend(&entries, !minima.is_empty(), &scene.draw.overlays);
         let (background, levels) = background::draw(scene, &layout, &legend)?;
         let overlays = &scene.draw.overlays;
+        // The inset's scale: steps across, log10(f − f*) up, over every run's losses (f* is the
+        // lowest known minimum, else a hair below the lowest loss seen).
+        let f_star = scene
+            .surface
+            .minima()
+            .iter()
+            .map(|m| scene.surface.value(*m))
+            .fold(f64::INFINITY, f64::min);
+        let lowest = trajectories
+            .iter()
+            .flat_map(|t| t.losses.iter().copied())
+            .fold(f64::INFINITY, f64::min);
+        let f_star = if f_star.is_finite() {
+            f_star.min(lowest)
+        } else {
+            lowest - 1e-12
+        };
+        let gaps = || {
+            trajectories
+                .iter()
+                .flat_map(|t| t.losses.iter().map(|f| (f - f_star).max(1e-16).log10()))
+        };
+        let (g_lo, g_hi) = gaps().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), g| {
+            (a.min(g), b.max(g))
+        });
+        let steps = scene.output.steps.max(1) as f64;
+        let inset_scale = layout.inset.filter(|_| g_lo.is_finite()).map(|r| {
+            let span = (g_hi - g_lo).max(1e-9);
+            move |k: usize, f: f64| {
+                let g = (f - f_star).max(1e-16).log10();
+                (
+                    f64::from(r.x0) + k as f64 / steps * f64::from(r.width()),
+                    f64::from(r.y1) - (g - g_lo) / span * f64::from(r.height()),
+                )
+            }
+        });
         let runs = trajectories
             .iter()
             .zip(&scene.runs)
@@ -364,6 +418,15 @@ impl Figure {
                     diverged: t.diverged,
                     gradient_step_px,
                     lookahead_px,
+                    inset_px: inset_scale
+                        .map(|map| {
+                            t.losses
+                                .iter()
+                                .enumerate()
+                                .map(|(k, f)| map(k, *f))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 }
             })
             .collect();

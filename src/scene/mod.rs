@@ -97,6 +97,8 @@ pub enum Overlay {
     /// Where the next gradient is taken (Nesterov's look-ahead point θ + β·v), when it is not
     /// the head itself.
     Lookahead,
+    /// A small loss-curve chart beside the plot (f − f*, log scale), growing step by step.
+    Loss,
 }
 
 /// Overlay names as written in scenes.
@@ -104,6 +106,7 @@ pub const OVERLAYS: &[(&str, Overlay)] = &[
     ("velocity", Overlay::Velocity),
     ("gradient", Overlay::Gradient),
     ("lookahead", Overlay::Lookahead),
+    ("loss", Overlay::Loss),
 ];
 
 /// A static chart a scene can ask for in `[draw] charts`.
