@@ -2,7 +2,7 @@
 //! format of every output file, and determinism.
 
 mod common;
-use common::TempDir;
+use common::{listing, TempDir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -38,18 +38,6 @@ fn assert_status(o: &Output, code: i32) {
         stdout(o),
         stderr(o)
     );
-}
-
-/// The names in `dir`, sorted; empty when `dir` does not exist.
-fn listing(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Every file in `dir` with its bytes.

@@ -20,7 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 mod common;
-use common::TempDir;
+use common::{listing, TempDir};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -70,18 +70,6 @@ fn run_property<S>(
     if let Err(e) = result {
         panic!("{name}: {e}");
     }
-}
-
-/// The names in `dir`, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Numbers as they may be written in TOML (or nearly): edge values, overflow, specials, junk.
