@@ -8,7 +8,7 @@
 //! Charts now: `loss` — f(θ_t) − f* against step (log scale, one line per run) and the
 //! distance to the nearest known minimum, for every scene whose surface has known minima.
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -35,73 +35,80 @@ fn rgb(c: Rgb) -> RGBColor {
 pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, RenderError> {
     let mut files = Vec::new();
     let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
+    // Draws one chart with the same generic drawing call for both backends and files it as
+    // `<suffix>.png` and `<suffix>.svg` (a closure cannot be generic over the backend).
+    macro_rules! chart {
+        ($suffix:literal, $height:expr, |$area:ident, $scale:ident| $draw:expr) => {{
+            let (png, svg) = both(w, $height, |$area, $scale| $draw, |$area, $scale| $draw)?;
+            files.push((concat!($suffix, ".png").to_string(), png));
+            files.push((concat!($suffix, ".svg").to_string(), svg));
+        }};
+    }
     let curvatures = scene.surface.quadratic_curvatures().filter(|c| c.0 > 0.0);
     if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Rate), curvatures) {
-        let (png, svg) = both(
-            w,
-            h,
-            |area, scale| draw_rate(area, scale, scene, c),
-            |area, scale| draw_rate(area, scale, scene, c),
-        )?;
-        files.push((".rate.png".to_string(), png));
-        files.push((".rate.svg".to_string(), svg));
+        chart!(".rate", h, |area, scale| draw_rate(area, scale, scene, c));
     }
     if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Stability), curvatures) {
-        let (png, svg) = both(
-            w,
-            h,
-            |area, scale| draw_stability(area, scale, scene, c),
-            |area, scale| draw_stability(area, scale, scene, c),
-        )?;
-        files.push((".stability.png".to_string(), png));
-        files.push((".stability.svg".to_string(), svg));
+        chart!(".stability", h, |area, scale| draw_stability(
+            area, scale, scene, c
+        ));
     }
     if scene.draw.charts.contains(&Chart::Damping) {
-        let (png, svg) = both(
-            w,
-            h,
-            |area, scale| draw_damping(area, scale, scene, trajectories),
-            |area, scale| draw_damping(area, scale, scene, trajectories),
-        )?;
-        files.push((".damping.png".to_string(), png));
-        files.push((".damping.svg".to_string(), svg));
+        chart!(".damping", h, |area, scale| draw_damping(
+            area,
+            scale,
+            scene,
+            trajectories
+        ));
     }
     if scene.draw.charts.contains(&Chart::Ewma) {
         if let Some(series) = noisy_gradients(scene, trajectories) {
-            let (png, svg) = both(
-                w,
-                h,
-                |area, scale| draw_ewma(area, scale, scene, &series),
-                |area, scale| draw_ewma(area, scale, scene, &series),
-            )?;
-            files.push((".ewma.png".to_string(), png));
-            files.push((".ewma.svg".to_string(), svg));
+            chart!(".ewma", h, |area, scale| draw_ewma(
+                area, scale, scene, &series
+            ));
         }
     }
     if scene.draw.charts.contains(&Chart::Surface3d) {
-        let (png, svg) = both(
-            w,
-            h * 4 / 3,
-            |area, scale| draw_surface3d(area, scale, scene, trajectories),
-            |area, scale| draw_surface3d(area, scale, scene, trajectories),
-        )?;
-        files.push((".surface3d.png".to_string(), png));
-        files.push((".surface3d.svg".to_string(), svg));
+        chart!(".surface3d", h * 4 / 3, |area, scale| draw_surface3d(
+            area,
+            scale,
+            scene,
+            trajectories
+        ));
     }
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
     if let Some(data) = LossData::new(scene, trajectories) {
-        let (png, svg) = both(
-            w,
-            h,
-            |area, scale| draw_loss(area, scale, scene, &data),
-            |area, scale| draw_loss(area, scale, scene, &data),
-        )?;
-        files.push((".loss.png".to_string(), png));
-        files.push((".loss.svg".to_string(), svg));
+        chart!(".loss", h, |area, scale| draw_loss(
+            area, scale, scene, &data
+        ));
     }
     Ok(files)
+}
+
+/// A legend entry's sample: a short line in the series' style.
+fn swatch(style: ShapeStyle, scale: f64) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let len = (16.0 * scale) as i32;
+    move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], style)
+}
+
+/// The legend box every chart uses: translucent white, a light border, labels in `font`.
+fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    scale: f64,
+    font: TextStyle<'static>,
+    position: SeriesLabelPosition,
+) -> Result<(), RenderError> {
+    chart
+        .configure_series_labels()
+        .legend_area_size((24.0 * scale) as u32)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(font)
+        .position(position)
+        .draw()
+        .map_err(err)
 }
 
 /// Draws the same chart into an SVG of `w × h` (`svg_draw`) and a PNG supersampled 2×
@@ -281,25 +288,18 @@ fn draw_loss<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
             if k == 0 {
-                let swatch = (16.0 * scale) as i32;
-                series.label(run.label.as_str()).legend(move |(x, y)| {
-                    PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width((2.0 * scale) as u32),
-                    )
-                });
+                series
+                    .label(run.label.as_str())
+                    .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
             }
         }
         if k == 0 {
-            chart
-                .configure_series_labels()
-                .legend_area_size((24.0 * scale) as u32)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(label_style.clone())
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
+            legend_box(
+                &mut chart,
+                scale,
+                label_style.clone(),
+                SeriesLabelPosition::UpperRight,
+            )?;
         }
     }
     root.present().map_err(err)?;
@@ -386,12 +386,7 @@ fn draw_rate<DB: DrawingBackend>(
         ))
         .map_err(err)?
         .label(format!("GD's best rate {gd:.3}"))
-        .legend(move |(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + (16.0 * scale) as i32, y)],
-                grey.stroke_width(scale as u32),
-            )
-        });
+        .legend(swatch(grey.stroke_width(scale as u32), scale));
     // Theory in ink and grey; colours are kept for the scene's runs.
     for (method, name, colour) in [
         (Method::HeavyBall, "heavy ball", INK_RGB),
@@ -405,12 +400,7 @@ fn draw_rate<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, colour.stroke_width(width)))
             .map_err(err)?
             .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + (16.0 * scale) as i32, y)],
-                    colour.stroke_width(width),
-                )
-            });
+            .legend(swatch(colour.stroke_width(width), scale));
     }
     chart
         .draw_series(LineSeries::new(
@@ -438,15 +428,12 @@ fn draw_rate<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .legend_area_size((24.0 * scale) as u32)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(text_style(font * 0.85, INK))
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(err)?;
+    legend_box(
+        &mut chart,
+        scale,
+        text_style(font * 0.85, INK),
+        SeriesLabelPosition::LowerRight,
+    )?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -524,7 +511,6 @@ fn draw_damping<DB: DrawingBackend>(
             Some(theory::Damping::Under) => format!("{}: under-damped", run.label),
             None => run.label.clone(),
         };
-        let swatch = (16.0 * scale) as i32;
         chart
             .draw_series(LineSeries::new(
                 t.positions
@@ -535,19 +521,14 @@ fn draw_damping<DB: DrawingBackend>(
             ))
             .map_err(err)?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + swatch, y)], c.stroke_width(width))
-            });
+            .legend(swatch(c.stroke_width(width), scale));
     }
-    chart
-        .configure_series_labels()
-        .legend_area_size((24.0 * scale) as u32)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(text_style(font * 0.85, INK))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
+    legend_box(
+        &mut chart,
+        scale,
+        text_style(font * 0.85, INK),
+        SeriesLabelPosition::UpperRight,
+    )?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -631,12 +612,7 @@ fn draw_ewma<DB: DrawingBackend>(
             ))
             .map_err(err)?
             .label("noisy gradient")
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + (16.0 * scale) as i32, y)],
-                    grey.stroke_width(scale as u32),
-                )
-            });
+            .legend(swatch(grey.stroke_width(scale as u32), scale));
         for (beta, colour) in betas.iter().zip(colours) {
             let (plain, corrected) = theory::ewma(xs, *beta);
             let values = if k == 0 { plain } else { corrected };
@@ -649,23 +625,15 @@ fn draw_ewma<DB: DrawingBackend>(
                 ))
                 .map_err(err)?
                 .label(format!("β = {beta}"))
-                .legend(move |(x, y)| {
-                    PathElement::new(
-                        vec![(x, y), (x + (16.0 * scale) as i32, y)],
-                        c.stroke_width(width),
-                    )
-                });
+                .legend(swatch(c.stroke_width(width), scale));
         }
         if k == 1 {
-            chart
-                .configure_series_labels()
-                .legend_area_size((24.0 * scale) as u32)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(text_style(font * 0.8, INK))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
+            legend_box(
+                &mut chart,
+                scale,
+                text_style(font * 0.8, INK),
+                SeriesLabelPosition::UpperRight,
+            )?;
         }
     }
     root.present().map_err(err)?;
