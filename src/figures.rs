@@ -174,13 +174,7 @@ const FLOOR: f64 = 1e-16;
 impl LossData {
     fn new(scene: &Scene, trajectories: &[Trajectory]) -> Option<LossData> {
         let minima = scene.surface.minima();
-        let f_star = minima
-            .iter()
-            .map(|&m| scene.surface.value(m))
-            .fold(f64::INFINITY, f64::min);
-        if !f_star.is_finite() {
-            return None;
-        }
+        let f_star = scene.surface.lowest_minimum()?;
         let runs = scene
             .runs
             .iter()

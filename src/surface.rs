@@ -329,6 +329,16 @@ impl Surface {
         }
     }
 
+    /// The lowest value at the known minima (f*), when there are minima and it is finite.
+    pub fn lowest_minimum(&self) -> Option<f64> {
+        let f = self
+            .minima()
+            .iter()
+            .map(|m| self.value(*m))
+            .fold(f64::INFINITY, f64::min);
+        f.is_finite().then_some(f)
+    }
+
     /// The principal curvatures (λ_min, λ_max) when the surface is a quadratic with a constant
     /// Hessian; `None` otherwise. Used for the theory that holds exactly on quadratics.
     pub fn quadratic_curvatures(&self) -> Option<(f64, f64)> {

@@ -339,26 +339,11 @@ pub fn draw(
         scene.draw.scale,
     );
     let mut pixmap = rgb_to_pixmap(&rgb, w, h)?;
-    // A crisp one-pixel frame around the plot.
-    let p = layout.plot;
-    for x in p.x0 - 1..=p.x1 {
-        put(&mut pixmap, x, p.y0 - 1, INK);
-        put(&mut pixmap, x, p.y1, INK);
-    }
-    for y in p.y0 - 1..=p.y1 {
-        put(&mut pixmap, p.x0 - 1, y, INK);
-        put(&mut pixmap, p.x1, y, INK);
-    }
-    // The loss inset's frame and labels (its curves grow frame by frame).
+    // A crisp one-pixel frame around the plot, and around the loss inset (whose curves grow
+    // frame by frame).
+    frame_rect(&mut pixmap, layout.plot, INK);
     if let Some(r) = layout.inset {
-        for x in r.x0 - 1..=r.x1 {
-            put(&mut pixmap, x, r.y0 - 1, MUTED);
-            put(&mut pixmap, x, r.y1, MUTED);
-        }
-        for y in r.y0 - 1..=r.y1 {
-            put(&mut pixmap, r.x0 - 1, y, MUTED);
-            put(&mut pixmap, r.x1, y, MUTED);
-        }
+        frame_rect(&mut pixmap, r, MUTED);
     }
     // Legend swatches.
     let id = Transform::identity();
@@ -440,6 +425,18 @@ pub fn draw(
         }
     }
     Ok((pixmap, levels))
+}
+
+/// A one-pixel line just outside `r`.
+fn frame_rect(pixmap: &mut Pixmap, r: IRect, c: Rgb) {
+    for x in r.x0 - 1..=r.x1 {
+        put(pixmap, x, r.y0 - 1, c);
+        put(pixmap, x, r.y1, c);
+    }
+    for y in r.y0 - 1..=r.y1 {
+        put(pixmap, r.x0 - 1, y, c);
+        put(pixmap, r.x1, y, c);
+    }
 }
 
 fn put(pixmap: &mut Pixmap, x: i32, y: i32, c: Rgb) {

@@ -356,20 +356,13 @@ impl Figure {
         let overlays = &scene.draw.overlays;
         // The inset's scale: steps across, log10(f − f*) up, over every run's losses (f* is the
         // lowest known minimum, else a hair below the lowest loss seen).
-        let f_star = scene
-            .surface
-            .minima()
-            .iter()
-            .map(|m| scene.surface.value(*m))
-            .fold(f64::INFINITY, f64::min);
         let lowest = trajectories
             .iter()
             .flat_map(|t| t.losses.iter().copied())
             .fold(f64::INFINITY, f64::min);
-        let f_star = if f_star.is_finite() {
-            f_star.min(lowest)
-        } else {
-            lowest - 1e-12
+        let f_star = match scene.surface.lowest_minimum() {
+            Some(f) => f.min(lowest),
+            None => lowest - 1e-12,
         };
         let gaps = || {
             trajectories

@@ -663,47 +663,10 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
     };
     let t = table.get_ref();
     if let Some(list) = &t.overlays {
-        for name in list.get_ref() {
-            let Some((_, overlay)) = OVERLAYS.iter().find(|(n, _)| n == name.get_ref()) else {
-                let names: Vec<&str> = OVERLAYS.iter().map(|(n, _)| *n).collect();
-                let hint = match did_you_mean(name.get_ref(), &names) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("the overlays are {}", names.join(", ")),
-                };
-                return Err(c
-                    .error(
-                        name.span(),
-                        "draw.overlays",
-                        format!("unknown overlay `{}`", name.get_ref()),
-                    )
-                    .with_hint(hint));
-            };
-            if !spec.overlays.contains(overlay) {
-                spec.overlays.push(*overlay);
-            }
-        }
+        spec.overlays = named_list(c, list, "draw.overlays", OVERLAYS, ("overlay", "overlays"))?;
     }
-    if let Some(charts) = &t.charts {
-        spec.charts.clear();
-        for name in charts.get_ref() {
-            let Some((_, chart)) = CHARTS.iter().find(|(n, _)| n == name.get_ref()) else {
-                let names: Vec<&str> = CHARTS.iter().map(|(n, _)| *n).collect();
-                let hint = match did_you_mean(name.get_ref(), &names) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("the charts are {}", names.join(", ")),
-                };
-                return Err(c
-                    .error(
-                        name.span(),
-                        "draw.charts",
-                        format!("unknown chart `{}`", name.get_ref()),
-                    )
-                    .with_hint(hint));
-            };
-            if !spec.charts.contains(chart) {
-                spec.charts.push(*chart);
-            }
-        }
+    if let Some(list) = &t.charts {
+        spec.charts = named_list(c, list, "draw.charts", CHARTS, ("chart", "charts"))?;
     }
     if let Some(levels) = &t.levels {
         let (lo, hi) = limits::LEVELS;
@@ -763,6 +726,39 @@ fn window_holding(window: Window, points: &[Point], grow_x: bool, grow_y: bool) 
             window.y
         },
     )
+}
+
+/// A list of names from `table` (e.g. `charts = ["loss", "rate"]`), each once, in the order
+/// given; an unknown name is an error with a "did you mean" hint. `what` is the singular and
+/// plural of what the names are, for messages.
+fn named_list<T: Copy + PartialEq>(
+    c: &Checker,
+    list: &Spanned<Vec<Spanned<String>>>,
+    key: &str,
+    table: &[(&str, T)],
+    what: (&str, &str),
+) -> Result<Vec<T>, SceneError> {
+    let mut out = Vec::new();
+    for name in list.get_ref() {
+        let Some((_, item)) = table.iter().find(|(n, _)| n == name.get_ref()) else {
+            let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+            let hint = match did_you_mean(name.get_ref(), &names) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("the {} are {}", what.1, names.join(", ")),
+            };
+            return Err(c
+                .error(
+                    name.span(),
+                    key,
+                    format!("unknown {} `{}`", what.0, name.get_ref()),
+                )
+                .with_hint(hint));
+        };
+        if !out.contains(item) {
+            out.push(*item);
+        }
+    }
+    Ok(out)
 }
 
 /// The keys of `[surface]` that each kind accepts besides `kind`, `x` and `y`.
