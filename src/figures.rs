@@ -806,9 +806,15 @@ fn draw_stability<DB: DrawingBackend>(
     let lr_max = map_lr_max(c);
     let cell_lr = lr_max / MAP_CELLS as f64;
     let cell_beta = 0.99 / MAP_CELLS as f64;
-    let rho_min = [Method::HeavyBall, Method::Nesterov]
+    let grids = [
+        stability_grid(Method::HeavyBall, c),
+        stability_grid(Method::Nesterov, c),
+    ];
+    let rho_min = grids
         .iter()
-        .flat_map(|&m| stability_grid(m, c).into_iter().flatten())
+        .flatten()
+        .flatten()
+        .copied()
         .fold(1.0f64, f64::min)
         .min(0.99);
     for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
@@ -833,7 +839,7 @@ fn draw_stability<DB: DrawingBackend>(
             .y_desc("β")
             .draw()
             .map_err(err)?;
-        let grid = stability_grid(method, c);
+        let grid = &grids[k];
         // ρ in 12 bands from the best ρ on either map to 1 (like contour bands), and each row's
         // run of equal bands as one rectangle: the map reads as bands and its SVG stays small.
         let band = |rho: f64| {
