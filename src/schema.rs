@@ -341,6 +341,22 @@ fn draw_schema() -> Value {
                  loss-curve chart beside the plot that grows with the animation).",
             ),
         ),
+        (
+            "panels",
+            described(
+                json!({
+                    "type": "string",
+                    "enum": crate::scene::PANELS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                    "default": "single"
+                }),
+                format!(
+                    "\"single\": one plot holds every run. \"sweep\": small multiples, one \
+                     panel per optimizer setting (each entry and each value of its sweeps, at \
+                     most {}), all on the same window and one step clock.",
+                    limits::MAX_PANELS
+                ),
+            ),
+        ),
     ]);
     described(table(props, &[]), "How the surface is shown.")
 }

@@ -11,7 +11,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 9] = [
+const SCENES: [&str; 10] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -21,6 +21,7 @@ const SCENES: [&str; 9] = [
     "plateau",
     "multiple_minima",
     "linear_regression",
+    "beta_sweep_panels",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -679,4 +680,54 @@ fn damping_regimes_behave_as_their_discriminants_say() {
     );
     // y starts at 0 and stays there: the runs are the one-dimensional heavy ball.
     assert!(t.iter().all(|r| r.positions.iter().all(|p| p[1] == 0.0)));
+}
+
+/// The β sweep in small multiples: one panel per β, and the picture the exercise asks for:
+/// overshoot grows with β (β = 0 never overshoots the floor of the ravine) while small β is
+/// sluggish along the shallow axis; β = 0.99 is still swinging at the last step.
+#[test]
+fn beta_sweep_panels_overshoot_grows_with_beta_and_small_beta_is_sluggish() {
+    let runs = Runs::new(load("beta_sweep_panels"));
+    runs.assert_none_diverged();
+    let s = &runs.scene;
+    assert_eq!(s.draw.panels, scene::Panels::Sweep);
+    let panels: Vec<(&str, usize)> = s
+        .settings
+        .iter()
+        .map(|t| (t.label.as_str(), t.runs.len()))
+        .collect();
+    assert_eq!(
+        panels,
+        [
+            ("β = 0", 1),
+            ("β = 0.5", 1),
+            ("β = 0.9", 1),
+            ("β = 0.99", 1)
+        ]
+    );
+    // One run per panel, in sweep order.
+    let by_beta = [0, 1, 2, 3].map(|i| &runs.trajectories[i]);
+    // How far a run goes past the minimum, on the far side from its start, along either axis.
+    let start = s.runs[0].start;
+    let overshoot = |t: &Trajectory| {
+        t.positions
+            .iter()
+            .flat_map(|p| [-p[0] * start[0].signum(), -p[1] * start[1].signum()])
+            .fold(0.0, f64::max)
+    };
+    let overshoots = by_beta.map(overshoot);
+    assert_eq!(overshoots[0], 0.0, "β = 0 never overshoots");
+    assert!(
+        overshoots.windows(2).all(|w| w[0] < w[1]),
+        "overshoot grows with β: {overshoots:?}"
+    );
+    let end = by_beta.map(|t| dist(last(t), [0.0, 0.0]));
+    assert!(
+        end[0] > 5.0 * end[1] && end[0] > 5.0 * end[2],
+        "β = 0 is sluggish: {end:?}"
+    );
+    assert!(
+        end[3] > end[0] && end[3] > end[1] && end[3] > end[2],
+        "β = 0.99 is the farthest at the end: {end:?}"
+    );
 }

@@ -484,6 +484,11 @@ fn invalid_documents() -> Vec<(&'static str, String, &'static str)> {
             "optimizer[0].form",
         ),
         (
+            "bad enum: panels",
+            edit("scale = \"auto\"", "scale = \"auto\"\npanels = \"grid\""),
+            "draw.panels",
+        ),
+        (
             "bad enum: scale",
             edit("scale = \"auto\"", "scale = \"sqrt\""),
             "draw.scale",

@@ -46,19 +46,19 @@ fn canvas(figure: &Figure) -> IRect {
 /// Strokes every run's segment from step − 1 to step onto `trail`; returns their rectangles.
 fn draw_segments(figure: &Figure, trail: &mut Pixmap, step: usize) -> Vec<IRect> {
     let lw = figure.layout.sizes.line_width;
-    let p = figure.layout.plot;
     let pad = f64::from(lw) * 2.0;
-    let bounds = (
-        f64::from(p.x0) - pad,
-        f64::from(p.y0) - pad,
-        f64::from(p.x1) + pad,
-        f64::from(p.y1) + pad,
-    );
     let mut rects = Vec::new();
     for run in &figure.runs {
         if step == 0 || step >= run.px.len() {
             continue;
         }
+        let p = figure.layout.panels[run.panel].rect;
+        let bounds = (
+            f64::from(p.x0) - pad,
+            f64::from(p.y0) - pad,
+            f64::from(p.x1) + pad,
+            f64::from(p.y1) + pad,
+        );
         let Some((a, b)) = paint::clip_segment(run.px[step - 1], run.px[step], bounds) else {
             continue;
         };
@@ -97,7 +97,7 @@ fn heads(figure: &Figure, step: usize) -> Vec<((f32, f32), bool, usize)> {
         .filter_map(|(i, run)| {
             let last = run.px.len() - 1;
             let p = run.px[step.min(last)];
-            if !figure.layout.in_plot(p) {
+            if !figure.layout.in_panel(run.panel, p) {
                 return None;
             }
             let cross = run.diverged.is_some() && step > last;
@@ -114,7 +114,7 @@ fn head_rects(figure: &Figure, step: usize) -> Vec<IRect> {
         .map(|(c, _, _)| IRect::around(c.0, c.1, r))
         .collect();
     let pad = s.line_width + s.head_radius;
-    for shape in overlay_shapes(figure, step) {
+    for (shape, _) in overlay_shapes(figure, step) {
         let (a, b) = match shape {
             Shape::Arrow { from, to, .. } => (from, to),
             Shape::Ring { centre, .. } => (centre, centre),
@@ -137,24 +137,26 @@ enum Shape {
     },
 }
 
-/// The teaching overlays of `step`, clipped to the plot (runs that have stopped show none).
-fn overlay_shapes(figure: &Figure, step: usize) -> Vec<Shape> {
+/// The teaching overlays of `step`, each with the panel it is clipped to (runs that have
+/// stopped show none).
+fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, IRect)> {
     if figure.overlays.is_empty() {
         return Vec::new();
     }
-    let p = figure.layout.plot;
-    let bounds = (
-        f64::from(p.x0),
-        f64::from(p.y0),
-        f64::from(p.x1),
-        f64::from(p.y1),
-    );
     let f = |q: (f64, f64)| (q.0 as f32, q.1 as f32);
     let mut shapes = Vec::new();
     for run in &figure.runs {
-        if step >= run.px.len() || !figure.layout.in_plot(run.px[step]) {
+        if step >= run.px.len() || !figure.layout.in_panel(run.panel, run.px[step]) {
             continue;
         }
+        let p = figure.layout.panels[run.panel].rect;
+        let bounds = (
+            f64::from(p.x0),
+            f64::from(p.y0),
+            f64::from(p.x1),
+            f64::from(p.y1),
+        );
+        let mut push = |shape| shapes.push((shape, p));
         let head = run.px[step];
         for overlay in &figure.overlays {
             match overlay {
@@ -162,7 +164,7 @@ fn overlay_shapes(figure: &Figure, step: usize) -> Vec<Shape> {
                     let prev = run.px[step - 1];
                     let to = (2.0 * head.0 - prev.0, 2.0 * head.1 - prev.1);
                     if let Some((a, b)) = paint::clip_segment(head, to, bounds) {
-                        shapes.push(Shape::Arrow {
+                        push(Shape::Arrow {
                             from: f(a),
                             to: f(b),
                             colour: run.colour,
@@ -172,7 +174,7 @@ fn overlay_shapes(figure: &Figure, step: usize) -> Vec<Shape> {
                 Overlay::Gradient => {
                     if let Some(&to) = run.gradient_step_px.get(step) {
                         if let Some((a, b)) = paint::clip_segment(head, to, bounds) {
-                            shapes.push(Shape::Arrow {
+                            push(Shape::Arrow {
                                 from: f(a),
                                 to: f(b),
                                 colour: INK,
@@ -183,8 +185,8 @@ fn overlay_shapes(figure: &Figure, step: usize) -> Vec<Shape> {
                 Overlay::Lookahead => {
                     if let Some(&q) = run.lookahead_px.get(step) {
                         let apart = (q.0 - head.0).hypot(q.1 - head.1) > 0.5;
-                        if apart && figure.layout.in_plot(q) {
-                            shapes.push(Shape::Ring {
+                        if apart && figure.layout.in_panel(run.panel, q) {
+                            push(Shape::Ring {
                                 centre: f(q),
                                 colour: run.colour,
                             });
@@ -226,18 +228,17 @@ fn draw_overlays(
             s.outline * 1.4,
         );
     }
-    let plot = figure.layout.plot;
     // Teaching overlays under the heads.
     let thin = s.line_width * 0.7;
-    for shape in overlay_shapes(figure, step) {
+    for (shape, panel) in overlay_shapes(figure, step) {
         match shape {
             Shape::Arrow { from, to, colour } => {
-                paint::arrow(patch, origin, rect.intersect(plot), from, to, colour, thin)
+                paint::arrow(patch, origin, rect.intersect(panel), from, to, colour, thin)
             }
             Shape::Ring { centre, colour } => paint::ringed_disc(
                 patch,
                 origin,
-                rect.intersect(plot),
+                rect.intersect(panel),
                 centre,
                 s.head_radius * 0.7,
                 WHITE,
@@ -248,6 +249,7 @@ fn draw_overlays(
     }
     for (c, cross, i) in heads(figure, step) {
         let colour = figure.runs[i].colour;
+        let plot = figure.layout.panels[figure.runs[i].panel].rect;
         if cross {
             let r = s.head_radius;
             for (dx, dy) in [(r, r), (r, -r)] {
@@ -669,7 +671,11 @@ mod still_equivalence {
     /// (with and without teaching overlays).
     #[test]
     fn incremental_frames_equal_stills() {
-        for name in ["momentum_vs_nesterov", "nesterov_lookahead"] {
+        for name in [
+            "momentum_vs_nesterov",
+            "nesterov_lookahead",
+            "beta_sweep_panels",
+        ] {
             incremental_frames_equal_stills_for(name);
         }
     }

@@ -86,8 +86,9 @@ impl Levels {
 /// Line strength of contour lines (alpha of ink at full coverage).
 const CONTOUR_ALPHA: f64 = 0.32;
 
-/// Draws the filled bands and contour lines into the plot rectangle of `rgb` (row-major RGB).
-/// Values and gradients are evaluated at pixel centres, rows in parallel.
+/// Draws the filled bands and contour lines into every panel of `rgb` (row-major RGB). The
+/// panels are the same size, so the surface is computed once, values and gradients at pixel
+/// centres, rows in parallel, and copied into each.
 pub fn draw_surface(
     rgb: &mut [u8],
     layout: &Layout,
@@ -95,8 +96,8 @@ pub fn draw_surface(
     levels_count: usize,
     scale: ContourScale,
 ) -> Levels {
-    let plot = layout.plot;
-    let (pw, ph) = (plot.width() as usize, plot.height() as usize);
+    let first = layout.panels[0].rect;
+    let (pw, ph) = (first.width() as usize, first.height() as usize);
     let w = layout.width as usize;
     // Data units per pixel along each axis.
     let sx = layout.window.width() / pw as f64;
@@ -156,10 +157,13 @@ pub fn draw_surface(
                 px.copy_from_slice(&c);
             }
         });
-    for row in 0..ph {
-        let dst = ((plot.y0 as usize + row) * w + plot.x0 as usize) * 3;
-        rgb[dst..dst + row_bytes]
-            .copy_from_slice(&plot_rgb[row * row_bytes..(row + 1) * row_bytes]);
+    for panel in &layout.panels {
+        let r = panel.rect;
+        for row in 0..ph {
+            let dst = ((r.y0 as usize + row) * w + r.x0 as usize) * 3;
+            rgb[dst..dst + row_bytes]
+                .copy_from_slice(&plot_rgb[row * row_bytes..(row + 1) * row_bytes]);
+        }
     }
     levels
 }
@@ -271,38 +275,55 @@ pub fn draw(
             ((layout.plot.x0 + layout.plot.x1) / 2, layout.title_y),
         )
         .map_err(plotters_error)?;
-        // Axes, ticks and labels, over exactly the plot rectangle the layout chose.
-        let chart_area = root.clone().shrink(
-            (layout.plot.x0 - layout.y_label_area, layout.plot.y0),
-            (
-                (layout.plot.x1 - layout.plot.x0 + layout.y_label_area) as u32,
-                (layout.plot.y1 - layout.plot.y0 + layout.x_label_area) as u32,
-            ),
-        );
+        // Axes, ticks and labels, over exactly the panel rectangles the layout chose; small
+        // multiples share their axes, so only the outer panels carry tick labels.
         let win = layout.window;
-        let mut chart = ChartBuilder::on(&chart_area)
-            .x_label_area_size(layout.x_label_area)
-            .y_label_area_size(layout.y_label_area)
-            .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
-            .map_err(plotters_error)?;
         let (x_name, y_name) = scene.surface.axis_names();
         let x_ticks = TickFormat::for_range(win.x.0, win.x.1);
         let y_ticks = TickFormat::for_range(win.y.0, win.y.1);
         let (x_name, y_name) = (x_ticks.axis_title(x_name), y_ticks.axis_title(y_name));
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(7)
-            .y_labels(7)
-            .x_label_formatter(&|v| x_ticks.label(*v))
-            .y_label_formatter(&|v| y_ticks.label(*v))
-            .label_style(text(sizes.font * 0.9, INK))
-            .axis_desc_style(text(sizes.font, INK))
-            .axis_style(colour(INK))
-            .x_desc(x_name.as_str())
-            .y_desc(y_name.as_str())
-            .draw()
-            .map_err(plotters_error)?;
+        for panel in &layout.panels {
+            let r = panel.rect;
+            let x_area = if panel.x_ticks {
+                layout.x_label_area
+            } else {
+                0
+            };
+            let y_area = if panel.y_ticks {
+                layout.y_label_area
+            } else {
+                0
+            };
+            let chart_area = root.clone().shrink(
+                (r.x0 - y_area, r.y0),
+                (
+                    (r.width() as i32 + y_area) as u32,
+                    (r.height() as i32 + x_area) as u32,
+                ),
+            );
+            let mut chart = ChartBuilder::on(&chart_area)
+                .x_label_area_size(x_area)
+                .y_label_area_size(y_area)
+                .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
+                .map_err(plotters_error)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(if panel.x_ticks { 7 } else { 0 })
+                .y_labels(if panel.y_ticks { 7 } else { 0 })
+                .x_label_formatter(&|v| x_ticks.label(*v))
+                .y_label_formatter(&|v| y_ticks.label(*v))
+                .label_style(text(sizes.font * 0.9, INK))
+                .axis_desc_style(text(sizes.font, INK))
+                .axis_style(colour(INK))
+                .x_desc(if panel.x_ticks { x_name.as_str() } else { "" })
+                .y_desc(if panel.y_ticks { y_name.as_str() } else { "" })
+                .draw()
+                .map_err(plotters_error)?;
+            if let Some(title) = &panel.title {
+                draw_panel_title(&root, layout, panel.rect, title)?;
+            }
+        }
         // Legend text; its swatches are drawn with tiny-skia below.
         let label_style = text(sizes.font, INK).pos(Pos::new(HPos::Left, VPos::Center));
         let note_style = text(sizes.font * 0.8, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
@@ -339,9 +360,11 @@ pub fn draw(
         scene.draw.scale,
     );
     let mut pixmap = rgb_to_pixmap(&rgb, w, h)?;
-    // A crisp one-pixel frame around the plot, and around the loss inset (whose curves grow
+    // A crisp one-pixel frame around each panel, and around the loss inset (whose curves grow
     // frame by frame).
-    frame_rect(&mut pixmap, layout.plot, INK);
+    for panel in &layout.panels {
+        frame_rect(&mut pixmap, panel.rect, INK);
+    }
     if let Some(r) = layout.inset {
         frame_rect(&mut pixmap, r, MUTED);
     }
@@ -354,6 +377,14 @@ pub fn draw(
         y1: h as i32,
     };
     let half = (layout.swatch_width / 2) as f32;
+    for panel in &layout.panels {
+        if let Some(run) = panel.title.as_ref().and_then(|t| t.swatch) {
+            let (x, y) = (panel.rect.x0 as f32, title_y(layout, panel.rect) as f32);
+            let c = style::run_colour(run);
+            let (a, b) = ((x + sizes.line_width, y), (x + 2.0 * half, y));
+            paint::capsule(&mut pixmap, (0, 0), whole, a, b, c, sizes.line_width * 1.5);
+        }
+    }
     for entry in legend {
         let (x, y) = (layout.swatch_x as f32, entry.y as f32);
         match entry.symbol {
@@ -425,6 +456,53 @@ pub fn draw(
         }
     }
     Ok((pixmap, levels))
+}
+
+/// The middle of the title line above the panel `r`.
+fn title_y(layout: &Layout, r: IRect) -> i32 {
+    r.y0 - (layout.sizes.font * 0.85) as i32
+}
+
+/// A small multiple's title line: the text after room for its swatch, and the note at the
+/// right end in the muted colour, the text shortened to fit beside it.
+fn draw_panel_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &Layout,
+    r: IRect,
+    title: &super::PanelTitle,
+) -> Result<(), RenderError> {
+    let f = layout.sizes.font;
+    let y = title_y(layout, r);
+    let x = r.x0
+        + if title.swatch.is_some() {
+            layout.swatch_width + (f * 0.5) as i32
+        } else {
+            0
+        };
+    let room = |note: &str| {
+        let used = if note.is_empty() {
+            0
+        } else {
+            text_width(note, f * 0.8) as i32 + (f * 0.6) as i32
+        };
+        (r.x1 - x - used).max(0) as u32
+    };
+    // The note in full if the text still fits beside it, else its first word ("diverged").
+    let note = match &title.note {
+        Some(n) if text_width(&title.text, f) <= room(n) => n.as_str(),
+        Some(n) => n.split(' ').next().unwrap_or(""),
+        None => "",
+    };
+    if !note.is_empty() {
+        let style = text_style(f * 0.8, MUTED).pos(Pos::new(HPos::Right, VPos::Center));
+        root.draw_text(note, &style, (r.x1, y))
+            .map_err(plotters_error)?;
+    }
+    let fitted = super::fit_text(&title.text, f, room(note));
+    let style = text_style(f, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    root.draw_text(&fitted, &style, (x, y))
+        .map_err(plotters_error)?;
+    Ok(())
 }
 
 /// A one-pixel line just outside `r`.

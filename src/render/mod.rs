@@ -15,7 +15,7 @@ pub mod text;
 
 use tiny_skia::Pixmap;
 
-use crate::scene::{Overlay, Scene};
+use crate::scene::{Overlay, Panels, Scene};
 use crate::surface::{Point, Window};
 use crate::trajectory::{Divergence, Trajectory};
 use paint::IRect;
@@ -55,14 +55,39 @@ pub struct LegendEntry {
     pub note_y: i32,
 }
 
+/// One plot rectangle of a figure: the whole plot, or one of the small multiples. The scene's
+/// window maps onto each panel alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub rect: IRect,
+    /// The line above the panel (small multiples only).
+    pub title: Option<PanelTitle>,
+    /// Tick labels under the panel (no panel below it) and left of it (first column).
+    pub x_ticks: bool,
+    pub y_ticks: bool,
+}
+
+/// What a small multiple's title line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelTitle {
+    pub text: String,
+    /// The run whose colour the swatch before the text shows, when the panel holds one run.
+    pub swatch: Option<usize>,
+    /// A muted remark at the right end of the line (e.g. "diverged at step 12").
+    pub note: Option<String>,
+}
+
 /// Where everything goes on the canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     pub width: u32,
     pub height: u32,
     pub sizes: Sizes,
-    /// The plot rectangle: the window maps onto it.
+    /// The plotting region: the one plot, or the region the small multiples share.
     pub plot: IRect,
+    /// The plot rectangles inside `plot`, in reading order (one unless the scene asks for
+    /// small multiples).
+    pub panels: Vec<Panel>,
     pub window: Window,
     pub title_y: i32,
     pub x_label_area: i32,
@@ -88,7 +113,7 @@ impl Layout {
     /// Lays out a `width × height` canvas for `window`, with a legend panel on the right wide
     /// enough for `labels` (but never more than 40 % of the width).
     pub fn new(width: u32, height: u32, window: Window, labels: &[String]) -> Layout {
-        let sizes = Sizes::for_height(height);
+        let sizes = Sizes::for_canvas(width, height);
         let f = sizes.font;
         let swatch_width = (f * 2.2) as i32;
         let widest = labels
@@ -96,8 +121,9 @@ impl Layout {
             .map(|l| background::text_width(l, f))
             .max()
             .unwrap_or(0);
+        let most = (f64::from(width) * 0.4) as i32;
         let panel = (widest as i32 + swatch_width + (f * 2.0) as i32)
-            .clamp((f * 8.0) as i32, (f64::from(width) * 0.4) as i32);
+            .clamp(((f * 8.0) as i32).min(most), most);
         let title_h = (sizes.title_font * 1.9) as i32;
         let x_label_area = (f * 3.4) as i32;
         let y_label_area = (f * 4.0) as i32;
@@ -120,6 +146,12 @@ impl Layout {
             height,
             sizes,
             plot,
+            panels: vec![Panel {
+                rect: plot,
+                title: None,
+                x_ticks: true,
+                y_ticks: true,
+            }],
             window,
             title_y: (title_h as f64 * 0.55) as i32,
             x_label_area,
@@ -133,21 +165,70 @@ impl Layout {
         }
     }
 
-    /// Pixel coordinates of a data point (continuous: pixel (i, j) covers [i, i+1) × [j, j+1)).
-    pub fn to_px(&self, p: Point) -> (f64, f64) {
+    /// Cuts the plotting region into a grid of one panel per title (small multiples), the
+    /// grid whose panels are largest in their smaller dimension. Tick labels go to the left
+    /// column and under the lowest panel of each column; every panel has a title line.
+    pub fn split(&mut self, titles: Vec<PanelTitle>) {
+        let n = titles.len().max(1);
+        let f = self.sizes.font;
+        let title_h = (f * 1.5) as i32;
+        let gap_x = (f * 1.2) as i32;
+        // The x tick labels of a panel with an empty cell below must not reach the next row.
+        let gap_y = title_h + (f * 0.7) as i32;
+        let region = self.plot;
+        let size = |cols: usize| {
+            let rows = n.div_ceil(cols) as i32;
+            let pw = (region.width() as i32 - (cols as i32 - 1) * gap_x) / cols as i32;
+            let ph = (region.height() as i32 - title_h - (rows - 1) * gap_y) / rows;
+            (pw, ph)
+        };
+        // Largest smaller side; among equals, the fewest empty cells.
+        let cols = (1..=n)
+            .max_by_key(|&c| {
+                let (pw, ph) = size(c);
+                (pw.min(ph), std::cmp::Reverse(c * n.div_ceil(c) - n))
+            })
+            .unwrap_or(1);
+        let rows = n.div_ceil(cols);
+        let (pw, ph) = size(cols);
+        let (pw, ph) = (pw.max(1), ph.max(1));
+        self.panels = titles
+            .into_iter()
+            .enumerate()
+            .map(|(i, title)| {
+                let (row, col) = ((i / cols) as i32, (i % cols) as i32);
+                let x0 = region.x0 + col * (pw + gap_x);
+                let y0 = region.y0 + title_h + row * (ph + gap_y);
+                Panel {
+                    rect: IRect {
+                        x0,
+                        y0,
+                        x1: x0 + pw,
+                        y1: y0 + ph,
+                    },
+                    title: Some(title),
+                    x_ticks: i + cols >= n,
+                    y_ticks: col == 0,
+                }
+            })
+            .collect();
+        debug_assert!(self.panels.len() <= rows * cols);
+    }
+
+    /// Pixel coordinates of a data point in `panel` (continuous: pixel (i, j) covers
+    /// [i, i+1) × [j, j+1)).
+    pub fn to_px(&self, panel: usize, p: Point) -> (f64, f64) {
         let w = self.window;
-        let x = f64::from(self.plot.x0) + (p[0] - w.x.0) / w.width() * f64::from(self.plot.width());
-        let y =
-            f64::from(self.plot.y1) - (p[1] - w.y.0) / w.height() * f64::from(self.plot.height());
+        let r = self.panels[panel].rect;
+        let x = f64::from(r.x0) + (p[0] - w.x.0) / w.width() * f64::from(r.width());
+        let y = f64::from(r.y1) - (p[1] - w.y.0) / w.height() * f64::from(r.height());
         (x, y)
     }
 
-    /// True when the pixel point lies inside the plot rectangle.
-    pub fn in_plot(&self, (x, y): (f64, f64)) -> bool {
-        x >= f64::from(self.plot.x0)
-            && x <= f64::from(self.plot.x1)
-            && y >= f64::from(self.plot.y0)
-            && y <= f64::from(self.plot.y1)
+    /// True when the pixel point lies inside `panel`.
+    pub fn in_panel(&self, panel: usize, (x, y): (f64, f64)) -> bool {
+        let r = self.panels[panel].rect;
+        x >= f64::from(r.x0) && x <= f64::from(r.x1) && y >= f64::from(r.y0) && y <= f64::from(r.y1)
     }
 
     /// Positions the legend rows (runs first, then the start and minimum markers) and, under
@@ -276,6 +357,8 @@ fn fit_text(text: &str, size: f64, max: u32) -> String {
 #[derive(Debug, Clone)]
 pub struct RunPath {
     pub colour: style::Rgb,
+    /// The panel the run is drawn in (index into [`Layout::panels`]).
+    pub panel: usize,
     /// Pixel coordinates of steps 0 ..= last finite step.
     pub px: Vec<(f64, f64)>,
     pub diverged: Option<Divergence>,
@@ -307,15 +390,30 @@ impl Figure {
     /// Lays out and draws the background for `scene` and its computed `trajectories`.
     pub fn new(scene: &Scene, trajectories: &[Trajectory]) -> Result<Figure, RenderError> {
         let (w, h) = (scene.output.width, scene.output.height);
-        let entries: Vec<(String, Option<String>)> = scene
-            .runs
-            .iter()
-            .zip(trajectories)
-            .map(|(run, t)| {
-                let note = t.diverged.map(|d| format!("diverged at step {}", d.step));
-                (run.label.clone(), note)
-            })
-            .collect();
+        let note = |t: &Trajectory| t.diverged.map(|d| format!("diverged at step {}", d.step));
+        let small_multiples = scene.draw.panels == Panels::Sweep;
+        // Each run's panel: its setting's with small multiples, else the one plot.
+        let mut panel_of = vec![0; scene.runs.len()];
+        if small_multiples {
+            for (i, setting) in scene.settings.iter().enumerate() {
+                for &r in &setting.runs {
+                    panel_of[r] = i;
+                }
+            }
+        }
+        // When every panel holds one run, the panel titles name the runs and the legend keeps
+        // only the markers.
+        let titled = small_multiples && scene.settings.iter().all(|s| s.runs.len() == 1);
+        let entries: Vec<(String, Option<String>)> = if titled {
+            Vec::new()
+        } else {
+            scene
+                .runs
+                .iter()
+                .zip(trajectories)
+                .map(|(run, t)| (run.label.clone(), note(t)))
+                .collect()
+        };
         let labels: Vec<String> = entries
             .iter()
             .map(|e| e.0.clone())
@@ -328,14 +426,34 @@ impl Figure {
             )
             .collect();
         let mut layout = Layout::new(w, h, scene.window, &labels);
+        if small_multiples {
+            layout.split(
+                scene
+                    .settings
+                    .iter()
+                    .map(|s| {
+                        let only = (s.runs.len() == 1).then(|| s.runs[0]);
+                        PanelTitle {
+                            text: s.label.clone(),
+                            swatch: only,
+                            note: only.and_then(|r| trajectories.get(r)).and_then(note),
+                        }
+                    })
+                    .collect(),
+            );
+        }
         let s = layout.sizes;
-        let minima: Vec<paint::Sprite> = scene
+        let minima_px: Vec<(f64, f64)> = scene
             .surface
             .minima()
             .into_iter()
             .filter(|m| scene.window.contains(*m))
-            .filter_map(|m| {
-                let (x, y) = layout.to_px(m);
+            .flat_map(|m| (0..layout.panels.len()).map(move |p| (p, m)))
+            .map(|(p, m)| layout.to_px(p, m))
+            .collect();
+        let minima: Vec<paint::Sprite> = minima_px
+            .iter()
+            .filter_map(|&(x, y)| {
                 paint::Sprite::star(
                     (x as f32, y as f32),
                     s.marker_radius * 1.25,
@@ -345,12 +463,13 @@ impl Figure {
                 )
             })
             .collect();
-        layout.settle_y = scene
-            .surface
-            .minima()
-            .into_iter()
-            .find(|m| scene.window.contains(*m))
-            .map(|m| layout.to_px(m).1);
+        // With one plot the step counter sits level with the minimum (see `Layout::legend`);
+        // the clock of small multiples sits right under the legend.
+        layout.settle_y = if small_multiples {
+            Some(f64::from(layout.plot.y0))
+        } else {
+            minima_px.first().map(|m| m.1)
+        };
         let legend = layout.legend(&entries, !minima.is_empty(), &scene.draw.overlays);
         let (background, levels) = background::draw(scene, &layout, &legend)?;
         let overlays = &scene.draw.overlays;
@@ -389,25 +508,34 @@ impl Figure {
             .enumerate()
             .map(|(i, (t, run))| {
                 let lr = run.optimizer.lr();
+                let panel = panel_of[i];
                 let gradient_step_px = if overlays.contains(&Overlay::Gradient) {
                     t.positions
                         .iter()
                         .map(|p| {
                             let g = scene.surface.gradient(*p);
-                            layout.to_px([p[0] - lr * g[0], p[1] - lr * g[1]])
+                            layout.to_px(panel, [p[0] - lr * g[0], p[1] - lr * g[1]])
                         })
                         .collect()
                 } else {
                     Vec::new()
                 };
                 let lookahead_px = if overlays.contains(&Overlay::Lookahead) {
-                    t.gradient_points.iter().map(|p| layout.to_px(*p)).collect()
+                    t.gradient_points
+                        .iter()
+                        .map(|p| layout.to_px(panel, *p))
+                        .collect()
                 } else {
                     Vec::new()
                 };
                 RunPath {
                     colour: style::run_colour(i),
-                    px: t.positions.iter().map(|p| layout.to_px(*p)).collect(),
+                    panel,
+                    px: t
+                        .positions
+                        .iter()
+                        .map(|p| layout.to_px(panel, *p))
+                        .collect(),
                     diverged: t.diverged,
                     gradient_step_px,
                     lookahead_px,
@@ -424,9 +552,9 @@ impl Figure {
             })
             .collect();
         let mut starts: Vec<(f64, f64)> = Vec::new();
-        for run in &scene.runs {
-            let p = layout.to_px(run.start);
-            if layout.in_plot(p) && !starts.contains(&p) {
+        for (run, &panel) in scene.runs.iter().zip(&panel_of) {
+            let p = layout.to_px(panel, run.start);
+            if layout.in_panel(panel, p) && !starts.contains(&p) {
                 starts.push(p);
             }
         }
@@ -440,5 +568,144 @@ impl Figure {
             steps: scene.output.steps,
             overlays: scene.draw.overlays.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Scene;
+
+    fn titles(n: usize) -> Vec<PanelTitle> {
+        (0..n)
+            .map(|i| PanelTitle {
+                text: format!("panel {i}"),
+                swatch: Some(i),
+                note: None,
+            })
+            .collect()
+    }
+
+    /// Small multiples tile the plotting region: equal, disjoint panels in reading order, with
+    /// room for their title lines, tick labels exactly on the outer edges.
+    #[test]
+    fn panels_tile_the_plotting_region() {
+        let window = Window::new((-1.0, 1.0), (-1.0, 1.0));
+        for (w, h) in [(640, 480), (720, 540), (1280, 400), (400, 900)] {
+            for n in 1..=16 {
+                let mut layout = Layout::new(w, h, window, &["start".into()]);
+                let region = layout.plot;
+                layout.split(titles(n));
+                let p = &layout.panels;
+                assert_eq!(p.len(), n);
+                let title_h = (layout.sizes.font * 1.5) as i32;
+                let cols = p.iter().filter(|q| q.rect.y0 == p[0].rect.y0).count();
+                for (i, q) in p.iter().enumerate() {
+                    let r = q.rect;
+                    assert_eq!(
+                        (r.width(), r.height()),
+                        (p[0].rect.width(), p[0].rect.height())
+                    );
+                    assert!(r.width() >= 20 && r.height() >= 20, "{w}×{h}, {n}: {r:?}");
+                    assert!(
+                        r.x0 >= region.x0 && r.x1 <= region.x1,
+                        "{w}×{h}, {n}: {r:?}"
+                    );
+                    assert!(r.y0 - title_h >= region.y0 && r.y1 <= region.y1);
+                    assert_eq!(q.y_ticks, i % cols == 0, "{w}×{h}, {n}, panel {i}");
+                    assert_eq!(q.x_ticks, i + cols >= n, "{w}×{h}, {n}, panel {i}");
+                    for o in &p[..i] {
+                        // Disjoint, title lines included, and after the earlier ones.
+                        let with_title = IRect {
+                            y0: r.y0 - title_h,
+                            ..r
+                        };
+                        assert!(with_title.intersect(o.rect).is_empty(), "{i}: {r:?} {o:?}");
+                        assert!((o.rect.y0, o.rect.x0) < (r.y0, r.x0));
+                    }
+                }
+                // The grid leaves fewer empty cells than a row.
+                let rows = n.div_ceil(cols);
+                assert!(rows * cols - n < cols, "{w}×{h}, {n}: {rows}×{cols}");
+            }
+        }
+        // Four panels on a 4:3 canvas make a 2 × 2 grid, sixteen a 4 × 4 one.
+        let mut layout = Layout::new(640, 480, window, &[]);
+        layout.split(titles(4));
+        assert_eq!(layout.panels[1].rect.y0, layout.panels[0].rect.y0);
+        assert!(layout.panels[2].rect.y0 > layout.panels[0].rect.y0);
+        layout.split(titles(16));
+        assert_eq!(layout.panels[3].rect.y0, layout.panels[0].rect.y0);
+        assert!(layout.panels[4].rect.y0 > layout.panels[0].rect.y0);
+    }
+
+    /// In small multiples each run is drawn in its own setting's panel and nowhere else: the
+    /// pixels of a run's exact colour lie in its panel (or its title's swatch).
+    #[test]
+    fn each_run_is_drawn_in_its_own_panel() {
+        let path = format!(
+            "{}/scenes/beta_sweep_panels.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let src = std::fs::read_to_string(path).unwrap();
+        let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
+        let t = crate::pipeline::trajectories(&scene);
+        let fig = Figure::new(&scene, &t).unwrap();
+        assert_eq!(fig.layout.panels.len(), scene.runs.len());
+        let last = animate::still(&fig, fig.steps).unwrap();
+        let w = fig.layout.width as i32;
+        let font = fig.layout.sizes.font;
+        for (i, run) in fig.runs.iter().enumerate() {
+            assert_eq!(run.panel, i);
+            let r = fig.layout.panels[i].rect;
+            let title_band = IRect {
+                y0: r.y0 - (font * 1.5) as i32,
+                ..r
+            };
+            let c = run.colour;
+            let mut inside = 0;
+            for (k, px) in last.data().chunks_exact(4).enumerate() {
+                if px[..3] != c {
+                    continue;
+                }
+                let (x, y) = (k as i32 % w, k as i32 / w);
+                let at = IRect::new(x, y, x + 1, y + 1);
+                assert!(
+                    !title_band.intersect(at).is_empty(),
+                    "run {i}'s colour at ({x}, {y}), outside its panel {r:?}"
+                );
+                inside += 1;
+            }
+            assert!(inside > 50, "run {i}: {inside} pixels of its colour");
+            // Its path starts at the start point mapped into its own panel.
+            assert_eq!(run.px[0], fig.layout.to_px(i, scene.runs[i].start));
+            assert!(fig.layout.in_panel(i, run.px[0]));
+        }
+    }
+
+    /// Canvases at the extremes of the size limits, one plot or sixteen panels, lay out inside
+    /// the canvas and draw (a tall, narrow canvas once made the legend panel's bounds cross).
+    #[test]
+    fn extreme_canvases_lay_out_and_draw() {
+        for (w, h) in [(160, 4096), (4096, 160), (160, 160)] {
+            for panels in ["single", "sweep"] {
+                let src = format!(
+                    "[output]\nsize = [{w}, {h}]\nsteps = 3\n[draw]\npanels = \"{panels}\"\n\
+                     [surface]\nkind = \"bowl\"\n[[start]]\nat = [1.0, 1.0]\n\
+                     [[optimizer]]\nkind = \"momentum\"\nlr = [0.1, 0.2, 0.3, 0.4]\n\
+                     beta = [0.0, 0.3, 0.6, 0.9]\n"
+                );
+                let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
+                let t = crate::pipeline::trajectories(&scene);
+                let fig = Figure::new(&scene, &t).unwrap();
+                let canvas = IRect::new(0, 0, w as i32, h as i32);
+                for p in &fig.layout.panels {
+                    assert!(!p.rect.is_empty(), "{w}×{h} {panels}: {:?}", p.rect);
+                    assert_eq!(p.rect.intersect(canvas), p.rect, "{w}×{h} {panels}");
+                }
+                let last = animate::still(&fig, 3).unwrap();
+                assert_eq!((last.width(), last.height()), (w, h));
+            }
+        }
     }
 }

@@ -82,7 +82,7 @@ pub fn register_font() {
     });
 }
 
-/// Sizes in pixels, scaled with the canvas height (designed at 480 px).
+/// Sizes in pixels, scaled with the canvas (designed at 640 × 480).
 #[derive(Debug, Clone, Copy)]
 pub struct Sizes {
     pub font: f64,
@@ -94,8 +94,12 @@ pub struct Sizes {
 }
 
 impl Sizes {
-    pub fn for_height(height: u32) -> Self {
-        let s = (f64::from(height) / 480.0).clamp(0.5, 4.0);
+    /// Sizes for a `width × height` canvas: scaled by its height, or by its width when that is
+    /// relatively narrower, so a tall, narrow canvas does not get text too wide for it.
+    pub fn for_canvas(width: u32, height: u32) -> Self {
+        let s = (f64::from(height) / 480.0)
+            .min(f64::from(width) / 640.0)
+            .clamp(0.5, 4.0);
         Sizes {
             font: 14.0 * s,
             title_font: 18.0 * s,

@@ -67,6 +67,7 @@ pub struct DrawTable {
     pub scale: Option<Spanned<String>>,
     pub charts: Option<Spanned<Vec<Spanned<String>>>>,
     pub overlays: Option<Spanned<Vec<Spanned<String>>>>,
+    pub panels: Option<Spanned<String>>,
 }
 
 /// `[[start]]`: one start point.

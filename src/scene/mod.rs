@@ -35,6 +35,8 @@ pub mod limits {
     pub const MAX_STEPS: usize = 10_000;
     /// Runs after sweep expansion.
     pub const MAX_RUNS: usize = 64;
+    /// Panels of small multiples (beyond this they are too small to read).
+    pub const MAX_PANELS: usize = 16;
     /// Seconds the last frame is held.
     pub const MAX_HOLD: f64 = 30.0;
     /// Contour levels.
@@ -85,6 +87,32 @@ pub struct DrawSpec {
     pub charts: Vec<Chart>,
     /// Teaching overlays drawn on every frame (none by default).
     pub overlays: Vec<Overlay>,
+    /// One plot, or small multiples.
+    pub panels: Panels,
+}
+
+/// How the animation lays its runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panels {
+    /// One plot holding every run.
+    Single,
+    /// Small multiples: one panel per optimizer setting (each entry, and each value of its
+    /// sweeps), the start points of a setting sharing its panel. Every panel shows the same
+    /// window, and one step counter is the clock of them all.
+    Sweep,
+}
+
+/// `[draw] panels` values as written in scenes.
+pub const PANELS: &[(&str, Panels)] = &[("single", Panels::Single), ("sweep", Panels::Sweep)];
+
+/// One optimizer setting: an entry with one value of each of its sweeps. Its runs differ only
+/// in their start point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The runs' label without the start point (a `{start}` placeholder is left out).
+    pub label: String,
+    /// Indices into [`Scene::runs`], in start-point order.
+    pub runs: Vec<usize>,
 }
 
 /// What a frame can show at each run's head, besides the head itself.
@@ -155,6 +183,9 @@ pub struct Scene {
     pub draw: DrawSpec,
     /// The runs in expansion order: entries in file order, then sweep values, then start points.
     pub runs: Vec<Run>,
+    /// The optimizer settings the runs come from, in the same order (one panel each when
+    /// `draw.panels` is `sweep`).
+    pub settings: Vec<Setting>,
     /// Other files the scene reads (linear-regression data).
     pub inputs: Vec<PathBuf>,
     /// SHA-256 of the scene text and of each data file, of the very bytes this scene was made
@@ -510,8 +541,35 @@ impl Scene {
                 .with_hint("add one:\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05"));
         }
         let mut runs = Vec::new();
+        let mut settings = Vec::new();
         for (entry, table) in raw.optimizer.iter().enumerate() {
-            expand_entry(&c, entry, table, &starts, &mut runs)?;
+            let only_entry = raw.optimizer.len() == 1;
+            expand_entry(
+                &c,
+                (entry, only_entry),
+                table,
+                &starts,
+                &mut runs,
+                &mut settings,
+            )?;
+        }
+        if draw.panels == Panels::Sweep && settings.len() > limits::MAX_PANELS {
+            let span = raw
+                .draw
+                .as_ref()
+                .and_then(|d| d.get_ref().panels.as_ref().map(|p| p.span()))
+                .unwrap_or(0..0);
+            return Err(c
+                .error(
+                    span,
+                    "draw.panels",
+                    format!(
+                        "the optimizers make {} settings, more panels than the limit of {}",
+                        settings.len(),
+                        limits::MAX_PANELS
+                    ),
+                )
+                .with_hint("shorten the sweeps, or use panels = \"single\""));
         }
         let warnings = std::mem::take(&mut c.warnings);
         let mut input_hashes = c.hashes.into_inner();
@@ -528,6 +586,7 @@ impl Scene {
             window,
             draw,
             runs,
+            settings,
             inputs,
             input_hashes,
             warnings,
@@ -657,6 +716,7 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
         scale: ContourScale::Auto,
         charts: vec![Chart::Loss],
         overlays: Vec::new(),
+        panels: Panels::Single,
     };
     let Some(table) = &raw.draw else {
         return Ok(spec);
@@ -667,6 +727,9 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
     }
     if let Some(list) = &t.charts {
         spec.charts = named_list(c, list, "draw.charts", CHARTS, ("chart", "charts"))?;
+    }
+    if let Some(panels) = &t.panels {
+        spec.panels = named(c, panels, "draw.panels", PANELS, "panels value")?;
     }
     if let Some(levels) = &t.levels {
         let (lo, hi) = limits::LEVELS;
@@ -740,25 +803,45 @@ fn named_list<T: Copy + PartialEq>(
 ) -> Result<Vec<T>, SceneError> {
     let mut out = Vec::new();
     for name in list.get_ref() {
-        let Some((_, item)) = table.iter().find(|(n, _)| n == name.get_ref()) else {
-            let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-            let hint = match did_you_mean(name.get_ref(), &names) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None => format!("the {} are {}", what.1, names.join(", ")),
-            };
-            return Err(c
-                .error(
-                    name.span(),
-                    key,
-                    format!("unknown {} `{}`", what.0, name.get_ref()),
-                )
-                .with_hint(hint));
-        };
-        if !out.contains(item) {
-            out.push(*item);
+        let item = named(c, name, key, table, what.0)?;
+        if !out.contains(&item) {
+            out.push(item);
         }
     }
     Ok(out)
+}
+
+/// The item `name` stands for in `table`; an unknown name is an error with a "did you mean"
+/// hint, or the list of known names. `what` names the kind of name, for messages.
+fn named<T: Copy>(
+    c: &Checker,
+    name: &Spanned<String>,
+    key: &str,
+    table: &[(&str, T)],
+    what: &str,
+) -> Result<T, SceneError> {
+    if let Some((_, item)) = table.iter().find(|(n, _)| n == name.get_ref()) {
+        return Ok(*item);
+    }
+    let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+    let hint = match did_you_mean(name.get_ref(), &names) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!(
+            "use {}",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(c
+        .error(
+            name.span(),
+            key,
+            format!("unknown {what} `{}`", name.get_ref()),
+        )
+        .with_hint(hint))
 }
 
 /// The keys of `[surface]` that each kind accepts besides `kind`, `x` and `y`.
@@ -1119,12 +1202,15 @@ struct Param {
     swept: bool,
 }
 
+/// Expands optimizer entry `entry` (`only` when it is the scene's one entry) into its runs, one
+/// per sweep combination and start point, and its settings, one per sweep combination.
 fn expand_entry(
     c: &Checker,
-    entry: usize,
+    (entry, only): (usize, bool),
     spanned: &Spanned<OptimizerTable>,
     starts: &[Point],
     runs: &mut Vec<Run>,
+    settings: &mut Vec<Setting>,
 ) -> Result<(), SceneError> {
     let t = spanned.get_ref();
     let key = |k: &str| format!("optimizer[{entry}].{k}");
@@ -1429,6 +1515,26 @@ fn expand_entry(
                 eps: get("eps"),
             },
         };
+        let first_run = runs.len();
+        let setting_label = match &t.label {
+            Some(l) => {
+                let filled = fill_label(l.get_ref(), &|name| match name {
+                    "kind" => Some(kind.to_string()),
+                    "form" => Some(form.clone()),
+                    "start" => Some(String::new()),
+                    "run" => Some(first_run.to_string()),
+                    other => value(other).map(|v| v.to_string()),
+                });
+                filled.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            // A panel title need not repeat what every panel shares.
+            None if only && params.iter().any(|p| p.swept) => swept_values(&params, &index),
+            None => default_label(kind, &params, &index, false, starts[0]),
+        };
+        settings.push(Setting {
+            label: setting_label,
+            runs: (first_run..first_run + starts.len()).collect(),
+        });
         for start in starts {
             let run_index = runs.len();
             let label = match &t.label {
@@ -1464,6 +1570,26 @@ fn expand_entry(
             index[k] = 0;
         }
     }
+}
+
+/// The swept parameters' values of one combination, e.g. `lr=0.1 β=0.9`.
+fn swept_values(params: &[Param], index: &[usize]) -> String {
+    params
+        .iter()
+        .zip(index)
+        .filter(|(p, _)| p.swept)
+        .map(|(p, i)| {
+            let symbol = match p.key {
+                "beta" => "β",
+                "beta1" => "β₁",
+                "beta2" => "β₂",
+                "alpha" => "α",
+                other => other,
+            };
+            format!("{symbol}={}", p.values[*i])
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The `{name}` placeholders in a label (`{{` and `}}` are literal braces).
@@ -1518,17 +1644,10 @@ fn default_label(
         _ => "Adam",
     }
     .to_string();
-    for (p, i) in params.iter().zip(index) {
-        if p.swept {
-            let symbol = match p.key {
-                "beta" => "β",
-                "beta1" => "β₁",
-                "beta2" => "β₂",
-                "alpha" => "α",
-                other => other,
-            };
-            label.push_str(&format!(" {symbol}={}", p.values[*i]));
-        }
+    let values = swept_values(params, index);
+    if !values.is_empty() {
+        label.push(' ');
+        label.push_str(&values);
     }
     if many_starts {
         label.push_str(&format!(" from ({}, {})", start[0], start[1]));

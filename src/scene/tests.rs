@@ -197,6 +197,7 @@ fn issue_example_parses_with_defaults() {
             scale: ContourScale::Auto,
             charts: vec![Chart::Loss],
             overlays: vec![],
+            panels: Panels::Single,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -464,6 +465,7 @@ fn output_and_draw_tables_are_read() {
             scale: ContourScale::Log,
             charts: vec![Chart::Loss],
             overlays: vec![],
+            panels: Panels::Single,
         }
     );
 }
@@ -1806,4 +1808,94 @@ fn keys_of_errors_inside_lists_and_of_unknown_tables() {
     assert_eq!(fail(&src).key, "colors");
     let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = { std = \"x\" }\n");
     assert_eq!(fail(&src).key, "optimizer[0].noise.std");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small multiples
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn settings_group_the_runs_of_each_sweep_value_across_start_points() {
+    let src = format!(
+        "[draw]\npanels = \"sweep\"\n{}",
+        with_optimizers(
+            "[[start]]\nat = [1.0, 1.0]\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n\n\
+             [[optimizer]]\nkind = \"momentum\"\nlr = 0.02\nbeta = [0.5, 0.9]\n\n\
+             [[optimizer]]\nlabel = \"NAG {beta} from {start}\"\nkind = \"nesterov\"\n\
+             lr = 0.02\nbeta = 0.8\n"
+        )
+    );
+    let s = parse(&src);
+    assert_eq!(s.draw.panels, Panels::Sweep);
+    assert_eq!(s.runs.len(), 8);
+    let labels: Vec<&str> = s.settings.iter().map(|t| t.label.as_str()).collect();
+    // Several entries: the kind names the setting; a `{start}` placeholder is left out.
+    assert_eq!(
+        labels,
+        ["GD", "Momentum β=0.5", "Momentum β=0.9", "NAG 0.8 from"]
+    );
+    let groups: Vec<Vec<usize>> = s.settings.iter().map(|t| t.runs.clone()).collect();
+    assert_eq!(groups, [vec![0, 1], vec![2, 3], vec![4, 5], vec![6, 7]]);
+    for t in &s.settings {
+        let first = &s.runs[t.runs[0]];
+        let second = &s.runs[t.runs[1]];
+        assert_eq!(first.optimizer, second.optimizer);
+        assert_eq!((first.start, second.start), ([2.5, -2.0], [1.0, 1.0]));
+    }
+    // One entry: the swept values alone tell the panels apart.
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02]\nbeta = [0.0, 0.9]\n",
+    ));
+    let labels: Vec<&str> = s.settings.iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "lr=0.01 β=0",
+            "lr=0.01 β=0.9",
+            "lr=0.02 β=0",
+            "lr=0.02 β=0.9"
+        ]
+    );
+    assert_eq!(s.draw.panels, Panels::Single, "one plot by default");
+}
+
+#[test]
+fn an_unknown_panels_value_is_located_with_a_suggestion() {
+    let src = with_prefix("[draw]\npanels = \"swep\"\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"swep\""),
+        "draw.panels",
+        "unknown panels value `swep`",
+        Some("did you mean `sweep`?"),
+    );
+    let src = with_prefix("[draw]\npanels = \"mosaic\"\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"mosaic\""),
+        "draw.panels",
+        "unknown panels value `mosaic`",
+        Some("use \"single\", \"sweep\""),
+    );
+}
+
+#[test]
+fn more_settings_than_panels_allow_is_refused_at_the_panels_key() {
+    let too_many = format!(
+        "[draw]\npanels = \"sweep\"\n{}",
+        with_optimizers(
+            "[[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02, 0.03, 0.04, 0.05]\n\
+             beta = [0.0, 0.3, 0.6, 0.9]\n"
+        )
+    );
+    check(
+        &fail(&too_many),
+        loc(&too_many, "\"sweep\""),
+        "draw.panels",
+        "the optimizers make 20 settings, more panels than the limit of 16",
+        Some("panels = \"single\""),
+    );
+    // The same sweep in one plot is fine, and 16 settings still make panels.
+    parse(&too_many.replace("panels = \"sweep\"", "panels = \"single\""));
+    parse(&too_many.replace(", 0.05]", "]"));
 }
