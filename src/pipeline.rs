@@ -153,7 +153,8 @@ fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, u
         .collect()
 }
 
-/// Renders the whole scene in memory: `<name>.gif`, `<name>.png`, `<name>.csv` and the charts
+/// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.svg` (the last
+/// frame), `<name>.csv` and the charts
 /// of [`crate::figures`] (`<name>.loss.png` and `.svg`).
 pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
@@ -174,10 +175,15 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     // Frames are drawn and quantized chunk by chunk in parallel, while the PNG (of the last
     // frame, known from the plan) is encoded beside them.
     // The charts are drawn there too.
-    let ((png, charts), frames) = rayon::join(
+    let (((png, svg), charts), frames) = rayon::join(
         || {
             rayon::join(
-                || encode::png::encode(&keyframes.last),
+                || {
+                    (
+                        encode::png::encode(&keyframes.last),
+                        crate::render::svg::trajectory_svg(scene, &figure),
+                    )
+                },
                 || crate::figures::charts(scene, &trajectories),
             )
         },
@@ -194,6 +200,7 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("gif");
     let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
     let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let svg = svg?;
     let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
     clock.lap("csv");
@@ -202,6 +209,7 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     let mut files = vec![
         (format!("{name}.gif"), gif),
         (format!("{name}.png"), png),
+        (format!("{name}.svg"), svg),
         (format!("{name}.csv"), csv),
     ];
     files.extend(

@@ -292,6 +292,7 @@ fn every_shipped_scene_renders_valid_outputs() {
             format!("{name}.csv"),
             format!("{name}.gif"),
             format!("{name}.png"),
+            format!("{name}.svg"),
             "index.html".to_string(),
             "manifest.json".to_string(),
         ];
@@ -431,7 +432,8 @@ fn invalid_scene_leaves_existing_outputs_untouched() {
             "same.gif",
             "same.loss.png",
             "same.loss.svg",
-            "same.png"
+            "same.png",
+            "same.svg"
         ]
     );
 
@@ -645,6 +647,7 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
                 "det.loss.png",
                 "det.loss.svg",
                 "det.png",
+                "det.svg",
                 "index.html",
                 "manifest.json"
             ]

@@ -757,14 +757,19 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    // The animation, the figure and the CSV; the convergence chart (PNG and SVG) when the
-    // surface has known minima.
+    // The animation, the figure (PNG and SVG) and the CSV; the convergence chart (PNG and SVG)
+    // when the surface has known minima.
     let charts = if scene.surface.minima().is_empty() {
         0
     } else {
         2
     };
-    assert_eq!(files.len(), 3 + charts);
+    assert_eq!(files.len(), 4 + charts);
+    let svg = files[format!("{name}.svg").as_str()];
+    assert!(svg.starts_with(b"<svg ") && svg.ends_with(b"</svg>\n"));
+    // Hostile numbers never reach the SVG as NaN or infinity.
+    let svg = std::str::from_utf8(svg).expect("UTF-8 SVG");
+    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     if charts > 0 {
         let chart = files[format!("{name}.loss.png").as_str()];
         image::load_from_memory_with_format(chart, image::ImageFormat::Png).expect("chart PNG");
@@ -994,7 +999,7 @@ fn sweep_scene(size: (u32, u32), steps: usize) -> String {
     )
 }
 
-const OUTPUT_NAMES: [&str; 3] = ["k.gif", "k.png", "k.csv"];
+const OUTPUT_NAMES: [&str; 4] = ["k.gif", "k.png", "k.svg", "k.csv"];
 
 /// Files `render` writes besides the animation: the charts, then the manifest and the gallery,
 /// each atomically.
@@ -1082,6 +1087,12 @@ fn inspect_after_kill(
             "k.png" => {
                 image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
                     .unwrap_or_else(|e| panic!("half-written {n}: {e}"));
+            }
+            "k.svg" => {
+                assert!(
+                    bytes.starts_with(b"<svg ") && bytes.ends_with(b"</svg>\n"),
+                    "half-written {n}"
+                );
             }
             _ => {
                 let text = std::str::from_utf8(&bytes).expect("UTF-8 CSV");
@@ -1207,7 +1218,7 @@ fn kill_renders(
     }
     // A valid render into the same folder leaves no temporaries (checked inside).
     let after = render_small(&scenes, &out);
-    assert_eq!(after.len(), 3);
+    assert_eq!(after.len(), OUTPUT_NAMES.len());
     assert_eq!(
         listing(&out),
         vec![
@@ -1217,6 +1228,7 @@ fn kill_renders(
             "k.loss.png",
             "k.loss.svg",
             "k.png",
+            "k.svg",
             "manifest.json"
         ]
     );

@@ -89,7 +89,7 @@ fn draw_segments(figure: &Figure, trail: &mut Pixmap, step: usize) -> Vec<IRect>
 }
 
 /// The heads of `step` (a cross where a run has diverged), as (centre, is_cross, run).
-fn heads(figure: &Figure, step: usize) -> Vec<((f32, f32), bool, usize)> {
+pub(crate) fn heads(figure: &Figure, step: usize) -> Vec<((f32, f32), bool, usize)> {
     figure
         .runs
         .iter()
@@ -125,7 +125,7 @@ fn head_rects(figure: &Figure, step: usize) -> Vec<IRect> {
 }
 
 /// A teaching overlay, in pixels.
-enum Shape {
+pub(crate) enum Shape {
     Arrow {
         from: (f32, f32),
         to: (f32, f32),
@@ -139,7 +139,7 @@ enum Shape {
 
 /// The teaching overlays of `step`, each with the panel it is clipped to (runs that have
 /// stopped show none).
-fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, IRect)> {
+pub(crate) fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, IRect)> {
     if figure.overlays.is_empty() {
         return Vec::new();
     }

@@ -254,6 +254,103 @@ fn colour(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
+/// Everything of the figure plotters draws, for any backend (the PNG's bitmap, the SVG): the
+/// title, each panel's axes with ticks and labels, the panel titles, the legend text and the
+/// inset's labels. Swatches, markers and paths are drawn by the caller.
+pub(crate) fn draw_furniture<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    scene: &Scene,
+    layout: &Layout,
+    legend: &[LegendEntry],
+) -> Result<(), RenderError> {
+    let sizes = layout.sizes;
+    let text = |size: f64, c: Rgb| text_style(size, c);
+    // Title, centred over the plot.
+    let title_style = text(sizes.title_font, INK).pos(Pos::new(HPos::Center, VPos::Center));
+    root.draw_text(
+        &scene.title,
+        &title_style,
+        ((layout.plot.x0 + layout.plot.x1) / 2, layout.title_y),
+    )
+    .map_err(plotters_error)?;
+    // Axes, ticks and labels, over exactly the panel rectangles the layout chose; small
+    // multiples share their axes, so only the outer panels carry tick labels.
+    let win = layout.window;
+    let (x_name, y_name) = scene.surface.axis_names();
+    let x_ticks = TickFormat::for_range(win.x.0, win.x.1);
+    let y_ticks = TickFormat::for_range(win.y.0, win.y.1);
+    let (x_name, y_name) = (x_ticks.axis_title(x_name), y_ticks.axis_title(y_name));
+    for panel in &layout.panels {
+        let r = panel.rect;
+        let x_area = if panel.x_ticks {
+            layout.x_label_area
+        } else {
+            0
+        };
+        let y_area = if panel.y_ticks {
+            layout.y_label_area
+        } else {
+            0
+        };
+        let chart_area = root.clone().shrink(
+            (r.x0 - y_area, r.y0),
+            (
+                (r.width() as i32 + y_area) as u32,
+                (r.height() as i32 + x_area) as u32,
+            ),
+        );
+        let mut chart = ChartBuilder::on(&chart_area)
+            .x_label_area_size(x_area)
+            .y_label_area_size(y_area)
+            .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
+            .map_err(plotters_error)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(if panel.x_ticks { 7 } else { 0 })
+            .y_labels(if panel.y_ticks { 7 } else { 0 })
+            .x_label_formatter(&|v| x_ticks.label(*v))
+            .y_label_formatter(&|v| y_ticks.label(*v))
+            .label_style(text(sizes.font * 0.9, INK))
+            .axis_desc_style(text(sizes.font, INK))
+            .axis_style(colour(INK))
+            .x_desc(if panel.x_ticks { x_name.as_str() } else { "" })
+            .y_desc(if panel.y_ticks { y_name.as_str() } else { "" })
+            .draw()
+            .map_err(plotters_error)?;
+        if let Some(title) = &panel.title {
+            draw_panel_title(root, layout, panel.rect, title)?;
+        }
+    }
+    // Legend text; its swatches are drawn by the caller.
+    let label_style = text(sizes.font, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let note_style = text(sizes.font * 0.8, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    for entry in legend {
+        root.draw_text(&entry.text, &label_style, (layout.legend_text_x, entry.y))
+            .map_err(plotters_error)?;
+        if let Some(note) = &entry.note {
+            root.draw_text(note, &note_style, (layout.legend_text_x, entry.note_y))
+                .map_err(plotters_error)?;
+        }
+    }
+    if let Some(r) = layout.inset {
+        let small = text(sizes.font * 0.75, MUTED);
+        root.draw_text(
+            "f − f* (log)",
+            &small.pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (r.x0, r.y0 - (sizes.font * 0.3) as i32),
+        )
+        .map_err(plotters_error)?;
+        root.draw_text(
+            "step",
+            &text(sizes.font * 0.75, MUTED).pos(Pos::new(HPos::Right, VPos::Top)),
+            (r.x1, r.y1 + (sizes.font * 0.25) as i32),
+        )
+        .map_err(plotters_error)?;
+    }
+    Ok(())
+}
+
 /// Draws the whole background: returns it as a pixmap, with the levels used.
 pub fn draw(
     scene: &Scene,
@@ -266,90 +363,7 @@ pub fn draw(
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        let text = |size: f64, c: Rgb| text_style(size, c);
-        // Title, centred over the plot.
-        let title_style = text(sizes.title_font, INK).pos(Pos::new(HPos::Center, VPos::Center));
-        root.draw_text(
-            &scene.title,
-            &title_style,
-            ((layout.plot.x0 + layout.plot.x1) / 2, layout.title_y),
-        )
-        .map_err(plotters_error)?;
-        // Axes, ticks and labels, over exactly the panel rectangles the layout chose; small
-        // multiples share their axes, so only the outer panels carry tick labels.
-        let win = layout.window;
-        let (x_name, y_name) = scene.surface.axis_names();
-        let x_ticks = TickFormat::for_range(win.x.0, win.x.1);
-        let y_ticks = TickFormat::for_range(win.y.0, win.y.1);
-        let (x_name, y_name) = (x_ticks.axis_title(x_name), y_ticks.axis_title(y_name));
-        for panel in &layout.panels {
-            let r = panel.rect;
-            let x_area = if panel.x_ticks {
-                layout.x_label_area
-            } else {
-                0
-            };
-            let y_area = if panel.y_ticks {
-                layout.y_label_area
-            } else {
-                0
-            };
-            let chart_area = root.clone().shrink(
-                (r.x0 - y_area, r.y0),
-                (
-                    (r.width() as i32 + y_area) as u32,
-                    (r.height() as i32 + x_area) as u32,
-                ),
-            );
-            let mut chart = ChartBuilder::on(&chart_area)
-                .x_label_area_size(x_area)
-                .y_label_area_size(y_area)
-                .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
-                .map_err(plotters_error)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_labels(if panel.x_ticks { 7 } else { 0 })
-                .y_labels(if panel.y_ticks { 7 } else { 0 })
-                .x_label_formatter(&|v| x_ticks.label(*v))
-                .y_label_formatter(&|v| y_ticks.label(*v))
-                .label_style(text(sizes.font * 0.9, INK))
-                .axis_desc_style(text(sizes.font, INK))
-                .axis_style(colour(INK))
-                .x_desc(if panel.x_ticks { x_name.as_str() } else { "" })
-                .y_desc(if panel.y_ticks { y_name.as_str() } else { "" })
-                .draw()
-                .map_err(plotters_error)?;
-            if let Some(title) = &panel.title {
-                draw_panel_title(&root, layout, panel.rect, title)?;
-            }
-        }
-        // Legend text; its swatches are drawn with tiny-skia below.
-        let label_style = text(sizes.font, INK).pos(Pos::new(HPos::Left, VPos::Center));
-        let note_style = text(sizes.font * 0.8, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
-        for entry in legend {
-            root.draw_text(&entry.text, &label_style, (layout.legend_text_x, entry.y))
-                .map_err(plotters_error)?;
-            if let Some(note) = &entry.note {
-                root.draw_text(note, &note_style, (layout.legend_text_x, entry.note_y))
-                    .map_err(plotters_error)?;
-            }
-        }
-        if let Some(r) = layout.inset {
-            let small = text(sizes.font * 0.75, MUTED);
-            root.draw_text(
-                "f − f* (log)",
-                &small.pos(Pos::new(HPos::Left, VPos::Bottom)),
-                (r.x0, r.y0 - (sizes.font * 0.3) as i32),
-            )
-            .map_err(plotters_error)?;
-            root.draw_text(
-                "step",
-                &text(sizes.font * 0.75, MUTED).pos(Pos::new(HPos::Right, VPos::Top)),
-                (r.x1, r.y1 + (sizes.font * 0.25) as i32),
-            )
-            .map_err(plotters_error)?;
-        }
+        draw_furniture(&root, scene, layout, legend)?;
         root.present().map_err(plotters_error)?;
     }
     let levels = draw_surface(
@@ -459,7 +473,7 @@ pub fn draw(
 }
 
 /// The middle of the title line above the panel `r`.
-fn title_y(layout: &Layout, r: IRect) -> i32 {
+pub(crate) fn title_y(layout: &Layout, r: IRect) -> i32 {
     r.y0 - (layout.sizes.font * 0.85) as i32
 }
 

@@ -11,6 +11,7 @@ pub mod animate;
 pub mod background;
 pub mod paint;
 pub mod style;
+pub mod svg;
 pub mod text;
 
 use tiny_skia::Pixmap;
@@ -380,6 +381,10 @@ pub struct Figure {
     pub starts: Vec<(f64, f64)>,
     /// The minima inside the window, as star markers rendered once.
     pub minima: Vec<paint::Sprite>,
+    /// Their centres, in pixels.
+    pub minima_px: Vec<(f64, f64)>,
+    /// The legend rows, positioned.
+    pub legend: Vec<LegendEntry>,
     /// Steps in the animation (frames = steps + 1).
     pub steps: usize,
     /// Teaching overlays drawn at each head.
@@ -565,6 +570,8 @@ impl Figure {
             runs,
             starts,
             minima,
+            minima_px,
+            legend,
             steps: scene.output.steps,
             overlays: scene.draw.overlays.clone(),
         })

@@ -406,10 +406,15 @@ pub fn clip_segment(
     if t0 > t1 || !t0.is_finite() || !t1.is_finite() {
         return None;
     }
-    Some((
+    let (p, q) = (
         (a.0 + t0 * dx, a.1 + t0 * dy),
         (a.0 + t1 * dx, a.1 + t1 * dy),
-    ))
+    );
+    // An infinite end point gives ∞ − ∞ on the way: such a segment is not drawn.
+    [p.0, p.1, q.0, q.1]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some((p, q))
 }
 
 #[cfg(test)]
