@@ -35,6 +35,7 @@ fn stages(scene: &Scene, reps: usize) {
         "palette",
         "frames",
         "png",
+        "svg",
         "gif",
     ];
     let mut times: Vec<Vec<Duration>> = vec![vec![]; names.len()];
@@ -69,8 +70,10 @@ fn stages(scene: &Scene, reps: usize) {
         lap(&mut times, 4);
         let _ = encode::png::encode(&keyframes.last).expect("png");
         lap(&mut times, 5);
-        let gif = encoder.encode(&frames, &delays).expect("gif");
+        let _ = inertia::render::svg::trajectory_svg(scene, &figure).expect("svg");
         lap(&mut times, 6);
+        let gif = encoder.encode(&frames, &delays).expect("gif");
+        lap(&mut times, 7);
         gif_len = gif.len();
     }
     let parts: Vec<String> = names

@@ -172,16 +172,15 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     );
     let delays = encode::gif::frame_delays(figure.steps + 1, scene.output.fps, scene.output.hold);
     clock.lap("palette");
-    // Frames are drawn and quantized chunk by chunk in parallel, while the PNG (of the last
-    // frame, known from the plan) is encoded beside them.
-    // The charts are drawn there too.
+    // Frames are drawn and quantized chunk by chunk in parallel, while the PNG and the SVG (of
+    // the last frame, known from the plan) and the charts are made beside them.
     let (((png, svg), charts), frames) = rayon::join(
         || {
             rayon::join(
                 || {
-                    (
-                        encode::png::encode(&keyframes.last),
-                        crate::render::svg::trajectory_svg(scene, &figure),
+                    rayon::join(
+                        || encode::png::encode(&keyframes.last),
+                        || crate::render::svg::trajectory_svg(scene, &figure),
                     )
                 },
                 || crate::figures::charts(scene, &trajectories),
