@@ -46,11 +46,19 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
     }
     let curvatures = scene.surface.quadratic_curvatures().filter(|c| c.0 > 0.0);
     if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Rate), curvatures) {
-        chart!(".rate", h, |area, scale| draw_rate(area, scale, scene, c));
+        // The curves are computed once for both backends.
+        let curves = rate_curves(c);
+        chart!(".rate", h, |area, scale| draw_rate(
+            area, scale, scene, c, &curves
+        ));
     }
     if let (true, Some(c)) = (scene.draw.charts.contains(&Chart::Stability), curvatures) {
+        let grids = [
+            stability_grid(Method::HeavyBall, c),
+            stability_grid(Method::Nesterov, c),
+        ];
         chart!(".stability", h, |area, scale| draw_stability(
-            area, scale, scene, c
+            area, scale, scene, c, &grids
         ));
     }
     if scene.draw.charts.contains(&Chart::Damping) {
@@ -340,11 +348,24 @@ fn page<DB: DrawingBackend>(
 
 /// The best convergence rate against β (over learning rates), for heavy ball and Nesterov, with
 /// Polyak's β* and gradient descent's best rate; the scene's runs at their own (lr, β).
+/// The best worst-case rate against β, for heavy ball and for Nesterov, β from 0 to 0.99.
+fn rate_curves(c: (f64, f64)) -> [Vec<(f64, f64)>; 2] {
+    [Method::HeavyBall, Method::Nesterov].map(|method| {
+        (0..=198)
+            .map(|i| {
+                let b = f64::from(i) * 0.005;
+                (b, theory::best_rate_for_beta(method, b, c).1.min(1.02))
+            })
+            .collect()
+    })
+}
+
 fn draw_rate<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     scale: f64,
     scene: &Scene,
     c: (f64, f64),
+    curves: &[Vec<(f64, f64)>; 2],
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "rate against β")?;
     let body = root.margin(
@@ -369,7 +390,6 @@ fn draw_rate<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let width = (2.0 * scale) as u32;
-    let betas: Vec<f64> = (0..=198).map(|i| f64::from(i) * 0.005).collect();
     let (lr_star, beta_star, rate_star) = theory::optimal_heavy_ball(c);
     let gd = theory::optimal_gd(c).1;
     let grey = RGBColor(200, 200, 200);
@@ -382,16 +402,15 @@ fn draw_rate<DB: DrawingBackend>(
         .label(format!("GD's best rate {gd:.3}"))
         .legend(swatch(grey.stroke_width(scale as u32), scale));
     // Theory in ink and grey; colours are kept for the scene's runs.
-    for (method, name, colour) in [
-        (Method::HeavyBall, "heavy ball", INK_RGB),
-        (Method::Nesterov, "Nesterov", RGBColor(150, 150, 150)),
+    for (points, name, colour) in [
+        (&curves[0], "heavy ball", INK_RGB),
+        (&curves[1], "Nesterov", RGBColor(150, 150, 150)),
     ] {
-        let points: Vec<(f64, f64)> = betas
-            .iter()
-            .map(|&b| (b, theory::best_rate_for_beta(method, b, c).1.min(1.02)))
-            .collect();
         chart
-            .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                colour.stroke_width(width),
+            ))
             .map_err(err)?
             .label(name)
             .legend(swatch(colour.stroke_width(width), scale));
@@ -788,6 +807,7 @@ fn draw_stability<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     c: (f64, f64),
+    grids: &[Vec<Vec<f64>>; 2],
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "where momentum converges")?;
     let body = root.margin(
@@ -806,10 +826,6 @@ fn draw_stability<DB: DrawingBackend>(
     let lr_max = map_lr_max(c);
     let cell_lr = lr_max / MAP_CELLS as f64;
     let cell_beta = 0.99 / MAP_CELLS as f64;
-    let grids = [
-        stability_grid(Method::HeavyBall, c),
-        stability_grid(Method::Nesterov, c),
-    ];
     let rho_min = grids
         .iter()
         .flatten()
