@@ -222,16 +222,7 @@ fn draw_loss<DB: DrawingBackend>(
     scene: &Scene,
     data: &LossData,
 ) -> Result<(), RenderError> {
-    let font = 13.0 * scale * f64::from(scene.output.height) / 480.0;
-    root.fill(&WHITE).map_err(err)?;
-    let title = text_style(font * 1.25, INK).pos(Pos::new(HPos::Center, VPos::Top));
-    let (w, _) = root.dim_in_pixel();
-    root.draw_text(
-        &format!("{}: convergence", scene.title),
-        &title,
-        (w as i32 / 2, (font * 0.5) as i32),
-    )
-    .map_err(err)?;
+    let font = page(&root, scale, scene, "convergence")?;
     let body = root.margin(
         (font * 2.2) as u32,
         (font * 0.5) as u32,
@@ -333,7 +324,10 @@ fn page<DB: DrawingBackend>(
     scene: &Scene,
     what: &str,
 ) -> Result<f64, RenderError> {
-    let font = 13.0 * scale * f64::from(scene.output.height) / 480.0;
+    // Scaled like the animation's text (by the height, or the width when that is relatively
+    // narrower).
+    let (w, h) = (scene.output.width, scene.output.height);
+    let font = 13.0 * scale * (f64::from(h) / 480.0).min(f64::from(w) / 640.0);
     root.fill(&WHITE).map_err(err)?;
     let title = text_style(font * 1.25, INK).pos(Pos::new(HPos::Center, VPos::Top));
     let (w, _) = root.dim_in_pixel();

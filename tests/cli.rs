@@ -2,7 +2,7 @@
 //! format of every output file, and determinism.
 
 mod common;
-use common::{listing, TempDir};
+use common::{gif_summary, listing, TempDir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -194,23 +194,9 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 /// (width, height, frames, total delay in hundredths) of a GIF. With `decode`, every frame's LZW
 /// data is decoded too (slow in a debug build, so only for small GIFs).
 fn gif_info(bytes: &[u8], decode: bool) -> (u32, u32, usize, u64) {
-    assert!(bytes.starts_with(b"GIF89a"), "not a GIF89a");
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::Indexed);
-    opts.skip_frame_decoding(!decode);
-    let mut d = opts.read_info(bytes).expect("GIF header");
-    let (w, h) = (u32::from(d.width()), u32::from(d.height()));
-    let (mut frames, mut delay) = (0, 0u64);
-    while let Some(f) = d.read_next_frame().expect("GIF frame") {
-        assert!(
-            u32::from(f.left) + u32::from(f.width) <= w
-                && u32::from(f.top) + u32::from(f.height) <= h,
-            "frame {frames} lies outside the canvas"
-        );
-        frames += 1;
-        delay += u64::from(f.delay);
-    }
-    (w, h, frames, delay)
+    let g = gif_summary(bytes, decode).unwrap_or_else(|e| panic!("GIF: {e}"));
+    let delay = g.delays.iter().map(|&d| u64::from(d)).sum();
+    (g.width, g.height, g.delays.len(), delay)
 }
 
 // ---------------------------------------------------------------------------------------------

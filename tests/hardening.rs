@@ -776,8 +776,12 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
         assert!(files[format!("{name}.loss.svg").as_str()].starts_with(b"<svg"));
     }
     let gif = files[format!("{name}.gif").as_str()];
-    let frames = decode_gif(gif).unwrap_or_else(|e| panic!("GIF: {e}"));
-    assert_eq!(frames, scene.output.steps + 1);
+    let g = common::gif_summary(gif, true).unwrap_or_else(|e| panic!("GIF: {e}"));
+    assert_eq!(g.delays.len(), scene.output.steps + 1);
+    assert_eq!(
+        (g.width, g.height),
+        (scene.output.width, scene.output.height)
+    );
     let png = files[format!("{name}.png").as_str()];
     let img = image::load_from_memory_with_format(png, image::ImageFormat::Png).expect("PNG");
     assert_eq!(
@@ -791,21 +795,6 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
     let rows = csv.lines().count() - 1;
     assert_eq!(rows, trajs.iter().map(|t| t.positions.len()).sum::<usize>());
     (scene, outputs)
-}
-
-/// Decodes a whole GIF; returns the number of frames.
-fn decode_gif(bytes: &[u8]) -> Result<usize, String> {
-    if bytes.last() != Some(&0x3B) {
-        return Err("no trailer 0x3B at the end".into());
-    }
-    let mut options = gif::DecodeOptions::new();
-    options.set_color_output(gif::ColorOutput::Indexed);
-    let mut d = options.read_info(bytes).map_err(|e| e.to_string())?;
-    let mut n = 0;
-    while let Some(_f) = d.read_next_frame().map_err(|e| e.to_string())? {
-        n += 1;
-    }
-    Ok(n)
 }
 
 /// Checks the CSV format: the header, complete lines of six fields, finite numbers. Labels
@@ -1081,7 +1070,10 @@ fn inspect_after_kill(
         }
         match n {
             "k.gif" => {
-                let frames = decode_gif(&bytes).unwrap_or_else(|e| panic!("half-written {n}: {e}"));
+                let frames = common::gif_summary(&bytes, true)
+                    .unwrap_or_else(|e| panic!("half-written {n}: {e}"))
+                    .delays
+                    .len();
                 assert_eq!(frames, new_frames, "{n} has {frames} frames");
             }
             "k.png" => {

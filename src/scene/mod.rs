@@ -17,7 +17,7 @@ use toml::Spanned;
 
 use diagnostic::did_you_mean;
 pub use diagnostic::SceneError;
-use file::{NumberOrList, OptimizerTable, SceneFile, SurfaceTable};
+use file::{DrawTable, NumberOrList, OptimizerTable, SceneFile, SurfaceTable};
 
 use crate::expr::Expr;
 use crate::optimizer::{MomentumForm, NesterovForm, Optimizer, OPTIMIZER_KINDS};
@@ -453,12 +453,7 @@ impl Scene {
             .iter()
             .any(|ch| matches!(ch, Chart::Rate | Chart::Stability));
         let convex_quadratic = matches!(surface.quadratic_curvatures(), Some((lo, _)) if lo > 0.0);
-        let chart_span = || {
-            raw.draw
-                .as_ref()
-                .and_then(|d| d.get_ref().charts.as_ref().map(|c| c.span()))
-                .unwrap_or(0..0)
-        };
+        let chart_span = || draw_span(&raw, |d| d.charts.as_ref().map(|c| c.span()));
         if draw.charts.contains(&Chart::Ewma)
             && !raw.optimizer.iter().any(|o| o.get_ref().noise.is_some())
         {
@@ -471,14 +466,9 @@ impl Scene {
                 .with_hint("add noise = { std = 1.0, seed = 1 } to an optimizer"));
         }
         if theory && !convex_quadratic {
-            let span = raw
-                .draw
-                .as_ref()
-                .and_then(|d| d.get_ref().charts.as_ref().map(|c| c.span()))
-                .unwrap_or(0..0);
             return Err(c
                 .error(
-                    span,
+                    chart_span(),
                     "draw.charts",
                     "the rate and stability charts need a convex quadratic surface",
                 )
@@ -554,14 +544,9 @@ impl Scene {
             )?;
         }
         if draw.panels == Panels::Sweep && settings.len() > limits::MAX_PANELS {
-            let span = raw
-                .draw
-                .as_ref()
-                .and_then(|d| d.get_ref().panels.as_ref().map(|p| p.span()))
-                .unwrap_or(0..0);
             return Err(c
                 .error(
-                    span,
+                    draw_span(&raw, |d| d.panels.as_ref().map(|p| p.span())),
                     "draw.panels",
                     format!(
                         "the optimizers make {} settings, more panels than the limit of {}",
@@ -708,6 +693,15 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
         )?;
     }
     Ok(spec)
+}
+
+/// The span of a `[draw]` key that `key` picks, for errors found after `check_draw` (the
+/// start of the file when the key is not written).
+fn draw_span(raw: &SceneFile, key: impl Fn(&DrawTable) -> Option<Range<usize>>) -> Range<usize> {
+    raw.draw
+        .as_ref()
+        .and_then(|d| key(d.get_ref()))
+        .unwrap_or(0..0)
 }
 
 fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {

@@ -43,3 +43,41 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// What the `gif` crate reads from a GIF: its canvas and each frame's delay (hundredths of a
+/// second), every frame checked to lie on the canvas and to end in a complete file.
+pub struct GifSummary {
+    pub width: u32,
+    pub height: u32,
+    pub delays: Vec<u16>,
+}
+
+/// Reads a GIF. With `decode`, every frame's LZW data is decoded too (slow in a debug build,
+/// so only for small GIFs); without, only the block structure is walked.
+pub fn gif_summary(bytes: &[u8], decode: bool) -> Result<GifSummary, String> {
+    if !bytes.starts_with(b"GIF89a") {
+        return Err("not a GIF89a".into());
+    }
+    if bytes.last() != Some(&0x3B) {
+        return Err("no trailer 0x3B at the end".into());
+    }
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::Indexed);
+    options.skip_frame_decoding(!decode);
+    let mut d = options.read_info(bytes).map_err(|e| e.to_string())?;
+    let (width, height) = (u32::from(d.width()), u32::from(d.height()));
+    let mut delays = Vec::new();
+    while let Some(f) = d.read_next_frame().map_err(|e| e.to_string())? {
+        if u32::from(f.left) + u32::from(f.width) > width
+            || u32::from(f.top) + u32::from(f.height) > height
+        {
+            return Err(format!("frame {} lies outside the canvas", delays.len()));
+        }
+        delays.push(f.delay);
+    }
+    Ok(GifSummary {
+        width,
+        height,
+        delays,
+    })
+}
