@@ -324,6 +324,7 @@ fn any_value() -> impl Strategy<Value = String> {
             "\"bowl\"", "\"ravine\"", "\"rosenbrock\"", "\"himmelblau\"", "\"beale\"",
             "\"saddle\"", "\"rastrigin\"", "\"six_hump_camel\"", "\"multi_minima\"",
             "\"linear_regression\"", "\"auto\"", "\"log\"", "\"linear\"", "\"\"", "\"k\"",
+            "\"sweep\"", "\"single\"", "[\"loss\", \"rate\"]", "[\"velocity\", \"loss\"]",
             "\".hidden\"", "\"a/b\"", "\"{beta} {lr} {{x}} {run}\"", "\"{nope}\"", "\"{\"",
             "\"x^2 + 10*y^2\"", "\"ln(x) + y^2\"", "\"1/(x^2+y^2)\"", "\"exp(x^3)\"",
             "\"-exp(x^3)\"", "\"sqrt(x)\"", "\"x/0\"", "\"atan2(y, x)\"", "\"2x\"", "\"\"",
@@ -356,6 +357,9 @@ const KEYS: &[&str] = &[
     "y",
     "levels",
     "scale",
+    "charts",
+    "overlays",
+    "panels",
     "at",
     "label",
     "form",
@@ -885,14 +889,16 @@ fn nan_and_inf_regions_and_overflowing_gradients_render() {
          [[optimizer]]\nlabel = \"rmsprop\"\nkind = \"rmsprop\"\nlr = 1e300\neps = 1e-300\n\
          [[optimizer]]\nlabel = \"adagrad\"\nkind = \"adagrad\"\nlr = 1e300\neps = 5e-324\n",
     );
-    let (scene, out) = render_scene(&text);
-    let diverged: Vec<usize> = out.diverged.iter().map(|d| d.0).collect();
-    assert_eq!(
-        diverged,
-        (0..scene.runs.len()).collect::<Vec<_>>(),
-        "{:?}",
-        out.diverged
-    );
+    for text in [text.clone(), format!("{text}{EVERYTHING_DRAWN}")] {
+        let (scene, out) = render_scene(&text);
+        let diverged: Vec<usize> = out.diverged.iter().map(|d| d.0).collect();
+        assert_eq!(
+            diverged,
+            (0..scene.runs.len()).collect::<Vec<_>>(),
+            "{:?}",
+            out.diverged
+        );
+    }
 
     let text = hostile_scene(
         "kind = \"quadratic\"\na = 1e300\nb = 1e300\nangle = 1e300\ncenter = [1e-300, -1e-300]",
@@ -940,8 +946,14 @@ fn huge_and_tiny_windows_render() {
     for (surface, start) in windows {
         let text = hostile_scene(surface, &[start], gd);
         render_scene(&text);
+        // Small multiples with every overlay, on the same hostile numbers.
+        render_scene(&format!("{text}{EVERYTHING_DRAWN}"));
     }
 }
+
+/// A `[draw]` table asking for small multiples and every teaching overlay.
+const EVERYTHING_DRAWN: &str =
+    "[draw]\npanels = \"sweep\"\noverlays = [\"velocity\", \"gradient\", \"lookahead\", \"loss\"]\n";
 
 /// A window whose bounds are finite but whose width overflows f64 (1e308 − (−1e308) = inf) once
 /// made plotters' axis key-point computation spin forever; the checker now refuses it. The
