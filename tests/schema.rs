@@ -339,6 +339,20 @@ fn the_base_scene_is_valid_for_both() {
     assert_eq!(scene.runs.len(), 3 * 2 + 2 * 2);
 }
 
+/// Whole numbers written with a fractional part of zero (`60.0`) are integers to draft-07, and
+/// the checker takes them too: schema and checker agree.
+#[test]
+fn whole_numbers_written_as_floats_are_valid_for_both() {
+    let doc = edit("steps = 60", "steps = 60.0");
+    assert_eq!(check(&doc), Ok(()));
+    let scene = Scene::from_toml(Path::new("whole.toml"), &doc).expect("60.0 steps");
+    assert_eq!(scene.output.steps, 60);
+    // 60.5 is neither.
+    let doc = edit("steps = 60", "steps = 60.5");
+    assert!(check(&doc).is_err());
+    assert!(Scene::from_toml(Path::new("whole.toml"), &doc).is_err());
+}
+
 /// `(what, document, the schema's violation path)`.
 fn invalid_documents() -> Vec<(&'static str, String, &'static str)> {
     vec![

@@ -16,6 +16,41 @@ pub enum NumberOrList {
     Many(Vec<f64>),
 }
 
+/// A whole number, written `60` or `60.0`. Editors check scenes against the JSON Schema, where
+/// 60.0 is an integer too; the checker accepts what the schema accepts. `60.5` is an error
+/// ("expected a whole number").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Whole(pub i64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Whole;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Whole, E> {
+                Ok(Whole(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Whole, E> {
+                i64::try_from(v)
+                    .map(Whole)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Whole, E> {
+                // Whole and well inside i64 (2^62), so the conversion is exact.
+                if v.fract() == 0.0 && v.abs() < 4.6e18 {
+                    Ok(Whole(v as i64))
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// The whole scene file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,9 +70,9 @@ pub struct SceneFile {
 #[serde(deny_unknown_fields)]
 pub struct OutputTable {
     pub name: Option<Spanned<String>>,
-    pub size: Option<Spanned<Vec<Spanned<i64>>>>,
+    pub size: Option<Spanned<Vec<Spanned<Whole>>>>,
     pub fps: Option<Spanned<f64>>,
-    pub steps: Option<Spanned<i64>>,
+    pub steps: Option<Spanned<Whole>>,
     pub hold: Option<Spanned<f64>>,
 }
 
@@ -63,7 +98,7 @@ pub struct SurfaceTable {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DrawTable {
-    pub levels: Option<Spanned<i64>>,
+    pub levels: Option<Spanned<Whole>>,
     pub scale: Option<Spanned<String>>,
     pub charts: Option<Spanned<Vec<Spanned<String>>>>,
     pub overlays: Option<Spanned<Vec<Spanned<String>>>>,
@@ -100,5 +135,5 @@ pub struct OptimizerTable {
 #[serde(deny_unknown_fields)]
 pub struct NoiseTable {
     pub std: Spanned<f64>,
-    pub seed: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<Whole>>,
 }

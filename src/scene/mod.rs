@@ -419,11 +419,11 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
     let hint = if message.contains("invalid type: integer") && message.contains("sequence") {
         Some("a pair is written as a list: [x, y]".to_string())
     } else if message.contains("invalid type: string")
-        && (message.contains("f64") || message.contains("i64"))
+        && (message.contains("f64") || message.contains("whole number"))
     {
         Some("numbers are written without quotes".to_string())
-    } else if message.contains("invalid type: floating point") && message.contains("i64") {
-        Some("this value is a whole number".to_string())
+    } else if message.contains("floating point") && message.contains("whole number") {
+        Some("this value is a whole number: no fractional part".to_string())
     } else {
         None
     };
@@ -629,7 +629,7 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
             ));
         }
         for (d, what) in dims.iter().zip(["width", "height"]) {
-            let v = *d.get_ref();
+            let v = d.get_ref().0;
             if v < i64::from(lo) || v > i64::from(hi) {
                 return Err(c.error(
                     d.span(),
@@ -638,8 +638,8 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
                 ));
             }
         }
-        spec.width = *dims[0].get_ref() as u32;
-        spec.height = *dims[1].get_ref() as u32;
+        spec.width = dims[0].get_ref().0 as u32;
+        spec.height = dims[1].get_ref().0 as u32;
     }
     if let Some(fps) = &t.fps {
         let (lo, hi) = limits::FPS;
@@ -651,7 +651,7 @@ fn check_output(c: &Checker, raw: &SceneFile) -> Result<OutputSpec, SceneError> 
         )?;
     }
     if let Some(steps) = &t.steps {
-        let v = *steps.get_ref();
+        let v = steps.get_ref().0;
         if v < 1 || v > limits::MAX_STEPS as i64 {
             return Err(c.error(
                 steps.span(),
@@ -727,7 +727,7 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
     }
     if let Some(levels) = &t.levels {
         let (lo, hi) = limits::LEVELS;
-        let v = *levels.get_ref();
+        let v = levels.get_ref().0;
         if v < lo as i64 || v > hi as i64 {
             return Err(c.error(
                 levels.span(),
@@ -1406,12 +1406,12 @@ fn expand_entry(
                 "a standard deviation ≥ 0",
             )?;
             let seed = match &n.seed {
-                Some(s) if *s.get_ref() >= 0 => *s.get_ref() as u64,
+                Some(s) if s.get_ref().0 >= 0 => s.get_ref().0 as u64,
                 Some(s) => {
                     return Err(c.error(
                         s.span(),
                         &key("noise.seed"),
-                        format!("expected a seed ≥ 0, found {}", s.get_ref()),
+                        format!("expected a seed ≥ 0, found {}", s.get_ref().0),
                     ))
                 }
                 None => 0,

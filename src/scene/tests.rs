@@ -776,7 +776,28 @@ fn wrong_type_is_located_with_a_hint() {
     let src = with_prefix("[output]\nsteps = 1.5\n");
     let e = fail(&src);
     assert_eq!((e.line, e.column), (2, 9), "{e}");
-    assert_eq!(e.hint.as_deref(), Some("this value is a whole number"));
+    assert_eq!(e.key, "output.steps");
+    assert!(e.message.contains("expected a whole number"), "{e}");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("this value is a whole number: no fractional part")
+    );
+    let src = with_prefix("[output]\nsteps = \"60\"\n");
+    let e = fail(&src);
+    assert_eq!(e.key, "output.steps");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("numbers are written without quotes")
+    );
+    // What the JSON Schema calls an integer (60.0 too), the checker takes as one.
+    let s = parse(&with_prefix(
+        "[output]\nsteps = 60.0\nsize = [640.0, 480]\n[draw]\nlevels = 8.0\n",
+    ));
+    assert_eq!(
+        (s.output.steps, s.output.width, s.output.height),
+        (60, 640, 480)
+    );
+    assert_eq!(s.draw.levels, 8);
 
     let src = with_prefix("[output]\nsize = 640\n");
     let e = fail(&src);
