@@ -91,6 +91,14 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
         chart!(".loss", h, |area, scale| draw_loss(
             area, scale, scene, &data
         ));
+    } else {
+        // No known minimum (a saddle, a formula without `minima`): the loss itself.
+        chart!(".loss", h, |area, scale| draw_raw_loss(
+            area,
+            scale,
+            scene,
+            trajectories
+        ));
     }
     Ok(files)
 }
@@ -295,6 +303,78 @@ fn draw_loss<DB: DrawingBackend>(
             )?;
         }
     }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// The loss f(θ_t) against the step on a linear scale, one line per run: the convergence chart
+/// of a surface with no known minimum, where f − f* has no f*.
+fn draw_raw_loss<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    scale: f64,
+    scene: &Scene,
+    trajectories: &[Trajectory],
+) -> Result<(), RenderError> {
+    let font = page(&root, scale, scene, "loss")?;
+    let body = root.margin(
+        (font * 2.2) as u32,
+        (font * 0.5) as u32,
+        (font * 0.5) as u32,
+        (font * 0.8) as u32,
+    );
+    let (lo, hi) = trajectories
+        .iter()
+        .flat_map(|t| t.losses.iter().copied())
+        .filter(|f| f.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), f| {
+            (a.min(f), b.max(f))
+        });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.05)
+        .max(hi.abs().max(lo.abs()) * 1e-9)
+        .max(1e-12);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let label_style = text_style(font * 0.85, INK);
+    let mut chart = ChartBuilder::on(&body)
+        .margin((font * 0.6) as u32)
+        .x_label_area_size((font * 2.6) as u32)
+        .y_label_area_size((font * 4.2) as u32)
+        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, lo..hi)
+        .map_err(err)?;
+    let y_ticks = crate::render::background::TickFormat::for_range(lo, hi);
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(label_style.clone())
+        .axis_desc_style(text_style(font, INK))
+        .x_desc("step")
+        .y_desc("f(θ)")
+        .y_label_formatter(&|v| y_ticks.label(*v))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
+        let c = rgb(style::run_colour(i));
+        chart
+            .draw_series(LineSeries::new(
+                t.losses
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.is_finite())
+                    .map(|(k, &f)| (k as f64, f)),
+                c.stroke_width((2.0 * scale) as u32),
+            ))
+            .map_err(err)?
+            .label(run.label.as_str())
+            .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
+    }
+    legend_box(
+        &mut chart,
+        scale,
+        label_style,
+        SeriesLabelPosition::UpperRight,
+    )?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -1062,12 +1142,34 @@ mod tests {
         );
     }
 
+    /// With no known minimum there is no f*: the loss chart shows f itself, one line per run,
+    /// on a linear axis that holds every finite loss (a saddle's go below zero).
     #[test]
-    fn surfaces_without_known_minima_get_no_loss_chart() {
+    fn surfaces_without_known_minima_get_a_chart_of_the_loss_itself() {
         let s = scene(
-            "[surface]\nkind = \"saddle\"\n[[start]]\nat = [1, 0.1]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n",
+            "[output]\nsize = [320, 240]\nsteps = 30\n[surface]\nkind = \"saddle\"\n\
+             [[start]]\nat = [1, 0.1]\n[[optimizer]]\nlabel = \"plain\"\nkind = \"gd\"\nlr = 0.05\n\
+             [[optimizer]]\nlabel = \"heavy\"\nkind = \"momentum\"\nlr = 0.05\nbeta = 0.9\n",
         );
         let t = crate::pipeline::trajectories(&s);
-        assert!(charts(&s, &t).unwrap().is_empty());
+        assert!(
+            t[1].losses.last().unwrap() < &-1.0,
+            "momentum leaves the saddle"
+        );
+        let files = charts(&s, &t).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, [".loss.png", ".loss.svg"]);
+        let svg = String::from_utf8(files[1].1.clone()).unwrap();
+        assert!(svg.contains("plain") && svg.contains("heavy") && svg.contains("f(θ)"));
+        assert!(!svg.contains("f(θ) − f*"), "no f* to subtract");
+        // Negative tick labels: the axis reaches the lowest loss.
+        let negative = |l: &str| {
+            let l = l.trim();
+            l.starts_with('−') && l[3..].parse::<f64>().is_ok()
+        };
+        assert!(svg.lines().any(negative), "a negative tick label");
+        let png = image::load_from_memory(&files[0].1).unwrap().to_rgb8();
+        let has = |c: Rgb| png.pixels().any(|p| p.0 == c);
+        assert!(has(style::run_colour(0)) && has(style::run_colour(1)));
     }
 }

@@ -315,8 +315,8 @@ fn draw_schema() -> Value {
                     "default": ["loss"]
                 }),
                 "Static charts besides the animation, as NAME.<chart>.png and .svg: \"loss\" \
-                 (f − f* and distance to the minimum against the step), \"rate\" (the best \
-                 convergence rate against β, β* marked), \"stability\" (the convergence \
+                 (f − f* and distance to the minimum against the step; f itself where no \
+                 minimum is known), \"rate\" (the best convergence rate against β, β* marked), \"stability\" (the convergence \
                  factor over (lr, β)); these two need a convex quadratic surface; \"damping\" \
                  (x − x* against the step, heavy-ball runs labelled over-, critically or \
                  under-damped); \"ewma\" (the first noisy run's gradients and their moving \

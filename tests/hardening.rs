@@ -761,24 +761,20 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    // The animation, the figure (PNG and SVG) and the CSV; the convergence chart (PNG and SVG)
-    // when the surface has known minima.
-    let charts = if scene.surface.minima().is_empty() {
-        0
-    } else {
-        2
-    };
-    assert_eq!(files.len(), 4 + charts);
-    let svg = files[format!("{name}.svg").as_str()];
-    assert!(svg.starts_with(b"<svg ") && svg.ends_with(b"</svg>\n"));
-    // Hostile numbers never reach the SVG as NaN or infinity.
-    let svg = std::str::from_utf8(svg).expect("UTF-8 SVG");
-    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-    if charts > 0 {
-        let chart = files[format!("{name}.loss.png").as_str()];
-        image::load_from_memory_with_format(chart, image::ImageFormat::Png).expect("chart PNG");
-        assert!(files[format!("{name}.loss.svg").as_str()].starts_with(b"<svg"));
+    // The animation, the figure (PNG and SVG), the CSV and the convergence chart (PNG and SVG).
+    assert_eq!(files.len(), 6, "{:?}", files.keys());
+    for figure in [format!("{name}.svg"), format!("{name}.loss.svg")] {
+        let svg = files[figure.as_str()];
+        assert!(svg.starts_with(b"<svg ") && svg.ends_with(b"</svg>\n"));
+        // Hostile numbers never reach an SVG as NaN or infinity.
+        let svg = std::str::from_utf8(svg).expect("UTF-8 SVG");
+        assert!(
+            !svg.contains("NaN") && !svg.contains("inf"),
+            "{figure}: {svg}"
+        );
     }
+    let chart = files[format!("{name}.loss.png").as_str()];
+    image::load_from_memory_with_format(chart, image::ImageFormat::Png).expect("chart PNG");
     let gif = files[format!("{name}.gif").as_str()];
     let g = common::gif_summary(gif, true).unwrap_or_else(|e| panic!("GIF: {e}"));
     assert_eq!(g.delays.len(), scene.output.steps + 1);

@@ -140,7 +140,8 @@ pub const OVERLAYS: &[(&str, Overlay)] = &[
 /// A static chart a scene can ask for in `[draw] charts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chart {
-    /// f − f* and the distance to the minimum against the step (surfaces with known minima).
+    /// f − f* and the distance to the minimum against the step; f itself where no minimum is
+    /// known.
     Loss,
     /// The best convergence rate against β for heavy ball and Nesterov, β* marked (quadratics).
     Rate,
