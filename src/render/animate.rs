@@ -137,9 +137,9 @@ pub(crate) enum Shape {
     },
 }
 
-/// The teaching overlays of `step`, each with the panel it is clipped to (runs that have
-/// stopped show none).
-pub(crate) fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, IRect)> {
+/// The teaching overlays of `step`, each with the panel (index into the layout's panels) it is
+/// clipped to (runs that have stopped show none).
+pub(crate) fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, usize)> {
     if figure.overlays.is_empty() {
         return Vec::new();
     }
@@ -156,7 +156,7 @@ pub(crate) fn overlay_shapes(figure: &Figure, step: usize) -> Vec<(Shape, IRect)
             f64::from(p.x1),
             f64::from(p.y1),
         );
-        let mut push = |shape| shapes.push((shape, p));
+        let mut push = |shape| shapes.push((shape, run.panel));
         let head = run.px[step];
         for overlay in &figure.overlays {
             match overlay {
@@ -231,6 +231,7 @@ fn draw_overlays(
     // Teaching overlays under the heads.
     let thin = s.line_width * 0.7;
     for (shape, panel) in overlay_shapes(figure, step) {
+        let panel = figure.layout.panels[panel].rect;
         match shape {
             Shape::Arrow { from, to, colour } => {
                 paint::arrow(patch, origin, rect.intersect(panel), from, to, colour, thin)

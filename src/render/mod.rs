@@ -1,11 +1,13 @@
 //! Stage 3 of the pipeline: trajectories become frames.
 //!
 //! [`Figure::new`] does the work that is done once per scene: it lays the canvas out
-//! ([`Layout`]), draws the static background ([`background`]) and maps every trajectory to pixel
-//! coordinates. [`animate::Animator`] then walks the steps: each step strokes only the new path
-//! segments onto a persistent trail canvas and composes the moving overlays (heads, markers, step
-//! counter) over the rectangle that changed, so a frame costs the same at step 5 as at step 500.
-//! The static figure is the animator's last frame, so the GIF's last frame and the PNG agree.
+//! ([`Layout`]: one plot, or the panels of small multiples), draws the static background
+//! ([`background`]) and maps every trajectory to pixel coordinates in its panel.
+//! [`animate::Animator`] then walks the steps: each step strokes only the new path segments onto
+//! a persistent trail canvas and composes the moving overlays (heads, markers, step counter) over
+//! the rectangle that changed, so a frame costs the same at step 5 as at step 500.
+//! The static figure is the animator's last frame, so the GIF's last frame and the PNG agree;
+//! [`svg`] writes the same figure as vector shapes from the same geometry.
 
 pub mod animate;
 pub mod background;
@@ -190,7 +192,6 @@ impl Layout {
                 (pw.min(ph), std::cmp::Reverse(c * n.div_ceil(c) - n))
             })
             .unwrap_or(1);
-        let rows = n.div_ceil(cols);
         let (pw, ph) = size(cols);
         let (pw, ph) = (pw.max(1), ph.max(1));
         self.panels = titles
@@ -213,7 +214,6 @@ impl Layout {
                 }
             })
             .collect();
-        debug_assert!(self.panels.len() <= rows * cols);
     }
 
     /// Pixel coordinates of a data point in `panel` (continuous: pixel (i, j) covers

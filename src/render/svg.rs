@@ -256,10 +256,8 @@ pub fn trajectory_svg(scene: &Scene, figure: &Figure) -> Result<Vec<u8>, RenderE
         out.ringed_disc(c, s.marker_radius * 0.8, WHITE, INK, s.outline * 1.4);
     }
     let thin = s.line_width * 0.7;
-    let panel_of =
-        |r: super::paint::IRect| layout.panels.iter().position(|p| p.rect == r).unwrap_or(0);
-    for (shape, rect) in animate::overlay_shapes(figure, step) {
-        out.clip_start(panel_of(rect));
+    for (shape, panel) in animate::overlay_shapes(figure, step) {
+        out.clip_start(panel);
         match shape {
             Shape::Arrow { from, to, colour } => out.arrow(from, to, colour, thin),
             Shape::Ring { centre, colour } => {
