@@ -231,20 +231,33 @@ pub fn trajectory_svg(scene: &Scene, figure: &Figure) -> Result<Vec<u8>, RenderE
         frame(&mut out, r, MUTED);
     }
     swatches(&mut out, figure);
-    // Paths, each in its panel, then the inset's curves.
+    // Paths, panel by panel, then the inset's curves: stacked as the animator strokes them,
+    // step by step (every run's k-th segment over the (k−1)-th ones), so a path that another
+    // crosses later lies under it here as in the PNG.
     let pad = f64::from(s.line_width) * 2.0;
-    for run in &figure.runs {
-        let last = run.px.len().min(step + 1);
-        out.clip_start(run.panel);
-        for piece in clipped_pieces(&run.px[..last], layout.panels[run.panel].rect, pad) {
-            out.polyline(&piece, run.colour, s.line_width);
+    for (p, panel) in layout.panels.iter().enumerate() {
+        let paths: Vec<(usize, &[(f64, f64)])> = figure
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(_, run)| run.panel == p)
+            .map(|(i, run)| (i, &run.px[..run.px.len().min(step + 1)]))
+            .collect();
+        out.clip_start(p);
+        for (i, piece) in stacked_pieces(&paths, panel.rect, pad) {
+            out.polyline(&piece, figure.runs[i].colour, s.line_width);
         }
         out.clip_end();
     }
-    if layout.inset.is_some() {
-        for run in &figure.runs {
-            let last = run.inset_px.len().min(step + 1);
-            out.polyline(&run.inset_px[..last], run.colour, s.line_width * 0.6);
+    if let Some(inset) = layout.inset {
+        let paths: Vec<(usize, &[(f64, f64)])> = figure
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| (i, &run.inset_px[..run.inset_px.len().min(step + 1)]))
+            .collect();
+        for (i, piece) in stacked_pieces(&paths, inset, 0.0) {
+            out.polyline(&piece, figure.runs[i].colour, s.line_width * 0.6);
         }
     }
     // Markers, overlays and heads, in the animator's order.
@@ -288,24 +301,38 @@ pub fn trajectory_svg(scene: &Scene, figure: &Figure) -> Result<Vec<u8>, RenderE
     Ok(out.out.into_bytes())
 }
 
-/// The parts of the path `px` inside `r` grown by `pad`, as the PNG strokes them (segment by
-/// segment, clipped in f64): a diverging run's far points, even infinite ones, never reach
-/// the document.
-fn clipped_pieces(px: &[(f64, f64)], r: super::paint::IRect, pad: f64) -> Vec<Vec<(f64, f64)>> {
+/// The paths (run index, pixel points) cut into polylines in the order the animator strokes
+/// them: step by step, runs in order within a step, each segment clipped to `r` grown by `pad`
+/// (in f64, so a diverging run's far points, even infinite ones, never reach the document).
+/// A run's consecutive segments share one polyline as long as no other run's segment comes
+/// between them.
+fn stacked_pieces(
+    paths: &[(usize, &[(f64, f64)])],
+    r: super::paint::IRect,
+    pad: f64,
+) -> Vec<(usize, Vec<(f64, f64)>)> {
     let bounds = (
         f64::from(r.x0) - pad,
         f64::from(r.y0) - pad,
         f64::from(r.x1) + pad,
         f64::from(r.y1) + pad,
     );
-    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
-    for pair in px.windows(2) {
-        let Some((a, b)) = super::paint::clip_segment(pair[0], pair[1], bounds) else {
-            continue;
-        };
-        match pieces.last_mut() {
-            Some(piece) if piece.last() == Some(&a) => piece.push(b),
-            _ => pieces.push(vec![a, b]),
+    let steps = paths.iter().map(|(_, px)| px.len()).max().unwrap_or(0);
+    let mut pieces: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
+    for k in 1..steps {
+        for &(run, px) in paths {
+            let Some((a, b)) = px
+                .get(k)
+                .and_then(|&b| super::paint::clip_segment(px[k - 1], b, bounds))
+            else {
+                continue;
+            };
+            match pieces.last_mut() {
+                Some((last_run, piece)) if *last_run == run && piece.last() == Some(&a) => {
+                    piece.push(b)
+                }
+                _ => pieces.push((run, vec![a, b])),
+            }
         }
     }
     pieces
@@ -381,16 +408,33 @@ mod tests {
             (50.0, 60.0),
             (60.0, 60.0),
         ];
-        let pieces = clipped_pieces(&px, r, 0.0);
+        let pieces = stacked_pieces(&[(0, &px)], r, 0.0);
         assert_eq!(pieces.len(), 2, "{pieces:?}");
-        assert_eq!(pieces[0], vec![(10.0, 10.0), (50.0, 50.0)]);
-        assert_eq!(pieces[1].len(), 3);
-        assert_eq!(pieces[1][0].0, 100.0);
-        assert_eq!(pieces[1][1..], [(50.0, 60.0), (60.0, 60.0)]);
-        assert!(pieces
-            .iter()
-            .flatten()
-            .all(|p| p.0.is_finite() && p.1.is_finite()));
+        assert_eq!(pieces[0], (0, vec![(10.0, 10.0), (50.0, 50.0)]));
+        assert_eq!(pieces[1].1.len(), 3);
+        assert_eq!(pieces[1].1[0].0, 100.0);
+        assert_eq!(pieces[1].1[1..], [(50.0, 60.0), (60.0, 60.0)]);
+        let points = pieces.iter().flat_map(|p| &p.1);
+        assert!(points.clone().all(|p| p.0.is_finite() && p.1.is_finite()));
+    }
+
+    /// Two runs are stacked step by step, as the animator strokes them: run 1's first segment
+    /// lies over run 0's first and under run 0's second. Once run 1 has stopped, run 0's
+    /// remaining segments make one polyline.
+    #[test]
+    fn paths_are_stacked_step_by_step() {
+        let r = super::super::paint::IRect::new(0, 0, 100, 100);
+        let a = [
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (20.0, 0.0),
+            (30.0, 0.0),
+            (40.0, 0.0),
+        ];
+        let b = [(0.0, 5.0), (10.0, 5.0)];
+        let pieces = stacked_pieces(&[(0, &a), (1, &b)], r, 0.0);
+        let order: Vec<(usize, usize)> = pieces.iter().map(|(i, p)| (*i, p.len())).collect();
+        assert_eq!(order, [(0, 2), (1, 2), (0, 4)]);
     }
 
     #[test]
@@ -437,18 +481,29 @@ mod tests {
             assert_eq!(doc.matches("<image ").count(), 1, "{name}");
             let panels = fig.layout.panels.len();
             assert_eq!(doc.matches("<use ").count(), panels, "{name}");
-            let inset_curves = if fig.layout.inset.is_some() {
-                fig.runs.len()
-            } else {
-                0
+            // Every segment of every path (these scenes stay in their windows) is in a
+            // polyline of its run's colour and the path's width, and the inset's likewise.
+            let segments = |colour: Rgb, width: f32| {
+                let tail = format!(
+                    "\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width:.2}\"",
+                    hex(colour)
+                );
+                doc.lines()
+                    .filter_map(|l| l.strip_prefix("<polyline points=\""))
+                    .filter_map(|l| l.split_once(&tail))
+                    .map(|(points, _)| points.split(' ').count() - 1)
+                    .sum::<usize>()
             };
-            assert_eq!(
-                doc.matches("<polyline points=").count(),
-                fig.runs.len() + inset_curves,
-                "{name}"
-            );
+            let lw = fig.layout.sizes.line_width;
             for run in &fig.runs {
-                assert!(doc.contains(&format!("stroke=\"{}\"", hex(run.colour))));
+                assert_eq!(segments(run.colour, lw), run.px.len() - 1, "{name}");
+                if fig.layout.inset.is_some() {
+                    assert_eq!(segments(run.colour, lw * 0.6), run.px.len() - 1, "{name}");
+                }
+            }
+            // One polyline per run where a panel holds one run.
+            if name == "beta_sweep_panels" {
+                assert_eq!(doc.matches("<polyline points=").count(), fig.runs.len());
             }
             let escaped = |t: &str| t.replace('&', "&amp;").replace('\'', "&apos;");
             assert!(doc.contains(&escaped(&scene.title)), "{name}");
