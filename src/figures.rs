@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::optimizer::{MomentumForm, Optimizer};
-use crate::render::background::text_style;
+use crate::render::background::{text_style, TickFormat};
 use crate::render::style::{self, Rgb, INK};
 use crate::render::RenderError;
 use crate::scene::{Chart, Scene};
@@ -71,8 +71,9 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
     }
     if scene.draw.charts.contains(&Chart::Ewma) {
         if let Some(series) = noisy_gradients(scene, trajectories) {
+            let place = LegendPlace::new();
             chart!(".ewma", h, |area, scale| draw_ewma(
-                area, scale, scene, &series
+                area, scale, scene, &series, &place
             ));
         }
     }
@@ -87,9 +88,10 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
+    let place = LegendPlace::new();
     if let Some(data) = LossData::new(scene, trajectories) {
         chart!(".loss", h, |area, scale| draw_loss(
-            area, scale, scene, &data
+            area, scale, scene, &data, &place
         ));
     } else {
         // No known minimum (a saddle, a formula without `minima`): the loss itself.
@@ -97,10 +99,30 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
             area,
             scale,
             scene,
-            trajectories
+            trajectories,
+            &place
         ));
     }
     Ok(files)
+}
+
+/// A tick label of a log axis: powers of ten as `1e−5` (with a true minus, as the animations'
+/// axes), other ticks (a range within a decade has them) as plain decimals from 0.001 to 9999.
+fn log_tick(v: f64) -> String {
+    let exp = v.abs().log10().floor();
+    let mantissa = v / 10f64.powf(exp);
+    let s = if (mantissa - 1.0).abs() > 1e-9 && (1e-3..1e4).contains(&v) {
+        let digits = (2.0 - exp).clamp(0.0, 5.0) as usize;
+        let s = format!("{v:.digits$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    } else {
+        format!("{v:.0e}")
+    };
+    s.replace('-', "−")
 }
 
 /// A legend entry's sample: a short line in the series' style.
@@ -125,6 +147,110 @@ fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .position(position)
         .draw()
         .map_err(err)
+}
+
+/// A corner of a chart's plotting area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Corner {
+    UpperRight,
+    UpperLeft,
+    LowerRight,
+    LowerLeft,
+}
+
+impl Corner {
+    const ALL: [Corner; 4] = [
+        Corner::UpperRight,
+        Corner::UpperLeft,
+        Corner::LowerRight,
+        Corner::LowerLeft,
+    ];
+
+    fn position(self) -> SeriesLabelPosition {
+        match self {
+            Corner::UpperRight => SeriesLabelPosition::UpperRight,
+            Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Corner::LowerRight => SeriesLabelPosition::LowerRight,
+            Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+        }
+    }
+}
+
+/// The corner where a legend box `size` (fractions of the plotting area) covers the fewest
+/// sample points of the lines (fractions, y up), upper right first among equals. Each segment
+/// between consecutive points of a line is sampled eight times, so a steep stretch counts too.
+fn emptiest_corner(lines: &[Vec<(f64, f64)>], size: (f64, f64)) -> Corner {
+    let (w, h) = (size.0.min(1.0), size.1.min(1.0));
+    let covered = |corner: Corner| {
+        let (x0, y0) = match corner {
+            Corner::UpperRight => (1.0 - w, 1.0 - h),
+            Corner::UpperLeft => (0.0, 1.0 - h),
+            Corner::LowerRight => (1.0 - w, 0.0),
+            Corner::LowerLeft => (0.0, 0.0),
+        };
+        let inside = |(x, y): (f64, f64)| x >= x0 && x <= x0 + w && y >= y0 && y <= y0 + h;
+        lines
+            .iter()
+            .flat_map(|line| line.windows(2))
+            .flat_map(|seg| {
+                (0..8).map(move |k| {
+                    let t = f64::from(k) / 8.0;
+                    (
+                        seg[0].0 + t * (seg[1].0 - seg[0].0),
+                        seg[0].1 + t * (seg[1].1 - seg[0].1),
+                    )
+                })
+            })
+            .filter(|p| inside(*p))
+            .count()
+    };
+    Corner::ALL
+        .into_iter()
+        .min_by_key(|&c| covered(c))
+        .unwrap_or(Corner::UpperRight)
+}
+
+/// A legend placed where it hides the least of the data: the corner is chosen by the first
+/// backend to draw and kept for the other, so the PNG and the SVG agree.
+struct LegendPlace {
+    chosen: std::cell::Cell<Option<Corner>>,
+}
+
+impl LegendPlace {
+    fn new() -> Self {
+        LegendPlace {
+            chosen: std::cell::Cell::new(None),
+        }
+    }
+
+    /// The corner for a legend of `labels` in `font_px` text over a plotting area of
+    /// `plot_px`, given the chart's lines in plot fractions.
+    fn corner(
+        &self,
+        lines: &[Vec<(f64, f64)>],
+        labels: &[&str],
+        font_px: f64,
+        plot_px: (u32, u32),
+    ) -> Corner {
+        if let Some(c) = self.chosen.get() {
+            return c;
+        }
+        let widest = labels
+            .iter()
+            .map(|l| crate::render::background::text_width(l, font_px))
+            .max()
+            .unwrap_or(0);
+        // Swatch, gaps and border around the text; rows of about 1.5 lines each.
+        let w = f64::from(widest) + font_px * 4.5;
+        let h = labels.len() as f64 * font_px * 1.5 + font_px;
+        let size = (
+            w / f64::from(plot_px.0.max(1)),
+            h / f64::from(plot_px.1.max(1)),
+        );
+        let c = emptiest_corner(lines, size);
+        self.chosen.set(Some(c));
+        c
+    }
 }
 
 /// Draws the same chart into an SVG of `w × h` (`svg_draw`) and a PNG supersampled 2×
@@ -229,6 +355,7 @@ fn draw_loss<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     data: &LossData,
+    place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "convergence")?;
     let body = root.margin(
@@ -275,7 +402,7 @@ fn draw_loss<DB: DrawingBackend>(
             .axis_desc_style(axis_style.clone())
             .x_desc("step")
             .y_desc(desc)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| log_tick(*v))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .draw()
             .map_err(err)?;
@@ -295,12 +422,23 @@ fn draw_loss<DB: DrawingBackend>(
             }
         }
         if k == 0 {
-            legend_box(
-                &mut chart,
-                scale,
-                label_style.clone(),
-                SeriesLabelPosition::UpperRight,
-            )?;
+            let (lo, hi) = (range.0.log10(), range.1.log10());
+            let steps = data.steps.max(1) as f64;
+            let lines: Vec<Vec<(f64, f64)>> = data
+                .runs
+                .iter()
+                .map(|r| {
+                    r.gap
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (i as f64 / steps, (v.log10() - lo) / (hi - lo)))
+                        .collect()
+                })
+                .collect();
+            let labels: Vec<&str> = data.runs.iter().map(|r| r.label.as_str()).collect();
+            let plot = chart.plotting_area().dim_in_pixel();
+            let corner = place.corner(&lines, &labels, font * 0.85, plot);
+            legend_box(&mut chart, scale, label_style.clone(), corner.position())?;
         }
     }
     root.present().map_err(err)?;
@@ -314,6 +452,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     trajectories: &[Trajectory],
+    place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "loss")?;
     let body = root.margin(
@@ -341,7 +480,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .y_label_area_size((font * 4.2) as u32)
         .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, lo..hi)
         .map_err(err)?;
-    let y_ticks = crate::render::background::TickFormat::for_range(lo, hi);
+    let y_ticks = TickFormat::for_range(lo, hi);
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
@@ -369,12 +508,22 @@ fn draw_raw_loss<DB: DrawingBackend>(
             .label(run.label.as_str())
             .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
     }
-    legend_box(
-        &mut chart,
-        scale,
-        label_style,
-        SeriesLabelPosition::UpperRight,
-    )?;
+    let steps = scene.output.steps.max(1) as f64;
+    let lines: Vec<Vec<(f64, f64)>> = trajectories
+        .iter()
+        .map(|t| {
+            t.losses
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.is_finite())
+                .map(|(k, f)| (k as f64 / steps, (f - lo) / (hi - lo)))
+                .collect()
+        })
+        .collect();
+    let labels: Vec<&str> = scene.runs.iter().map(|r| r.label.as_str()).collect();
+    let plot = chart.plotting_area().dim_in_pixel();
+    let corner = place.corner(&lines, &labels, font * 0.85, plot);
+    legend_box(&mut chart, scale, label_style, corner.position())?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -572,6 +721,7 @@ fn draw_damping<DB: DrawingBackend>(
             (lo - pad)..(hi + pad),
         )
         .map_err(err)?;
+    let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
@@ -581,6 +731,7 @@ fn draw_damping<DB: DrawingBackend>(
         .x_desc("step")
         .y_desc("x − x*")
         .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| y_ticks.label(*v))
         .draw()
         .map_err(err)?;
     chart
@@ -649,6 +800,7 @@ fn draw_ewma<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     series: &(String, Vec<f64>),
+    place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "moving averages of noisy gradients")?;
     let (label, xs) = series;
@@ -669,9 +821,9 @@ fn draw_ewma<DB: DrawingBackend>(
     ];
     for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
         let caption = if k == 0 {
-            "v_t = β·v_{t−1} + (1 − β)·g_t"
+            "vₜ = β·vₜ₋₁ + (1 − β)·gₜ"
         } else {
-            "bias-corrected v_t / (1 − βᵗ)"
+            "bias-corrected vₜ / (1 − βᵗ)"
         };
         let mut chart = ChartBuilder::on(panel)
             .margin((font * 0.6) as u32)
@@ -680,6 +832,7 @@ fn draw_ewma<DB: DrawingBackend>(
             .y_label_area_size((font * 3.6) as u32)
             .build_cartesian_2d(0f64..xs.len().max(1) as f64, (lo - pad)..(hi + pad))
             .map_err(err)?;
+        let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
@@ -689,9 +842,20 @@ fn draw_ewma<DB: DrawingBackend>(
             .x_desc("step")
             .y_desc(format!("∂f/∂x seen by {label}"))
             .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| y_ticks.label(*v))
             .draw()
             .map_err(err)?;
         let grey = RGBColor(170, 170, 170);
+        // Every line of this panel in plot fractions, for the legend's place.
+        let (y0, y1) = (lo - pad, hi + pad);
+        let n = xs.len().max(1) as f64;
+        let fractions = |v: &[f64]| -> Vec<(f64, f64)> {
+            v.iter()
+                .enumerate()
+                .map(|(t, &x)| ((t + 1) as f64 / n, (x - y0) / (y1 - y0)))
+                .collect()
+        };
+        let mut lines = vec![fractions(xs)];
         chart
             .draw_series(LineSeries::new(
                 xs.iter().enumerate().map(|(t, &x)| ((t + 1) as f64, x)),
@@ -703,6 +867,7 @@ fn draw_ewma<DB: DrawingBackend>(
         for (beta, colour) in betas.iter().zip(colours) {
             let (plain, corrected) = theory::ewma(xs, *beta);
             let values = if k == 0 { plain } else { corrected };
+            lines.push(fractions(&values));
             let c = rgb(colour);
             let width = (2.0 * scale) as u32;
             chart
@@ -715,11 +880,14 @@ fn draw_ewma<DB: DrawingBackend>(
                 .legend(swatch(c.stroke_width(width), scale));
         }
         if k == 1 {
+            let labels = ["noisy gradient", "β = 0.98", "β = 0.9", "β = 0.5"];
+            let plot = chart.plotting_area().dim_in_pixel();
+            let corner = place.corner(&lines, &labels, font * 0.8, plot);
             legend_box(
                 &mut chart,
                 scale,
                 text_style(font * 0.8, INK),
-                SeriesLabelPosition::UpperRight,
+                corner.position(),
             )?;
         }
     }
@@ -1029,6 +1197,40 @@ mod tests {
 
     fn scene(src: &str) -> Scene {
         Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap()
+    }
+
+    #[test]
+    fn log_ticks_are_powers_of_ten_or_plain_decimals_with_a_true_minus() {
+        assert_eq!(log_tick(1e-5), "1e−5");
+        assert_eq!(log_tick(1.0), "1e0");
+        assert_eq!(log_tick(1e3), "1e3");
+        assert_eq!(log_tick(2.0), "2");
+        assert_eq!(log_tick(0.05), "0.05");
+        assert_eq!(log_tick(300.0), "300");
+        assert_eq!(log_tick(2e-5), "2e−5");
+    }
+
+    /// The legend goes to the corner its box hides the least of the lines in.
+    #[test]
+    fn the_legend_takes_the_emptiest_corner() {
+        // A line falling from the upper left to the lower right: the upper right is free.
+        let falling = vec![(0.0, 1.0), (1.0, 0.0)];
+        assert_eq!(emptiest_corner(&[falling], (0.3, 0.3)), Corner::UpperRight);
+        // A flat line along the top and one along the bottom right: the lower left is free.
+        let top = vec![(0.0, 0.95), (1.0, 0.95)];
+        let bottom_right = vec![(0.6, 0.05), (1.0, 0.05)];
+        assert_eq!(
+            emptiest_corner(&[top.clone(), bottom_right], (0.4, 0.3)),
+            Corner::LowerLeft
+        );
+        // Nothing anywhere: the upper right.
+        assert_eq!(emptiest_corner(&[], (0.4, 0.3)), Corner::UpperRight);
+        // The choice is made once and kept, whatever the second backend's pixel size.
+        let place = LegendPlace::new();
+        let first = place.corner(std::slice::from_ref(&top), &["a"], 10.0, (300, 200));
+        assert_eq!(first, Corner::LowerRight);
+        let again = place.corner(&[], &["a"], 20.0, (600, 400));
+        assert_eq!(again, first);
     }
 
     #[test]

@@ -175,7 +175,8 @@ impl Layout {
         let n = titles.len().max(1);
         let f = self.sizes.font;
         let title_h = (f * 1.5) as i32;
-        let gap_x = (f * 1.2) as i32;
+        // Wide enough that neighbouring panels' end tick labels ("3" and "−3") stay apart.
+        let gap_x = (f * 2.0) as i32;
         // The x tick labels of a panel with an empty cell below must not reach the next row.
         let gap_y = title_h + (f * 0.7) as i32;
         let region = self.plot;
