@@ -968,7 +968,15 @@ fn draw_surface3d<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let span = cap - lo;
-    let style = move |v: &f64| rgb(style::band_colour((v - lo) / span)).mix(0.9).filled();
+    // Where the surface rises above the cap it is cut flat: grey there, so a cut does not
+    // pass for a plateau.
+    let style = move |v: &f64| {
+        if *v >= cap && cap < hi {
+            rgb(style::MASKED).mix(0.9).filled()
+        } else {
+            rgb(style::band_colour((v - lo) / span)).mix(0.9).filled()
+        }
+    };
     chart
         .draw_series(
             SurfaceSeries::xoz(xs.iter().copied(), ys.iter().copied(), move |x, y| {
@@ -977,7 +985,7 @@ fn draw_surface3d<DB: DrawingBackend>(
             .style_func(&style),
         )
         .map_err(err)?;
-    for (i, t) in trajectories.iter().enumerate() {
+    for (i, (t, run)) in trajectories.iter().zip(&scene.runs).enumerate() {
         let c = rgb(style::run_colour(i));
         let path: Vec<(f64, f64, f64)> = t
             .positions
@@ -985,12 +993,24 @@ fn draw_surface3d<DB: DrawingBackend>(
             .filter(|p| win.contains(**p))
             .map(|p| (p[0], clamp(f(p[0], p[1])), p[1]))
             .collect();
+        let width = (2.0 * scale) as u32;
         chart
-            .draw_series(LineSeries::new(
-                path.clone(),
-                c.stroke_width((2.0 * scale) as u32),
-            ))
-            .map_err(err)?;
+            .draw_series(LineSeries::new(path.clone(), c.stroke_width(width)))
+            .map_err(err)?
+            .label(run.label.as_str())
+            .legend(swatch(c.stroke_width(width), scale));
+        if let Some(&first) = path.first() {
+            // The start, as in the animation: a white ring.
+            for style in [WHITE.filled(), INK_RGB.stroke_width(scale.max(1.0) as u32)] {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        first,
+                        (4.5 * scale) as i32,
+                        style,
+                    )))
+                    .map_err(err)?;
+            }
+        }
         if let Some(&last) = path.last() {
             chart
                 .draw_series(std::iter::once(Circle::new(
@@ -1001,8 +1021,14 @@ fn draw_surface3d<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
+    legend_box(
+        &mut chart,
+        scale,
+        text_style(font * 0.8, INK),
+        SeriesLabelPosition::UpperLeft,
+    )?;
     root.draw_text(
-        &format!("axes: {x_name} (left–right), f (up), {y_name} (depth)"),
+        &format!("{x_name} left–right, f up, {y_name} in depth; ring: start; grey: cut off"),
         &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
         (
             (font * 0.8) as i32,
@@ -1342,6 +1368,20 @@ mod tests {
             svg.matches("<polygon").count() >= 32 * 32,
             "the surface is drawn as a mesh"
         );
+        // The legend names both runs; the start is a white ring.
+        assert!(
+            svg.contains("GD run") && svg.contains("Momentum"),
+            "a legend"
+        );
+        assert!(svg.contains("ring: start"));
+        // The bowl rises above the cap (a quarter above the start's height): cut cells are grey.
+        let grey = format!(
+            "#{:02X}{:02X}{:02X}",
+            style::MASKED[0],
+            style::MASKED[1],
+            style::MASKED[2]
+        );
+        assert!(svg.contains(&grey), "cut cells");
     }
 
     /// With no known minimum there is no f*: the loss chart shows f itself, one line per run,
