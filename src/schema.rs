@@ -357,6 +357,18 @@ fn draw_schema() -> Value {
                 ),
             ),
         ),
+        (
+            "aspect",
+            described(
+                json!({
+                    "type": "string",
+                    "enum": crate::scene::ASPECTS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                    "default": "fill"
+                }),
+                "\"fill\": each axis stretched to fill the plot. \"equal\": one unit is as long \
+                 across as up (circles stay round); the plot takes the window's proportions.",
+            ),
+        ),
     ]);
     described(table(props, &[]), "How the surface is shown.")
 }

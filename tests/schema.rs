@@ -498,6 +498,11 @@ fn invalid_documents() -> Vec<(&'static str, String, &'static str)> {
             "optimizer[0].form",
         ),
         (
+            "bad enum: aspect",
+            edit("scale = \"auto\"", "scale = \"auto\"\naspect = \"square\""),
+            "draw.aspect",
+        ),
+        (
             "bad enum: panels",
             edit("scale = \"auto\"", "scale = \"auto\"\npanels = \"grid\""),
             "draw.panels",

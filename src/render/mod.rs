@@ -18,7 +18,7 @@ pub mod text;
 
 use tiny_skia::Pixmap;
 
-use crate::scene::{Overlay, Panels, Scene};
+use crate::scene::{Aspect, Overlay, Panels, Scene};
 use crate::surface::{Point, Window};
 use crate::trajectory::{Divergence, Trajectory};
 use paint::IRect;
@@ -168,10 +168,46 @@ impl Layout {
         }
     }
 
+    /// Shrinks a `w × h` rectangle to the proportions of the window when `equal` (one data unit
+    /// as long across as up); unchanged otherwise.
+    fn fit(&self, (w, h): (i32, i32), equal: bool) -> (i32, i32) {
+        if !equal {
+            return (w, h);
+        }
+        let a = self.window.width() / self.window.height();
+        if f64::from(w) > f64::from(h) * a {
+            (((f64::from(h) * a).round() as i32).max(1), h)
+        } else {
+            (w, ((f64::from(w) / a).round() as i32).max(1))
+        }
+    }
+
+    /// Gives the one plot the window's proportions (`[draw] aspect = "equal"`), centring the
+    /// plot and the legend beside it in the room they had.
+    pub fn equalize(&mut self) {
+        let r = self.plot;
+        let (w, h) = self.fit((r.width() as i32, r.height() as i32), true);
+        let (dx, dy) = (r.width() as i32 - w, r.height() as i32 - h);
+        // Half the width given up goes left of the plot, half right of the legend; the height
+        // given up, half above and half below.
+        self.plot = IRect {
+            x0: r.x0 + dx / 2,
+            y0: r.y0 + dy / 2,
+            x1: r.x0 + dx / 2 + w,
+            y1: r.y0 + dy / 2 + h,
+        };
+        let shift = dx - dx / 2;
+        self.swatch_x -= shift;
+        self.legend_text_x -= shift;
+        self.counter.x0 -= shift;
+        self.panels[0].rect = self.plot;
+    }
+
     /// Cuts the plotting region into a grid of one panel per title (small multiples), the
-    /// grid whose panels are largest in their smaller dimension. Tick labels go to the left
+    /// grid whose panels are largest in their smaller dimension, each with the window's
+    /// proportions when `equal`, the grid centred in the region. Tick labels go to the left
     /// column and under the lowest panel of each column; every panel has a title line.
-    pub fn split(&mut self, titles: Vec<PanelTitle>) {
+    pub fn split(&mut self, titles: Vec<PanelTitle>, equal: bool) {
         let n = titles.len().max(1);
         let f = self.sizes.font;
         let title_h = (f * 1.5) as i32;
@@ -184,7 +220,7 @@ impl Layout {
             let rows = n.div_ceil(cols) as i32;
             let pw = (region.width() as i32 - (cols as i32 - 1) * gap_x) / cols as i32;
             let ph = (region.height() as i32 - title_h - (rows - 1) * gap_y) / rows;
-            (pw, ph)
+            self.fit((pw.max(1), ph.max(1)), equal)
         };
         // Largest smaller side; among equals, the fewest empty cells.
         let cols = (1..=n)
@@ -193,15 +229,21 @@ impl Layout {
                 (pw.min(ph), std::cmp::Reverse(c * n.div_ceil(c) - n))
             })
             .unwrap_or(1);
+        let rows = n.div_ceil(cols) as i32;
         let (pw, ph) = size(cols);
-        let (pw, ph) = (pw.max(1), ph.max(1));
+        let grid_w = cols as i32 * pw + (cols as i32 - 1) * gap_x;
+        let grid_h = title_h + rows * ph + (rows - 1) * gap_y;
+        let (left, top) = (
+            region.x0 + (region.width() as i32 - grid_w).max(0) / 2,
+            region.y0 + (region.height() as i32 - grid_h).max(0) / 2,
+        );
         self.panels = titles
             .into_iter()
             .enumerate()
             .map(|(i, title)| {
                 let (row, col) = ((i / cols) as i32, (i % cols) as i32);
-                let x0 = region.x0 + col * (pw + gap_x);
-                let y0 = region.y0 + title_h + row * (ph + gap_y);
+                let x0 = left + col * (pw + gap_x);
+                let y0 = top + title_h + row * (ph + gap_y);
                 Panel {
                     rect: IRect {
                         x0,
@@ -432,6 +474,10 @@ impl Figure {
             )
             .collect();
         let mut layout = Layout::new(w, h, scene.window, &labels);
+        let equal = scene.draw.aspect == Aspect::Equal;
+        if equal && !small_multiples {
+            layout.equalize();
+        }
         if small_multiples {
             layout.split(
                 scene
@@ -446,6 +492,7 @@ impl Figure {
                         }
                     })
                     .collect(),
+                equal,
             );
         }
         let s = layout.sizes;
@@ -603,7 +650,7 @@ mod tests {
             for n in 1..=16 {
                 let mut layout = Layout::new(w, h, window, &["start".into()]);
                 let region = layout.plot;
-                layout.split(titles(n));
+                layout.split(titles(n), false);
                 let p = &layout.panels;
                 assert_eq!(p.len(), n);
                 let title_h = (layout.sizes.font * 1.5) as i32;
@@ -639,10 +686,10 @@ mod tests {
         }
         // Four panels on a 4:3 canvas make a 2 × 2 grid, sixteen a 4 × 4 one.
         let mut layout = Layout::new(640, 480, window, &[]);
-        layout.split(titles(4));
+        layout.split(titles(4), false);
         assert_eq!(layout.panels[1].rect.y0, layout.panels[0].rect.y0);
         assert!(layout.panels[2].rect.y0 > layout.panels[0].rect.y0);
-        layout.split(titles(16));
+        layout.split(titles(16), false);
         assert_eq!(layout.panels[3].rect.y0, layout.panels[0].rect.y0);
         assert!(layout.panels[4].rect.y0 > layout.panels[0].rect.y0);
     }
@@ -713,6 +760,45 @@ mod tests {
                 }
                 let last = animate::still(&fig, 3).unwrap();
                 assert_eq!((last.width(), last.height()), (w, h));
+            }
+        }
+    }
+
+    /// With `aspect = "equal"` one data unit is as many pixels across as up, in one plot and in
+    /// every panel of small multiples, and the plots stay inside the room they had.
+    #[test]
+    fn equal_aspect_makes_units_square() {
+        for (x, y) in [
+            ((-3.0, 3.0), (-3.0, 3.0)),
+            ((-3.0, 3.0), (-1.0, 1.0)),
+            ((0.0, 1.0), (0.0, 5.0)),
+        ] {
+            let window = Window::new(x, y);
+            let unit = |layout: &Layout, panel: usize| {
+                let o = layout.to_px(panel, [x.0, y.0]);
+                let ex = layout.to_px(panel, [x.0 + 1.0, y.0]);
+                let ey = layout.to_px(panel, [x.0, y.0 + 1.0]);
+                (ex.0 - o.0, o.1 - ey.1)
+            };
+            let mut single = Layout::new(640, 480, window, &["a run".into()]);
+            let region = single.plot;
+            single.equalize();
+            let (ux, uy) = unit(&single, 0);
+            assert!((ux - uy).abs() <= 0.02 * ux + 0.5, "{ux} {uy}");
+            assert_eq!(single.plot.intersect(region), single.plot);
+            assert!(
+                single.swatch_x > single.plot.x1,
+                "the legend stays right of the plot"
+            );
+            for n in [2, 4, 9] {
+                let mut grid = Layout::new(720, 540, window, &[]);
+                let region = grid.plot;
+                grid.split(titles(n), true);
+                for (i, p) in grid.panels.iter().enumerate() {
+                    let (ux, uy) = unit(&grid, i);
+                    assert!((ux - uy).abs() <= 0.02 * ux + 0.5, "{n} panels: {ux} {uy}");
+                    assert_eq!(p.rect.intersect(region), p.rect);
+                }
             }
         }
     }

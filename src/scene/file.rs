@@ -103,6 +103,7 @@ pub struct DrawTable {
     pub charts: Option<Spanned<Vec<Spanned<String>>>>,
     pub overlays: Option<Spanned<Vec<Spanned<String>>>>,
     pub panels: Option<Spanned<String>>,
+    pub aspect: Option<Spanned<String>>,
 }
 
 /// `[[start]]`: one start point.

@@ -89,7 +89,22 @@ pub struct DrawSpec {
     pub overlays: Vec<Overlay>,
     /// One plot, or small multiples.
     pub panels: Panels,
+    /// How the window's units map to pixels.
+    pub aspect: Aspect,
 }
+
+/// How a plot's two axes share their scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    /// Each axis stretched to fill the plot (the window's x and y units may differ on screen).
+    Fill,
+    /// One data unit is as long across as up: circles stay round (a bowl's contours, a
+    /// straight GD path at 45°), the plot shrinks to the window's proportions and is centred.
+    Equal,
+}
+
+/// `[draw] aspect` values as written in scenes.
+pub const ASPECTS: &[(&str, Aspect)] = &[("fill", Aspect::Fill), ("equal", Aspect::Equal)];
 
 /// How the animation lays its runs out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -712,6 +727,7 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
         charts: vec![Chart::Loss],
         overlays: Vec::new(),
         panels: Panels::Single,
+        aspect: Aspect::Fill,
     };
     let Some(table) = &raw.draw else {
         return Ok(spec);
@@ -725,6 +741,9 @@ fn check_draw(c: &Checker, raw: &SceneFile) -> Result<DrawSpec, SceneError> {
     }
     if let Some(panels) = &t.panels {
         spec.panels = named(c, panels, "draw.panels", PANELS, "panels value")?;
+    }
+    if let Some(aspect) = &t.aspect {
+        spec.aspect = named(c, aspect, "draw.aspect", ASPECTS, "aspect")?;
     }
     if let Some(levels) = &t.levels {
         let (lo, hi) = limits::LEVELS;

@@ -198,6 +198,7 @@ fn issue_example_parses_with_defaults() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
+            aspect: Aspect::Fill,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -466,6 +467,7 @@ fn output_and_draw_tables_are_read() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
+            aspect: Aspect::Fill,
         }
     );
 }
@@ -1919,4 +1921,19 @@ fn more_settings_than_panels_allow_is_refused_at_the_panels_key() {
     // The same sweep in one plot is fine, and 16 settings still make panels.
     parse(&too_many.replace("panels = \"sweep\"", "panels = \"single\""));
     parse(&too_many.replace(", 0.05]", "]"));
+}
+
+#[test]
+fn aspect_is_fill_by_default_equal_on_request_and_checked() {
+    assert_eq!(parse(&with_prefix("")).draw.aspect, Aspect::Fill);
+    let s = parse(&with_prefix("[draw]\naspect = \"equal\"\n\n"));
+    assert_eq!(s.draw.aspect, Aspect::Equal);
+    let src = with_prefix("[draw]\naspect = \"eqaul\"\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"eqaul\""),
+        "draw.aspect",
+        "unknown aspect `eqaul`",
+        Some("did you mean `equal`?"),
+    );
 }
