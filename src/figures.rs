@@ -299,7 +299,8 @@ where
 
 /// One run's series: f − f* and the distance to the nearest minimum, per step.
 struct RunSeries {
-    label: String,
+    /// Its legend row, if it has one of its own (see [`Scene::legend_label`]).
+    label: Option<String>,
     colour: Rgb,
     gap: Vec<f64>,
     distance: Vec<f64>,
@@ -317,12 +318,10 @@ impl LossData {
     fn new(scene: &Scene, trajectories: &[Trajectory]) -> Option<LossData> {
         let minima = scene.surface.minima();
         let f_star = scene.surface.lowest_minimum()?;
-        let runs = scene
-            .runs
+        let runs = trajectories
             .iter()
-            .zip(trajectories)
             .enumerate()
-            .map(|(i, (run, t))| {
+            .map(|(i, t)| {
                 let gap: Vec<f64> = t.losses.iter().map(|f| (f - f_star).max(FLOOR)).collect();
                 let dist: Vec<f64> = t
                     .positions
@@ -336,8 +335,8 @@ impl LossData {
                     })
                     .collect();
                 RunSeries {
-                    label: run.label.clone(),
-                    colour: style::run_colour(i),
+                    label: scene.legend_label(i).map(str::to_string),
+                    colour: style::run_colour(scene.colour_slot(i)),
                     gap,
                     distance: dist,
                 }
@@ -415,9 +414,9 @@ fn draw_loss<DB: DrawingBackend>(
                     c.stroke_width((2.0 * scale) as u32),
                 ))
                 .map_err(err)?;
-            if k == 0 {
+            if let (0, Some(label)) = (k, &run.label) {
                 series
-                    .label(run.label.as_str())
+                    .label(label.as_str())
                     .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
             }
         }
@@ -435,7 +434,11 @@ fn draw_loss<DB: DrawingBackend>(
                         .collect()
                 })
                 .collect();
-            let labels: Vec<&str> = data.runs.iter().map(|r| r.label.as_str()).collect();
+            let labels: Vec<&str> = data
+                .runs
+                .iter()
+                .filter_map(|r| r.label.as_deref())
+                .collect();
             let plot = chart.plotting_area().dim_in_pixel();
             let corner = place.corner(&lines, &labels, font * 0.85, plot);
             legend_box(&mut chart, scale, label_style.clone(), corner.position())?;
@@ -493,9 +496,9 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .x_label_formatter(&|v| format!("{v:.0}"))
         .draw()
         .map_err(err)?;
-    for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
-        let c = rgb(style::run_colour(i));
-        chart
+    for (i, t) in trajectories.iter().enumerate() {
+        let c = rgb(style::run_colour(scene.colour_slot(i)));
+        let series = chart
             .draw_series(LineSeries::new(
                 t.losses
                     .iter()
@@ -504,9 +507,12 @@ fn draw_raw_loss<DB: DrawingBackend>(
                     .map(|(k, &f)| (k as f64, f)),
                 c.stroke_width((2.0 * scale) as u32),
             ))
-            .map_err(err)?
-            .label(run.label.as_str())
-            .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
+            .map_err(err)?;
+        if let Some(label) = scene.legend_label(i) {
+            series
+                .label(label)
+                .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
+        }
     }
     let steps = scene.output.steps.max(1) as f64;
     let lines: Vec<Vec<(f64, f64)>> = trajectories
@@ -520,7 +526,9 @@ fn draw_raw_loss<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
-    let labels: Vec<&str> = scene.runs.iter().map(|r| r.label.as_str()).collect();
+    let labels: Vec<&str> = (0..scene.runs.len())
+        .filter_map(|i| scene.legend_label(i))
+        .collect();
     let plot = chart.plotting_area().dim_in_pixel();
     let corner = place.corner(&lines, &labels, font * 0.85, plot);
     legend_box(&mut chart, scale, label_style, corner.position())?;
@@ -561,7 +569,7 @@ fn page<DB: DrawingBackend>(
     let title = text_style(font * 1.25, INK).pos(Pos::new(HPos::Center, VPos::Top));
     let (w, _) = root.dim_in_pixel();
     root.draw_text(
-        &format!("{}: {what}", scene.title),
+        &format!("{} — {what}", scene.title),
         &title,
         (w as i32 / 2, (font * 0.5) as i32),
     )
@@ -654,7 +662,7 @@ fn draw_rate<DB: DrawingBackend>(
     for (i, run) in scene.runs.iter().enumerate() {
         if let Some((method, lr, beta)) = theory_point(&run.optimizer) {
             let r = theory::worst_rate(method, lr, beta, c).min(1.02);
-            let colour = rgb(style::run_colour(i));
+            let colour = rgb(style::run_colour(scene.colour_slot(i)));
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (beta, r),
@@ -742,7 +750,7 @@ fn draw_damping<DB: DrawingBackend>(
         .map_err(err)?;
     let width = (2.0 * scale) as u32;
     for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
-        let c = rgb(style::run_colour(i));
+        let c = rgb(style::run_colour(scene.colour_slot(i)));
         let label = match damping_regime(scene, &run.optimizer) {
             Some(theory::Damping::Over) => format!("{}: over-damped", run.label),
             Some(theory::Damping::Critical) => format!("{}: critically damped", run.label),
@@ -986,7 +994,7 @@ fn draw_surface3d<DB: DrawingBackend>(
         )
         .map_err(err)?;
     for (i, (t, run)) in trajectories.iter().zip(&scene.runs).enumerate() {
-        let c = rgb(style::run_colour(i));
+        let c = rgb(style::run_colour(scene.colour_slot(i)));
         let path: Vec<(f64, f64, f64)> = t
             .positions
             .iter()
@@ -1194,7 +1202,7 @@ fn draw_stability<DB: DrawingBackend>(
         for (i, run) in scene.runs.iter().enumerate() {
             if let Some((m, lr, beta)) = theory_point(&run.optimizer) {
                 if m == method && lr <= lr_max {
-                    let colour = rgb(style::run_colour(i));
+                    let colour = rgb(style::run_colour(scene.colour_slot(i)));
                     chart
                         .draw_series(std::iter::once(Circle::new(
                             (lr, beta),

@@ -351,8 +351,9 @@ fn draw_schema() -> Value {
                 }),
                 format!(
                     "\"single\": one plot holds every run. \"sweep\": small multiples, one \
-                     panel per optimizer setting (each entry and each value of its sweeps, at \
-                     most {}), all on the same window and one step clock.",
+                     panel per optimizer setting (each entry and each value of its sweeps). \
+                     \"start\": one panel per start point, a setting in the same colour in \
+                     every panel. At most {} panels, all on the same window and one step clock.",
                     limits::MAX_PANELS
                 ),
             ),

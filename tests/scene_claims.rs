@@ -11,7 +11,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 10] = [
+const SCENES: [&str; 11] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -22,6 +22,7 @@ const SCENES: [&str; 10] = [
     "multiple_minima",
     "linear_regression",
     "beta_sweep_panels",
+    "himmelblau_starts",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -730,4 +731,41 @@ fn beta_sweep_panels_overshoot_grows_with_beta_and_small_beta_is_sluggish() {
         end[3] > end[0] && end[3] > end[1] && end[3] > end[2],
         "β = 0.99 is the farthest at the end: {end:?}"
     );
+}
+
+/// Himmelblau from four starts, one panel each: from the origin GD and the heavy ball end in
+/// different minima (the heavy ball is carried past (3, 2)); from the other starts in the same
+/// one; every run ends within 0.05 of a minimum.
+#[test]
+fn himmelblau_starts_momentum_changes_the_minimum_from_the_origin_only() {
+    let runs = Runs::new(load("himmelblau_starts"));
+    runs.assert_none_diverged();
+    let s = &runs.scene;
+    assert_eq!(s.draw.panels, scene::Panels::Start);
+    let minima = s.surface.minima();
+    assert_eq!(minima.len(), 4);
+    // The minimum each run ends nearest to, and how near.
+    let nearest = |t: &Trajectory| {
+        let end = last(t);
+        (0..minima.len())
+            .map(|i| (i, dist(end, minima[i])))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap()
+    };
+    let (gd, heavy) = (&s.settings[0], &s.settings[1]);
+    assert_eq!(gd.runs.len(), 4);
+    for (k, (&g, &m)) in gd.runs.iter().zip(&heavy.runs).enumerate() {
+        assert_eq!(s.runs[g].start, s.runs[m].start);
+        let (a, b) = (
+            nearest(&runs.trajectories[g]),
+            nearest(&runs.trajectories[m]),
+        );
+        assert!(a.1 < 0.05 && b.1 < 0.05, "start {k}: {a:?} {b:?}");
+        if s.runs[g].start == [0.0, 0.0] {
+            assert_ne!(a.0, b.0, "from the origin they part");
+            assert!(dist(minima[a.0], [3.0, 2.0]) < 1e-6, "GD settles at (3, 2)");
+        } else {
+            assert_eq!(a.0, b.0, "start {k}: the same minimum");
+        }
+    }
 }

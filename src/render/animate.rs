@@ -676,6 +676,7 @@ mod still_equivalence {
             "momentum_vs_nesterov",
             "nesterov_lookahead",
             "beta_sweep_panels",
+            "himmelblau_starts",
         ] {
             incremental_frames_equal_stills_for(name);
         }

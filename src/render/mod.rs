@@ -439,21 +439,49 @@ impl Figure {
     pub fn new(scene: &Scene, trajectories: &[Trajectory]) -> Result<Figure, RenderError> {
         let (w, h) = (scene.output.width, scene.output.height);
         let note = |t: &Trajectory| t.diverged.map(|d| format!("diverged at step {}", d.step));
-        let small_multiples = scene.draw.panels == Panels::Sweep;
-        // Each run's panel: its setting's with small multiples, else the one plot.
+        let small_multiples = scene.draw.panels != Panels::Single;
+        // Each run's panel: its setting's or its start point's with small multiples, else the
+        // one plot. A setting's runs are in start-point order.
         let mut panel_of = vec![0; scene.runs.len()];
-        if small_multiples {
-            for (i, setting) in scene.settings.iter().enumerate() {
-                for &r in &setting.runs {
-                    panel_of[r] = i;
-                }
+        for (i, setting) in scene.settings.iter().enumerate() {
+            for (k, &r) in setting.runs.iter().enumerate() {
+                panel_of[r] = match scene.draw.panels {
+                    Panels::Single => 0,
+                    Panels::Sweep => i,
+                    Panels::Start => k,
+                };
             }
         }
         // When every panel holds one run, the panel titles name the runs and the legend keeps
-        // only the markers.
-        let titled = small_multiples && scene.settings.iter().all(|s| s.runs.len() == 1);
+        // only the markers. With a panel per start point the legend names the settings (the
+        // same colour in every panel).
+        let titled =
+            scene.draw.panels == Panels::Sweep && scene.settings.iter().all(|s| s.runs.len() == 1);
         let entries: Vec<(String, Option<String>)> = if titled {
             Vec::new()
+        } else if scene.draw.panels == Panels::Start {
+            scene
+                .settings
+                .iter()
+                .map(|s| {
+                    let diverged: Vec<&Trajectory> = s
+                        .runs
+                        .iter()
+                        .filter_map(|&r| trajectories.get(r))
+                        .filter(|t| t.diverged.is_some())
+                        .collect();
+                    let note = match diverged.as_slice() {
+                        [] => None,
+                        [t] if s.runs.len() == 1 => note(t),
+                        d => Some(format!(
+                            "diverged in {} of {} panels",
+                            d.len(),
+                            s.runs.len()
+                        )),
+                    };
+                    (s.label.clone(), note)
+                })
+                .collect()
         } else {
             scene
                 .runs
@@ -478,22 +506,35 @@ impl Figure {
         if equal && !small_multiples {
             layout.equalize();
         }
+        let titles: Vec<PanelTitle> = match scene.draw.panels {
+            Panels::Single => Vec::new(),
+            Panels::Sweep => scene
+                .settings
+                .iter()
+                .map(|s| {
+                    let only = (s.runs.len() == 1).then(|| s.runs[0]);
+                    PanelTitle {
+                        text: s.label.clone(),
+                        swatch: only,
+                        note: only.and_then(|r| trajectories.get(r)).and_then(note),
+                    }
+                })
+                .collect(),
+            Panels::Start => scene.settings[0]
+                .runs
+                .iter()
+                .map(|&r| {
+                    let p = scene.runs[r].start;
+                    PanelTitle {
+                        text: format!("from ({}, {})", p[0], p[1]),
+                        swatch: None,
+                        note: None,
+                    }
+                })
+                .collect(),
+        };
         if small_multiples {
-            layout.split(
-                scene
-                    .settings
-                    .iter()
-                    .map(|s| {
-                        let only = (s.runs.len() == 1).then(|| s.runs[0]);
-                        PanelTitle {
-                            text: s.label.clone(),
-                            swatch: only,
-                            note: only.and_then(|r| trajectories.get(r)).and_then(note),
-                        }
-                    })
-                    .collect(),
-                equal,
-            );
+            layout.split(titles, equal);
         }
         let s = layout.sizes;
         let minima_px: Vec<(f64, f64)> = scene
@@ -582,7 +623,7 @@ impl Figure {
                     Vec::new()
                 };
                 RunPath {
-                    colour: style::run_colour(i),
+                    colour: style::run_colour(scene.colour_slot(i)),
                     panel,
                     px: t
                         .positions
@@ -801,5 +842,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// With one panel per start point each run is drawn in its start's panel, a setting has
+    /// one colour in every panel, and the legend names the settings.
+    #[test]
+    fn start_panels_group_runs_by_start_and_colour_them_by_setting() {
+        let path = format!(
+            "{}/scenes/himmelblau_starts.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let src = std::fs::read_to_string(path).unwrap();
+        let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
+        let t = crate::pipeline::trajectories(&scene);
+        let fig = Figure::new(&scene, &t).unwrap();
+        assert_eq!(fig.layout.panels.len(), 4);
+        for (k, p) in fig.layout.panels.iter().enumerate() {
+            let start = scene.runs[scene.settings[0].runs[k]].start;
+            let title = p.title.as_ref().unwrap();
+            assert_eq!(title.text, format!("from ({}, {})", start[0], start[1]));
+        }
+        for (i, setting) in scene.settings.iter().enumerate() {
+            for (k, &r) in setting.runs.iter().enumerate() {
+                assert_eq!(fig.runs[r].panel, k);
+                assert_eq!(fig.runs[r].colour, style::run_colour(i));
+                assert_eq!(scene.colour_slot(r), i);
+                assert!(fig.layout.in_panel(k, fig.runs[r].px[0]));
+            }
+        }
+        let runs: Vec<&str> = fig
+            .legend
+            .iter()
+            .filter(|e| matches!(e.symbol, LegendSymbol::Run(_)))
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(runs, ["GD lr=0.01", "Momentum β=0.9"]);
     }
 }

@@ -115,16 +115,24 @@ pub enum Panels {
     /// sweeps), the start points of a setting sharing its panel. Every panel shows the same
     /// window, and one step counter is the clock of them all.
     Sweep,
+    /// Small multiples: one panel per start point, every setting in each. A setting has the
+    /// same colour in every panel.
+    Start,
 }
 
 /// `[draw] panels` values as written in scenes.
-pub const PANELS: &[(&str, Panels)] = &[("single", Panels::Single), ("sweep", Panels::Sweep)];
+pub const PANELS: &[(&str, Panels)] = &[
+    ("single", Panels::Single),
+    ("sweep", Panels::Sweep),
+    ("start", Panels::Start),
+];
 
 /// One optimizer setting: an entry with one value of each of its sweeps. Its runs differ only
 /// in their start point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
-    /// The runs' label without the start point (a `{start}` placeholder is left out).
+    /// The runs' label without the start point (a `{start}` placeholder is left out, with the
+    /// word "from" before it).
     pub label: String,
     /// Indices into [`Scene::runs`], in start-point order.
     pub runs: Vec<usize>,
@@ -447,6 +455,33 @@ fn toml_error(path: &Path, source: &str, e: &toml::de::Error) -> SceneError {
 }
 
 impl Scene {
+    /// Which run colour run `run` is drawn in, in the animation and in every chart: its own,
+    /// or, with one panel per start point, its setting's (so a setting looks the same in
+    /// every panel).
+    pub fn colour_slot(&self, run: usize) -> usize {
+        if self.draw.panels == Panels::Start {
+            self.settings
+                .iter()
+                .position(|s| s.runs.contains(&run))
+                .unwrap_or(run)
+        } else {
+            run
+        }
+    }
+
+    /// The label run `run` has in a chart's legend: its own, or, with one panel per start
+    /// point, its setting's, given with the setting's first run only (the others share its
+    /// colour and its legend row).
+    pub fn legend_label(&self, run: usize) -> Option<&str> {
+        if self.draw.panels != Panels::Start {
+            return self.runs.get(run).map(|r| r.label.as_str());
+        }
+        self.settings
+            .iter()
+            .find(|s| s.runs.first() == Some(&run))
+            .map(|s| s.label.as_str())
+    }
+
     /// Parses and checks scene text. `path` is used for messages and to find data files.
     pub fn from_toml(path: &Path, source: &str) -> Result<Scene, SceneError> {
         let raw: SceneFile = toml::from_str(source).map_err(|e| toml_error(path, source, &e))?;
@@ -559,10 +594,11 @@ impl Scene {
                 &mut settings,
             )?;
         }
+        let panels_span = || draw_span(&raw, |d| d.panels.as_ref().map(|p| p.span()));
         if draw.panels == Panels::Sweep && settings.len() > limits::MAX_PANELS {
             return Err(c
                 .error(
-                    draw_span(&raw, |d| d.panels.as_ref().map(|p| p.span())),
+                    panels_span(),
                     "draw.panels",
                     format!(
                         "the optimizers make {} settings, more panels than the limit of {}",
@@ -571,6 +607,19 @@ impl Scene {
                     ),
                 )
                 .with_hint("shorten the sweeps, or use panels = \"single\""));
+        }
+        if draw.panels == Panels::Start && starts.len() > limits::MAX_PANELS {
+            return Err(c
+                .error(
+                    panels_span(),
+                    "draw.panels",
+                    format!(
+                        "the scene has {} start points, more panels than the limit of {}",
+                        starts.len(),
+                        limits::MAX_PANELS
+                    ),
+                )
+                .with_hint("use fewer start points, or panels = \"single\""));
         }
         let warnings = std::mem::take(&mut c.warnings);
         let mut input_hashes = c.hashes.into_inner();
@@ -1532,7 +1581,9 @@ fn expand_entry(
         let first_run = runs.len();
         let setting_label = match &t.label {
             Some(l) => {
-                let filled = fill_label(l.get_ref(), &|name| match name {
+                // The label without its start point: " from {start}" goes as a whole.
+                let without = l.get_ref().replace(" from {start}", "");
+                let filled = fill_label(&without, &|name| match name {
                     "kind" => Some(kind.to_string()),
                     "form" => Some(form.clone()),
                     "start" => Some(String::new()),

@@ -1855,7 +1855,7 @@ fn settings_group_the_runs_of_each_sweep_value_across_start_points() {
     // Several entries: the kind names the setting; a `{start}` placeholder is left out.
     assert_eq!(
         labels,
-        ["GD", "Momentum β=0.5", "Momentum β=0.9", "NAG 0.8 from"]
+        ["GD", "Momentum β=0.5", "Momentum β=0.9", "NAG 0.8"]
     );
     let groups: Vec<Vec<usize>> = s.settings.iter().map(|t| t.runs.clone()).collect();
     assert_eq!(groups, [vec![0, 1], vec![2, 3], vec![4, 5], vec![6, 7]]);
@@ -1936,4 +1936,48 @@ fn aspect_is_fill_by_default_equal_on_request_and_checked() {
         "unknown aspect `eqaul`",
         Some("did you mean `equal`?"),
     );
+}
+
+#[test]
+fn start_panels_hold_at_most_sixteen_start_points() {
+    let starts: String = (0..17)
+        .map(|i| format!("[[start]]\nat = [{}, 0.5]\n", f64::from(i) * 0.1))
+        .collect();
+    let src = format!(
+        "[draw]\npanels = \"start\"\n[surface]\nkind = \"bowl\"\n{starts}\
+         [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n"
+    );
+    check(
+        &fail(&src),
+        loc(&src, "\"start\""),
+        "draw.panels",
+        "the scene has 17 start points, more panels than the limit of 16",
+        Some("use fewer start points"),
+    );
+    let fewer = src.replacen("[[start]]\nat = [0, 0.5]\n", "", 1);
+    assert_eq!(parse(&fewer).draw.panels, Panels::Start);
+}
+
+#[test]
+fn with_start_panels_a_setting_has_one_colour_and_one_legend_row() {
+    let src = format!(
+        "[draw]\npanels = \"start\"\n{}",
+        with_optimizers(
+            "[[start]]\nat = [1.0, 1.0]\n\n[[optimizer]]\nlabel = \"GD from {start}\"\n\
+             kind = \"gd\"\nlr = 0.05\n\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.02\nbeta = 0.9\n"
+        )
+    );
+    let s = parse(&src);
+    // Runs: GD from each start, then momentum from each start.
+    let slots: Vec<usize> = (0..4).map(|r| s.colour_slot(r)).collect();
+    assert_eq!(slots, [0, 0, 1, 1]);
+    let legend: Vec<Option<&str>> = (0..4).map(|r| s.legend_label(r)).collect();
+    assert_eq!(legend, [Some("GD"), None, Some("Momentum"), None]);
+    // Other layouts: every run its own colour and row.
+    let single = parse(&src.replace("panels = \"start\"", "panels = \"sweep\""));
+    assert_eq!(
+        (0..4).map(|r| single.colour_slot(r)).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    assert_eq!(single.legend_label(1), Some("GD from (1, 1)"));
 }
