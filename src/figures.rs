@@ -357,12 +357,7 @@ fn draw_loss<DB: DrawingBackend>(
     place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "convergence")?;
-    let body = root.margin(
-        (font * 2.2) as u32,
-        (font * 0.5) as u32,
-        (font * 0.5) as u32,
-        (font * 0.8) as u32,
-    );
+    let body = under_title(&root, font, (0.5, 0.8));
     let panels = body.split_evenly((1, 2));
     let lo_hi = |pick: fn(&RunSeries) -> &[f64]| {
         let mut lo = f64::INFINITY;
@@ -458,12 +453,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
     place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "loss")?;
-    let body = root.margin(
-        (font * 2.2) as u32,
-        (font * 0.5) as u32,
-        (font * 0.5) as u32,
-        (font * 0.8) as u32,
-    );
+    let body = under_title(&root, font, (0.5, 0.8));
     let (lo, hi) = trajectories
         .iter()
         .flat_map(|t| t.losses.iter().copied())
@@ -554,6 +544,21 @@ fn theory_point(o: &Optimizer) -> Option<(Method, f64, f64)> {
     }
 }
 
+/// The page under a chart's title: `font · 2.2` from the top, `font · 0.5` from the bottom,
+/// and `font` times `sides` (left, right) from the sides.
+fn under_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    font: f64,
+    sides: (f64, f64),
+) -> DrawingArea<DB, Shift> {
+    root.margin(
+        (font * 2.2) as u32,
+        (font * 0.5) as u32,
+        (font * sides.0) as u32,
+        (font * sides.1) as u32,
+    )
+}
+
 /// The chart's title and font size, on a white page; returns the font size.
 fn page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -599,12 +604,7 @@ fn draw_rate<DB: DrawingBackend>(
     curves: &[Vec<(f64, f64)>; 2],
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "rate against β")?;
-    let body = root.margin(
-        (font * 2.2) as u32,
-        (font * 0.5) as u32,
-        (font * 0.8) as u32,
-        (font * 1.2) as u32,
-    );
+    let body = under_title(&root, font, (0.8, 1.2));
     let mut chart = ChartBuilder::on(&body)
         .x_label_area_size((font * 2.6) as u32)
         .y_label_area_size((font * 4.2) as u32)
@@ -715,12 +715,7 @@ fn draw_damping<DB: DrawingBackend>(
         }
     }
     let pad = ((hi - lo) * 0.08).max(1e-9);
-    let body = root.margin(
-        (font * 2.2) as u32,
-        (font * 0.5) as u32,
-        (font * 0.8) as u32,
-        (font * 1.2) as u32,
-    );
+    let body = under_title(&root, font, (0.8, 1.2));
     let mut chart = ChartBuilder::on(&body)
         .x_label_area_size((font * 2.6) as u32)
         .y_label_area_size((font * 4.2) as u32)
@@ -815,12 +810,7 @@ fn draw_ewma<DB: DrawingBackend>(
     let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.08).max(1e-9);
-    let body = root.margin(
-        (font * 2.2) as u32,
-        (font * 0.5) as u32,
-        (font * 0.5) as u32,
-        (font * 0.8) as u32,
-    );
+    let body = under_title(&root, font, (0.5, 0.8));
     let betas = [0.5, 0.9, 0.98];
     let colours = [
         style::run_colour(4),

@@ -632,24 +632,13 @@ mod tests {
 
 #[cfg(test)]
 mod equivalence {
+    use super::super::shipped_figure;
     use super::*;
-    use crate::scene::Scene;
-
-    pub(crate) fn figure(src: &str) -> Figure {
-        let scene = Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap();
-        let t = crate::pipeline::trajectories(&scene);
-        Figure::new(&scene, &t).unwrap()
-    }
 
     /// Chunked frames equal frames composed one after another from step 0, pixel for pixel.
     #[test]
     fn chunked_frames_equal_sequential_frames() {
-        let src = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenes/gd_vs_momentum.toml"
-        ))
-        .unwrap();
-        let fig = figure(&src);
+        let (_, fig) = shipped_figure("gd_vs_momentum");
         let chunked = all_frames(&fig).unwrap();
         let mut a = Animator::new(&fig).unwrap();
         let mut k = 0;
@@ -665,7 +654,7 @@ mod equivalence {
 
 #[cfg(test)]
 mod still_equivalence {
-    use super::equivalence::figure;
+    use super::super::shipped_figure;
     use super::*;
 
     /// The incrementally composed frame at every step equals the directly composed still
@@ -683,9 +672,7 @@ mod still_equivalence {
     }
 
     fn incremental_frames_equal_stills_for(name: &str) {
-        let path = format!("{}/scenes/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-        let src = std::fs::read_to_string(path).unwrap();
-        let fig = figure(&src);
+        let (_, fig) = shipped_figure(name);
         let mut a = Animator::new(&fig).unwrap();
         let mut step = 0;
         while a.next_frame().unwrap().is_some() {
@@ -709,17 +696,13 @@ mod still_equivalence {
 
 #[cfg(test)]
 mod inset {
-    use super::equivalence::figure;
+    use super::super::shipped_figure;
     use super::*;
 
     /// The loss inset is laid out when asked for and its curves grow with the steps.
     #[test]
     fn the_loss_inset_grows_with_the_animation() {
-        let path = format!(
-            "{}/scenes/nesterov_lookahead.toml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let fig = figure(&std::fs::read_to_string(path).unwrap());
+        let (_, fig) = shipped_figure("nesterov_lookahead");
         let r = fig.layout.inset.expect("an inset");
         let w = fig.layout.width as usize;
         let inked = |p: &Pixmap| {
@@ -740,10 +723,6 @@ mod inset {
         assert_eq!(a, 0, "nothing drawn at step 0");
         assert!(b > 20 && c > b, "{a} {b} {c}");
         // Scenes that do not ask for it have none.
-        let other = format!("{}/scenes/gd_vs_momentum.toml", env!("CARGO_MANIFEST_DIR"));
-        assert!(figure(&std::fs::read_to_string(other).unwrap())
-            .layout
-            .inset
-            .is_none());
+        assert!(shipped_figure("gd_vs_momentum").1.layout.inset.is_none());
     }
 }

@@ -667,10 +667,19 @@ impl Figure {
     }
 }
 
+/// For tests: a shipped scene (`scenes/NAME.toml`), checked, with its figure.
+#[cfg(test)]
+pub(crate) fn shipped_figure(name: &str) -> (Scene, Figure) {
+    let path = format!("{}/scenes/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let scene = crate::scene::load(std::path::Path::new(&path)).unwrap();
+    let t = crate::pipeline::trajectories(&scene);
+    let fig = Figure::new(&scene, &t).unwrap();
+    (scene, fig)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::Scene;
 
     fn titles(n: usize) -> Vec<PanelTitle> {
         (0..n)
@@ -739,14 +748,7 @@ mod tests {
     /// pixels of a run's exact colour lie in its panel (or its title's swatch).
     #[test]
     fn each_run_is_drawn_in_its_own_panel() {
-        let path = format!(
-            "{}/scenes/beta_sweep_panels.toml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let src = std::fs::read_to_string(path).unwrap();
-        let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
-        let t = crate::pipeline::trajectories(&scene);
-        let fig = Figure::new(&scene, &t).unwrap();
+        let (scene, fig) = shipped_figure("beta_sweep_panels");
         assert_eq!(fig.layout.panels.len(), scene.runs.len());
         let last = animate::still(&fig, fig.steps).unwrap();
         let w = fig.layout.width as i32;
@@ -848,14 +850,7 @@ mod tests {
     /// one colour in every panel, and the legend names the settings.
     #[test]
     fn start_panels_group_runs_by_start_and_colour_them_by_setting() {
-        let path = format!(
-            "{}/scenes/himmelblau_starts.toml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let src = std::fs::read_to_string(path).unwrap();
-        let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
-        let t = crate::pipeline::trajectories(&scene);
-        let fig = Figure::new(&scene, &t).unwrap();
+        let (scene, fig) = shipped_figure("himmelblau_starts");
         assert_eq!(fig.layout.panels.len(), 4);
         for (k, p) in fig.layout.panels.iter().enumerate() {
             let start = scene.runs[scene.settings[0].runs[k]].start;

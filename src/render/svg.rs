@@ -454,22 +454,13 @@ mod tests {
         assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
     }
 
-    fn figure(name: &str) -> (Scene, Figure) {
-        let path = format!("{}/scenes/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-        let src = std::fs::read_to_string(path).unwrap();
-        let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
-        let t = crate::pipeline::trajectories(&scene);
-        let fig = Figure::new(&scene, &t).unwrap();
-        (scene, fig)
-    }
-
     /// The document holds what the PNG shows: one surface image (the background's own pixels)
     /// placed in every panel, one path per run, every head, the title, the panel titles and
     /// the step counter; and the same figure gives the same bytes.
     #[test]
     fn the_svg_holds_the_pngs_content() {
         for name in ["beta_sweep_panels", "gd_vs_momentum", "nesterov_lookahead"] {
-            let (scene, fig) = figure(name);
+            let (scene, fig) = super::super::shipped_figure(name);
             let bytes = trajectory_svg(&scene, &fig).unwrap();
             assert_eq!(bytes, trajectory_svg(&scene, &fig).unwrap(), "{name}");
             let doc = String::from_utf8(bytes).unwrap();
