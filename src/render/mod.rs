@@ -526,7 +526,8 @@ impl Figure {
                 .map(|&r| {
                     let p = scene.runs[r].start;
                     PanelTitle {
-                        text: format!("from ({}, {})", p[0], p[1]),
+                        // A true minus, as on the axes.
+                        text: format!("from ({}, {})", p[0], p[1]).replace('-', "−"),
                         swatch: None,
                         note: None,
                     }
@@ -855,7 +856,8 @@ mod tests {
         for (k, p) in fig.layout.panels.iter().enumerate() {
             let start = scene.runs[scene.settings[0].runs[k]].start;
             let title = p.title.as_ref().unwrap();
-            assert_eq!(title.text, format!("from ({}, {})", start[0], start[1]));
+            let text = format!("from ({}, {})", start[0], start[1]).replace('-', "−");
+            assert_eq!(title.text, text);
         }
         for (i, setting) in scene.settings.iter().enumerate() {
             for (k, &r) in setting.runs.iter().enumerate() {
