@@ -402,10 +402,19 @@ fn draw_loss<DB: DrawingBackend>(
             .map_err(err)?;
         for run in &data.runs {
             let values = if k == 0 { &run.gap } else { &run.distance };
+            // A line ends where it reaches the floor (exact convergence, or below what f64
+            // resolves) rather than running along the bottom as if it were a plateau there.
+            let end = values
+                .iter()
+                .position(|&v| v <= FLOOR)
+                .map_or(values.len(), |i| i + 1);
             let c = rgb(run.colour);
             let series = chart
                 .draw_series(LineSeries::new(
-                    values.iter().enumerate().map(|(i, &v)| (i as f64, v)),
+                    values[..end]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &v)| (i as f64, v)),
                     c.stroke_width((2.0 * scale) as u32),
                 ))
                 .map_err(err)?;
@@ -952,17 +961,27 @@ fn draw_surface3d<DB: DrawingBackend>(
         .build_cartesian_3d(win.x.0..win.x.1, lo..cap, win.y.0..win.y.1)
         .map_err(err)?;
     chart.with_projection(|mut p| {
-        p.yaw = 0.55;
-        p.pitch = 0.45;
+        // From the low-x, low-y side and fairly high: the valley floors, where the paths run,
+        // face the viewer (paths are drawn over the surface, so none may lie behind a wall).
+        p.yaw = -0.6;
+        p.pitch = 0.6;
         p.scale = 0.85;
         p.into_matrix()
     });
     let (x_name, y_name) = scene.surface.axis_names();
+    let (x_ticks, y_ticks, f_ticks) = (
+        TickFormat::for_range(win.x.0, win.x.1),
+        TickFormat::for_range(win.y.0, win.y.1),
+        TickFormat::for_range(lo, cap),
+    );
     chart
         .configure_axes()
         .light_grid_style(RGBColor(235, 235, 235))
         .max_light_lines(2)
         .label_style(text_style(font * 0.75, INK))
+        .x_formatter(&|v| x_ticks.label(*v))
+        .y_formatter(&|v| f_ticks.label(*v))
+        .z_formatter(&|v| y_ticks.label(*v))
         .draw()
         .map_err(err)?;
     let span = cap - lo;
@@ -1255,6 +1274,31 @@ mod tests {
         assert_eq!(first, Corner::LowerRight);
         let again = place.corner(&[], &["a"], 20.0, (600, 400));
         assert_eq!(again, first);
+    }
+
+    /// A run that converges exactly (GD with lr ½ on x² + y² lands on the minimum in one step)
+    /// ends its lines at the floor instead of running along the bottom.
+    #[test]
+    fn loss_lines_end_where_they_reach_the_floor() {
+        let s = scene(
+            "[output]\nsize = [320, 240]\nsteps = 20\n[surface]\nkind = \"bowl\"\n\
+             [[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.5\n",
+        );
+        let t = crate::pipeline::trajectories(&s);
+        assert_eq!(t[0].losses[1], 0.0, "exact convergence in one step");
+        let files = charts(&s, &t).unwrap();
+        let svg = String::from_utf8(files[1].1.clone()).unwrap();
+        let c = style::run_colour(0);
+        let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", c[0], c[1], c[2]);
+        let lines: Vec<usize> = svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains(&stroke))
+            .filter_map(|l| l.split("points=\"").nth(1))
+            .map(|p| p.split('"').next().unwrap_or("").split_whitespace().count())
+            .collect();
+        // f − f* and the distance, each from step 0 to step 1 (the legend swatch has 2 too).
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert!(lines.iter().all(|&n| n == 2), "{lines:?}");
     }
 
     #[test]

@@ -211,9 +211,12 @@ pub fn trajectory_svg(scene: &Scene, figure: &Figure) -> Result<Vec<u8>, RenderE
     }
     doc.push_str("</defs>\n");
     // As in the PNG, the surface goes over plotters' part (whose axis lines run along the
-    // panels' edges, inside them).
+    // panels' edges, inside them). Plotters puts one-pixel lines on whole coordinates, which
+    // is the edge between two pixels in SVG: half a pixel on, they cover one pixel, as in the
+    // PNG, instead of blurring over two.
+    doc.push_str("<g transform=\"translate(0.5 0.5)\">\n");
     doc.push_str(body);
-    doc.push('\n');
+    doc.push_str("\n</g>\n");
     for panel in &layout.panels {
         let _ = writeln!(
             doc,
