@@ -1103,12 +1103,6 @@ fn draw_stability<DB: DrawingBackend>(
         (font * 0.8) as u32,
     );
     let (_, h) = body.dim_in_pixel();
-    root.draw_text(
-        "colour: worst-case convergence factor ρ, 12 bands (darker is faster); grey: diverges; line: ρ = 1 in theory; ×: fastest",
-        &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
-        ((font * 0.8) as i32, (font * 2.2) as i32 + h as i32 + (font * 1.4) as i32),
-    )
-    .map_err(err)?;
     let lr_max = map_lr_max(c);
     let cell_lr = lr_max / MAP_CELLS as f64;
     let cell_beta = 0.99 / MAP_CELLS as f64;
@@ -1119,6 +1113,36 @@ fn draw_stability<DB: DrawingBackend>(
         .copied()
         .fold(1.0f64, f64::min)
         .min(0.99);
+    // The key under the maps: the 12 bands as a colour bar from the best ρ to 1, the grey of
+    // divergence, and what the line and the cross mean.
+    {
+        let small = font * 0.8;
+        let y = (font * 2.2) as i32 + h as i32 + (font * 0.9) as i32;
+        let (box_w, box_h) = ((font * 1.3) as i32, (font * 0.8) as i32);
+        let text = |s: &str, x: i32| -> Result<i32, RenderError> {
+            let style = text_style(small, INK).pos(Pos::new(HPos::Left, VPos::Center));
+            root.draw_text(s, &style, (x, y)).map_err(err)?;
+            Ok(x + crate::render::background::text_width(s, small) as i32)
+        };
+        let swatch_box = |x: i32, c: Rgb| {
+            root.draw(&Rectangle::new(
+                [(x, y - box_h / 2), (x + box_w, y + box_h / 2)],
+                rgb(c).filled(),
+            ))
+            .map_err(err)
+        };
+        let gap = (font * 0.5) as i32;
+        let mut x = text("worst-case convergence factor ρ", (font * 0.8) as i32)? + gap;
+        x = text(&format!("{rho_min:.2}"), x)? + gap / 2;
+        for b in 0..12 {
+            swatch_box(x, style::band_colour(f64::from(b) / 11.0))?;
+            x += box_w;
+        }
+        x = text("1", x + gap / 2)? + gap * 2;
+        swatch_box(x, style::MASKED)?;
+        x = text("diverges", x + box_w + gap / 2)? + gap * 2;
+        text("line: ρ = 1 in theory   ×: fastest", x)?;
+    }
     for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
         let (method, name) = if k == 0 {
             (Method::HeavyBall, "heavy ball")
@@ -1354,11 +1378,21 @@ mod tests {
         let src = "[output]\nsize = [320, 240]\nsteps = 10\n[surface]\nkind = \"quadratic\"\nb = 25\n[draw]\ncharts = [\"rate\", \"stability\"]\n[[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\n";
         let s = scene(src);
         let t = crate::pipeline::trajectories(&s);
-        let names: Vec<String> = charts(&s, &t).unwrap().into_iter().map(|f| f.0).collect();
+        let files = charts(&s, &t).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,
             [".rate.png", ".rate.svg", ".stability.png", ".stability.svg"]
         );
+        // The map's key: a colour bar of the 12 bands from the best ρ on either map (at Polyak's
+        // optimum for κ = 25: (√25 − 1)/(√25 + 1) = 0.67, the grid's best within a cell) to 1.
+        let svg = String::from_utf8(files[3].1.clone()).unwrap();
+        assert!(svg.contains("diverges") && svg.contains("0.67"), "the key");
+        for b in 0..12 {
+            let c = style::band_colour(f64::from(b) / 11.0);
+            let fill = format!("fill=\"#{:02X}{:02X}{:02X}\"", c[0], c[1], c[2]);
+            assert!(svg.contains(&fill), "band {b} in the key");
+        }
         let rosen = src.replace("kind = \"quadratic\"\nb = 25", "kind = \"rosenbrock\"");
         let e = Scene::from_toml(std::path::Path::new("t.toml"), &rosen).unwrap_err();
         assert_eq!(e.key, "draw.charts");
