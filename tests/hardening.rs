@@ -942,14 +942,20 @@ fn huge_and_tiny_windows_render() {
     for (surface, start) in windows {
         let text = hostile_scene(surface, &[start], gd);
         render_scene(&text);
-        // Small multiples with every overlay, on the same hostile numbers.
+        // Small multiples (per setting and per start) with equal axes and every overlay, on
+        // the same hostile numbers: a window 1e18 times wider than high leaves a plot one
+        // pixel high.
         render_scene(&format!("{text}{EVERYTHING_DRAWN}"));
+        render_scene(&format!(
+            "{text}{}",
+            EVERYTHING_DRAWN.replace("sweep", "start")
+        ));
     }
 }
 
-/// A `[draw]` table asking for small multiples and every teaching overlay.
-const EVERYTHING_DRAWN: &str =
-    "[draw]\npanels = \"sweep\"\noverlays = [\"velocity\", \"gradient\", \"lookahead\", \"loss\"]\n";
+/// A `[draw]` table asking for small multiples, equal axes and every teaching overlay.
+const EVERYTHING_DRAWN: &str = "[draw]\npanels = \"sweep\"\naspect = \"equal\"\n\
+     overlays = [\"velocity\", \"gradient\", \"lookahead\", \"loss\"]\n";
 
 /// A window whose bounds are finite but whose width overflows f64 (1e308 − (−1e308) = inf) once
 /// made plotters' axis key-point computation spin forever; the checker now refuses it. The
