@@ -57,7 +57,7 @@ const TRANSPARENT: u8 = 0;
 /// 255 colours).
 const UNCHANGED: u8 = 255;
 
-/// A frame's changed rectangle in palette indices, [`UNCHANGED`] where the pixel did not change.
+/// A frame's changed rectangle in palette indices, `UNCHANGED` where the pixel did not change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexedFrame {
     pub rect: IRect,

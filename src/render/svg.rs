@@ -2,7 +2,7 @@
 //! vector shapes a course author can scale, edit or put in a slide.
 //!
 //! What plotters draws for the PNG (title, axes, ticks, legend text, panel titles) it draws here
-//! too, on its SVG backend, from the same function ([`super::background::draw_furniture`]). The
+//! too, on its SVG backend, from the same function (`background::draw_furniture`). The
 //! surface itself (bands and contour lines) is the one raster part: the background's plot
 //! rectangle embedded once as a PNG and placed in every panel, over plotters' part as in the
 //! PNG. Paths, heads, markers, overlays
