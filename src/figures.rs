@@ -62,11 +62,13 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
         ));
     }
     if scene.draw.charts.contains(&Chart::Damping) {
+        let place = LegendPlace::new();
         chart!(".damping", h, |area, scale| draw_damping(
             area,
             scale,
             scene,
-            trajectories
+            trajectories,
+            &place
         ));
     }
     if scene.draw.charts.contains(&Chart::Ewma) {
@@ -712,6 +714,7 @@ fn draw_damping<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     trajectories: &[Trajectory],
+    place: &LegendPlace,
 ) -> Result<(), RenderError> {
     let font = page(&root, scale, scene, "damping")?;
     let x_star = scene.surface.minima().first().map_or(0.0, |m| m[0]);
@@ -753,8 +756,18 @@ fn draw_damping<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     let width = (2.0 * scale) as u32;
+    let (y0, y1, steps) = (lo - pad, hi + pad, scene.output.steps.max(1) as f64);
+    let mut lines = Vec::new();
+    let mut labels = Vec::new();
     for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
         let c = rgb(style::run_colour(scene.colour_slot(i)));
+        lines.push(
+            t.positions
+                .iter()
+                .enumerate()
+                .map(|(k, p)| (k as f64 / steps, (p[0] - x_star - y0) / (y1 - y0)))
+                .collect::<Vec<_>>(),
+        );
         let label = match damping_regime(scene, &run.optimizer) {
             Some(theory::Damping::Over) => format!("{}: over-damped", run.label),
             Some(theory::Damping::Critical) => format!("{}: critically damped", run.label),
@@ -770,14 +783,18 @@ fn draw_damping<DB: DrawingBackend>(
                 c.stroke_width(width),
             ))
             .map_err(err)?
-            .label(label)
+            .label(label.as_str())
             .legend(swatch(c.stroke_width(width), scale));
+        labels.push(label);
     }
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let plot = chart.plotting_area().dim_in_pixel();
+    let corner = place.corner(&lines, &labels, font * 0.85, plot);
     legend_box(
         &mut chart,
         scale,
         text_style(font * 0.85, INK),
-        SeriesLabelPosition::UpperRight,
+        corner.position(),
     )?;
     root.present().map_err(err)?;
     Ok(())
