@@ -253,6 +253,21 @@ impl LegendPlace {
         self.chosen.set(Some(c));
         c
     }
+
+    /// Draws the chart's legend, in `font_px` text, in the corner it hides the least of
+    /// `lines` (the chart's lines in plot fractions) in.
+    fn draw<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+        &self,
+        chart: &mut ChartContext<'a, DB, CT>,
+        scale: f64,
+        font_px: f64,
+        lines: &[Vec<(f64, f64)>],
+        labels: &[&str],
+    ) -> Result<(), RenderError> {
+        let plot = chart.plotting_area().dim_in_pixel();
+        let corner = self.corner(lines, labels, font_px, plot);
+        legend_box(chart, scale, text_style(font_px, INK), corner.position())
+    }
 }
 
 /// Draws the same chart into an SVG of `w × h` (`svg_draw`) and a PNG supersampled 2×
@@ -445,9 +460,7 @@ fn draw_loss<DB: DrawingBackend>(
                 .iter()
                 .filter_map(|r| r.label.as_deref())
                 .collect();
-            let plot = chart.plotting_area().dim_in_pixel();
-            let corner = place.corner(&lines, &labels, font * 0.85, plot);
-            legend_box(&mut chart, scale, label_style.clone(), corner.position())?;
+            place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
         }
     }
     root.present().map_err(err)?;
@@ -530,9 +543,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
     let labels: Vec<&str> = (0..scene.runs.len())
         .filter_map(|i| scene.legend_label(i))
         .collect();
-    let plot = chart.plotting_area().dim_in_pixel();
-    let corner = place.corner(&lines, &labels, font * 0.85, plot);
-    legend_box(&mut chart, scale, label_style, corner.position())?;
+    place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -788,14 +799,7 @@ fn draw_damping<DB: DrawingBackend>(
         labels.push(label);
     }
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let plot = chart.plotting_area().dim_in_pixel();
-    let corner = place.corner(&lines, &labels, font * 0.85, plot);
-    legend_box(
-        &mut chart,
-        scale,
-        text_style(font * 0.85, INK),
-        corner.position(),
-    )?;
+    place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -905,14 +909,7 @@ fn draw_ewma<DB: DrawingBackend>(
         }
         if k == 1 {
             let labels = ["noisy gradient", "β = 0.98", "β = 0.9", "β = 0.5"];
-            let plot = chart.plotting_area().dim_in_pixel();
-            let corner = place.corner(&lines, &labels, font * 0.8, plot);
-            legend_box(
-                &mut chart,
-                scale,
-                text_style(font * 0.8, INK),
-                corner.position(),
-            )?;
+            place.draw(&mut chart, scale, font * 0.8, &lines, &labels)?;
         }
     }
     root.present().map_err(err)?;
