@@ -884,13 +884,14 @@ fn draw_ewma<DB: DrawingBackend>(
                 .collect()
         };
         let mut lines = vec![fractions(xs)];
+        let mut labels = vec!["noisy gradient".to_string()];
         chart
             .draw_series(LineSeries::new(
                 xs.iter().enumerate().map(|(t, &x)| ((t + 1) as f64, x)),
                 grey.stroke_width(scale as u32),
             ))
             .map_err(err)?
-            .label("noisy gradient")
+            .label(labels[0].as_str())
             .legend(swatch(grey.stroke_width(scale as u32), scale));
         for (beta, colour) in betas.iter().zip(colours) {
             let (plain, corrected) = theory::ewma(xs, *beta);
@@ -898,17 +899,19 @@ fn draw_ewma<DB: DrawingBackend>(
             lines.push(fractions(&values));
             let c = rgb(colour);
             let width = (2.0 * scale) as u32;
+            let label = format!("β = {beta}");
             chart
                 .draw_series(LineSeries::new(
                     values.iter().enumerate().map(|(t, &v)| ((t + 1) as f64, v)),
                     c.stroke_width(width),
                 ))
                 .map_err(err)?
-                .label(format!("β = {beta}"))
+                .label(label.as_str())
                 .legend(swatch(c.stroke_width(width), scale));
+            labels.push(label);
         }
         if k == 1 {
-            let labels = ["noisy gradient", "β = 0.98", "β = 0.9", "β = 0.5"];
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
             place.draw(&mut chart, scale, font * 0.8, &lines, &labels)?;
         }
     }
