@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use inertia::encode::gif::GifEncoder;
 use inertia::encode::{self, palette::NearestCache};
+use inertia::picture::frames::Plan;
 use inertia::pipeline;
-use inertia::render::animate::Plan;
 use inertia::render::Figure;
 use inertia::scene::{self, Scene};
 
@@ -52,15 +52,16 @@ fn stages(scene: &Scene, reps: usize) {
         lap(&mut times, 0);
         let figure = Figure::new(scene, &trajectories).expect("figure");
         lap(&mut times, 1);
-        let (plan, keyframes) = Plan::new(&figure).expect("plan");
+        let picture = &figure.picture;
+        let (plan, keyframes) = Plan::new(picture).expect("plan");
         lap(&mut times, 2);
         let encoder = GifEncoder::new(
-            figure.layout.width,
-            figure.layout.height,
-            pipeline::gif_palette(scene, &figure, &keyframes),
+            picture.width,
+            picture.height,
+            pipeline::gif_palette(&figure, &keyframes),
         );
         let delays =
-            encode::gif::frame_delays(figure.steps + 1, scene.output.fps, scene.output.hold);
+            encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
         let frames = plan
             .run(NearestCache::default, |cache, _, p| {
@@ -70,7 +71,7 @@ fn stages(scene: &Scene, reps: usize) {
         lap(&mut times, 4);
         let _ = encode::png::encode(&keyframes.last).expect("png");
         lap(&mut times, 5);
-        let _ = inertia::render::svg::trajectory_svg(scene, &figure).expect("svg");
+        let _ = inertia::picture::svg::write(picture, picture.steps, &encode::png::encode_image);
         lap(&mut times, 6);
         let gif = encoder.encode(&frames, &delays).expect("gif");
         lap(&mut times, 7);

@@ -13,9 +13,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::optimizer::{MomentumForm, Optimizer};
-use crate::render::background::{text_style, TickFormat};
-use crate::render::style::{self, Rgb, INK};
-use crate::render::RenderError;
+use crate::picture::mark::{Rgb, INK};
+use crate::picture::plot::{Recorder, TickFormat};
+use crate::picture::{DrawError, Picture};
+use crate::render::style;
 use crate::scene::{Chart, Scene};
 use crate::theory::{self, Method};
 use crate::trajectory::Trajectory;
@@ -23,8 +24,27 @@ use crate::trajectory::Trajectory;
 /// One chart's encoded files: (file-name suffix, bytes), e.g. (".loss.png", ...).
 pub type ChartFiles = Vec<(String, Vec<u8>)>;
 
-fn err<E: std::fmt::Debug>(e: E) -> RenderError {
-    RenderError(format!("drawing a chart failed: {e:?}"))
+fn err<E: std::fmt::Debug>(e: E) -> DrawError {
+    DrawError(format!("drawing a chart failed: {e:?}"))
+}
+
+/// Text for plotters at `size` (pixels per em, already multiplied by the chart's scale) in
+/// colour `c`.
+fn text_style(size: f64, c: Rgb) -> TextStyle<'static> {
+    crate::picture::plot::scaled_text_style(size as f32, c, Pos::new(HPos::Left, VPos::Top))
+}
+
+/// The colour of run `i` in every chart: the animation's (see [`style::run_colours`]).
+fn run_colour(scene: &Scene, i: usize) -> Rgb {
+    style::run_colours(scene)
+        .get(i)
+        .copied()
+        .unwrap_or(style::PALETTE[0])
+}
+
+/// The width of `text` at `size` (scaled pixels per em), in scaled pixels.
+fn text_width(text: &str, size: f64, scale: f64) -> f64 {
+    f64::from(crate::text::embedded().width(text, (size / scale) as f32)) * scale
 }
 
 fn rgb(c: Rgb) -> RGBColor {
@@ -32,14 +52,14 @@ fn rgb(c: Rgb) -> RGBColor {
 }
 
 /// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files.
-pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, RenderError> {
+pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, DrawError> {
     let mut files = Vec::new();
     let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
     // Draws one chart with the same generic drawing call for both backends and files it as
     // `<suffix>.png` and `<suffix>.svg` (a closure cannot be generic over the backend).
     macro_rules! chart {
         ($suffix:literal, $height:expr, |$area:ident, $scale:ident| $draw:expr) => {{
-            let (png, svg) = both(w, $height, |$area, $scale| $draw, |$area, $scale| $draw)?;
+            let (png, svg) = both(w, $height, |$area, $scale| $draw)?;
             files.push((concat!($suffix, ".png").to_string(), png));
             files.push((concat!($suffix, ".svg").to_string(), svg));
         }};
@@ -139,7 +159,7 @@ fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     scale: f64,
     font: TextStyle<'static>,
     position: SeriesLabelPosition,
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     chart
         .configure_series_labels()
         .legend_area_size((24.0 * scale) as u32)
@@ -216,12 +236,15 @@ fn emptiest_corner(lines: &[Vec<(f64, f64)>], size: (f64, f64)) -> Corner {
 /// backend to draw and kept for the other, so the PNG and the SVG agree.
 struct LegendPlace {
     chosen: std::cell::Cell<Option<Corner>>,
+    /// Plotters units per pixel of the chart being drawn.
+    scale: f64,
 }
 
 impl LegendPlace {
     fn new() -> Self {
         LegendPlace {
             chosen: std::cell::Cell::new(None),
+            scale: f64::from(crate::picture::plot::SCALE),
         }
     }
 
@@ -239,11 +262,10 @@ impl LegendPlace {
         }
         let widest = labels
             .iter()
-            .map(|l| crate::render::background::text_width(l, font_px))
-            .max()
-            .unwrap_or(0);
+            .map(|l| text_width(l, font_px, self.scale))
+            .fold(0.0, f64::max);
         // Swatch, gaps and border around the text; rows of about 1.5 lines each.
-        let w = f64::from(widest) + font_px * 4.5;
+        let w = widest + font_px * 4.5;
         let h = labels.len() as f64 * font_px * 1.5 + font_px;
         let size = (
             w / f64::from(plot_px.0.max(1)),
@@ -263,54 +285,28 @@ impl LegendPlace {
         font_px: f64,
         lines: &[Vec<(f64, f64)>],
         labels: &[&str],
-    ) -> Result<(), RenderError> {
+    ) -> Result<(), DrawError> {
         let plot = chart.plotting_area().dim_in_pixel();
         let corner = self.corner(lines, labels, font_px, plot);
         legend_box(chart, scale, text_style(font_px, INK), corner.position())
     }
 }
 
-/// Draws the same chart into an SVG of `w × h` (`svg_draw`) and a PNG supersampled 2×
-/// (`png_draw`); the two closures are the same generic drawing function, once per backend.
-fn both<S, B>(w: u32, h: u32, svg_draw: S, png_draw: B) -> Result<(Vec<u8>, Vec<u8>), RenderError>
+/// Draws a chart (a function generic over plotters' backend, called once) into a `w × h`
+/// picture through the recording backend, and encodes that one picture as PNG and as SVG, so
+/// the two have the same content.
+fn both<D>(w: u32, h: u32, draw: D) -> Result<(Vec<u8>, Vec<u8>), DrawError>
 where
-    S: Fn(DrawingArea<SVGBackend, Shift>, f64) -> Result<(), RenderError>,
-    B: Fn(DrawingArea<BitMapBackend, Shift>, f64) -> Result<(), RenderError>,
+    D: Fn(DrawingArea<Recorder, Shift>, f64) -> Result<(), DrawError>,
 {
-    style::register_font();
-    let mut svg = String::new();
+    let mut picture = Picture::new(w, h, crate::text::embedded());
     {
-        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        svg_draw(area, 1.0)?;
+        let area = Recorder::new(&mut picture).into_drawing_area();
+        draw(area, f64::from(crate::picture::plot::SCALE))?;
     }
-    let (bw, bh) = (w * 2, h * 2);
-    let mut big = vec![255u8; (bw * bh * 3) as usize];
-    {
-        let area = BitMapBackend::with_buffer(&mut big, (bw, bh)).into_drawing_area();
-        png_draw(area, 2.0)?;
-    }
-    let mut small = vec![0u8; (w * h * 3) as usize];
-    for y in 0..h as usize {
-        for x in 0..w as usize {
-            for c in 0..3 {
-                let at = |dx: usize, dy: usize| {
-                    u32::from(big[((2 * y + dy) * bw as usize + 2 * x + dx) * 3 + c])
-                };
-                let sum = at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1);
-                small[(y * w as usize + x) * 3 + c] = ((sum + 2) / 4) as u8;
-            }
-        }
-    }
-    let mut png = Vec::new();
-    use image::ImageEncoder;
-    // Mostly white with thin lines: fast compression costs little size here.
-    image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Default,
-        image::codecs::png::FilterType::Sub,
-    )
-    .write_image(&small, w, h, image::ExtendedColorType::Rgb8)
-    .map_err(err)?;
+    let pixmap = crate::picture::raster::paint(&picture)?;
+    let png = crate::encode::png::encode(&pixmap).map_err(err)?;
+    let svg = crate::picture::svg::write(&picture, 0, &crate::encode::png::encode_image);
     Ok((png, svg.into_bytes()))
 }
 
@@ -353,7 +349,7 @@ impl LossData {
                     .collect();
                 RunSeries {
                     label: scene.legend_label(i).map(str::to_string),
-                    colour: style::run_colour(scene.colour_slot(i)),
+                    colour: run_colour(scene, i),
                     gap,
                     distance: dist,
                 }
@@ -372,7 +368,7 @@ fn draw_loss<DB: DrawingBackend>(
     scene: &Scene,
     data: &LossData,
     place: &LegendPlace,
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "convergence")?;
     let body = under_title(&root, font, (0.5, 0.8));
     let panels = body.split_evenly((1, 2));
@@ -475,7 +471,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
     scene: &Scene,
     trajectories: &[Trajectory],
     place: &LegendPlace,
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "loss")?;
     let body = under_title(&root, font, (0.5, 0.8));
     let (lo, hi) = trajectories
@@ -511,7 +507,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     for (i, t) in trajectories.iter().enumerate() {
-        let c = rgb(style::run_colour(scene.colour_slot(i)));
+        let c = rgb(run_colour(scene, i));
         let series = chart
             .draw_series(LineSeries::new(
                 t.losses
@@ -587,7 +583,7 @@ fn page<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     what: &str,
-) -> Result<f64, RenderError> {
+) -> Result<f64, DrawError> {
     // Scaled like the animation's text (by the height, or the width when that is relatively
     // narrower).
     let (w, h) = (scene.output.width, scene.output.height);
@@ -624,7 +620,7 @@ fn draw_rate<DB: DrawingBackend>(
     scene: &Scene,
     c: (f64, f64),
     curves: &[Vec<(f64, f64)>; 2],
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "rate against β")?;
     let body = under_title(&root, font, (0.8, 1.2));
     let mut chart = ChartBuilder::on(&body)
@@ -684,7 +680,7 @@ fn draw_rate<DB: DrawingBackend>(
     for (i, run) in scene.runs.iter().enumerate() {
         if let Some((method, lr, beta)) = theory_point(&run.optimizer) {
             let r = theory::worst_rate(method, lr, beta, c).min(1.02);
-            let colour = rgb(style::run_colour(scene.colour_slot(i)));
+            let colour = rgb(run_colour(scene, i));
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (beta, r),
@@ -726,7 +722,7 @@ fn draw_damping<DB: DrawingBackend>(
     scene: &Scene,
     trajectories: &[Trajectory],
     place: &LegendPlace,
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "damping")?;
     let x_star = scene.surface.minima().first().map_or(0.0, |m| m[0]);
     let mut lo = f64::INFINITY;
@@ -771,7 +767,7 @@ fn draw_damping<DB: DrawingBackend>(
     let mut lines = Vec::new();
     let mut labels = Vec::new();
     for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
-        let c = rgb(style::run_colour(scene.colour_slot(i)));
+        let c = rgb(run_colour(scene, i));
         lines.push(
             t.positions
                 .iter()
@@ -834,7 +830,7 @@ fn draw_ewma<DB: DrawingBackend>(
     scene: &Scene,
     series: &(String, Vec<f64>),
     place: &LegendPlace,
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "moving averages of noisy gradients")?;
     let (label, xs) = series;
     let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
@@ -842,11 +838,7 @@ fn draw_ewma<DB: DrawingBackend>(
     let pad = ((hi - lo) * 0.08).max(1e-9);
     let body = under_title(&root, font, (0.5, 0.8));
     let betas = [0.5, 0.9, 0.98];
-    let colours = [
-        style::run_colour(4),
-        style::run_colour(1),
-        style::run_colour(3),
-    ];
+    let colours = [style::PALETTE[4], style::PALETTE[1], style::PALETTE[3]];
     for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
         let caption = if k == 0 {
             "vₜ = β·vₜ₋₁ + (1 − β)·gₜ"
@@ -929,7 +921,7 @@ fn draw_surface3d<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     trajectories: &[Trajectory],
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "the surface in 3-D")?;
     let win = scene.window;
     let f = |x: f64, y: f64| scene.surface.value([x, y]);
@@ -1006,7 +998,7 @@ fn draw_surface3d<DB: DrawingBackend>(
     // pass for a plateau.
     let style = move |v: &f64| {
         if *v >= cap && cap < hi {
-            rgb(style::MASKED).mix(0.9).filled()
+            rgb(crate::picture::mark::MASKED).mix(0.9).filled()
         } else {
             rgb(style::band_colour((v - lo) / span)).mix(0.9).filled()
         }
@@ -1020,7 +1012,7 @@ fn draw_surface3d<DB: DrawingBackend>(
         )
         .map_err(err)?;
     for (i, (t, run)) in trajectories.iter().zip(&scene.runs).enumerate() {
-        let c = rgb(style::run_colour(scene.colour_slot(i)));
+        let c = rgb(run_colour(scene, i));
         let path: Vec<(f64, f64, f64)> = t
             .positions
             .iter()
@@ -1111,7 +1103,7 @@ fn draw_stability<DB: DrawingBackend>(
     scene: &Scene,
     c: (f64, f64),
     grids: &[Vec<Vec<f64>>; 2],
-) -> Result<(), RenderError> {
+) -> Result<(), DrawError> {
     let font = page(&root, scale, scene, "where momentum converges")?;
     let body = root.margin(
         (font * 2.2) as u32,
@@ -1136,10 +1128,10 @@ fn draw_stability<DB: DrawingBackend>(
         let small = font * 0.8;
         let y = (font * 2.2) as i32 + h as i32 + (font * 0.9) as i32;
         let (box_w, box_h) = ((font * 1.3) as i32, (font * 0.8) as i32);
-        let text = |s: &str, x: i32| -> Result<i32, RenderError> {
+        let text = |s: &str, x: i32| -> Result<i32, DrawError> {
             let style = text_style(small, INK).pos(Pos::new(HPos::Left, VPos::Center));
             root.draw_text(s, &style, (x, y)).map_err(err)?;
-            Ok(x + crate::render::background::text_width(s, small) as i32)
+            Ok(x + text_width(s, small, scale) as i32)
         };
         let swatch_box = |x: i32, c: Rgb| {
             root.draw(&Rectangle::new(
@@ -1156,7 +1148,7 @@ fn draw_stability<DB: DrawingBackend>(
             x += box_w;
         }
         x = text("1", x + gap / 2)? + gap * 2;
-        swatch_box(x, style::MASKED)?;
+        swatch_box(x, crate::picture::mark::MASKED)?;
         x = text("diverges", x + box_w + gap / 2)? + gap * 2;
         text("line: ρ = 1 in theory   ×: fastest", x)?;
     }
@@ -1190,7 +1182,7 @@ fn draw_stability<DB: DrawingBackend>(
                 let t = ((rho - rho_min) / (1.0 - rho_min)).clamp(0.0, 1.0);
                 style::band_colour((t * 12.0).floor() / 11.0)
             } else {
-                style::MASKED
+                crate::picture::mark::MASKED
             }
         };
         let mut cells = Vec::new();
@@ -1252,7 +1244,7 @@ fn draw_stability<DB: DrawingBackend>(
         for (i, run) in scene.runs.iter().enumerate() {
             if let Some((m, lr, beta)) = theory_point(&run.optimizer) {
                 if m == method && lr <= lr_max {
-                    let colour = rgb(style::run_colour(scene.colour_slot(i)));
+                    let colour = rgb(run_colour(scene, i));
                     chart
                         .draw_series(std::iter::once(Circle::new(
                             (lr, beta),
@@ -1294,6 +1286,40 @@ mod tests {
         assert_eq!(log_tick(2e-5), "2e−5");
     }
 
+    fn hex(c: Rgb) -> String {
+        format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+    }
+
+    /// The texts of an SVG the picture writer made (each line of text is a group labelled with
+    /// it).
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("aria-label=\"")
+            .skip(1)
+            .filter_map(|t| t.split('"').next())
+            .map(|t| {
+                t.replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+            })
+            .collect()
+    }
+
+    /// The number of points of each stroked path of colour `c`.
+    fn stroked_paths(svg: &str, c: Rgb) -> Vec<usize> {
+        let stroke = format!("stroke=\"{}\"", hex(c));
+        svg.lines()
+            .filter(|l| l.starts_with("<path d=\"M") && l.contains(&stroke))
+            .filter_map(|l| l.split("d=\"").nth(1))
+            .map(|d| {
+                d.split('"')
+                    .next()
+                    .unwrap_or("")
+                    .matches(['M', 'L'])
+                    .count()
+            })
+            .collect()
+    }
+
     /// The legend goes to the corner its box hides the least of the lines in.
     #[test]
     fn the_legend_takes_the_emptiest_corner() {
@@ -1329,14 +1355,7 @@ mod tests {
         assert_eq!(t[0].losses[1], 0.0, "exact convergence in one step");
         let files = charts(&s, &t).unwrap();
         let svg = String::from_utf8(files[1].1.clone()).unwrap();
-        let c = style::run_colour(0);
-        let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", c[0], c[1], c[2]);
-        let lines: Vec<usize> = svg
-            .lines()
-            .filter(|l| l.starts_with("<polyline") && l.contains(&stroke))
-            .filter_map(|l| l.split("points=\"").nth(1))
-            .map(|p| p.split('"').next().unwrap_or("").split_whitespace().count())
-            .collect();
+        let lines = stroked_paths(&svg, run_colour(&s, 0));
         // f − f* and the distance, each from step 0 to step 1 (the legend swatch has 2 too).
         assert!(lines.len() >= 2, "{lines:?}");
         assert!(lines.iter().all(|&n| n == 2), "{lines:?}");
@@ -1359,7 +1378,7 @@ mod tests {
         assert_eq!((png.width(), png.height()), (320, 180));
         // Both run colours are drawn; anti-aliasing leaves in-between shades too.
         let has = |c: Rgb| png.pixels().any(|p| p.0 == c);
-        assert!(has(style::run_colour(0)) && has(style::run_colour(1)));
+        assert!(has(style::PALETTE[0]) && has(style::PALETTE[1]));
         let distinct: std::collections::BTreeSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
         assert!(distinct.len() > 50);
         // Deterministic.
@@ -1407,7 +1426,7 @@ mod tests {
         assert!(svg.contains("diverges") && svg.contains("0.67"), "the key");
         for b in 0..12 {
             let c = style::band_colour(f64::from(b) / 11.0);
-            let fill = format!("fill=\"#{:02X}{:02X}{:02X}\"", c[0], c[1], c[2]);
+            let fill = format!("fill=\"{}\"", hex(c));
             assert!(svg.contains(&fill), "band {b} in the key");
         }
         let rosen = src.replace("kind = \"quadratic\"\nb = 25", "kind = \"rosenbrock\"");
@@ -1453,12 +1472,15 @@ mod tests {
         assert_eq!((png.width(), png.height()), (320, 240));
         let has = |c: Rgb| png.pixels().any(|p| p.0 == c);
         assert!(
-            has(style::run_colour(0)) && has(style::run_colour(1)),
+            has(style::PALETTE[0]) && has(style::PALETTE[1]),
             "both paths are drawn"
         );
         let svg = String::from_utf8(files[1].1.clone()).unwrap();
         assert!(
-            svg.matches("<polygon").count() >= 32 * 32,
+            svg.lines()
+                .filter(|l| l.starts_with("<path") && l.contains("Z\" fill="))
+                .count()
+                >= 32 * 32,
             "the surface is drawn as a mesh"
         );
         // The legend names both runs; the start is a white ring.
@@ -1468,12 +1490,7 @@ mod tests {
         );
         assert!(svg.contains("ring: start"));
         // The bowl rises above the cap (a quarter above the start's height): cut cells are grey.
-        let grey = format!(
-            "#{:02X}{:02X}{:02X}",
-            style::MASKED[0],
-            style::MASKED[1],
-            style::MASKED[2]
-        );
+        let grey = hex(crate::picture::mark::MASKED);
         assert!(svg.contains(&grey), "cut cells");
     }
 
@@ -1498,13 +1515,10 @@ mod tests {
         assert!(svg.contains("plain") && svg.contains("heavy") && svg.contains("f(θ)"));
         assert!(!svg.contains("f(θ) − f*"), "no f* to subtract");
         // Negative tick labels: the axis reaches the lowest loss.
-        let negative = |l: &str| {
-            let l = l.trim();
-            l.starts_with('−') && l[3..].parse::<f64>().is_ok()
-        };
-        assert!(svg.lines().any(negative), "a negative tick label");
+        let negative = |l: &String| l.starts_with('−') && l[3..].parse::<f64>().is_ok();
+        assert!(texts(&svg).iter().any(negative), "a negative tick label");
         let png = image::load_from_memory(&files[0].1).unwrap().to_rgb8();
         let has = |c: Rgb| png.pixels().any(|p| p.0 == c);
-        assert!(has(style::run_colour(0)) && has(style::run_colour(1)));
+        assert!(has(style::PALETTE[0]) && has(style::PALETTE[1]));
     }
 }

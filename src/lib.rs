@@ -6,7 +6,10 @@
 //!    here, located to file, line, column and key).
 //! 2. [`trajectory`]: the scene's runs ([`optimizer`] rules on a [`surface`]) become
 //!    [`trajectory::Trajectory`]s, computed in parallel.
-//! 3. [`render`]: trajectories are drawn into frames over a background drawn once.
+//! 3. [`render`]: a scene and its trajectories become one [`picture::Picture`], the display list
+//!    every backend reads: [`picture::frames`] animates it, [`picture::raster`] paints it,
+//!    [`picture::svg`] writes it; [`figures`] makes the static charts as pictures too. All
+//!    text is shaped by [`text`] from the embedded font (or the scene's own).
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
 //! [`pipeline`] runs the stages for one scene; `src/main.rs` only parses the command line.
@@ -23,11 +26,13 @@ pub mod manifest;
 pub mod noise;
 pub mod optimizer;
 pub mod output;
+pub mod picture;
 pub mod pipeline;
 pub mod render;
 pub mod scene;
 pub mod schema;
 pub mod surface;
+pub mod text;
 pub mod theory;
 pub mod trajectory;
 

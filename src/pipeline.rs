@@ -12,9 +12,10 @@ use crate::encode::{
     palette::{Histogram, NearestCache, Palette},
 };
 use crate::output::{self, OutputError};
-use crate::render::animate;
-use crate::render::style::{self, INK, WHITE};
-use crate::render::{Figure, RenderError};
+use crate::picture::frames;
+use crate::picture::mark::{INK, WHITE};
+use crate::picture::DrawError;
+use crate::render::Figure;
 use crate::scene::{Scene, SceneError};
 use crate::trajectory::{self, Trajectory};
 
@@ -24,7 +25,7 @@ pub enum Error {
     /// Invalid input: the scene (or a file it reads) is wrong.
     Scene(SceneError),
     /// Drawing failed.
-    Render(RenderError),
+    Render(DrawError),
     /// Encoding failed.
     Encode(String),
     /// Writing failed.
@@ -85,8 +86,8 @@ impl From<SceneError> for Error {
     }
 }
 
-impl From<RenderError> for Error {
-    fn from(e: RenderError) -> Self {
+impl From<DrawError> for Error {
+    fn from(e: DrawError) -> Self {
         Error::Render(e)
     }
 }
@@ -162,15 +163,16 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("trajectories");
     let figure = Figure::new(scene, &trajectories)?;
     clock.lap("background");
-    progress.set_length(figure.steps as u64 + 1);
-    let (plan, keyframes) = animate::Plan::new(&figure)?;
+    let picture = &figure.picture;
+    progress.set_length(picture.steps as u64 + 1);
+    let (plan, keyframes) = frames::Plan::new(picture)?;
     clock.lap("plan");
     let encoder = GifEncoder::new(
-        figure.layout.width,
-        figure.layout.height,
-        gif_palette(scene, &figure, &keyframes),
+        picture.width,
+        picture.height,
+        gif_palette(&figure, &keyframes),
     );
-    let delays = encode::gif::frame_delays(figure.steps + 1, scene.output.fps, scene.output.hold);
+    let delays = encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
     clock.lap("palette");
     // Frames are drawn and quantized chunk by chunk in parallel, while the PNG and the SVG (of
     // the last frame, known from the plan) and the charts are made beside them.
@@ -180,7 +182,14 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
                 || {
                     rayon::join(
                         || encode::png::encode(&keyframes.last),
-                        || crate::render::svg::trajectory_svg(scene, &figure),
+                        || {
+                            crate::picture::svg::write(
+                                picture,
+                                picture.steps,
+                                &encode::png::encode_image,
+                            )
+                            .into_bytes()
+                        },
                     )
                 },
                 || crate::figures::charts(scene, &trajectories),
@@ -199,7 +208,6 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("gif");
     let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
     let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
-    let svg = svg?;
     let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
     clock.lap("csv");
@@ -262,9 +270,9 @@ impl StageClock {
 /// The GIF palette: it must represent the background (sampled on every fourth pixel: it is
 /// flat bands) and, exactly, what the animation adds to it: the pixels where the last frame or
 /// frame 0 differ from the background. Run colours, ink and white are always exact.
-pub fn gif_palette(scene: &Scene, figure: &Figure, keyframes: &animate::Keyframes) -> Palette {
+pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
     let mut histogram = Histogram::default();
-    let background = figure.background.data();
+    let background = keyframes.background.data();
     for px in background.chunks_exact(16) {
         histogram.add([px[0], px[1], px[2]], 4);
     }
@@ -275,8 +283,12 @@ pub fn gif_palette(scene: &Scene, figure: &Figure, keyframes: &animate::Keyframe
             }
         }
     }
-    let mut forced: Vec<[u8; 3]> = (0..scene.runs.len()).map(style::run_colour).collect();
-    forced.extend([INK, WHITE]);
+    let mut forced: Vec<[u8; 3]> = Vec::new();
+    for c in figure.runs.iter().map(|r| r.colour).chain([INK, WHITE]) {
+        if !forced.contains(&c) {
+            forced.push(c);
+        }
+    }
     Palette::from_histogram(histogram, &forced)
 }
 
@@ -284,8 +296,8 @@ pub fn gif_palette(scene: &Scene, figure: &Figure, keyframes: &animate::Keyframe
 pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let trajectories = trajectories(scene);
     let figure = Figure::new(scene, &trajectories)?;
-    let step = step.min(figure.steps);
-    let still = animate::still(&figure, step)?;
+    let step = step.min(figure.picture.steps);
+    let still = frames::still(&figure.picture, step)?;
     let png = encode::png::encode(&still)
         .map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
     Ok(Outputs {

@@ -19,8 +19,8 @@ use rayon::prelude::*;
 
 use super::lzw::{self, Pixel};
 use super::palette::{NearestCache, Palette};
-use crate::render::animate::FramePatch;
-use crate::render::paint::IRect;
+use crate::picture::frames::FramePatch;
+use crate::picture::IRect;
 
 /// GIF delays are whole hundredths of a second. Rounding each frame's delay alone turns 15 fps
 /// (6.67 cs) into 7 cs (14.3 fps) or 6 cs (16.7 fps); instead frame i lasts

@@ -1,16 +1,20 @@
-//! Colours, sizes and the embedded font: everything about how a figure looks that is not layout.
+//! Colours that carry meaning: the surface's bands and each run's colour.
+//!
+//! Run colours follow the optimizer, not the run's position in the file: where a scene has one
+//! run of a kind, that run takes its kind's colour (gradient descent is always vermillion,
+//! momentum blue, Nesterov green, ...), so a colour means the same thing in every scene. The runs
+//! of one entry's sweep take a ramp of their kind's colour, from the kind's colour at the
+//! sweep's smallest value to a darker shade at its largest, so the legend reads in order.
+//! Colours come from Okabe & Ito's colour-blind-safe palette (yellow left out: it vanishes on
+//! light backgrounds), on a washed-out viridis background, so every path stays visible on every
+//! band.
 
-use std::sync::Once;
+use crate::optimizer::Optimizer;
+use crate::picture::mark::Rgb;
+use crate::scene::{Panels, Scene};
 
-use plotters::style::FontStyle;
-
-/// An opaque colour.
-pub type Rgb = [u8; 3];
-
-/// Run colours: Okabe & Ito's colour-blind-safe qualitative palette, yellow left out (it vanishes
-/// on light backgrounds), ordered so that the first three (the usual GD / momentum / Nesterov)
-/// differ in hue and lightness.
-pub const RUN_COLOURS: [Rgb; 7] = [
+/// Okabe & Ito's palette without yellow, in the order kinds take them.
+pub const PALETTE: [Rgb; 7] = [
     [0xD5, 0x5E, 0x00], // vermillion
     [0x00, 0x72, 0xB2], // blue
     [0x00, 0x9E, 0x73], // bluish green
@@ -20,18 +24,79 @@ pub const RUN_COLOURS: [Rgb; 7] = [
     [0x00, 0x00, 0x00], // black
 ];
 
-/// The colour of run `i` (the palette repeats after seven runs).
-pub fn run_colour(i: usize) -> Rgb {
-    RUN_COLOURS[i % RUN_COLOURS.len()]
+/// The colour of an optimizer kind (an index into [`PALETTE`]).
+pub fn kind_colour(o: &Optimizer) -> usize {
+    match o {
+        Optimizer::Gd { .. } => 0,
+        Optimizer::Momentum { .. } => 1,
+        Optimizer::Nesterov { .. } => 2,
+        Optimizer::Adagrad { .. } => 3,
+        Optimizer::Rmsprop { .. } => 4,
+        Optimizer::Adam { .. } => 5,
+    }
 }
 
-pub const WHITE: Rgb = [255, 255, 255];
-/// Text, axes and marker outlines.
-pub const INK: Rgb = [0x22, 0x22, 0x22];
-/// Secondary text (e.g. "diverged at step k").
-pub const MUTED: Rgb = [0x66, 0x66, 0x66];
-/// Where the surface is not a finite number.
-pub const MASKED: Rgb = [0xD9, 0xD9, 0xD9];
+/// `c` mixed with black by `t` ∈ [0, 1].
+fn darker(c: Rgb, t: f32) -> Rgb {
+    c.map(|v| (f32::from(v) * (1.0 - t)).round() as u8)
+}
+
+/// How dark a ramp's last colour is (the share of black mixed in).
+const RAMP_DEPTH: f32 = 0.62;
+
+/// Every run's colour, in run order (see the module header). With one panel per start point a
+/// setting has one colour in every panel.
+pub fn run_colours(scene: &Scene) -> Vec<Rgb> {
+    // The groups that share a colour: a setting's runs with a panel per start, else each run.
+    let groups: Vec<Vec<usize>> = if scene.draw.panels == Panels::Start {
+        scene.settings.iter().map(|s| s.runs.clone()).collect()
+    } else {
+        (0..scene.runs.len()).map(|r| vec![r]).collect()
+    };
+    let entries = scene
+        .runs
+        .iter()
+        .map(|r| r.entry)
+        .max()
+        .map_or(0, |e| e + 1);
+    let used_kinds: Vec<usize> = scene
+        .runs
+        .iter()
+        .map(|r| kind_colour(&r.optimizer))
+        .collect();
+    let mut taken = vec![false; PALETTE.len()];
+    let mut spare = (0..PALETTE.len()).filter(move |k| !used_kinds.contains(k));
+    let mut colours = vec![PALETTE[0]; scene.runs.len()];
+    for entry in 0..entries {
+        let mine: Vec<&Vec<usize>> = groups
+            .iter()
+            .filter(|g| scene.runs[g[0]].entry == entry)
+            .collect();
+        let Some(first) = mine.first() else {
+            continue;
+        };
+        let kind = kind_colour(&scene.runs[first[0]].optimizer);
+        // The kind's colour the first time, another unused one after that.
+        let base = if taken[kind] {
+            spare.next().unwrap_or(kind)
+        } else {
+            kind
+        };
+        taken[base] = true;
+        let n = mine.len();
+        for (k, group) in mine.iter().enumerate() {
+            let t = if n > 1 {
+                RAMP_DEPTH * k as f32 / (n - 1) as f32
+            } else {
+                0.0
+            };
+            for &r in group.iter() {
+                colours[r] = darker(PALETTE[base], t);
+            }
+        }
+    }
+    colours
+}
 
 /// Viridis at nine evenly spaced stops (matplotlib's values).
 const VIRIDIS: [[f64; 3]; 9] = [
@@ -64,49 +129,50 @@ pub fn band_colour(t: f64) -> Rgb {
     out
 }
 
-/// The font family name under which the embedded font is registered with plotters.
-pub const FONT: &str = "sans-serif";
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`), embedded so text
-/// never depends on the fonts a machine happens to have.
-pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+    fn scene(src: &str) -> Scene {
+        Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap()
+    }
 
-/// Registers the embedded font with plotters (once per process).
-pub fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        if plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_err() {
-            // The bytes are compiled in and known good; a failure here is a build defect.
-            panic!("the embedded font could not be loaded");
-        }
-    });
-}
+    const HEAD: &str = "[surface]\nkind = \"bowl\"\n[[start]]\nat = [1.0, 1.0]\n";
 
-/// Sizes in pixels, scaled with the canvas (designed at 640 × 480).
-#[derive(Debug, Clone, Copy)]
-pub struct Sizes {
-    pub font: f64,
-    pub title_font: f64,
-    pub line_width: f32,
-    pub head_radius: f32,
-    pub marker_radius: f32,
-    pub outline: f32,
-}
+    /// A kind has its colour wherever it has one run, whatever its position in the file.
+    #[test]
+    fn each_kind_keeps_its_colour_across_scenes() {
+        let a = scene(&format!(
+            "{HEAD}[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\n"
+        ));
+        let b = scene(&format!(
+            "{HEAD}[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\n[[optimizer]]\nkind = \"nesterov\"\nlr = 0.1\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n"
+        ));
+        let (ca, cb) = (run_colours(&a), run_colours(&b));
+        assert_eq!(ca[0], cb[2], "gd");
+        assert_eq!(ca[1], cb[0], "momentum");
+        assert_eq!(ca, vec![PALETTE[0], PALETTE[1]]);
+        // A second gd entry takes a colour no kind of the scene uses.
+        let c = scene(&format!(
+            "{HEAD}[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n[[optimizer]]\nkind = \"gd\"\nlr = 0.2\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\n"
+        ));
+        let cc = run_colours(&c);
+        assert_eq!(cc[0], PALETTE[0]);
+        assert!(!PALETTE[..2].contains(&cc[1]), "{:?}", cc[1]);
+        assert_eq!(cc[2], PALETTE[1]);
+    }
 
-impl Sizes {
-    /// Sizes for a `width × height` canvas: scaled by its height, or by its width when that is
-    /// relatively narrower, so a tall, narrow canvas does not get text too wide for it.
-    pub fn for_canvas(width: u32, height: u32) -> Self {
-        let s = (f64::from(height) / 480.0)
-            .min(f64::from(width) / 640.0)
-            .clamp(0.5, 4.0);
-        Sizes {
-            font: 14.0 * s,
-            title_font: 18.0 * s,
-            line_width: (2.4 * s) as f32,
-            head_radius: (5.0 * s) as f32,
-            marker_radius: (6.5 * s) as f32,
-            outline: (1.3 * s) as f32,
+    /// A sweep's runs take an ordered ramp of their kind's colour: each darker than the last.
+    #[test]
+    fn a_sweep_takes_an_ordered_ramp() {
+        let s = scene(&format!(
+            "{HEAD}[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.0, 0.5, 0.9, 0.99]\n"
+        ));
+        let c = run_colours(&s);
+        assert_eq!(c[0], PALETTE[1]);
+        let lum = |c: Rgb| c.iter().map(|&v| u32::from(v)).sum::<u32>();
+        for k in 1..4 {
+            assert!(lum(c[k]) < lum(c[k - 1]), "{c:?}");
         }
     }
 }

@@ -1,0 +1,550 @@
+//! An animated picture's frames, step by step, painting only what is new.
+//!
+//! Two canvases carry the animation: the *trail* (the static items of [`Layer::Under`] plus
+//! every trail segment revealed so far) and the *displayed* frame (the trail with everything
+//! above it composed for the current step: static markers, heads and overlays, the counter).
+//! Step k paints the k-th segment of each trail onto the trail canvas, then recomposes the
+//! displayed frame only inside the rectangles that can have changed (new segments, the
+//! markers of steps k − 1 and k) and reports the pixels that really changed as a
+//! [`FramePatch`]. A frame's cost depends on what moved, not on the step number.
+//!
+//! Everything composed above the trail paints the same pixels however it is clipped: markers
+//! and glyphs are functions of the pixel alone, and vector shapes (a star) are painted once
+//! into a sprite that is then blended. So a frame composed in patches equals the still composed
+//! whole, which the tests check.
+//!
+//! Frames are made in chunks of consecutive steps that run in parallel: one cheap sequential
+//! pass paints every segment and keeps a copy of the trail where each chunk starts; each chunk
+//! then recomposes its first "previous" frame from that copy and animates on its own. Chunk
+//! lengths depend on the step count only, never on the thread count.
+
+use rayon::prelude::*;
+use tiny_skia::{IntRect, Pixmap, Transform};
+
+use super::geom::IRect;
+use super::mark::Mark;
+use super::raster::{self, GlyphCache};
+use super::{DrawError, ItemKind, Layer, Picture, Trail};
+
+/// What changed from one frame to the next: the bounding rectangle of the changed pixels, the
+/// frame's pixels there (RGBA, row-major) and which of them changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FramePatch {
+    pub rect: IRect,
+    pub rgba: Vec<u8>,
+    /// `changed[i]` is false where the pixel equals the previous frame's (GIF can leave those
+    /// transparent). All true for the first frame.
+    pub changed: Vec<bool>,
+}
+
+/// A static item above the trails, ready to compose.
+enum Above {
+    /// Painted as it is (its pixels do not depend on the clip).
+    Direct { kind: ItemKind, clip: IRect },
+    /// Painted once into a small image, then blended.
+    Sprite { sprite: Sprite, clip: IRect },
+    /// The marks of track `index` (into [`Prepared::tracks`]).
+    Track(usize),
+}
+
+/// A premultiplied image at a fixed canvas position.
+struct Sprite {
+    origin: (i32, i32),
+    pixmap: Pixmap,
+}
+
+impl Sprite {
+    fn rect(&self) -> IRect {
+        IRect::at(self.origin, self.pixmap.width(), self.pixmap.height())
+    }
+
+    /// Source-over blend onto `target` (top-left at canvas `origin`), inside `clip`.
+    fn blit(&self, target: &mut Pixmap, origin: (i32, i32), clip: IRect) {
+        let area = self
+            .rect()
+            .intersect(IRect::at(origin, target.width(), target.height()))
+            .intersect(clip);
+        if area.is_empty() {
+            return;
+        }
+        let (sw, tw) = (self.pixmap.width() as usize, target.width() as usize);
+        let src = self.pixmap.data();
+        let dst = target.data_mut();
+        for y in area.y0..area.y1 {
+            for x in area.x0..area.x1 {
+                let s = (((y - self.origin.1) as usize) * sw + (x - self.origin.0) as usize) * 4;
+                let a = u32::from(src[s + 3]);
+                if a == 0 {
+                    continue;
+                }
+                let d = (((y - origin.1) as usize) * tw + (x - origin.0) as usize) * 4;
+                for c in 0..3 {
+                    let v = u32::from(src[s + c]) + (u32::from(dst[d + c]) * (255 - a) + 127) / 255;
+                    dst[d + c] = v.min(255) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// A shape painted into a sprite covering `bounds` (canvas pixels).
+fn sprite_of(
+    picture: &Picture,
+    kind: &ItemKind,
+    bounds: IRect,
+    glyphs: &mut GlyphCache,
+) -> Option<Sprite> {
+    let origin = (bounds.x0, bounds.y0);
+    let mut pixmap = Pixmap::new(bounds.width().max(1), bounds.height().max(1))?;
+    let whole = IRect::at(origin, pixmap.width(), pixmap.height());
+    match kind {
+        ItemKind::Shape(s) => raster::vector(&mut pixmap, origin, whole, s),
+        ItemKind::Mark(m) => raster::mark(&mut pixmap, origin, whole, m, glyphs, &picture.fonts),
+        _ => return None,
+    }
+    let _ = Transform::identity();
+    Some(Sprite { origin, pixmap })
+}
+
+/// The picture split for animation: the background, the trails, what is composed above them.
+struct Prepared<'p> {
+    picture: &'p Picture,
+    background: Pixmap,
+    trails: Vec<(&'p Trail, IRect)>,
+    tracks: Vec<(&'p super::Track, IRect)>,
+    above: Vec<Above>,
+}
+
+impl<'p> Prepared<'p> {
+    fn new(picture: &'p Picture) -> Result<Self, DrawError> {
+        let mut glyphs = GlyphCache::default();
+        let mut background = raster::canvas(picture)?;
+        raster::paint_static(&mut background, picture, |l| l == Layer::Under, &mut glyphs);
+        let mut trails = Vec::new();
+        let mut tracks = Vec::new();
+        let mut above = Vec::new();
+        for item in picture.ordered() {
+            let clip = picture.clip_of(item);
+            match &item.kind {
+                ItemKind::Trail(t) => trails.push((t, clip)),
+                ItemKind::Track(t) => {
+                    above.push(Above::Track(tracks.len()));
+                    tracks.push((t, clip));
+                }
+                _ if item.layer == Layer::Under => {}
+                ItemKind::Shape(s) => {
+                    let b = s.path.bounds().map(|(x0, y0, x1, y1)| {
+                        let pad = s.stroke.map_or(0.0, |k| k.width) + 2.0;
+                        IRect::new(
+                            (x0 - pad).floor() as i32,
+                            (y0 - pad).floor() as i32,
+                            (x1 + pad).ceil() as i32,
+                            (y1 + pad).ceil() as i32,
+                        )
+                    });
+                    if let Some(sprite) =
+                        b.and_then(|b| sprite_of(picture, &item.kind, b, &mut glyphs))
+                    {
+                        above.push(Above::Sprite { sprite, clip });
+                    }
+                }
+                ItemKind::Mark(m @ Mark::Star { .. }) => {
+                    if let Some(sprite) = sprite_of(picture, &item.kind, m.bounds(), &mut glyphs) {
+                        above.push(Above::Sprite { sprite, clip });
+                    }
+                }
+                kind => above.push(Above::Direct {
+                    kind: kind.clone(),
+                    clip,
+                }),
+            }
+        }
+        Ok(Prepared {
+            picture,
+            background,
+            trails,
+            tracks,
+            above,
+        })
+    }
+
+    /// Paints every trail's segment into point `step` onto `trail`; returns what they touched.
+    fn paint_segments(&self, trail: &mut Pixmap, step: usize) -> Vec<IRect> {
+        self.trails
+            .iter()
+            .filter_map(|(t, clip)| raster::trail_segment(trail, (0, 0), *clip, t, step))
+            .collect()
+    }
+
+    /// Every track's marks at `step`, with the clip each is painted in.
+    fn marks(&self, step: usize) -> Vec<Vec<Mark>> {
+        self.tracks
+            .iter()
+            .map(|(t, clip)| {
+                let mut out = Vec::new();
+                self.picture.track_marks(t, *clip, step, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    /// Composes everything above the trail inside `rect` of `patch` (whose top-left pixel is
+    /// at `rect`'s corner), with the tracks' `marks` of the step.
+    fn compose(
+        &self,
+        patch: &mut Pixmap,
+        rect: IRect,
+        marks: &[Vec<Mark>],
+        glyphs: &mut GlyphCache,
+    ) {
+        let origin = (rect.x0, rect.y0);
+        for a in &self.above {
+            match a {
+                Above::Direct { kind, clip } => raster::static_item(
+                    patch,
+                    origin,
+                    clip.intersect(rect),
+                    self.picture,
+                    kind,
+                    glyphs,
+                ),
+                Above::Sprite { sprite, clip } => sprite.blit(patch, origin, clip.intersect(rect)),
+                Above::Track(i) => {
+                    let clip = self.tracks[*i].1.intersect(rect);
+                    for m in &marks[*i] {
+                        if !m.bounds().intersect(clip).is_empty() {
+                            raster::mark(patch, origin, clip, m, glyphs, &self.picture.fonts);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The full frame of `step` from a trail holding every segment up to `step`.
+    fn full(&self, trail: &Pixmap, step: usize, glyphs: &mut GlyphCache) -> Pixmap {
+        let mut frame = trail.clone();
+        let marks = self.marks(step);
+        self.compose(&mut frame, self.picture.canvas(), &marks, glyphs);
+        frame
+    }
+
+    /// The rectangles the tracks' marks cover.
+    fn mark_rects(marks: &[Vec<Mark>]) -> impl Iterator<Item = IRect> + '_ {
+        marks.iter().flatten().map(Mark::bounds)
+    }
+}
+
+/// Walks consecutive steps of a prepared picture, producing one [`FramePatch`] per frame.
+struct Animator<'a, 'p> {
+    prepared: &'a Prepared<'p>,
+    trail: Pixmap,
+    displayed: Pixmap,
+    /// The last step composed into `displayed`, and its marks; `None` before the first frame.
+    step: Option<(usize, Vec<Vec<Mark>>)>,
+    /// Per-pixel "changed in this frame" marks, canvas-sized, reused between frames.
+    changed: Vec<bool>,
+    glyphs: GlyphCache,
+}
+
+impl<'a, 'p> Animator<'a, 'p> {
+    /// An animator whose first frame is `first`, given the trail up to `first − 1` (the
+    /// background for the first frame of all).
+    fn new(prepared: &'a Prepared<'p>, trail: Pixmap, first: usize) -> Self {
+        let mut glyphs = GlyphCache::default();
+        let pic = prepared.picture;
+        let (displayed, step) = if first == 0 {
+            (prepared.background.clone(), None)
+        } else {
+            let frame = prepared.full(&trail, first - 1, &mut glyphs);
+            (frame, Some((first - 1, prepared.marks(first - 1))))
+        };
+        Animator {
+            prepared,
+            trail,
+            displayed,
+            step,
+            changed: vec![false; (pic.width * pic.height) as usize],
+            glyphs,
+        }
+    }
+
+    /// Composes the next frame (step 0 first) and returns what changed; `None` after the last.
+    fn next_frame(&mut self) -> Result<Option<FramePatch>, DrawError> {
+        let pic = self.prepared.picture;
+        let (step, previous) = match self.step.take() {
+            None => (0, Vec::new()),
+            Some((s, _)) if s >= pic.steps => return Ok(None),
+            Some((s, marks)) => (s + 1, marks),
+        };
+        let whole = pic.canvas();
+        let marks = self.prepared.marks(step);
+        let mut dirty: Vec<IRect> = Vec::new();
+        if step == 0 {
+            dirty.push(whole);
+        } else {
+            dirty.extend(self.prepared.paint_segments(&mut self.trail, step));
+            dirty.extend(Prepared::mark_rects(&previous));
+            dirty.extend(Prepared::mark_rects(&marks));
+        }
+        let mut bbox = IRect::default();
+        for rect in merge_overlapping(dirty) {
+            let rect = rect.intersect(whole);
+            if rect.is_empty() {
+                continue;
+            }
+            bbox = bbox.union(self.compose(rect, &marks)?);
+        }
+        self.step = Some((step, marks));
+        let bbox = if step == 0 { whole } else { bbox };
+        Ok(Some(self.take_patch(bbox, step == 0)))
+    }
+
+    /// Recomposes `rect` of the displayed frame; returns the bounding box of the pixels that
+    /// changed (marked in `self.changed`).
+    fn compose(&mut self, rect: IRect, marks: &[Vec<Mark>]) -> Result<IRect, DrawError> {
+        let ir = IntRect::from_xywh(rect.x0, rect.y0, rect.width(), rect.height())
+            .ok_or_else(|| DrawError("empty frame rectangle".into()))?;
+        let mut patch = self
+            .trail
+            .clone_rect(ir)
+            .ok_or_else(|| DrawError("frame rectangle outside the canvas".into()))?;
+        self.prepared
+            .compose(&mut patch, rect, marks, &mut self.glyphs);
+        let w = self.prepared.picture.width as usize;
+        let pw = rect.width() as usize;
+        let src = patch.data();
+        let dst = self.displayed.data_mut();
+        let mut changed = IRect::default();
+        for row in 0..rect.height() as usize {
+            let y = rect.y0 as usize + row;
+            let s_row = &src[row * pw * 4..(row + 1) * pw * 4];
+            let d_start = (y * w + rect.x0 as usize) * 4;
+            let d_row = &mut dst[d_start..d_start + pw * 4];
+            if s_row == d_row {
+                continue;
+            }
+            let mut first = usize::MAX;
+            let mut last = 0;
+            for col in 0..pw {
+                let k = col * 4;
+                if s_row[k..k + 4] != d_row[k..k + 4] {
+                    self.changed[y * w + rect.x0 as usize + col] = true;
+                    first = first.min(col);
+                    last = col;
+                }
+            }
+            d_row.copy_from_slice(s_row);
+            changed = changed.union(IRect::new(
+                rect.x0 + first as i32,
+                y as i32,
+                rect.x0 + last as i32 + 1,
+                y as i32 + 1,
+            ));
+        }
+        Ok(changed)
+    }
+
+    /// Cuts the patch for `bbox` out of the displayed frame and clears the marks there.
+    fn take_patch(&mut self, bbox: IRect, first: bool) -> FramePatch {
+        // A frame where nothing changed still needs one pixel (GIF frames cannot be empty).
+        let bbox = if bbox.is_empty() {
+            IRect::new(0, 0, 1, 1)
+        } else {
+            bbox
+        };
+        let w = self.prepared.picture.width as usize;
+        let (bw, bh) = (bbox.width() as usize, bbox.height() as usize);
+        let mut rgba = Vec::with_capacity(bw * bh * 4);
+        let mut changed = Vec::with_capacity(bw * bh);
+        let data = self.displayed.data();
+        for y in bbox.y0 as usize..bbox.y1 as usize {
+            let row = y * w;
+            rgba.extend_from_slice(
+                &data[(row + bbox.x0 as usize) * 4..(row + bbox.x1 as usize) * 4],
+            );
+            for m in &mut self.changed[row + bbox.x0 as usize..row + bbox.x1 as usize] {
+                changed.push(first || *m);
+                *m = false;
+            }
+        }
+        FramePatch {
+            rect: bbox,
+            rgba,
+            changed,
+        }
+    }
+}
+
+/// Merges rectangles that overlap until none do, so no pixel is composed twice.
+fn merge_overlapping(mut rects: Vec<IRect>) -> Vec<IRect> {
+    let mut merged: Vec<IRect> = Vec::with_capacity(rects.len());
+    while let Some(mut r) = rects.pop() {
+        let mut grew = true;
+        while grew {
+            grew = false;
+            let mut k = 0;
+            while k < merged.len() {
+                if merged[k].intersect(r).is_empty() {
+                    k += 1;
+                } else {
+                    r = r.union(merged.swap_remove(k));
+                    grew = true;
+                }
+            }
+        }
+        merged.push(r);
+    }
+    merged
+}
+
+/// Frames per chunk: at least 24, and at most 8 chunks, from the step count alone.
+fn chunk_len(frames: usize) -> usize {
+    frames.div_ceil(8).max(24)
+}
+
+/// Frame 0 and the last frame in full, composed directly, and the background.
+pub struct Keyframes {
+    pub background: Pixmap,
+    pub first: Pixmap,
+    pub last: Pixmap,
+}
+
+/// The plan of a chunked animation: where each chunk starts, with the trail it starts from.
+/// Made by one sequential pass that paints every segment.
+pub struct Plan<'p> {
+    prepared: Prepared<'p>,
+    chunk: usize,
+    starts: Vec<(usize, Option<Pixmap>)>,
+}
+
+impl<'p> Plan<'p> {
+    pub fn new(picture: &'p Picture) -> Result<(Self, Keyframes), DrawError> {
+        let prepared = Prepared::new(picture)?;
+        let frames = picture.steps + 1;
+        let chunk = chunk_len(frames);
+        let mut trail = prepared.background.clone();
+        let mut starts: Vec<(usize, Option<Pixmap>)> = vec![(0, None)];
+        for step in 1..frames {
+            if step % chunk == 0 {
+                starts.push((step, Some(trail.clone())));
+            }
+            prepared.paint_segments(&mut trail, step);
+        }
+        let mut glyphs = GlyphCache::default();
+        let first = prepared.full(&prepared.background, 0, &mut glyphs);
+        let last = prepared.full(&trail, picture.steps, &mut glyphs);
+        let background = prepared.background.clone();
+        Ok((
+            Plan {
+                prepared,
+                chunk,
+                starts,
+            },
+            Keyframes {
+                background,
+                first,
+                last,
+            },
+        ))
+    }
+
+    /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
+    /// through `map`, with a per-chunk state from `init`, as soon as it is made; the results are
+    /// in frame order.
+    pub fn run<S, T, I, F>(self, init: I, map: F) -> Result<Vec<T>, DrawError>
+    where
+        T: Send,
+        I: Fn() -> S + Sync,
+        F: Fn(&mut S, usize, FramePatch) -> T + Sync,
+    {
+        let len = self.chunk;
+        let prepared = &self.prepared;
+        let frames = prepared.picture.steps + 1;
+        let chunks: Vec<Result<Vec<T>, DrawError>> = self
+            .starts
+            .into_par_iter()
+            .map(|(first, start_trail)| {
+                let trail = start_trail.unwrap_or_else(|| prepared.background.clone());
+                let mut animator = Animator::new(prepared, trail, first);
+                let mut state = init();
+                let end = (first + len).min(frames);
+                let mut out = Vec::with_capacity(end - first);
+                for index in first..end {
+                    match animator.next_frame()? {
+                        Some(p) => out.push(map(&mut state, index, p)),
+                        None => break,
+                    }
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(frames);
+        for chunk in chunks {
+            out.extend(chunk?);
+        }
+        Ok(out)
+    }
+}
+
+/// The animation: every frame's patch in order, and the last frame's full canvas.
+pub struct Frames {
+    pub patches: Vec<FramePatch>,
+    pub last: Pixmap,
+}
+
+/// Every frame of the animation (chunks in parallel), with the last frame's full canvas.
+pub fn all_frames(picture: &Picture) -> Result<Frames, DrawError> {
+    let (plan, keyframes) = Plan::new(picture)?;
+    let patches = plan.run(|| (), |_, _, p| p)?;
+    Ok(Frames {
+        patches,
+        last: keyframes.last,
+    })
+}
+
+/// The full canvas of the frame at `step` (clamped to the last step), composed directly.
+pub fn still(picture: &Picture, step: usize) -> Result<Pixmap, DrawError> {
+    let prepared = Prepared::new(picture)?;
+    let step = step.min(picture.steps);
+    let mut trail = prepared.background.clone();
+    for s in 1..=step {
+        prepared.paint_segments(&mut trail, s);
+    }
+    Ok(prepared.full(&trail, step, &mut GlyphCache::default()))
+}
+
+/// Every frame composed incrementally, one after another from step 0, as full canvases (for
+/// tests that compare them with stills).
+pub fn sequential_frames(picture: &Picture) -> Result<Vec<Pixmap>, DrawError> {
+    let prepared = Prepared::new(picture)?;
+    let mut a = Animator::new(&prepared, prepared.background.clone(), 0);
+    let mut out = Vec::new();
+    while a.next_frame()?.is_some() {
+        out.push(a.displayed.clone());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_depend_on_the_frame_count_only() {
+        assert_eq!(chunk_len(61), 24);
+        assert_eq!(chunk_len(201), 26);
+        assert_eq!(chunk_len(10_001), 1251);
+    }
+
+    #[test]
+    fn overlapping_rectangles_merge() {
+        let a = IRect::new(0, 0, 10, 10);
+        let b = IRect::new(5, 5, 15, 15);
+        let c = IRect::new(100, 100, 110, 110);
+        let d = IRect::new(14, 0, 20, 6);
+        let mut m = merge_overlapping(vec![a, c, b, d]);
+        m.sort_by_key(|r| r.x0);
+        assert_eq!(m, vec![IRect::new(0, 0, 20, 15), c]);
+    }
+}

@@ -1,0 +1,470 @@
+//! Markers, their sizes and the figure's fixed colours: the one place that says what a run's
+//! head, a start point, a minimum, a cross, an arrow look like and how big they are.
+//!
+//! A [`Mark`] is a small shape whose pixels are a function of the pixel alone (the raster
+//! painter shades it from its exact distance field), so a frame painted piecewise equals one
+//! painted whole. [`Sizes`] scales every size with the canvas; the constructors
+//! ([`Mark::head`], [`Mark::start`], [`Mark::minimum`], ...) are what figures, legends and
+//! every backend use.
+
+use std::sync::Arc;
+
+use super::geom::{clip_segment, p32, IRect, P32};
+use super::{Text, Track};
+use crate::text::Fonts;
+
+/// An opaque colour.
+pub type Rgb = [u8; 3];
+
+pub const WHITE: Rgb = [255, 255, 255];
+/// Text, axes and marker outlines.
+pub const INK: Rgb = [0x22, 0x22, 0x22];
+/// Secondary text (e.g. "diverged at step k") and light furniture.
+pub const MUTED: Rgb = [0x66, 0x66, 0x66];
+/// Where a surface is not a finite number, and cut-off regions.
+pub const MASKED: Rgb = [0xD9, 0xD9, 0xD9];
+
+/// Sizes in pixels, scaled with the canvas (designed at 640 × 480).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sizes {
+    /// The scale factor from the 640 × 480 design.
+    pub scale: f32,
+    /// Legend text and axis titles, pixels per em.
+    pub font: f32,
+    /// Tick labels.
+    pub tick_font: f32,
+    /// Notes (e.g. "diverged at step 12").
+    pub small_font: f32,
+    pub title_font: f32,
+    /// A run's path.
+    pub line_width: f32,
+    pub head_radius: f32,
+    pub marker_radius: f32,
+    /// Marker outlines.
+    pub outline: f32,
+}
+
+/// The smallest text, pixels per em, whatever the canvas: below it tick labels stop being
+/// legible.
+pub const MIN_FONT: f32 = 10.0;
+
+impl Sizes {
+    /// Sizes for a `width × height` canvas: scaled by its height, or by its width when that is
+    /// relatively narrower, so a tall, narrow canvas does not get text too wide for it. Text
+    /// never gets smaller than [`MIN_FONT`].
+    pub fn for_canvas(width: u32, height: u32) -> Self {
+        let s = (height as f32 / 480.0)
+            .min(width as f32 / 640.0)
+            .clamp(0.5, 4.0);
+        let font = |px: f32| (px * s).max(MIN_FONT.min(px));
+        Sizes {
+            scale: s,
+            font: font(13.5),
+            tick_font: font(12.5),
+            small_font: font(11.5),
+            title_font: font(17.0),
+            line_width: 2.4 * s,
+            head_radius: 5.0 * s,
+            marker_radius: 6.5 * s,
+            outline: 1.3 * s,
+        }
+    }
+}
+
+/// A marker shape, in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// A disc filled with `fill`, ringed by `ring` of `ring_width` centred on its edge.
+    Disc {
+        c: P32,
+        r: f32,
+        fill: Rgb,
+        ring: Rgb,
+        ring_width: f32,
+    },
+    /// A ringed disc cut into equal wedges, one colour each, clockwise from twelve o'clock
+    /// (heads that coincide).
+    Wedges {
+        c: P32,
+        r: f32,
+        fills: Vec<Rgb>,
+        ring: Rgb,
+        ring_width: f32,
+    },
+    /// A straight stroke with round caps.
+    Capsule {
+        a: P32,
+        b: P32,
+        colour: Rgb,
+        width: f32,
+    },
+    /// A shaft from `from` with a two-stroke head at `to`.
+    Arrow {
+        from: P32,
+        to: P32,
+        colour: Rgb,
+        width: f32,
+    },
+    /// An × whose arms reach `r` from the centre along both axes.
+    Cross {
+        c: P32,
+        r: f32,
+        colour: Rgb,
+        width: f32,
+    },
+    /// A five-pointed star of outer radius `r`: filled (or only outlined) and outlined.
+    Star {
+        c: P32,
+        r: f32,
+        fill: Option<Rgb>,
+        outline: Rgb,
+        width: f32,
+    },
+    /// A line of text (the step counter).
+    Text(Text),
+}
+
+impl Mark {
+    /// A run's head.
+    pub fn head(c: P32, colour: Rgb, s: &Sizes) -> Mark {
+        Mark::Disc {
+            c,
+            r: s.head_radius,
+            fill: colour,
+            ring: INK,
+            ring_width: s.outline,
+        }
+    }
+
+    /// Heads that coincide: one disc, a wedge per run.
+    pub fn heads(c: P32, colours: Vec<Rgb>, s: &Sizes) -> Mark {
+        Mark::Wedges {
+            c,
+            r: s.head_radius * 1.15,
+            fills: colours,
+            ring: INK,
+            ring_width: s.outline,
+        }
+    }
+
+    /// Where a diverged run was last finite.
+    pub fn cross(c: P32, colour: Rgb, s: &Sizes) -> Mark {
+        Mark::Cross {
+            c,
+            r: s.head_radius,
+            colour,
+            width: s.line_width,
+        }
+    }
+
+    /// A start point: a white ring.
+    pub fn start(c: P32, s: &Sizes) -> Mark {
+        Mark::Disc {
+            c,
+            r: s.marker_radius * 0.8,
+            fill: WHITE,
+            ring: INK,
+            ring_width: s.outline * 1.4,
+        }
+    }
+
+    /// A known minimum: a white star (under the heads).
+    pub fn minimum(c: P32, s: &Sizes) -> Mark {
+        Mark::Star {
+            c,
+            r: s.marker_radius * 1.25,
+            fill: Some(WHITE),
+            outline: INK,
+            width: s.outline,
+        }
+    }
+
+    /// The minimum's outline drawn over the heads, so a head that reaches the minimum never
+    /// hides it.
+    pub fn minimum_outline(c: P32, s: &Sizes) -> Mark {
+        Mark::Star {
+            c,
+            r: s.marker_radius * 1.25,
+            fill: None,
+            outline: INK,
+            width: s.outline * 0.9,
+        }
+    }
+
+    /// Where Nesterov's look-ahead gradient is taken: a small ring in the run's colour.
+    pub fn lookahead(c: P32, colour: Rgb, s: &Sizes) -> Mark {
+        Mark::Disc {
+            c,
+            r: s.head_radius * 0.7,
+            fill: WHITE,
+            ring: colour,
+            ring_width: Sizes::thin(s),
+        }
+    }
+
+    /// A teaching arrow (velocity, gradient step).
+    pub fn arrow(from: P32, to: P32, colour: Rgb, s: &Sizes) -> Mark {
+        Mark::Arrow {
+            from,
+            to,
+            colour,
+            width: Sizes::thin(s),
+        }
+    }
+
+    /// A stroke as wide as a run's path (legend swatches).
+    pub fn path_swatch(a: P32, b: P32, colour: Rgb, s: &Sizes) -> Mark {
+        Mark::Capsule {
+            a,
+            b,
+            colour,
+            width: s.line_width,
+        }
+    }
+
+    /// The same marker centred at `c` (for markers that only move).
+    pub fn moved_to(&self, to: P32) -> Mark {
+        let mut m = self.clone();
+        match &mut m {
+            Mark::Disc { c, .. }
+            | Mark::Wedges { c, .. }
+            | Mark::Cross { c, .. }
+            | Mark::Star { c, .. } => *c = to,
+            Mark::Capsule { a, b, .. } => {
+                let d = (to.0 - a.0, to.1 - a.1);
+                *a = to;
+                *b = (b.0 + d.0, b.1 + d.1);
+            }
+            Mark::Arrow { from, to: t, .. } => {
+                let d = (to.0 - from.0, to.1 - from.1);
+                *from = to;
+                *t = (t.0 + d.0, t.1 + d.1);
+            }
+            Mark::Text(t) => {
+                t.x = to.0;
+                t.y = to.1;
+            }
+        }
+        m
+    }
+
+    /// The pixels the marker can touch (anti-aliasing included).
+    pub fn bounds(&self) -> IRect {
+        match self {
+            Mark::Disc {
+                c, r, ring_width, ..
+            }
+            | Mark::Wedges {
+                c, r, ring_width, ..
+            } => IRect::around(c.0, c.1, r + ring_width / 2.0 + 1.0),
+            Mark::Capsule { a, b, width, .. } => {
+                let r = width / 2.0 + 1.0;
+                IRect::around(a.0, a.1, r).union(IRect::around(b.0, b.1, r))
+            }
+            Mark::Arrow {
+                from, to, width, ..
+            } => {
+                let r = width * 3.5 + 1.0;
+                IRect::around(from.0, from.1, width / 2.0 + 1.0).union(IRect::around(to.0, to.1, r))
+            }
+            Mark::Cross { c, r, width, .. } => IRect::around(c.0, c.1, r + width / 2.0 + 1.0),
+            Mark::Star { c, r, width, .. } => IRect::around(c.0, c.1, r + width + 2.0),
+            Mark::Text(t) => {
+                let s = &t.shaped;
+                IRect::new(
+                    t.x.floor() as i32 - 2,
+                    (t.y - s.ascent).floor() as i32 - 2,
+                    (t.x + s.width).ceil() as i32 + 3,
+                    (t.y + s.descent).ceil() as i32 + 3,
+                )
+            }
+        }
+    }
+
+    /// The arrow's two head strokes, from its tip backwards (25° either side of the shaft);
+    /// `None` for an arrow shorter than a pixel, which is not drawn.
+    pub fn arrow_head(from: P32, to: P32, width: f32) -> Option<[(P32, P32); 2]> {
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = dx.hypot(dy);
+        if len < 1.0 {
+            return None;
+        }
+        let head = (width * 3.0).min(len * 0.6);
+        let (ux, uy) = (dx / len, dy / len);
+        let stroke = |side: f32| {
+            let (c, s) = (25f32.to_radians().cos(), side * 25f32.to_radians().sin());
+            let (bx, by) = (-(ux * c - uy * s), -(ux * s + uy * c));
+            (to, (to.0 + bx * head, to.1 + by * head))
+        };
+        Some([stroke(-1.0), stroke(1.0)])
+    }
+
+    /// The star's ten corners, outer first, clockwise from the top.
+    pub fn star_points(c: P32, r: f32) -> [P32; 10] {
+        std::array::from_fn(|k| {
+            let rk = if k % 2 == 0 { r } else { r * 0.45 };
+            let a = std::f32::consts::PI * (k as f32 / 5.0 - 0.5);
+            (c.0 + rk * a.cos(), c.1 + rk * a.sin())
+        })
+    }
+}
+
+impl Sizes {
+    /// Teaching overlays' stroke width.
+    pub fn thin(s: &Sizes) -> f32 {
+        s.line_width * 0.7
+    }
+}
+
+/// The step counter's text.
+pub fn counter_text(step: usize, steps: usize) -> String {
+    format!("step {step} / {steps}")
+}
+
+/// The markers `track` shows at `step` (see [`Track`]).
+pub(super) fn track_marks(
+    fonts: &Arc<Fonts>,
+    steps: usize,
+    track: &Track,
+    clip: IRect,
+    step: usize,
+    out: &mut Vec<Mark>,
+) {
+    match track {
+        Track::Heads { heads, sizes } => {
+            // (centre, colours) of the discs drawn, and the crosses.
+            let mut discs: Vec<(P32, Vec<Rgb>)> = Vec::new();
+            let mut crosses: Vec<Mark> = Vec::new();
+            let near = sizes.head_radius * 0.5;
+            for h in heads {
+                let last = h.points.len().saturating_sub(1);
+                let Some(&p) = h.points.get(step.min(last)) else {
+                    continue;
+                };
+                if !clip.contains(p) {
+                    continue;
+                }
+                let c = p32(p);
+                if h.diverged && step > last {
+                    crosses.push(Mark::cross(c, h.colour, sizes));
+                    continue;
+                }
+                match discs
+                    .iter_mut()
+                    .find(|(d, _)| (d.0 - c.0).hypot(d.1 - c.1) < near)
+                {
+                    Some((_, colours)) => colours.push(h.colour),
+                    None => discs.push((c, vec![h.colour])),
+                }
+            }
+            out.extend(crosses);
+            for (c, colours) in discs {
+                out.push(if colours.len() == 1 {
+                    Mark::head(c, colours[0], sizes)
+                } else {
+                    Mark::heads(c, colours, sizes)
+                });
+            }
+        }
+        Track::Arrows {
+            from,
+            to,
+            colour,
+            width,
+        } => {
+            let (Some(&a), Some(Some(b))) = (from.get(step), to.get(step)) else {
+                return;
+            };
+            if !clip.contains(a) {
+                return;
+            }
+            if let Some((a, b)) = clip_segment(a, *b, clip.bounds(0.0)) {
+                out.push(Mark::Arrow {
+                    from: p32(a),
+                    to: p32(b),
+                    colour: *colour,
+                    width: *width,
+                });
+            }
+        }
+        Track::Dots { at, mark } => {
+            if let Some(Some(p)) = at.get(step) {
+                if clip.contains(*p) {
+                    out.push(mark.moved_to(p32(*p)));
+                }
+            }
+        }
+        Track::Counter { rect, size, colour } => {
+            let shaped = fonts.shape(&counter_text(step, steps), *size);
+            let baseline = (rect.y0 + rect.y1) as f32 / 2.0
+                + (shaped.ascent - shaped.descent) / 2.0
+                - shaped.size * 0.08;
+            out.push(Mark::Text(Text {
+                shaped: Arc::new(shaped),
+                x: rect.x0 as f32,
+                y: baseline,
+                colour: *colour,
+                rotation: super::Rotation::None,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Head;
+    use super::*;
+
+    #[test]
+    fn sizes_scale_with_the_canvas_and_text_has_a_floor() {
+        let s = Sizes::for_canvas(640, 480);
+        assert_eq!(s.scale, 1.0);
+        assert!(s.tick_font >= 12.0);
+        let big = Sizes::for_canvas(1280, 960);
+        assert_eq!(big.font, 2.0 * s.font);
+        let small = Sizes::for_canvas(320, 240);
+        assert!(small.tick_font >= MIN_FONT && small.font >= MIN_FONT);
+    }
+
+    #[test]
+    fn coinciding_heads_share_a_disc_in_wedges_others_do_not() {
+        let s = Sizes::for_canvas(640, 480);
+        let path = |p: (f64, f64)| -> Arc<[(f64, f64)]> { vec![p, p].into() };
+        let heads = vec![
+            Head {
+                points: path((10.0, 10.0)),
+                colour: [1, 0, 0],
+                diverged: false,
+            },
+            Head {
+                points: path((10.5, 10.0)),
+                colour: [2, 0, 0],
+                diverged: false,
+            },
+            Head {
+                points: path((40.0, 10.0)),
+                colour: [3, 0, 0],
+                diverged: false,
+            },
+        ];
+        let mut out = Vec::new();
+        let track = Track::Heads { heads, sizes: s };
+        let fonts = crate::text::embedded();
+        track_marks(&fonts, 1, &track, IRect::new(0, 0, 100, 100), 1, &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(
+            matches!(&out[0], Mark::Wedges { fills, .. } if fills == &vec![[1, 0, 0], [2, 0, 0]])
+        );
+        assert!(matches!(
+            &out[1],
+            Mark::Disc {
+                fill: [3, 0, 0],
+                ..
+            }
+        ));
+        // Outside the clip: no head.
+        out.clear();
+        track_marks(&fonts, 1, &track, IRect::new(20, 0, 100, 100), 1, &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}

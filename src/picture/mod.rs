@@ -1,0 +1,355 @@
+//! The display list: every picture inertia makes (an animation's frames, its static figure, a
+//! chart) is one [`Picture`], a list of drawing items in pixel space, and every backend is a
+//! reader of that list:
+//!
+//! - [`raster`] paints it with anti-aliasing (tiny-skia for vector shapes, exact-area coverage
+//!   for glyphs, distance fields for markers) into a pixmap: PNG figures and charts;
+//! - [`frames`] animates it: the frame of step k is painted incrementally from the frame of
+//!   step k − 1, only where something changed (GIF frames);
+//! - [`svg`] writes it as an SVG document, text as glyph outlines;
+//! - [`plot`] is a plotters `DrawingBackend` that records what plotters draws (axes, ticks,
+//!   labels, chart series) as items, so charts keep plotters' layout and gain this list's
+//!   painters.
+//!
+//! An item has a [`Layer`] (painting order: layers first, then list order), an optional clip
+//! (one of the picture's clip rectangles, e.g. a panel), and a kind that says *when* it shows:
+//! static shapes, text, images and markers show at every step; a [`Trail`] is revealed segment by
+//! segment (the segment into point k appears at step k and stays); a [`Track`] is redrawn at
+//! every step (run heads, teaching overlays, the step counter). A static picture (a chart) has
+//! no trails or tracks and `steps == 0`.
+//!
+//! Marker shapes and sizes are declared once, in [`mark`].
+
+pub mod frames;
+pub mod geom;
+pub mod mark;
+pub mod plot;
+pub mod raster;
+pub mod svg;
+
+use std::sync::Arc;
+
+use crate::text::{Fonts, Shaped};
+pub use geom::IRect;
+pub use mark::{Mark, Rgb, Sizes};
+
+/// A failure while drawing (not an input error: the scene was already checked).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct DrawError(pub String);
+
+/// Painting order, bottom to top. Static items of [`Layer::Under`] make the background every
+/// frame starts from; trails go over it; the other layers are composed over the trails in
+/// every frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layer {
+    /// The background: surface, axes, labels, legend.
+    Under,
+    /// The paths runs leave behind.
+    Trail,
+    /// Static markers over the paths (start points, minima).
+    Over,
+    /// What moves: heads and teaching overlays.
+    Moving,
+    /// Above everything: minima outlines, so a head never hides a minimum; the step counter.
+    Top,
+}
+
+/// An RGBA colour, not premultiplied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Colour(pub [u8; 4]);
+
+impl Colour {
+    pub const fn rgb(c: Rgb) -> Colour {
+        Colour([c[0], c[1], c[2], 255])
+    }
+
+    pub fn with_alpha(self, a: u8) -> Colour {
+        Colour([self.0[0], self.0[1], self.0[2], a])
+    }
+
+    pub fn alpha(self) -> u8 {
+        self.0[3]
+    }
+
+    pub fn rgb_part(self) -> Rgb {
+        [self.0[0], self.0[1], self.0[2]]
+    }
+}
+
+/// One step of a vector path, pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PathOp {
+    MoveTo(f32, f32),
+    LineTo(f32, f32),
+    Close,
+}
+
+/// A vector path made of straight segments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Path {
+    pub ops: Vec<PathOp>,
+}
+
+impl Path {
+    /// A polyline through `points` (open).
+    pub fn polyline(points: impl IntoIterator<Item = (f32, f32)>) -> Path {
+        let mut ops = Vec::new();
+        for (i, (x, y)) in points.into_iter().enumerate() {
+            ops.push(if i == 0 {
+                PathOp::MoveTo(x, y)
+            } else {
+                PathOp::LineTo(x, y)
+            });
+        }
+        Path { ops }
+    }
+
+    /// A closed polygon through `points`.
+    pub fn polygon(points: impl IntoIterator<Item = (f32, f32)>) -> Path {
+        let mut p = Path::polyline(points);
+        p.ops.push(PathOp::Close);
+        p
+    }
+
+    /// The rectangle from (x0, y0) to (x1, y1).
+    pub fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Path {
+        Path::polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    }
+
+    /// A circle as a 32-gon (charts' dots; markers that must be exact are [`Mark`]s).
+    pub fn circle(cx: f32, cy: f32, r: f32) -> Path {
+        Path::polygon((0..32).map(|k| {
+            let a = std::f32::consts::TAU * k as f32 / 32.0;
+            (cx + r * a.cos(), cy + r * a.sin())
+        }))
+    }
+
+    /// The bounding box of the path's points, if it has any.
+    pub fn bounds(&self) -> Option<(f32, f32, f32, f32)> {
+        let mut b: Option<(f32, f32, f32, f32)> = None;
+        for op in &self.ops {
+            if let PathOp::MoveTo(x, y) | PathOp::LineTo(x, y) = *op {
+                b = Some(match b {
+                    None => (x, y, x, y),
+                    Some((a, c, d, e)) => (a.min(x), c.min(y), d.max(x), e.max(y)),
+                });
+            }
+        }
+        b
+    }
+}
+
+/// How a path's outline is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub colour: Colour,
+    pub width: f32,
+    /// Round caps and joins (paths of data); otherwise butt caps and miter joins (axes, ticks).
+    pub round: bool,
+}
+
+/// A static vector shape: a path filled and/or stroked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub path: Path,
+    pub fill: Option<Colour>,
+    pub stroke: Option<Stroke>,
+}
+
+/// Text rotated a quarter turn counter-clockwise (a y-axis title) or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rotation {
+    #[default]
+    None,
+    /// Reads bottom to top.
+    Ccw90,
+}
+
+/// A line of shaped text, its pen starting at (x, y) on the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub shaped: Arc<Shaped>,
+    pub x: f32,
+    pub y: f32,
+    pub colour: Rgb,
+    pub rotation: Rotation,
+}
+
+/// An opaque RGB raster, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+/// A polyline revealed step by step: the segment from point k − 1 to point k appears at step
+/// k and stays. Segments are clipped to the item's clip grown by `pad` (the half width, so a
+/// path running along an edge is drawn whole), in f64, so far points of a diverging run never
+/// reach the painters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trail {
+    pub points: Arc<[(f64, f64)]>,
+    pub colour: Rgb,
+    pub width: f32,
+}
+
+/// One run's head in a [`Track::Heads`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The run's path: the head of step k is at point k, or at the last point once the path has
+    /// ended.
+    pub points: Arc<[(f64, f64)]>,
+    pub colour: Rgb,
+    /// The run diverged after its last point: from then on its head is a cross.
+    pub diverged: bool,
+}
+
+/// Something drawn anew at every step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Track {
+    /// The heads of the runs in one panel. Heads whose centres lie within half a radius of each
+    /// other share one disc, cut into a wedge per run, so none hides another.
+    Heads { heads: Vec<Head>, sizes: Sizes },
+    /// At step k an arrow from `from[k]` to `to[k]` (none where `to[k]` is missing), clipped to
+    /// the item's clip.
+    Arrows {
+        from: Arc<[(f64, f64)]>,
+        to: Arc<[Option<(f64, f64)>]>,
+        colour: Rgb,
+        width: f32,
+    },
+    /// At step k the marker `mark` centred at `at[k]` (none where missing).
+    Dots {
+        at: Arc<[Option<(f64, f64)>]>,
+        mark: Mark,
+    },
+    /// The step counter: "step k / n", left-aligned in `rect`, vertically centred.
+    Counter { rect: IRect, size: f32, colour: Rgb },
+}
+
+/// What an item is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    Shape(Shape),
+    Text(Text),
+    /// Image `image` of the picture with its top-left pixel at (x, y).
+    Image {
+        image: usize,
+        x: i32,
+        y: i32,
+    },
+    Mark(Mark),
+    Trail(Trail),
+    Track(Track),
+}
+
+/// One entry of the display list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub layer: Layer,
+    /// Index into [`Picture::clips`]; `None` draws anywhere on the canvas.
+    pub clip: Option<usize>,
+    pub kind: ItemKind,
+}
+
+impl Item {
+    /// True when the item looks the same at every step.
+    pub fn is_static(&self) -> bool {
+        !matches!(self.kind, ItemKind::Trail(_) | ItemKind::Track(_))
+    }
+}
+
+/// A picture: its canvas, its shared resources and its items.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    /// Steps of the animation (frames = steps + 1); 0 for a static picture.
+    pub steps: usize,
+    /// The fonts the text items were shaped with (glyph outlines are looked up here).
+    pub fonts: Arc<Fonts>,
+    /// Clip rectangles items refer to by index.
+    pub clips: Vec<IRect>,
+    /// Images items refer to by index (each written once by the SVG writer).
+    pub images: Vec<Arc<Image>>,
+    pub items: Vec<Item>,
+    /// The background colour under everything.
+    pub background: Rgb,
+}
+
+impl Picture {
+    /// An empty `width × height` picture on white.
+    pub fn new(width: u32, height: u32, fonts: Arc<Fonts>) -> Picture {
+        Picture {
+            width,
+            height,
+            steps: 0,
+            fonts,
+            clips: Vec::new(),
+            images: Vec::new(),
+            items: Vec::new(),
+            background: mark::WHITE,
+        }
+    }
+
+    /// The whole canvas as a rectangle.
+    pub fn canvas(&self) -> IRect {
+        IRect::new(0, 0, self.width as i32, self.height as i32)
+    }
+
+    /// Adds a clip rectangle; returns its index.
+    pub fn add_clip(&mut self, r: IRect) -> usize {
+        if let Some(i) = self.clips.iter().position(|c| *c == r) {
+            return i;
+        }
+        self.clips.push(r);
+        self.clips.len() - 1
+    }
+
+    /// Adds an image; returns its index.
+    pub fn add_image(&mut self, image: Arc<Image>) -> usize {
+        self.images.push(image);
+        self.images.len() - 1
+    }
+
+    pub fn push(&mut self, layer: Layer, clip: Option<usize>, kind: ItemKind) {
+        self.items.push(Item { layer, clip, kind });
+    }
+
+    /// Text `text` at `size` with its pen at (x, y) on the baseline.
+    pub fn text(&mut self, layer: Layer, text: &str, size: f32, (x, y): (f32, f32), colour: Rgb) {
+        let shaped = Arc::new(self.fonts.shape(text, size));
+        self.push(
+            layer,
+            None,
+            ItemKind::Text(Text {
+                shaped,
+                x,
+                y,
+                colour,
+                rotation: Rotation::None,
+            }),
+        );
+    }
+
+    /// The clip rectangle of an item (the canvas when it has none).
+    pub fn clip_of(&self, item: &Item) -> IRect {
+        item.clip
+            .and_then(|c| self.clips.get(c).copied())
+            .unwrap_or_else(|| self.canvas())
+    }
+
+    /// The items in painting order: by layer, then as listed.
+    pub fn ordered(&self) -> Vec<&Item> {
+        let mut items: Vec<&Item> = self.items.iter().collect();
+        items.sort_by_key(|i| i.layer);
+        items
+    }
+
+    /// The markers `track` shows at `step`, clipped to `clip` where they must be.
+    pub fn track_marks(&self, track: &Track, clip: IRect, step: usize, out: &mut Vec<Mark>) {
+        mark::track_marks(&self.fonts, self.steps, track, clip, step, out);
+    }
+}

@@ -1,0 +1,617 @@
+//! The SVG writer: a [`Picture`] at one step as an SVG document.
+//!
+//! Items are written in painting order, as the raster painter paints them: vector shapes as
+//! `<path>`, markers as circles, lines and polygons, images once in `<defs>` and placed with
+//! `<use>`, trails as one `<path>` per stretch of a run that no other run's segment interrupts
+//! (trails in one clip are stacked step by step, as the animation paints them, so a crossing path
+//! lies on the same side as in the PNG). Text is written as glyph outlines (each glyph once, in
+//! `<defs>`, in font units), so the document looks the same in every viewer whatever fonts it
+//! has; each line of text is a group whose `aria-label` is the text itself.
+//!
+//! Numbers have at most two decimals and the document depends on nothing but the picture, so the
+//! same picture gives the same bytes.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::geom::{clip_segment, IRect};
+use super::mark::{Mark, Rgb};
+use super::{Colour, ItemKind, Path, PathOp, Picture, Rotation, Shape, Text, Trail};
+use crate::text::Segment;
+
+/// `#rrggbb`.
+fn hex(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// A number with at most two decimals, without trailing zeros.
+fn num(v: f64) -> String {
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn n32(v: f32) -> String {
+    num(f64::from(v))
+}
+
+/// Text made safe for XML: markup characters escaped, characters XML 1.0 forbids (most control
+/// characters) replaced by U+FFFD.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Standard base64 (RFC 4648) with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(TABLE[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// ` clip-path="url(#cN)"` for a clipped item.
+fn clip_attr(clip: Option<usize>) -> String {
+    clip.map(|c| format!(r#" clip-path="url(#c{c})""#))
+        .unwrap_or_default()
+}
+
+fn path_data(path: &Path) -> String {
+    let mut d = String::new();
+    for op in &path.ops {
+        match *op {
+            PathOp::MoveTo(x, y) => {
+                let _ = write!(d, "M{} {}", n32(x), n32(y));
+            }
+            PathOp::LineTo(x, y) => {
+                let _ = write!(d, "L{} {}", n32(x), n32(y));
+            }
+            PathOp::Close => d.push('Z'),
+        }
+    }
+    d
+}
+
+fn paint_attrs(fill: Option<Colour>, stroke: Option<super::Stroke>) -> String {
+    let mut a = String::new();
+    match fill {
+        Some(c) => {
+            let _ = write!(a, r#" fill="{}""#, hex(c.rgb_part()));
+            if c.alpha() < 255 {
+                let _ = write!(
+                    a,
+                    r#" fill-opacity="{}""#,
+                    num(f64::from(c.alpha()) / 255.0)
+                );
+            }
+        }
+        None => a.push_str(r#" fill="none""#),
+    }
+    if let Some(s) = stroke {
+        let _ = write!(
+            a,
+            r#" stroke="{}" stroke-width="{}""#,
+            hex(s.colour.rgb_part()),
+            n32(s.width)
+        );
+        if s.colour.alpha() < 255 {
+            let _ = write!(
+                a,
+                r#" stroke-opacity="{}""#,
+                num(f64::from(s.colour.alpha()) / 255.0)
+            );
+        }
+        if s.round {
+            a.push_str(r#" stroke-linecap="round" stroke-linejoin="round""#);
+        }
+    }
+    a
+}
+
+fn shape(out: &mut String, s: &Shape, clip: Option<usize>) {
+    let _ = writeln!(
+        out,
+        r#"<path d="{}"{}{}/>"#,
+        path_data(&s.path),
+        paint_attrs(s.fill, s.stroke),
+        clip_attr(clip)
+    );
+}
+
+/// The id of glyph `id` of font `font` in `<defs>`.
+fn glyph_id(font: u8, id: u16) -> String {
+    format!("g{font}-{id}")
+}
+
+fn text(out: &mut String, t: &Text, picture: &Picture, clip: Option<usize>) {
+    let _ = write!(
+        out,
+        r#"<g fill="{}" aria-label="{}"{}>"#,
+        hex(t.colour),
+        escape(&t.shaped.text),
+        clip_attr(clip)
+    );
+    for g in &t.shaped.glyphs {
+        if picture.fonts.outline(g.font, g.id).segments.is_empty() {
+            continue;
+        }
+        let s = f64::from(picture.fonts.scale(g.font, t.shaped.size));
+        let (matrix, x, y) = match t.rotation {
+            Rotation::None => (
+                format!("{} 0 0 {}", scale(s), scale(-s)),
+                t.x + g.x,
+                t.y + g.y,
+            ),
+            Rotation::Ccw90 => (
+                format!("0 {} {} 0", scale(-s), scale(-s)),
+                t.x + g.y,
+                t.y - g.x,
+            ),
+        };
+        let _ = write!(
+            out,
+            r##"<use xlink:href="#{}" transform="matrix({matrix} {} {})"/>"##,
+            glyph_id(g.font, g.id),
+            n32(x),
+            n32(y)
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// A glyph scale factor: enough significant digits for a 4096-pixel canvas.
+fn scale(s: f64) -> String {
+    let t = format!("{s:.7}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A glyph outline as path data, font units (y up), rounded to a hundredth of a unit.
+fn glyph_path(segments: &[Segment]) -> String {
+    let p = |v: [f32; 2]| format!("{} {}", n32(v[0]), n32(v[1]));
+    let mut d = String::new();
+    for s in segments {
+        match *s {
+            Segment::MoveTo(a) => d.push_str(&format!("M{}", p(a))),
+            Segment::LineTo(a) => d.push_str(&format!("L{}", p(a))),
+            Segment::QuadTo(c, a) => d.push_str(&format!("Q{} {}", p(c), p(a))),
+            Segment::CubicTo(c1, c2, a) => d.push_str(&format!("C{} {} {}", p(c1), p(c2), p(a))),
+            Segment::Close => d.push('Z'),
+        }
+    }
+    d
+}
+
+fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
+    let clip_a = clip_attr(clip);
+    match m {
+        Mark::Disc {
+            c,
+            r,
+            fill,
+            ring,
+            ring_width,
+        } => {
+            let _ = writeln!(
+                out,
+                r#"<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" stroke-width="{}"{clip_a}/>"#,
+                n32(c.0),
+                n32(c.1),
+                n32(*r),
+                hex(*fill),
+                hex(*ring),
+                n32(*ring_width)
+            );
+        }
+        Mark::Wedges {
+            c,
+            r,
+            fills,
+            ring,
+            ring_width,
+        } => {
+            let n = fills.len().max(1);
+            let at = |k: usize| {
+                let a = std::f32::consts::TAU * k as f32 / n as f32;
+                (c.0 + r * a.sin(), c.1 - r * a.cos())
+            };
+            for (k, f) in fills.iter().enumerate() {
+                let (a, b) = (at(k), at(k + 1));
+                let _ = writeln!(
+                    out,
+                    r#"<path d="M{} {}L{} {}A{} {} 0 0 1 {} {}Z" fill="{}"{clip_a}/>"#,
+                    n32(c.0),
+                    n32(c.1),
+                    n32(a.0),
+                    n32(a.1),
+                    n32(*r),
+                    n32(*r),
+                    n32(b.0),
+                    n32(b.1),
+                    hex(*f)
+                );
+            }
+            let _ = writeln!(
+                out,
+                r#"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{}" stroke-width="{}"{clip_a}/>"#,
+                n32(c.0),
+                n32(c.1),
+                n32(*r),
+                hex(*ring),
+                n32(*ring_width)
+            );
+        }
+        Mark::Capsule {
+            a,
+            b,
+            colour,
+            width,
+        } => line_path(out, &[(*a, *b)], *colour, *width, &clip_a),
+        Mark::Arrow {
+            from,
+            to,
+            colour,
+            width,
+        } => {
+            if let Some([h1, h2]) = Mark::arrow_head(*from, *to, *width) {
+                line_path(out, &[(*from, *to), h1, h2], *colour, *width, &clip_a);
+            }
+        }
+        Mark::Cross {
+            c,
+            r,
+            colour,
+            width,
+        } => line_path(
+            out,
+            &[
+                ((c.0 - r, c.1 - r), (c.0 + r, c.1 + r)),
+                ((c.0 - r, c.1 + r), (c.0 + r, c.1 - r)),
+            ],
+            *colour,
+            *width,
+            &clip_a,
+        ),
+        Mark::Star {
+            c,
+            r,
+            fill,
+            outline,
+            width,
+        } => {
+            let pts: Vec<String> = Mark::star_points(*c, *r)
+                .iter()
+                .map(|(x, y)| format!("{},{}", n32(*x), n32(*y)))
+                .collect();
+            let fill = fill.map_or("none".to_string(), hex);
+            let _ = writeln!(
+                out,
+                r#"<polygon points="{}" fill="{fill}" stroke="{}" stroke-width="{}" stroke-linejoin="round"{clip_a}/>"#,
+                pts.join(" "),
+                hex(*outline),
+                n32(*width)
+            );
+        }
+        Mark::Text(t) => text(out, t, picture, clip),
+    }
+}
+
+/// Round-capped strokes as one path.
+fn line_path(
+    out: &mut String,
+    lines: &[((f32, f32), (f32, f32))],
+    colour: Rgb,
+    width: f32,
+    clip: &str,
+) {
+    let mut d = String::new();
+    for (a, b) in lines {
+        let _ = write!(d, "M{} {}L{} {}", n32(a.0), n32(a.1), n32(b.0), n32(b.1));
+    }
+    let _ = writeln!(
+        out,
+        r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{clip}/>"#,
+        hex(colour),
+        n32(width)
+    );
+}
+
+/// The trails (index, trail) of one clip cut into pieces in the order the animation paints
+/// them: step by step, trails in order within a step, each segment clipped to `r` grown by
+/// twice the trail's width. A trail's consecutive segments share a piece as long as no other
+/// trail's segment comes between them.
+pub fn stacked_pieces(
+    trails: &[(usize, &Trail)],
+    r: IRect,
+    step: usize,
+) -> Vec<(usize, Vec<(f64, f64)>)> {
+    let steps = trails
+        .iter()
+        .map(|(_, t)| t.points.len())
+        .max()
+        .unwrap_or(0)
+        .min(step.saturating_add(1));
+    let mut pieces: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
+    for k in 1..steps {
+        for &(i, t) in trails {
+            let pad = f64::from(t.width) * 2.0;
+            let Some((a, b)) = t
+                .points
+                .get(k)
+                .and_then(|&b| clip_segment(t.points[k - 1], b, r.bounds(pad)))
+            else {
+                continue;
+            };
+            match pieces.last_mut() {
+                Some((last, piece)) if *last == i && piece.last() == Some(&a) => piece.push(b),
+                _ => pieces.push((i, vec![a, b])),
+            }
+        }
+    }
+    pieces
+}
+
+/// The picture at `step` as an SVG document; `png` encodes the picture's images (the writer
+/// embeds them as PNG data).
+pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<u8>) -> String {
+    let (w, h) = (picture.width, picture.height);
+    let items = picture.ordered();
+    let mut doc = String::new();
+    let _ = writeln!(
+        doc,
+        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">"#
+    );
+    let _ = writeln!(
+        doc,
+        r#"<rect width="{w}" height="{h}" fill="{}"/>"#,
+        hex(picture.background)
+    );
+    // Everything the body refers to: tracks' marks of this step, glyphs, images, clips.
+    let marks: Vec<Vec<Mark>> = items
+        .iter()
+        .map(|item| {
+            let mut out = Vec::new();
+            if let ItemKind::Track(t) = &item.kind {
+                picture.track_marks(t, picture.clip_of(item), step, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut glyphs: BTreeSet<(u8, u16)> = BTreeSet::new();
+    let mut used_images: BTreeSet<usize> = BTreeSet::new();
+    let mut add_text = |t: &Text| {
+        for g in &t.shaped.glyphs {
+            glyphs.insert((g.font, g.id));
+        }
+    };
+    for (item, m) in items.iter().zip(&marks) {
+        match &item.kind {
+            ItemKind::Text(t) => add_text(t),
+            ItemKind::Mark(Mark::Text(t)) => add_text(t),
+            ItemKind::Image { image, .. } => {
+                used_images.insert(*image);
+            }
+            _ => {}
+        }
+        for mk in m {
+            if let Mark::Text(t) = mk {
+                add_text(t);
+            }
+        }
+    }
+    doc.push_str("<defs>\n");
+    for &i in &used_images {
+        let img = &picture.images[i];
+        let png = png(img);
+        let _ = writeln!(
+            doc,
+            r#"<image id="img{i}" width="{}" height="{}" preserveAspectRatio="none" xlink:href="data:image/png;base64,{}"/>"#,
+            img.width,
+            img.height,
+            base64(&png)
+        );
+    }
+    for (i, r) in picture.clips.iter().enumerate() {
+        let _ = writeln!(
+            doc,
+            r#"<clipPath id="c{i}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>"#,
+            r.x0,
+            r.y0,
+            r.width(),
+            r.height()
+        );
+    }
+    for &(font, id) in &glyphs {
+        let outline = picture.fonts.outline(font, id);
+        if !outline.segments.is_empty() {
+            let _ = writeln!(
+                doc,
+                r#"<path id="{}" d="{}"/>"#,
+                glyph_id(font, id),
+                glyph_path(&outline.segments)
+            );
+        }
+    }
+    doc.push_str("</defs>\n");
+    let mut k = 0;
+    while k < items.len() {
+        let item = items[k];
+        match &item.kind {
+            ItemKind::Shape(s) => shape(&mut doc, s, item.clip),
+            ItemKind::Text(t) => text(&mut doc, t, picture, item.clip),
+            ItemKind::Image { image, x, y } => {
+                let _ = writeln!(
+                    doc,
+                    r##"<use xlink:href="#img{image}" x="{x}" y="{y}"{}/>"##,
+                    clip_attr(item.clip)
+                );
+            }
+            ItemKind::Mark(m) => mark(&mut doc, m, picture, item.clip),
+            ItemKind::Trail(_) => {
+                // A run of trail items with one clip is stacked together.
+                let mut group: Vec<(usize, &Trail)> = Vec::new();
+                let mut j = k;
+                while let Some(ItemKind::Trail(t)) = items.get(j).map(|i| &i.kind) {
+                    if items[j].clip != item.clip {
+                        break;
+                    }
+                    group.push((j, t));
+                    j += 1;
+                }
+                let clip = picture.clip_of(item);
+                for (i, piece) in stacked_pieces(&group, clip, step) {
+                    let ItemKind::Trail(t) = &items[i].kind else {
+                        continue;
+                    };
+                    let mut d = String::new();
+                    for (n, (x, y)) in piece.iter().enumerate() {
+                        let _ = write!(
+                            d,
+                            "{}{} {}",
+                            if n == 0 { 'M' } else { 'L' },
+                            num(*x),
+                            num(*y)
+                        );
+                    }
+                    let _ = writeln!(
+                        doc,
+                        r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"{}/>"#,
+                        hex(t.colour),
+                        n32(t.width),
+                        clip_attr(item.clip)
+                    );
+                }
+                k = j;
+                continue;
+            }
+            ItemKind::Track(_) => {
+                for m in &marks[k] {
+                    mark(&mut doc, m, picture, item.clip);
+                }
+            }
+        }
+        k += 1;
+    }
+    doc.push_str("</svg>\n");
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
+        }
+        assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_document() {
+        assert_eq!(
+            escape("a\u{0}b\u{7}c<&>\"'"),
+            "a\u{FFFD}b\u{FFFD}c&lt;&amp;&gt;&quot;&apos;"
+        );
+    }
+
+    /// A path leaving its clip (to infinity, even) is cut where it leaves and resumes where it
+    /// comes back; two trails are stacked step by step.
+    #[test]
+    fn trails_are_clipped_and_stacked_step_by_step() {
+        let r = IRect::new(0, 0, 100, 100);
+        let t = |points: Vec<(f64, f64)>| Trail {
+            points: points.into(),
+            colour: [0, 0, 0],
+            width: 0.0,
+        };
+        let a = t(vec![
+            (10.0, 10.0),
+            (50.0, 50.0),
+            (f64::NEG_INFINITY, f64::INFINITY),
+            (1e12, 50.0),
+            (50.0, 60.0),
+            (60.0, 60.0),
+        ]);
+        let pieces = stacked_pieces(&[(0, &a)], r, usize::MAX);
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        assert_eq!(pieces[0], (0, vec![(10.0, 10.0), (50.0, 50.0)]));
+        assert_eq!(pieces[1].1[0].0, 100.0);
+        assert_eq!(pieces[1].1[1..], [(50.0, 60.0), (60.0, 60.0)]);
+        let a = t(vec![
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (20.0, 0.0),
+            (30.0, 0.0),
+            (40.0, 0.0),
+        ]);
+        let b = t(vec![(0.0, 5.0), (10.0, 5.0)]);
+        let pieces = stacked_pieces(&[(0, &a), (1, &b)], r, usize::MAX);
+        let order: Vec<(usize, usize)> = pieces.iter().map(|(i, p)| (*i, p.len())).collect();
+        assert_eq!(order, [(0, 2), (1, 2), (0, 4)]);
+        // Up to step 2 only.
+        let pieces = stacked_pieces(&[(0, &a), (1, &b)], r, 2);
+        let order: Vec<(usize, usize)> = pieces.iter().map(|(i, p)| (*i, p.len())).collect();
+        assert_eq!(order, [(0, 2), (1, 2), (0, 2)]);
+    }
+
+    #[test]
+    fn text_is_written_as_glyph_outlines_once_each() {
+        let mut p = Picture::new(100, 40, crate::text::embedded());
+        p.text(
+            super::super::Layer::Under,
+            "a<a",
+            12.0,
+            (5.0, 20.0),
+            [0, 0, 0],
+        );
+        let doc = write(&p, 0, &|_| Vec::new());
+        assert!(doc.contains(r#"aria-label="a&lt;a""#), "{doc}");
+        assert_eq!(doc.matches("<use ").count(), 3);
+        // Two distinct glyphs defined once each.
+        assert_eq!(doc.matches(r#"<path id="g0-"#).count(), 2);
+        assert!(!doc.contains("<text"));
+        let _ = Arc::clone(&p.fonts);
+    }
+}

@@ -1,0 +1,428 @@
+//! Where everything goes on an animation's canvas: the title band, the plotting region (one plot,
+//! or the panels of small multiples), the tick-label areas, the legend column and the step
+//! counter.
+//!
+//! The regions depend on the canvas size only, never on what the labels say: every scene of one
+//! size has its plotting region and its legend in the same place. Inside the region a plot takes
+//! the window's proportions when units are equal (the default) and is centred; long legend
+//! labels are shortened with an ellipsis.
+
+use crate::picture::{IRect, Sizes};
+use crate::scene::Overlay;
+use crate::surface::{Point, Window};
+use crate::text::Fonts;
+
+/// What a legend row shows before its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LegendSymbol {
+    Run(usize),
+    Start,
+    Minimum,
+    Overlay(Overlay),
+}
+
+/// One legend row, positioned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub symbol: LegendSymbol,
+    pub text: String,
+    /// A second, smaller line (e.g. "diverged at step 12").
+    pub note: Option<String>,
+    /// The middle of the row's first line, and of its note line.
+    pub y: f32,
+    pub note_y: f32,
+}
+
+/// One plot rectangle: the whole plot, or one of the small multiples. The scene's window maps
+/// onto each panel alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub rect: IRect,
+    /// The line above the panel (small multiples only).
+    pub title: Option<PanelTitle>,
+    /// Tick labels under the panel (no panel below it) and left of it (first column).
+    pub x_ticks: bool,
+    pub y_ticks: bool,
+}
+
+/// What a small multiple's title line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelTitle {
+    pub text: String,
+    /// The run whose colour the swatch before the text shows, when the panel holds one run.
+    pub swatch: Option<usize>,
+    /// A muted remark at the right end of the line (e.g. "diverged at step 12").
+    pub note: Option<String>,
+}
+
+/// Where everything goes on the canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: u32,
+    pub height: u32,
+    pub sizes: Sizes,
+    /// The plotting region: the one plot, or the region the small multiples share.
+    pub plot: IRect,
+    /// The plot rectangles inside `plot`, in reading order.
+    pub panels: Vec<Panel>,
+    pub window: Window,
+    /// The middle of the title line.
+    pub title_y: f32,
+    /// Room under a panel for tick labels and the axis title, and left of it.
+    pub x_label_area: i32,
+    pub y_label_area: i32,
+    /// The legend column: its left edge and its width.
+    pub legend_x: i32,
+    pub legend_width: i32,
+    /// The step counter's box (redrawn every frame).
+    pub counter: IRect,
+    /// Where runs are expected to settle (the first minimum's pixel row), if known.
+    pub settle_y: Option<f64>,
+    /// The loss inset's plotting rectangle, when the scene asks for one and there is room.
+    pub inset: Option<IRect>,
+    /// The middle of a legend swatch, and the swatch's width.
+    pub swatch_x: f32,
+    pub swatch_width: f32,
+    pub legend_text_x: f32,
+}
+
+/// The smallest side a plot may have, pixels.
+const MIN_PLOT: i32 = 24;
+/// The most a panel's sides may differ by when units are equal: a window far wider than high
+/// is drawn this flat and no flatter (its units then differ).
+const MAX_ASPECT: f64 = 8.0;
+
+impl Layout {
+    /// Lays out a `width × height` canvas for `window`.
+    pub fn new(width: u32, height: u32, window: Window) -> Layout {
+        let sizes = Sizes::for_canvas(width, height);
+        let f = sizes.font;
+        let (w, h) = (width as i32, height as i32);
+        let swatch_width = f * 2.2;
+        // A fixed share of the canvas for the legend: the same in every scene of this size.
+        let legend_width = ((w as f32 * 0.27) as i32).max((f * 9.0) as i32).min(w / 2);
+        let legend_x = w - legend_width;
+        let title_h = (sizes.title_font * 2.0) as i32;
+        let x_label_area = (sizes.tick_font * 1.6 + f * 1.9) as i32;
+        let y_label_area = (sizes.tick_font * 2.9 + f * 1.6) as i32;
+        let margin = (f * 0.7) as i32;
+        let plot = IRect {
+            x0: (y_label_area + margin).min(legend_x - MIN_PLOT - margin),
+            y0: title_h.min(h - MIN_PLOT - 2),
+            x1: legend_x - margin,
+            y1: (h - x_label_area - margin / 2).max(title_h.min(h - MIN_PLOT - 2) + MIN_PLOT),
+        };
+        let plot = IRect {
+            x0: plot.x0.max(2),
+            y1: plot.y1.min(h - 2),
+            ..plot
+        };
+        let counter = IRect::new(legend_x, plot.y0, w - 2, plot.y0 + (f * 1.8) as i32);
+        Layout {
+            width,
+            height,
+            sizes,
+            plot,
+            panels: vec![Panel {
+                rect: plot,
+                title: None,
+                x_ticks: true,
+                y_ticks: true,
+            }],
+            window,
+            title_y: title_h as f32 * 0.5,
+            x_label_area,
+            y_label_area,
+            legend_x,
+            legend_width,
+            counter,
+            settle_y: None,
+            inset: None,
+            swatch_x: legend_x as f32 + swatch_width / 2.0 + 2.0,
+            swatch_width,
+            legend_text_x: legend_x as f32 + swatch_width + sizes.head_radius + f * 0.45,
+        }
+    }
+
+    /// Shrinks a `w × h` rectangle to the proportions of the window when `equal` (one data unit
+    /// as long across as up, within [`MAX_ASPECT`]); unchanged otherwise.
+    fn fit(&self, (w, h): (i32, i32), equal: bool) -> (i32, i32) {
+        if !equal {
+            return (w, h);
+        }
+        let a = (self.window.width() / self.window.height()).clamp(1.0 / MAX_ASPECT, MAX_ASPECT);
+        let a = if a.is_finite() { a } else { 1.0 };
+        if f64::from(w) > f64::from(h) * a {
+            (((f64::from(h) * a).round() as i32).max(MIN_PLOT.min(w)), h)
+        } else {
+            (w, ((f64::from(w) / a).round() as i32).max(MIN_PLOT.min(h)))
+        }
+    }
+
+    /// Gives the one plot the window's proportions, centred in the plotting region.
+    pub fn equalize(&mut self) {
+        let r = self.plot;
+        let (w, h) = self.fit((r.width() as i32, r.height() as i32), true);
+        let (dx, dy) = (r.width() as i32 - w, r.height() as i32 - h);
+        self.plot = IRect::new(
+            r.x0 + dx / 2,
+            r.y0 + dy / 2,
+            r.x0 + dx / 2 + w,
+            r.y0 + dy / 2 + h,
+        );
+        self.panels[0].rect = self.plot;
+    }
+
+    /// Cuts the plotting region into a grid of one panel per title (small multiples), the
+    /// grid whose panels are largest in their smaller dimension, each with the window's
+    /// proportions when `equal`, the grid centred in the region. Tick labels go to the left
+    /// column and under the lowest panel of each column; every panel has a title line.
+    pub fn split(&mut self, titles: Vec<PanelTitle>, equal: bool) {
+        let n = titles.len().max(1);
+        let f = self.sizes.font;
+        let title_h = self.panel_title_height();
+        // Wide enough that neighbouring panels' end tick labels ("3" and "−3") stay apart.
+        let gap_x = (f * 2.0) as i32;
+        // The x tick labels of a panel with an empty cell below must not reach the next row.
+        let gap_y = title_h + (self.sizes.tick_font * 1.6) as i32;
+        let region = self.plot;
+        // Gaps shrink where the region is too small for them (tiny canvases).
+        let gaps = |cols: usize| {
+            let rows = n.div_ceil(cols) as i32;
+            let (c, r) = (cols as i32, rows);
+            let gx = gap_x
+                .min((region.width() as i32 - c) / (c - 1).max(1))
+                .max(0);
+            let gy = gap_y
+                .min((region.height() as i32 - title_h - r) / (r - 1).max(1))
+                .max(0);
+            (gx, gy)
+        };
+        let size = |cols: usize| {
+            let rows = n.div_ceil(cols) as i32;
+            let (gx, gy) = gaps(cols);
+            let pw = (region.width() as i32 - (cols as i32 - 1) * gx) / cols as i32;
+            let ph = (region.height() as i32 - title_h - (rows - 1) * gy) / rows;
+            self.fit((pw.max(1), ph.max(1)), equal)
+        };
+        // Largest smaller side; among equals, the fewest empty cells.
+        let cols = (1..=n)
+            .max_by_key(|&c| {
+                let (pw, ph) = size(c);
+                (pw.min(ph), std::cmp::Reverse(c * n.div_ceil(c) - n))
+            })
+            .unwrap_or(1);
+        let rows = n.div_ceil(cols) as i32;
+        let (pw, ph) = size(cols);
+        let (gap_x, gap_y) = gaps(cols);
+        let grid_w = cols as i32 * pw + (cols as i32 - 1) * gap_x;
+        let grid_h = title_h + rows * ph + (rows - 1) * gap_y;
+        let (left, top) = (
+            region.x0 + (region.width() as i32 - grid_w).max(0) / 2,
+            region.y0 + (region.height() as i32 - grid_h).max(0) / 2,
+        );
+        self.panels = titles
+            .into_iter()
+            .enumerate()
+            .map(|(i, title)| {
+                let (row, col) = ((i / cols) as i32, (i % cols) as i32);
+                let x0 = left + col * (pw + gap_x);
+                let y0 = top + title_h + row * (ph + gap_y);
+                Panel {
+                    rect: IRect::new(x0, y0, x0 + pw, y0 + ph),
+                    title: Some(title),
+                    x_ticks: i + cols >= n,
+                    y_ticks: col == 0,
+                }
+            })
+            .collect();
+    }
+
+    /// The height of a small multiple's title line.
+    pub fn panel_title_height(&self) -> i32 {
+        (self.sizes.font * 1.6) as i32
+    }
+
+    /// The middle of the title line above the panel `r`.
+    pub fn panel_title_y(&self, r: IRect) -> f32 {
+        r.y0 as f32 - self.sizes.font * 0.85
+    }
+
+    /// Pixel coordinates of a data point in `panel` (continuous: pixel (i, j) covers
+    /// [i, i+1) × [j, j+1)).
+    pub fn to_px(&self, panel: usize, p: Point) -> (f64, f64) {
+        let w = self.window;
+        let r = self.panels[panel].rect;
+        let x = f64::from(r.x0) + (p[0] - w.x.0) / w.width() * f64::from(r.width());
+        let y = f64::from(r.y1) - (p[1] - w.y.0) / w.height() * f64::from(r.height());
+        (x, y)
+    }
+
+    /// True when the pixel point lies inside `panel`.
+    pub fn in_panel(&self, panel: usize, p: (f64, f64)) -> bool {
+        self.panels[panel].rect.contains(p)
+    }
+
+    /// Positions the legend rows (runs first, then the start and minimum markers and the
+    /// overlays) and, under them, the step counter.
+    ///
+    /// The counter sits in the legend column at the height where runs settle: a GIF frame is one
+    /// rectangle holding everything that changed, heads and counter alike, and every stretch of
+    /// unchanged pixels in it costs codes. Level with the minimum, the counter shares its rows
+    /// with the heads for most of an animation, which keeps frames small.
+    pub fn legend(
+        &mut self,
+        fonts: &Fonts,
+        runs: &[(String, Option<String>)],
+        has_minimum: bool,
+        overlays: &[Overlay],
+    ) -> Vec<LegendEntry> {
+        let f = self.sizes.font;
+        let counter_h = (f * 1.8) as i32;
+        let mut y = self.plot.y0 as f32 + f * 0.8;
+        let bottom = (self.plot.y1 - counter_h) as f32 - f * 0.8;
+        let mut rows = Vec::new();
+        let max_text = (self.width as f32 - self.legend_text_x - 4.0).max(10.0);
+        let small = self.sizes.small_font;
+        let mut push = |symbol, text: &str, note: Option<String>, y: &mut f32| {
+            let row_h = f * 1.75 + if note.is_some() { small * 1.15 } else { 0.0 };
+            if *y + row_h > bottom {
+                return false;
+            }
+            rows.push(LegendEntry {
+                symbol,
+                text: fit_text(fonts, text, f, max_text),
+                note_y: *y + f * 0.55 + small * 0.6,
+                note: note.map(|n| fit_text(fonts, &n, small, max_text)),
+                y: *y,
+            });
+            *y += row_h;
+            true
+        };
+        let mut shown = 0;
+        for (i, (label, note)) in runs.iter().enumerate() {
+            if !push(LegendSymbol::Run(i), label, note.clone(), &mut y) {
+                break;
+            }
+            shown += 1;
+        }
+        y += f * 0.6;
+        push(LegendSymbol::Start, "start", None, &mut y);
+        if has_minimum {
+            push(LegendSymbol::Minimum, "minimum", None, &mut y);
+        }
+        for overlay in overlays.iter().filter(|o| **o != Overlay::Loss) {
+            push(
+                LegendSymbol::Overlay(*overlay),
+                overlay_label(*overlay),
+                None,
+                &mut y,
+            );
+        }
+        if shown < runs.len() {
+            if let Some(last) = rows
+                .iter_mut()
+                .rev()
+                .find(|r| matches!(r.symbol, LegendSymbol::Run(_)))
+            {
+                last.note = Some(format!("… and {} more runs", runs.len() - shown));
+            }
+        }
+        // At the height where runs end up (the first minimum, else the plot's middle), but
+        // never over the legend.
+        let settle = self
+            .settle_y
+            .unwrap_or(f64::from(self.plot.y0 + self.plot.y1) / 2.0);
+        let below_legend = f64::from(y) + f64::from(f) * 0.4 - f64::from(f) * 0.85;
+        let top = (settle - f64::from(counter_h) / 2.0)
+            .max(below_legend)
+            .min(f64::from(self.plot.y1 - counter_h)) as i32;
+        self.counter = IRect::new(self.legend_x, top, self.width as i32 - 2, top + counter_h);
+        if overlays.contains(&Overlay::Loss) {
+            // Under the counter, if at least four text lines fit.
+            let (x0, x1) = (
+                self.legend_x + (self.sizes.tick_font * 2.6) as i32,
+                self.width as i32 - (f * 0.8) as i32,
+            );
+            let y0 = self.counter.y1 + (f * 1.6) as i32;
+            let y1 = (y0 + (f * 7.0) as i32).min(self.plot.y1 - (f * 1.6) as i32);
+            if y1 - y0 >= (f * 4.0) as i32 && x1 - x0 >= (f * 4.0) as i32 {
+                self.inset = Some(IRect::new(x0, y0, x1, y1));
+            }
+        }
+        rows
+    }
+}
+
+/// The legend text of a teaching overlay.
+pub fn overlay_label(o: Overlay) -> &'static str {
+    match o {
+        Overlay::Velocity => "velocity",
+        Overlay::Gradient => "gradient step",
+        Overlay::Lookahead => "look-ahead point",
+        Overlay::Loss => "f − f*",
+    }
+}
+
+/// `text` shortened with an ellipsis until it fits in `max` pixels at `size`. The text is
+/// shaped once; the cut is found from the glyphs' positions, so the work is linear in the
+/// text's length.
+pub fn fit_text(fonts: &Fonts, text: &str, size: f32, max: f32) -> String {
+    let shaped = fonts.shape(text, size);
+    if shaped.width <= max {
+        return text.to_string();
+    }
+    let room = max - fonts.width("…", size);
+    // Character boundaries and the pen position where each character starts: characters are
+    // kept while the next one starts within the room.
+    let starts: Vec<f32> = shaped.glyphs.iter().map(|g| g.x).collect();
+    let mut keep = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Glyphs map to characters one to one for the scripts where widths matter here; where
+    // shaping merged characters, fall back to the proportion of the width.
+    if starts.len() == chars.len() {
+        let mut end = shaped.width;
+        for k in (0..chars.len()).rev() {
+            if end <= room {
+                keep = k + 1;
+                break;
+            }
+            end = starts[k];
+        }
+    } else {
+        keep = ((room / shaped.width).max(0.0) * chars.len() as f32) as usize;
+    }
+    let cut = chars.get(keep).map_or(text.len(), |(i, _)| *i);
+    let kept = text[..cut].trim_end();
+    if kept.is_empty() {
+        return String::new();
+    }
+    format!("{kept}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_labels_are_shortened_to_fit_with_an_ellipsis() {
+        let fonts = Fonts::embedded();
+        let t = fit_text(&fonts, "Momentum β=0.9 from (2.5, −2)", 13.0, 90.0);
+        assert!(t.ends_with('…') && t.starts_with("Momentum"), "{t}");
+        assert!(fonts.width(&t, 13.0) <= 90.0);
+        assert_eq!(fit_text(&fonts, "GD", 13.0, 90.0), "GD");
+        // Long labels take linear time: a 100k-character label is cut at once.
+        let long = "x".repeat(100_000);
+        let t = fit_text(&fonts, &long, 13.0, 200.0);
+        assert!(t.chars().count() < 100 && fonts.width(&t, 13.0) <= 200.0);
+    }
+
+    /// The regions depend on the canvas size only.
+    #[test]
+    fn the_plot_box_and_legend_are_fixed_for_a_canvas_size() {
+        let a = Layout::new(640, 480, Window::new((-3.0, 3.0), (-3.0, 3.0)));
+        let b = Layout::new(640, 480, Window::new((0.0, 1.0), (-5.0, 50.0)));
+        assert_eq!((a.plot, a.legend_x), (b.plot, b.legend_x));
+        assert!(a.plot.x1 < a.legend_x);
+    }
+}

@@ -1,0 +1,191 @@
+//! The surface as a picture sees it: filled contour bands with anti-aliased contour lines,
+//! computed once per scene at one sample per pixel centre, and the contour levels chosen for it.
+
+use rayon::prelude::*;
+
+use super::layout::Layout;
+use super::style::band_colour;
+use crate::picture::mark::{Rgb, INK, MASKED};
+use crate::picture::raster::quantize_coverage;
+use crate::picture::Image;
+use crate::scene::ContourScale;
+use crate::surface::Surface;
+
+/// How contour levels were chosen for a scene, in "level coordinates" h(f): h = f (linear) or
+/// h = ln(f − f_lo + δ) (log), levels evenly spaced in h.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Levels {
+    pub log: bool,
+    pub f_lo: f64,
+    pub f_hi: f64,
+    delta: f64,
+    h_lo: f64,
+    step: f64,
+    count: usize,
+}
+
+impl Levels {
+    /// Chooses levels from the finite values seen over the window.
+    pub fn choose(values: &[f64], count: usize, scale: ContourScale) -> Levels {
+        let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        if finite.is_empty() {
+            finite.push(0.0);
+        }
+        let f_lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+        let f_hi = finite
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(f_lo + 1e-12);
+        let tenth = finite.len() / 10;
+        let p10 = *finite.select_nth_unstable_by(tenth, f64::total_cmp).1;
+        // "Spans decades": the top of the window is far above where most of the low region is.
+        let log = match scale {
+            ContourScale::Log => true,
+            ContourScale::Linear => false,
+            ContourScale::Auto => (f_hi - f_lo) > 100.0 * (p10 - f_lo),
+        };
+        let delta = (f_hi - f_lo) * 1e-4;
+        let mut levels = Levels {
+            log,
+            f_lo,
+            f_hi,
+            delta,
+            h_lo: 0.0,
+            step: 1.0,
+            count,
+        };
+        let (h_lo, h_hi) = (levels.h(f_lo), levels.h(f_hi));
+        levels.h_lo = h_lo;
+        levels.step = (h_hi - h_lo) / count as f64;
+        levels
+    }
+
+    /// The level coordinate of f, and dh/df.
+    fn h_and_slope(&self, f: f64) -> (f64, f64) {
+        if self.log {
+            let s = (f - self.f_lo).max(0.0) + self.delta;
+            (s.ln(), 1.0 / s)
+        } else {
+            (f, 1.0)
+        }
+    }
+
+    fn h(&self, f: f64) -> f64 {
+        self.h_and_slope(f).0
+    }
+
+    /// The band of f: 0 (lowest) ..= count − 1.
+    pub fn band(&self, f: f64) -> usize {
+        let b = ((self.h(f) - self.h_lo) / self.step).floor();
+        b.clamp(0.0, (self.count - 1) as f64) as usize
+    }
+}
+
+/// Line strength of contour lines (alpha of ink at full coverage).
+const CONTOUR_ALPHA: f64 = 0.32;
+
+/// The filled bands and contour lines of one panel as an image (every panel has the same size
+/// and shows the same window, so it is computed once and placed in each): values and gradients
+/// at pixel centres, rows in parallel.
+pub fn draw_surface(
+    layout: &Layout,
+    surface: &Surface,
+    levels_count: usize,
+    scale: ContourScale,
+) -> (Image, Levels) {
+    let first = layout.panels[0].rect;
+    let (pw, ph) = (first.width() as usize, first.height() as usize);
+    // Data units per pixel along each axis.
+    let sx = layout.window.width() / pw as f64;
+    let sy = layout.window.height() / ph as f64;
+    // Levels come from the values on every other pixel of every other row: a quarter of the
+    // evaluations, and the bands are clamped at both ends anyway.
+    let values: Vec<f64> = (0..ph)
+        .into_par_iter()
+        .step_by(2)
+        .flat_map_iter(|row| {
+            let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
+            (0..pw).step_by(2).map(move |col| {
+                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
+                surface.value([x, y])
+            })
+        })
+        .collect();
+    let levels = Levels::choose(&values, levels_count, scale);
+    let colours: Vec<Rgb> = (0..levels.count)
+        .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
+        .collect();
+    let row_bytes = pw * 3;
+    let mut plot_rgb = vec![0u8; row_bytes * ph];
+    plot_rgb
+        .par_chunks_mut(row_bytes)
+        .enumerate()
+        .for_each(|(row, out)| {
+            let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
+            for (col, px) in out.chunks_exact_mut(3).enumerate() {
+                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
+                let (f, gx, gy) = surface.value_and_gradient([x, y]);
+                if !f.is_finite() {
+                    px.copy_from_slice(&MASKED);
+                    continue;
+                }
+                let band = levels.band(f);
+                let mut c = colours[band];
+                let (h, slope) = levels.h_and_slope(f);
+                let grad_px = slope * ((gx * sx).powi(2) + (gy * sy).powi(2)).sqrt();
+                if grad_px.is_finite() && grad_px > 0.0 {
+                    let t = (h - levels.h_lo) / levels.step;
+                    // t ≥ 0 here, so adding ½ and truncating rounds (and inlines, unlike round).
+                    let nearest = (t + 0.5) as i64 as f64;
+                    if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 {
+                        let d_px = (t - nearest).abs() * levels.step / grad_px;
+                        // Quantized coverage keeps the background to a few colours per band, all
+                        // exact in a GIF palette.
+                        let coverage = f64::from(quantize_coverage((1.0 - d_px) as f32));
+                        let a = CONTOUR_ALPHA * coverage;
+                        for k in 0..3 {
+                            c[k] =
+                                (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a + 0.5) as u8;
+                        }
+                    }
+                }
+                px.copy_from_slice(&c);
+            }
+        });
+    (
+        Image {
+            width: pw as u32,
+            height: ph as u32,
+            rgb: plot_rgb,
+        },
+        levels,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_levels_for_surfaces_that_span_decades() {
+        // Rosenbrock-like spread: most values small, a few huge.
+        let mut v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.01).collect();
+        v.extend((0..100).map(|i| 1000.0 + f64::from(i) * 20.0));
+        let l = Levels::choose(&v, 16, ContourScale::Auto);
+        assert!(l.log);
+        // A quadratic bowl sampled on a grid: linear.
+        let q: Vec<f64> = (0..100)
+            .flat_map(|i| {
+                (0..100).map(move |j| {
+                    let (x, y) = (f64::from(i) / 50.0 - 1.0, f64::from(j) / 50.0 - 1.0);
+                    0.5 * (x * x + 10.0 * y * y)
+                })
+            })
+            .collect();
+        assert!(!Levels::choose(&q, 16, ContourScale::Auto).log);
+        let l = Levels::choose(&q, 16, ContourScale::Linear);
+        assert_eq!(l.band(l.f_lo), 0);
+        assert_eq!(l.band(l.f_hi), 15);
+    }
+}

@@ -1,0 +1,293 @@
+//! Layout and figure tests over shipped scenes.
+
+use super::*;
+use crate::picture::frames::{self, still};
+use crate::surface::Window;
+
+fn titles(n: usize) -> Vec<PanelTitle> {
+    (0..n)
+        .map(|i| PanelTitle {
+            text: format!("panel {i}"),
+            swatch: Some(i),
+            note: None,
+        })
+        .collect()
+}
+
+/// Small multiples tile the plotting region: equal, disjoint panels in reading order, with
+/// room for their title lines, tick labels exactly on the outer edges.
+#[test]
+fn panels_tile_the_plotting_region() {
+    let window = Window::new((-1.0, 1.0), (-1.0, 1.0));
+    for (w, h) in [(640, 480), (720, 540), (1280, 400), (400, 900)] {
+        for n in 1..=16 {
+            let mut layout = Layout::new(w, h, window);
+            let region = layout.plot;
+            layout.split(titles(n), false);
+            let p = &layout.panels;
+            assert_eq!(p.len(), n);
+            let title_h = layout.panel_title_height();
+            let cols = p.iter().filter(|q| q.rect.y0 == p[0].rect.y0).count();
+            for (i, q) in p.iter().enumerate() {
+                let r = q.rect;
+                assert_eq!(
+                    (r.width(), r.height()),
+                    (p[0].rect.width(), p[0].rect.height())
+                );
+                assert!(r.width() >= 20 && r.height() >= 20, "{w}×{h}, {n}: {r:?}");
+                assert!(
+                    r.x0 >= region.x0 && r.x1 <= region.x1,
+                    "{w}×{h}, {n}: {r:?}"
+                );
+                assert!(r.y0 - title_h >= region.y0 && r.y1 <= region.y1);
+                assert_eq!(q.y_ticks, i % cols == 0, "{w}×{h}, {n}, panel {i}");
+                assert_eq!(q.x_ticks, i + cols >= n, "{w}×{h}, {n}, panel {i}");
+                for o in &p[..i] {
+                    // Disjoint, title lines included, and after the earlier ones.
+                    let with_title = IRect {
+                        y0: r.y0 - title_h,
+                        ..r
+                    };
+                    assert!(with_title.intersect(o.rect).is_empty(), "{i}: {r:?} {o:?}");
+                    assert!((o.rect.y0, o.rect.x0) < (r.y0, r.x0));
+                }
+            }
+            // The grid leaves fewer empty cells than a row.
+            let rows = n.div_ceil(cols);
+            assert!(rows * cols - n < cols, "{w}×{h}, {n}: {rows}×{cols}");
+        }
+    }
+    // Four panels on a 4:3 canvas make a 2 × 2 grid, sixteen a 4 × 4 one.
+    let mut layout = Layout::new(640, 480, window);
+    layout.split(titles(4), false);
+    assert_eq!(layout.panels[1].rect.y0, layout.panels[0].rect.y0);
+    assert!(layout.panels[2].rect.y0 > layout.panels[0].rect.y0);
+    layout.split(titles(16), false);
+    assert_eq!(layout.panels[3].rect.y0, layout.panels[0].rect.y0);
+    assert!(layout.panels[4].rect.y0 > layout.panels[0].rect.y0);
+}
+
+/// In small multiples each run is drawn in its own setting's panel and nowhere else: the
+/// pixels of a run's exact colour lie in its panel (or its title's swatch).
+#[test]
+fn each_run_is_drawn_in_its_own_panel() {
+    let (scene, fig) = shipped_figure("beta_sweep_panels");
+    assert_eq!(fig.layout.panels.len(), scene.runs.len());
+    let last = still(&fig.picture, fig.picture.steps).unwrap();
+    let w = fig.layout.width as i32;
+    let title_h = fig.layout.panel_title_height();
+    for (i, run) in fig.runs.iter().enumerate() {
+        assert_eq!(run.panel, i);
+        let r = fig.layout.panels[i].rect;
+        let title_band = IRect {
+            y0: r.y0 - title_h,
+            ..r
+        };
+        let c = run.colour;
+        let mut inside = 0;
+        for (k, px) in last.data().chunks_exact(4).enumerate() {
+            if px[..3] != c {
+                continue;
+            }
+            let (x, y) = (k as i32 % w, k as i32 / w);
+            let at = IRect::new(x, y, x + 1, y + 1);
+            assert!(
+                !title_band.intersect(at).is_empty(),
+                "run {i}'s colour at ({x}, {y}), outside its panel {r:?}"
+            );
+            inside += 1;
+        }
+        assert!(inside > 50, "run {i}: {inside} pixels of its colour");
+        // Its path starts at the start point mapped into its own panel.
+        assert_eq!(run.px[0], fig.layout.to_px(i, scene.runs[i].start));
+        assert!(fig.layout.in_panel(i, run.px[0]));
+    }
+}
+
+/// Canvases at the extremes of the size limits, one plot or sixteen panels, lay out inside
+/// the canvas and draw.
+#[test]
+fn extreme_canvases_lay_out_and_draw() {
+    for (w, h) in [(160, 4096), (4096, 160), (160, 160)] {
+        for panels in ["single", "sweep"] {
+            let src = format!(
+                "[output]\nsize = [{w}, {h}]\nsteps = 3\n[draw]\npanels = \"{panels}\"\n\
+                 [surface]\nkind = \"bowl\"\n[[start]]\nat = [1.0, 1.0]\n\
+                 [[optimizer]]\nkind = \"momentum\"\nlr = [0.1, 0.2, 0.3, 0.4]\n\
+                 beta = [0.0, 0.3, 0.6, 0.9]\n"
+            );
+            let scene = Scene::from_toml(std::path::Path::new("t.toml"), &src).unwrap();
+            let t = crate::pipeline::trajectories(&scene);
+            let fig = Figure::new(&scene, &t).unwrap();
+            let canvas = IRect::new(0, 0, w as i32, h as i32);
+            for p in &fig.layout.panels {
+                assert!(!p.rect.is_empty(), "{w}×{h} {panels}: {:?}", p.rect);
+                assert_eq!(p.rect.intersect(canvas), p.rect, "{w}×{h} {panels}");
+            }
+            let last = still(&fig.picture, 3).unwrap();
+            assert_eq!((last.width(), last.height()), (w, h));
+        }
+    }
+}
+
+/// With equal units one data unit is as many pixels across as up, in one plot and in every
+/// panel of small multiples, and the plots stay inside the room they had.
+#[test]
+fn equal_aspect_makes_units_square() {
+    for (x, y) in [
+        ((-3.0, 3.0), (-3.0, 3.0)),
+        ((-3.0, 3.0), (-1.0, 1.0)),
+        ((0.0, 1.0), (0.0, 5.0)),
+    ] {
+        let window = Window::new(x, y);
+        let unit = |layout: &Layout, panel: usize| {
+            let o = layout.to_px(panel, [x.0, y.0]);
+            let ex = layout.to_px(panel, [x.0 + 1.0, y.0]);
+            let ey = layout.to_px(panel, [x.0, y.0 + 1.0]);
+            (ex.0 - o.0, o.1 - ey.1)
+        };
+        let mut single = Layout::new(640, 480, window);
+        let region = single.plot;
+        single.equalize();
+        let (ux, uy) = unit(&single, 0);
+        assert!((ux - uy).abs() <= 0.02 * ux + 0.5, "{ux} {uy}");
+        assert_eq!(single.plot.intersect(region), single.plot);
+        assert!(
+            single.legend_x > single.plot.x1,
+            "the legend stays right of the plot"
+        );
+        for n in [2, 4, 9] {
+            let mut grid = Layout::new(720, 540, window);
+            let region = grid.plot;
+            grid.split(titles(n), true);
+            for (i, p) in grid.panels.iter().enumerate() {
+                let (ux, uy) = unit(&grid, i);
+                assert!((ux - uy).abs() <= 0.02 * ux + 0.5, "{n} panels: {ux} {uy}");
+                assert_eq!(p.rect.intersect(region), p.rect);
+            }
+        }
+    }
+}
+
+/// With one panel per start point each run is drawn in its start's panel, a setting has
+/// one colour in every panel, and the legend names the settings.
+#[test]
+fn start_panels_group_runs_by_start_and_colour_them_by_setting() {
+    let (scene, fig) = shipped_figure("himmelblau_starts");
+    assert_eq!(fig.layout.panels.len(), 4);
+    for (k, p) in fig.layout.panels.iter().enumerate() {
+        let start = scene.runs[scene.settings[0].runs[k]].start;
+        let title = p.title.as_ref().unwrap();
+        let text = format!("from ({}, {})", start[0], start[1]).replace('-', "−");
+        assert_eq!(title.text, text);
+    }
+    for setting in &scene.settings {
+        let colour = fig.runs[setting.runs[0]].colour;
+        for (k, &r) in setting.runs.iter().enumerate() {
+            assert_eq!(fig.runs[r].panel, k);
+            assert_eq!(fig.runs[r].colour, colour);
+            assert!(fig.layout.in_panel(k, fig.runs[r].px[0]));
+        }
+    }
+    assert_ne!(
+        fig.runs[scene.settings[0].runs[0]].colour,
+        fig.runs[scene.settings[1].runs[0]].colour
+    );
+    let runs: Vec<&str> = fig
+        .legend
+        .iter()
+        .filter(|e| matches!(e.symbol, LegendSymbol::Run(_)))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(runs, ["GD lr=0.01", "Momentum β=0.9"]);
+}
+
+/// Chunked frames equal frames composed one after another from step 0, pixel for pixel, and
+/// each of those equals the still composed directly (with and without teaching overlays, in
+/// one plot and in small multiples).
+#[test]
+fn incremental_frames_equal_stills() {
+    for name in [
+        "gd_vs_momentum",
+        "momentum_vs_nesterov",
+        "nesterov_lookahead",
+        "beta_sweep_panels",
+        "himmelblau_starts",
+    ] {
+        let (_, fig) = shipped_figure(name);
+        let pic = &fig.picture;
+        let sequential = frames::sequential_frames(pic).unwrap();
+        let chunked = frames::all_frames(pic).unwrap();
+        assert_eq!(sequential.len(), pic.steps + 1, "{name}");
+        assert!(
+            sequential.last().unwrap().data() == chunked.last.data(),
+            "{name}: last frame"
+        );
+        for (step, frame) in sequential.iter().enumerate() {
+            let s = still(pic, step).unwrap();
+            let (d, e) = (frame.data(), s.data());
+            if let Some(i) = (0..d.len() / 4).find(|&i| d[i * 4..i * 4 + 4] != e[i * 4..i * 4 + 4])
+            {
+                let w = pic.width as usize;
+                panic!(
+                    "{name}, step {step}: pixel ({}, {}) is {:?} incrementally, {:?} in the still",
+                    i % w,
+                    i / w,
+                    &d[i * 4..i * 4 + 4],
+                    &e[i * 4..i * 4 + 4]
+                );
+            }
+        }
+    }
+}
+
+/// The loss inset is laid out when asked for and its curves grow with the steps.
+#[test]
+fn the_loss_inset_grows_with_the_animation() {
+    let (_, fig) = shipped_figure("nesterov_lookahead");
+    let r = fig.layout.inset.expect("an inset");
+    let w = fig.layout.width as usize;
+    let inked = |step: usize| {
+        let p = still(&fig.picture, step).unwrap();
+        let mut n = 0;
+        for y in r.y0..r.y1 {
+            for x in r.x0..r.x1 {
+                let i = (y as usize * w + x as usize) * 4;
+                n += usize::from(p.data()[i..i + 3] != [255, 255, 255]);
+            }
+        }
+        n
+    };
+    let (a, b, c) = (inked(0), inked(10), inked(30));
+    assert_eq!(a, 0, "nothing drawn at step 0");
+    assert!(b > 20 && c > b, "{a} {b} {c}");
+    assert!(shipped_figure("gd_vs_momentum").1.layout.inset.is_none());
+}
+
+/// The minimum stays visible when a head sits on it: the star's outline is drawn over heads.
+#[test]
+fn a_head_on_the_minimum_does_not_hide_it() {
+    let src = "[output]\nsteps = 4\n[surface]\nkind = \"bowl\"\n[[start]]\nat = [0.0, 0.0]\n\
+               [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
+    let scene = Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap();
+    let t = crate::pipeline::trajectories(&scene);
+    let fig = Figure::new(&scene, &t).unwrap();
+    let last = still(&fig.picture, 4).unwrap();
+    let c = fig.layout.to_px(0, [0.0, 0.0]);
+    let s = fig.layout.sizes;
+    // The star's top point lies beyond the head; ink is there.
+    let tip = (c.0 as f32, c.1 as f32 - s.marker_radius * 1.1);
+    let w = fig.layout.width as usize;
+    let i = (tip.1 as usize * w + tip.0 as usize) * 4;
+    assert!(last.data()[i] < 120, "{:?}", &last.data()[i..i + 3]);
+    // And ink crosses the head's disc (the outline over it).
+    let dark_in_head = (-3..=3)
+        .flat_map(|dx| (-3..=3).map(move |dy| (dx, dy)))
+        .filter(|(dx, dy)| {
+            let (x, y) = ((c.0 as i32 + dx) as usize, (c.1 as i32 + dy) as usize);
+            let p = &last.data()[(y * w + x) * 4..(y * w + x) * 4 + 3];
+            p.iter().all(|&v| v < 90)
+        })
+        .count();
+    assert!(dark_in_head > 0, "the outline crosses the head");
+}

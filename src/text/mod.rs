@@ -1,0 +1,399 @@
+//! The text engine: every string inertia draws is shaped here, once, into glyphs placed at
+//! fractional positions, and every backend draws those same glyphs from their outlines.
+//!
+//! - [`Font`] is a parsed font file (the embedded DejaVu Sans, or a scene's `draw.font`).
+//! - [`Fonts`] is the stack a scene draws with: its own font first (if any), the embedded font
+//!   behind it. Each character takes the first font that has a glyph for it, so a CJK title in
+//!   the scene's font still gets the embedded font's β and true minus; [`Fonts::missing`] names
+//!   the characters no font has (the scene checker turns them into a located error).
+//! - [`Fonts::shape`] lays a string out with rustybuzz (kerning from the font's `GPOS` or `kern`
+//!   table, ligatures, marks) into a [`Shaped`] run: glyph ids and positions in pixels at the
+//!   requested size, with fractional advances (no snapping to whole pixels).
+//! - [`Fonts::outline`] gives a glyph's outline in font units, cached: the raster painter fills
+//!   it with exact-area anti-aliasing at the glyph's sub-pixel position, and the SVG writer
+//!   writes it as path data, so PNG and SVG show the same shapes whatever fonts a viewer has.
+//!
+//! This module knows nothing of figures; it depends only on the font crates.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustybuzz::ttf_parser;
+
+/// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`), embedded so text
+/// never depends on the fonts a machine happens to have.
+pub static EMBEDDED_FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// A font file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontError {
+    /// The bytes are not a TrueType/OpenType font (or collection) that can be parsed.
+    #[error("not a font file that can be read (TTF, OTF or TTC expected)")]
+    Unreadable,
+    /// A collection without the requested face.
+    #[error("the font collection has no face {0}")]
+    NoSuchFace(u32),
+}
+
+/// One segment of a glyph outline, in font units (y up, as fonts store them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Segment {
+    MoveTo([f32; 2]),
+    LineTo([f32; 2]),
+    QuadTo([f32; 2], [f32; 2]),
+    CubicTo([f32; 2], [f32; 2], [f32; 2]),
+    Close,
+}
+
+/// A glyph's outline: closed contours in font units.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub segments: Vec<Segment>,
+}
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.segments.push(Segment::MoveTo([x, y]));
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.segments.push(Segment::LineTo([x, y]));
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.segments.push(Segment::QuadTo([x1, y1], [x, y]));
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.segments
+            .push(Segment::CubicTo([x1, y1], [x2, y2], [x, y]));
+    }
+    fn close(&mut self) {
+        self.segments.push(Segment::Close);
+    }
+}
+
+/// A parsed font file.
+pub struct Font {
+    data: Arc<[u8]>,
+    index: u32,
+    units_per_em: f32,
+    /// Ascender and descender (descender negative), font units.
+    ascender: f32,
+    descender: f32,
+    /// Outlines read so far, by glyph id.
+    outlines: Mutex<HashMap<u16, Arc<Outline>>>,
+}
+
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("bytes", &self.data.len())
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl Font {
+    /// The embedded DejaVu Sans, parsed once per process.
+    pub fn embedded() -> Arc<Font> {
+        static FONT: OnceLock<Arc<Font>> = OnceLock::new();
+        FONT.get_or_init(|| {
+            // The bytes are compiled in and known good: a failure here is a build defect.
+            Arc::new(
+                Font::from_bytes(Arc::from(EMBEDDED_FONT), 0).expect("the embedded font parses"),
+            )
+        })
+        .clone()
+    }
+
+    /// Parses face `index` of a font file (TTF, OTF, or a TTC collection).
+    pub fn from_bytes(data: Arc<[u8]>, index: u32) -> Result<Font, FontError> {
+        let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+        if index >= faces {
+            return Err(FontError::NoSuchFace(index));
+        }
+        let face = ttf_parser::Face::parse(&data, index).map_err(|_| FontError::Unreadable)?;
+        let (units_per_em, ascender, descender) = (
+            f32::from(face.units_per_em()),
+            f32::from(face.ascender()),
+            f32::from(face.descender()),
+        );
+        if units_per_em <= 0.0 {
+            return Err(FontError::Unreadable);
+        }
+        Ok(Font {
+            data,
+            index,
+            units_per_em,
+            ascender,
+            descender,
+            outlines: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn face(&self) -> rustybuzz::Face<'_> {
+        // Parsed successfully in `from_bytes`, from the same bytes.
+        rustybuzz::Face::from_slice(&self.data, self.index).expect("a font that parsed before")
+    }
+
+    /// True when the font maps `c` to a glyph.
+    pub fn has_glyph(&self, c: char) -> bool {
+        ttf_parser::Face::parse(&self.data, self.index)
+            .ok()
+            .and_then(|f| f.glyph_index(c))
+            .is_some()
+    }
+
+    /// Font units per em.
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
+    /// The outline of glyph `id`, in font units (empty for a space).
+    pub fn outline(&self, id: u16) -> Arc<Outline> {
+        let mut cache = self.outlines.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(id)
+            .or_insert_with(|| {
+                let mut outline = Outline::default();
+                if let Ok(face) = ttf_parser::Face::parse(&self.data, self.index) {
+                    face.outline_glyph(ttf_parser::GlyphId(id), &mut outline);
+                }
+                Arc::new(outline)
+            })
+            .clone()
+    }
+}
+
+/// A glyph placed on a line: which font, which glyph, where its origin is relative to the
+/// pen's start on the baseline (pixels, y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacedGlyph {
+    /// Index into the [`Fonts`] stack.
+    pub font: u8,
+    pub id: u16,
+    pub x: f32,
+    pub y: f32,
+}
+
+/// A shaped line of text at one size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shaped {
+    /// The text, as given.
+    pub text: String,
+    /// The size in pixels per em.
+    pub size: f32,
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Advance width of the whole line, pixels.
+    pub width: f32,
+    /// Distance from the baseline up to the top of the line box, pixels (> 0).
+    pub ascent: f32,
+    /// Distance from the baseline down to the bottom of the line box, pixels (> 0).
+    pub descent: f32,
+}
+
+impl Shaped {
+    /// The height of the line box.
+    pub fn height(&self) -> f32 {
+        self.ascent + self.descent
+    }
+}
+
+/// The fonts a scene draws with, most preferred first; the embedded font is always last.
+#[derive(Debug, Clone)]
+pub struct Fonts {
+    stack: Vec<Arc<Font>>,
+}
+
+impl Default for Fonts {
+    fn default() -> Self {
+        Fonts::embedded()
+    }
+}
+
+/// The embedded font's stack, shared by every scene without a font of its own.
+pub fn embedded() -> Arc<Fonts> {
+    static FONTS: OnceLock<Arc<Fonts>> = OnceLock::new();
+    FONTS.get_or_init(|| Arc::new(Fonts::embedded())).clone()
+}
+
+impl Fonts {
+    /// Just the embedded font.
+    pub fn embedded() -> Fonts {
+        Fonts {
+            stack: vec![Font::embedded()],
+        }
+    }
+
+    /// `font` first, the embedded font behind it for what `font` lacks.
+    pub fn with_preferred(font: Arc<Font>) -> Fonts {
+        Fonts {
+            stack: vec![font, Font::embedded()],
+        }
+    }
+
+    /// The font at `index` of the stack.
+    pub fn font(&self, index: u8) -> &Font {
+        &self.stack[usize::from(index).min(self.stack.len() - 1)]
+    }
+
+    /// The fonts, most preferred first.
+    pub fn stack(&self) -> &[Arc<Font>] {
+        &self.stack
+    }
+
+    /// The characters of `text` that no font of the stack can draw (each once, in order of
+    /// appearance). Whitespace and control characters need no glyph.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let faces: Vec<ttf_parser::Face> = self
+            .stack
+            .iter()
+            .filter_map(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
+            .collect();
+        let mut out: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || needs_no_glyph(c) || out.contains(&c) {
+                continue;
+            }
+            if !faces.iter().any(|f| f.glyph_index(c).is_some()) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// The outline of glyph `id` of font `font`.
+    pub fn outline(&self, font: u8, id: u16) -> Arc<Outline> {
+        self.font(font).outline(id)
+    }
+
+    /// Pixels per font unit of font `font` at `size` pixels per em.
+    pub fn scale(&self, font: u8, size: f32) -> f32 {
+        size / self.font(font).units_per_em
+    }
+
+    /// The line box of the embedded font at `size`: (ascent, descent), both > 0. Every text
+    /// uses it, so lines in different fonts share baselines and heights.
+    pub fn line_metrics(&self, size: f32) -> (f32, f32) {
+        let base = self
+            .stack
+            .last()
+            .expect("the embedded font is always there");
+        let s = size / base.units_per_em;
+        (base.ascender * s, -base.descender * s)
+    }
+
+    /// Lays `text` out on one line at `size` pixels per em.
+    pub fn shape(&self, text: &str, size: f32) -> Shaped {
+        let (ascent, descent) = self.line_metrics(size);
+        let mut glyphs = Vec::new();
+        let mut pen = 0.0f32;
+        for (font, run) in self.runs(text) {
+            let f = &self.stack[usize::from(font)];
+            let face = f.face();
+            let scale = size / f.units_per_em;
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(run);
+            buffer.guess_segment_properties();
+            let shaped = rustybuzz::shape(&face, &[], buffer);
+            for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+                glyphs.push(PlacedGlyph {
+                    font,
+                    id: info.glyph_id as u16,
+                    x: pen + pos.x_offset as f32 * scale,
+                    y: -(pos.y_offset as f32) * scale,
+                });
+                pen += pos.x_advance as f32 * scale;
+            }
+        }
+        Shaped {
+            text: text.to_string(),
+            size,
+            glyphs,
+            width: pen,
+            ascent,
+            descent,
+        }
+    }
+
+    /// The advance width of `text` at `size`, pixels.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        self.shape(text, size).width
+    }
+
+    /// `text` cut into runs that one font draws: each character goes to the first font that has
+    /// it; characters that need no glyph of their own (spaces, joiners, combining marks no
+    /// font has) stay with the run they are in.
+    fn runs<'t>(&self, text: &'t str) -> Vec<(u8, &'t str)> {
+        if self.stack.len() == 1 {
+            return vec![(0, text)];
+        }
+        let faces: Vec<ttf_parser::Face> = self
+            .stack
+            .iter()
+            .filter_map(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
+            .collect();
+        let mut runs: Vec<(u8, &str)> = Vec::new();
+        let mut current: Option<(u8, usize)> = None;
+        for (i, c) in text.char_indices() {
+            let has = |k: usize| faces.get(k).is_some_and(|f| f.glyph_index(c).is_some());
+            let font = match current {
+                Some((k, _)) if c.is_whitespace() || needs_no_glyph(c) || has(usize::from(k)) => k,
+                _ => (0..faces.len()).find(|&k| has(k)).unwrap_or(0) as u8,
+            };
+            match current {
+                Some((k, start)) if k != font => {
+                    runs.push((k, &text[start..i]));
+                    current = Some((font, i));
+                }
+                None => current = Some((font, i)),
+                _ => {}
+            }
+        }
+        if let Some((k, start)) = current {
+            runs.push((k, &text[start..]));
+        }
+        runs
+    }
+}
+
+/// Characters that are drawn with (or instead of) their neighbours: joiners, variation
+/// selectors, the byte-order mark.
+fn needs_no_glyph(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{2060}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kerning_and_fractional_advances() {
+        let fonts = Fonts::embedded();
+        let a = fonts.shape("AV", 20.0);
+        let (ax, vx) = (a.glyphs[0].x, a.glyphs[1].x);
+        let advance_a = fonts.shape("A", 20.0).width;
+        // DejaVu kerns A and V together.
+        assert!(vx - ax < advance_a - 0.5, "{vx} {ax} {advance_a}");
+        // Advances are not whole pixels.
+        let w = fonts.width("Momentum", 13.0);
+        assert!(w.fract() != 0.0 && w > 50.0 && w < 80.0, "{w}");
+        // Sizes scale linearly.
+        let w2 = fonts.width("Momentum", 26.0);
+        assert!((w2 - 2.0 * w).abs() < 1e-3, "{w} {w2}");
+    }
+
+    #[test]
+    fn outlines_exist_for_letters_and_not_for_spaces() {
+        let fonts = Fonts::embedded();
+        let s = fonts.shape("β −", 12.0);
+        assert_eq!(s.glyphs.len(), 3);
+        assert!(!fonts.outline(0, s.glyphs[0].id).segments.is_empty());
+        assert!(fonts.outline(0, s.glyphs[1].id).segments.is_empty());
+    }
+
+    #[test]
+    fn missing_characters_are_named_once() {
+        let fonts = Fonts::embedded();
+        assert!(fonts.missing("Gradient descent β=0.9, x² − y²").is_empty());
+        assert_eq!(fonts.missing("动量 动量 ok"), vec!['动', '量']);
+    }
+}
