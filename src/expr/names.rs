@@ -62,33 +62,18 @@ pub(super) fn lookup_function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
-/// The known function closest to `name`, if it is close enough to be a plausible typo.
+/// The known function closest to `name` by Levenshtein distance, if it is close enough to be a
+/// plausible typo.
 pub(super) fn suggest_function(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let limit = if lower.len() <= 3 { 1 } else { 2 };
     FUNCTIONS
         .iter()
         .filter(|f| f.name.len().abs_diff(lower.len()) <= limit)
-        .map(|f| (edit_distance(&lower, f.name), f.name))
+        .map(|f| (strsim::levenshtein(&lower, f.name), f.name))
         .filter(|&(distance, _)| distance <= limit)
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, name)| name)
-}
-
-/// Levenshtein distance over bytes (names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.as_bytes().iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Help for a name that is neither a variable, a constant nor a function.
