@@ -16,6 +16,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod encode;
+pub mod error;
 pub mod expr;
 pub mod figures;
 pub mod gallery;
@@ -30,6 +31,8 @@ pub mod schema;
 pub mod surface;
 pub mod theory;
 pub mod trajectory;
+
+pub use error::Error;
 
 /// The built-in surfaces and optimizers with their formulas, as `render --list` prints them.
 pub fn catalogue() -> String {

@@ -246,7 +246,9 @@ fn run(cli: &Cli) -> Result<(), Error> {
             for d in &differing {
                 eprintln!("differs: {d}");
             }
-            return Err(Error::Verify(differing.len()));
+            return Err(Error::Verify {
+                differing: differing.iter().map(PathBuf::from).collect(),
+            });
         }
         if !cli.quiet {
             eprintln!(

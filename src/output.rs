@@ -9,23 +9,12 @@ use std::path::{Path, PathBuf};
 /// The marker in the names of temporary files, so a later run can find and remove strays.
 const TEMP_MARKER: &str = ".inertia-tmp-";
 
-/// An I/O failure, with the path it happened on.
-#[derive(Debug)]
+/// An I/O failure, with the path it happened on; the I/O error is its source.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write `{}`: {source}", path.display())]
 pub struct OutputError {
     pub path: PathBuf,
     pub source: std::io::Error,
-}
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write `{}`: {}", self.path.display(), self.source)
-    }
-}
-
-impl std::error::Error for OutputError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
 }
 
 fn err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {

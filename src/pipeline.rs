@@ -11,91 +11,17 @@ use crate::encode::{
     self,
     palette::{Histogram, NearestCache, Palette},
 };
+use crate::error::EncodeError;
 use crate::output::{self, OutputError};
 use crate::render::animate;
 use crate::render::style::{self, INK, WHITE};
-use crate::render::{Figure, RenderError};
-use crate::scene::{Scene, SceneError};
+use crate::render::Figure;
+use crate::scene::Scene;
 use crate::trajectory::{self, Trajectory};
 
-/// Everything that can go wrong, by class; [`Error::exit_code`] maps classes to exit statuses.
-#[derive(Debug)]
-pub enum Error {
-    /// Invalid input: the scene (or a file it reads) is wrong.
-    Scene(SceneError),
-    /// Drawing failed.
-    Render(RenderError),
-    /// Encoding failed.
-    Encode(String),
-    /// Writing failed.
-    Output(OutputError),
-    /// The output folder cannot be created or written: bad input, found before any work.
-    OutputDir(OutputError),
-    /// `--verify` found this many outputs that differ from what this version renders.
-    Verify(usize),
-    /// Two scenes would write the same files.
-    SameOutput {
-        name: String,
-        first: std::path::PathBuf,
-        second: std::path::PathBuf,
-    },
-}
-
-impl Error {
-    /// 2 for invalid input, 1 for any other failure.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Scene(_) | Error::OutputDir(_) | Error::SameOutput { .. } => 2,
-            _ => 1,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Scene(e) => write!(f, "{e}"),
-            Error::Render(e) => write!(f, "{e}"),
-            Error::Encode(e) => write!(f, "{e}"),
-            Error::Output(e) => write!(f, "{e}"),
-            Error::OutputDir(e) => write!(f, "{e}"),
-            Error::Verify(n) => write!(
-                f,
-                "{n} output file(s) differ from what this version renders; render the scenes again and commit the outputs"
-            ),
-            Error::SameOutput {
-                name,
-                first,
-                second,
-            } => write!(
-                f,
-                "{} and {} would both write `{name}.*`; give one of them another `output.name`",
-                first.display(),
-                second.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<SceneError> for Error {
-    fn from(e: SceneError) -> Self {
-        Error::Scene(e)
-    }
-}
-
-impl From<RenderError> for Error {
-    fn from(e: RenderError) -> Self {
-        Error::Render(e)
-    }
-}
-
-impl From<OutputError> for Error {
-    fn from(e: OutputError) -> Self {
-        Error::Output(e)
-    }
-}
+/// The error of every stage, defined in [`crate::error`]; named here too for callers of
+/// [`render`].
+pub use crate::error::Error;
 
 /// The encoded files of one scene, not yet written: `(file name, bytes)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,8 +123,8 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("frames+png");
     let gif = encoder.encode(&frames, &delays);
     clock.lap("gif");
-    let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
-    let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let gif = gif.map_err(EncodeError::Gif)?;
+    let png = png.map_err(EncodeError::Png)?;
     let svg = svg?;
     let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
@@ -286,8 +212,7 @@ pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     let step = step.min(figure.steps);
     let still = animate::still(&figure, step)?;
-    let png = encode::png::encode(&still)
-        .map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let png = encode::png::encode(&still).map_err(EncodeError::Png)?;
     Ok(Outputs {
         files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
         diverged: diverged(scene, &trajectories),
