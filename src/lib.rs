@@ -15,6 +15,7 @@
 // Errors are reported once per run; carrying them by value keeps their fields plain.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod encode;
 pub mod error;
 pub mod expr;
@@ -26,6 +27,7 @@ pub mod optimizer;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod scene;
 pub mod schema;
 pub mod surface;

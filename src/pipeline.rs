@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use indicatif::ProgressBar;
-
 use crate::encode::gif::GifEncoder;
 use crate::encode::{
     self,
@@ -16,6 +14,7 @@ use crate::output::{self, OutputError};
 use crate::render::animate;
 use crate::render::style::{self, INK, WHITE};
 use crate::render::Figure;
+use crate::report::{Note, Progress};
 use crate::scene::Scene;
 use crate::trajectory::{self, Trajectory};
 
@@ -35,7 +34,6 @@ impl Outputs {
     /// Writes every file into `dir` atomically; returns the paths written.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
-        output::remove_stray_temporaries(dir);
         let mut written = Vec::new();
         for (name, bytes) in &self.files {
             let path = dir.join(name);
@@ -44,20 +42,6 @@ impl Outputs {
         }
         Ok(written)
     }
-}
-
-/// Checks a batch of scenes before any is rendered: no two may write the same files.
-pub fn check_batch(scenes: &[Scene]) -> Result<(), Error> {
-    for (i, a) in scenes.iter().enumerate() {
-        if let Some(b) = scenes[..i].iter().find(|b| b.output.name == a.output.name) {
-            return Err(Error::SameOutput {
-                name: a.output.name.clone(),
-                first: b.path.clone(),
-                second: a.path.clone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Stage 2: every run's trajectory, in run order.
@@ -81,14 +65,15 @@ fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, u
 
 /// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.svg` (the last
 /// frame), `<name>.csv` and the charts
-/// of [`crate::figures`] (`<name>.loss.png` and `.svg`).
-pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
+/// of [`crate::figures`] (`<name>.loss.png` and `.svg`). `progress` hears of the frame count and
+/// of each frame drawn.
+pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
     clock.lap("trajectories");
     let figure = Figure::new(scene, &trajectories)?;
     clock.lap("background");
-    progress.set_length(figure.steps as u64 + 1);
+    progress.frames(scene, figure.steps + 1);
     let (plan, keyframes) = animate::Plan::new(&figure)?;
     clock.lap("plan");
     let encoder = GifEncoder::new(
@@ -114,7 +99,7 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
         },
         || {
             plan.run(NearestCache::default, |cache, _, patch| {
-                progress.inc(1);
+                progress.frame_done(scene);
                 encoder.quantize(&patch, cache)
             })
         },
@@ -129,7 +114,7 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
     clock.lap("csv");
-    clock.report(&scene.output.name);
+    clock.report(scene, progress);
     let name = &scene.output.name;
     let mut files = vec![
         (format!("{name}.gif"), gif),
@@ -148,8 +133,9 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     })
 }
 
-/// Stage timings, printed to stderr when `INERTIA_TIMINGS` is set (for profiling; the
-/// benchmark in `benches/` is the measurement of record).
+/// Stage timings, measured when `INERTIA_TIMINGS` is set and handed to the caller's
+/// [`Progress`] as a [`Note::Timings`] (for profiling; the benchmark in `benches/` is the
+/// measurement of record).
 struct StageClock {
     enabled: bool,
     last: std::time::Instant,
@@ -173,14 +159,12 @@ impl StageClock {
         }
     }
 
-    fn report(&self, name: &str) {
+    fn report(&self, scene: &Scene, progress: &dyn Progress) {
         if self.enabled {
-            let laps: Vec<String> = self
-                .laps
-                .iter()
-                .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1e3))
-                .collect();
-            eprintln!("timings: {name}: {}", laps.join(", "));
+            progress.note(&Note::Timings {
+                scene,
+                stages: &self.laps,
+            });
         }
     }
 }
