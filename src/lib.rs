@@ -9,7 +9,12 @@
 //! 3. [`render`]: trajectories are drawn into frames over a background drawn once.
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
-//! [`pipeline`] runs the stages for one scene; `src/main.rs` only parses the command line.
+//! [`pipeline`] runs the stages for one scene. [`batch`] runs a build of many scenes into one
+//! output folder (freshness against the [`manifest`], verification, single frames, the
+//! [`gallery`], watching), telling its caller how it goes through [`report`]'s `Progress` and
+//! what it did in a `Report`; every failure is an [`Error`] ([`error`]). The library never
+//! prints: `src/main.rs` parses the command line into a [`batch::Batch`], shows its progress,
+//! prints its report and maps errors to exit statuses.
 
 #![forbid(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
