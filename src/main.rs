@@ -2,9 +2,6 @@
 //! as terminal bars, prints its report, and maps errors to exit statuses (2 for invalid input,
 //! 1 for other failures). Every build decision lives in the library ([`inertia::batch`]).
 
-// Errors are reported once per run; carrying them by value keeps their fields plain.
-#![allow(clippy::result_large_err)]
-
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;

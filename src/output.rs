@@ -12,7 +12,9 @@
 //! the exclusive lock, taken without waiting. The kernel drops a killed process's locks, so its
 //! temporaries become removable the moment it dies, while a live writer anywhere makes the sweep
 //! leave the folder alone for now. Where locks are unavailable (a folder that cannot be opened as
-//! a file, a file system without locks), writing goes on unlocked and the sweep removes nothing.
+//! a file, a file system without locks), the sweep removes nothing; a write that cannot take its
+//! lock goes on without it, and at worst a concurrent sweep makes that write fail, never an
+//! output disappear.
 
 use std::fs::{self, File};
 use std::io::Write;

@@ -16,8 +16,9 @@ use crate::scene::{Scene, SceneWarning};
 ///
 /// For each scene that renders, the calls are `scene_started`, `frames` (once the frame count is
 /// known), `frame_done` per frame (from any thread, in any order), then `scene_done`. A scene
-/// skipped as unchanged only gets `scene_done`. Rendering runs between `batch_started` and
-/// `batch_done`; `note` may come at any time.
+/// skipped as unchanged only gets `scene_done`. Rendering (and verifying) runs between
+/// `batch_started` and `batch_done`; checking and single frames report notes only. `note` may
+/// come at any time.
 pub trait Progress: Sync {
     /// Rendering (or verifying) `scenes` scenes begins.
     fn batch_started(&self, _scenes: usize) {}
