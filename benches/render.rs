@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
 use inertia::encode::gif::GifEncoder;
 use inertia::encode::{self, palette::NearestCache};
 use inertia::picture::frames::Plan;
 use inertia::pipeline;
 use inertia::render::Figure;
+use inertia::report::NoProgress;
 use inertia::scene::{self, Scene};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -148,7 +148,7 @@ fn main() {
             scene.output.height
         );
         stages(&scene, reps);
-        let _ = pipeline::render(&scene, &ProgressBar::hidden());
+        let _ = pipeline::render(&scene, &NoProgress);
         if binary.exists() {
             let t = process(&binary, path, &out, reps);
             let gif = out.join(format!("{}.gif", scene.output.name));

@@ -13,6 +13,9 @@ use std::path::{Component, Path};
 use crate::optimizer::Optimizer;
 use crate::scene::Scene;
 
+/// The page's file name inside the output folder.
+pub const FILE: &str = "index.html";
+
 /// One scene's row in the gallery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GalleryEntry {

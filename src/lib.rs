@@ -12,13 +12,20 @@
 //!    text is shaped by [`text`] from the embedded font (or the scene's own).
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
-//! [`pipeline`] runs the stages for one scene; `src/main.rs` only parses the command line.
+//! [`pipeline`] runs the stages for one scene. [`batch`] runs a build of many scenes into one
+//! output folder (freshness against the [`manifest`], verification, single frames, the
+//! [`gallery`], watching), telling its caller how it goes through [`report`]'s `Progress` and
+//! what it did in a `Report`; every failure is an [`Error`] ([`error`]). The library never
+//! prints: `src/main.rs` parses the command line into a [`batch::Batch`], shows its progress,
+//! prints its report and maps errors to exit statuses.
 
 #![forbid(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod encode;
+pub mod error;
 pub mod expr;
 pub mod figures;
 pub mod gallery;
@@ -29,12 +36,15 @@ pub mod output;
 pub mod picture;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod scene;
 pub mod schema;
 pub mod surface;
 pub mod text;
 pub mod theory;
 pub mod trajectory;
+
+pub use error::Error;
 
 /// The built-in surfaces and optimizers with their formulas, as `render --list` prints them.
 pub fn catalogue() -> String {

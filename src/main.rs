@@ -1,22 +1,20 @@
-//! `render`: the command line. It parses arguments, calls the library and maps errors to exit
-//! statuses (2 for invalid input, 1 for other failures); all logic lives in the library.
+//! `render`: the command line. It parses arguments into a [`Batch`], shows the batch's progress
+//! as terminal bars, prints its report, and maps errors to exit statuses (2 for invalid input,
+//! 1 for other failures). Every build decision lives in the library ([`inertia::batch`]).
 
-// Errors are reported once per run; carrying them by value keeps their fields plain.
-#![allow(clippy::result_large_err)]
-
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Mutex;
 
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
-use inertia::manifest::{self, Manifest};
-
-use inertia::pipeline::{self, Error};
-use inertia::scene::{self, Scene};
+use inertia::batch::{Batch, Mode, WatchTiming};
+use inertia::report::{Note, Outcome, Progress, Report};
+use inertia::scene::Scene;
+use inertia::Error;
 
 /// Render optimizer trajectories on 2-D loss surfaces as GIFs, PNG figures and CSV.
 #[derive(Debug, Parser)]
@@ -55,246 +53,181 @@ struct Cli {
     watch: bool,
 }
 
-fn scene_paths(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut paths = Vec::new();
-    for arg in args {
-        if arg.is_dir() {
-            let entries = std::fs::read_dir(arg).map_err(|e| {
-                Error::Scene(scene::SceneError::whole_file(
-                    arg,
-                    format!("cannot read the folder: {e}"),
-                ))
-            })?;
-            let mut found: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(Error::Scene(scene::SceneError::whole_file(
-                    arg,
-                    "this folder holds no scene files (*.toml)",
-                )));
-            }
-            paths.extend(found);
+impl Cli {
+    fn batch(&self) -> Batch {
+        let mode = if self.check {
+            Mode::Check
+        } else if let Some(step) = self.frame {
+            Mode::Frame { step }
+        } else if self.verify {
+            Mode::Verify
         } else {
-            paths.push(arg.clone());
+            Mode::Render { force: self.force }
+        };
+        Batch {
+            inputs: self.scenes.clone(),
+            out: self.out.clone(),
+            mode,
         }
     }
-    Ok(paths)
 }
 
-/// What happened to one scene.
-enum Outcome {
-    Rendered {
-        files: Vec<(String, u64)>,
-        millis: u128,
-    },
-    Skipped,
-    Verified {
-        differing: Vec<String>,
-        millis: u128,
-    },
+/// Progress on a terminal: one bar per rendering scene and one for all of them (indicatif hides
+/// them when stderr is not a terminal), notes printed above the bars.
+struct Bars {
+    multi: MultiProgress,
+    quiet: bool,
+    overall: Mutex<Option<ProgressBar>>,
+    /// Each rendering scene's bar, by output name (unique within a batch).
+    scenes: Mutex<HashMap<String, ProgressBar>>,
 }
 
-fn bar_style() -> Option<ProgressStyle> {
-    ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} frames")
-        .ok()
-        .map(|s| s.progress_chars("=> "))
+impl Bars {
+    fn new(quiet: bool) -> Self {
+        let multi = if quiet {
+            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+        } else {
+            MultiProgress::new()
+        };
+        Bars {
+            multi,
+            quiet,
+            overall: Mutex::new(None),
+            scenes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn bar(&self, scene: &Scene) -> Option<ProgressBar> {
+        self.scenes.lock().ok()?.get(&scene.output.name).cloned()
+    }
 }
 
-fn run(cli: &Cli) -> Result<(), Error> {
-    if cli.schema {
-        print!("{}", inertia::schema::scene_schema_json());
-        return Ok(());
-    }
-    if cli.list {
-        print!("{}", inertia::catalogue());
-        if cli.scenes.is_empty() {
-            return Ok(());
+fn bar_style(unit: &str) -> Option<ProgressStyle> {
+    ProgressStyle::with_template(&format!(
+        "{{prefix:>24}} [{{bar:30}}] {{pos}}/{{len}} {unit}"
+    ))
+    .ok()
+    .map(|s| s.progress_chars("=> "))
+}
+
+impl Progress for Bars {
+    fn batch_started(&self, scenes: usize) {
+        let bar = self.multi.add(ProgressBar::new(scenes as u64));
+        if let Some(style) = bar_style("scenes") {
+            bar.set_style(style);
+        }
+        bar.set_prefix("all scenes");
+        if let Ok(mut overall) = self.overall.lock() {
+            *overall = Some(bar);
         }
     }
-    // Check every scene before rendering any: invalid input writes nothing.
-    let scenes: Vec<Scene> = scene_paths(&cli.scenes)?
-        .iter()
-        .map(|p| scene::load(p))
-        .collect::<Result<_, _>>()?;
-    for s in &scenes {
-        for w in &s.warnings {
-            if !cli.quiet {
-                eprint!("warning: {w}");
-            }
+
+    fn scene_started(&self, scene: &Scene) {
+        let bar = self.multi.add(ProgressBar::new(0));
+        if let Some(style) = bar_style("frames") {
+            bar.set_style(style);
+        }
+        bar.set_prefix(scene.output.name.clone());
+        if let Ok(mut scenes) = self.scenes.lock() {
+            scenes.insert(scene.output.name.clone(), bar);
         }
     }
-    pipeline::check_batch(&scenes)?;
-    if cli.check {
-        if !cli.quiet {
-            for s in &scenes {
-                eprintln!("ok: {} ({} runs)", s.path.display(), s.runs.len());
-            }
+
+    fn frames(&self, scene: &Scene, total: usize) {
+        if let Some(bar) = self.bar(scene) {
+            bar.set_length(total as u64);
         }
-        return Ok(());
     }
-    if let Some(step) = cli.frame {
-        inertia::output::check_writable(&cli.out).map_err(Error::OutputDir)?;
-        for s in &scenes {
-            if step > s.output.steps {
-                return Err(Error::Scene(scene::SceneError::whole_file(
-                    &s.path,
-                    format!(
-                        "--frame {step} is beyond the scene's {} steps",
-                        s.output.steps
-                    ),
-                )));
-            }
+
+    fn frame_done(&self, scene: &Scene) {
+        if let Some(bar) = self.bar(scene) {
+            bar.inc(1);
         }
-        for s in &scenes {
-            let written = pipeline::render_frame(s, step)?.write(&cli.out)?;
-            if !cli.quiet {
-                eprintln!("wrote {}", written[0].display());
-            }
-        }
-        return Ok(());
     }
-    if !cli.verify {
-        inertia::output::check_writable(&cli.out).map_err(Error::OutputDir)?;
-        // Temporary files of a render that was killed are removed even if nothing renders.
-        inertia::output::remove_stray_temporaries(&cli.out);
-    }
-    let mut manifest = Manifest::load(&cli.out);
-    // Scenes and their frames render in parallel; one bar per scene and one overall on a
-    // terminal (indicatif hides them when stderr is not one).
-    let multi = if cli.quiet {
-        MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
-    } else {
-        MultiProgress::new()
-    };
-    let overall = multi.add(ProgressBar::new(scenes.len() as u64));
-    if let Ok(style) = ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} scenes") {
-        overall.set_style(style.progress_chars("=> "));
-    }
-    overall.set_prefix("all scenes");
-    let results: Vec<Result<(Outcome, Option<manifest::SceneRecord>), Error>> = scenes
-        .par_iter()
-        .map(|s| {
-            let start = Instant::now();
-            if !cli.verify && !cli.force && manifest.is_fresh(s, &cli.out) {
-                overall.inc(1);
-                return Ok((Outcome::Skipped, None));
-            }
-            let bar = multi.add(ProgressBar::new(0));
-            if let Some(style) = bar_style() {
-                bar.set_style(style);
-            }
-            bar.set_prefix(s.output.name.clone());
-            let outputs = pipeline::render(s, &bar)?;
+
+    fn scene_done(&self, scene: &Scene) {
+        let bar = self
+            .scenes
+            .lock()
+            .ok()
+            .and_then(|mut s| s.remove(&scene.output.name));
+        if let Some(bar) = bar {
             bar.finish_and_clear();
+        }
+        if let Some(overall) = self.overall.lock().ok().and_then(|o| o.clone()) {
             overall.inc(1);
-            if cli.verify {
-                let differing = outputs
-                    .files
+        }
+    }
+
+    fn batch_done(&self) {
+        if let Some(overall) = self.overall.lock().ok().and_then(|mut o| o.take()) {
+            overall.finish_and_clear();
+        }
+    }
+
+    fn note(&self, note: &Note<'_>) {
+        // Timings are asked for explicitly (`INERTIA_TIMINGS`), so even `--quiet` shows them.
+        if self.quiet && !matches!(note, Note::Timings { .. }) {
+            return;
+        }
+        self.multi.suspend(|| match note {
+            // A scene error's text ends with a newline.
+            Note::Warning(warning) => eprint!("warning: {warning}"),
+            Note::Timings { scene, stages } => {
+                let stages: Vec<String> = stages
                     .iter()
-                    .filter(|(name, bytes)| {
-                        std::fs::read(cli.out.join(name)).ok().as_ref() != Some(bytes)
-                    })
-                    .map(|(name, _)| cli.out.join(name).display().to_string())
+                    .map(|(stage, d)| format!("{stage} {:.1} ms", d.as_secs_f64() * 1e3))
                     .collect();
-                let millis = start.elapsed().as_millis();
-                return Ok((Outcome::Verified { differing, millis }, None));
+                eprintln!("timings: {}: {}", scene.output.name, stages.join(", "));
             }
-            outputs.write(&cli.out)?;
-            for (index, label, step) in &outputs.diverged {
-                multi.suspend(|| {
-                    if !cli.quiet {
-                        eprintln!(
-                            "note: {}: run {index} ({label}) diverged at step {step}",
-                            s.path.display()
-                        );
-                    }
-                });
+            Note::Diverged { scene, run } => eprintln!(
+                "note: {}: run {} ({}) diverged at step {}",
+                scene.path.display(),
+                run.run,
+                run.label,
+                run.step
+            ),
+        });
+    }
+}
+
+/// What a successful build prints: `ok:` lines for a check, the frames written, the verdict of
+/// a verification, or the table of a render.
+fn print_report(mode: Mode, report: &Report) {
+    match mode {
+        Mode::Check => {
+            for s in &report.scenes {
+                eprintln!("ok: {} ({} runs)", s.path.display(), s.runs);
             }
-            let record = Manifest::record(s, &outputs.files);
-            let files = outputs
-                .files
-                .iter()
-                .map(|(n, b)| (n.clone(), b.len() as u64))
-                .collect();
-            let millis = start.elapsed().as_millis();
-            Ok((Outcome::Rendered { files, millis }, Some(record)))
-        })
-        .collect();
-    overall.finish_and_clear();
-    // The first real error is the one reported.
-    let mut outcomes = Vec::new();
-    for (s, r) in scenes.iter().zip(results) {
-        let (outcome, record) = r?;
-        if let Some(record) = record {
-            manifest.scenes.insert(s.output.name.clone(), record);
         }
-        outcomes.push(outcome);
-    }
-    if cli.verify {
-        let differing: Vec<&String> = outcomes
-            .iter()
-            .flat_map(|o| match o {
-                Outcome::Verified { differing, .. } => differing.iter().collect(),
-                _ => vec![],
-            })
-            .collect();
-        if !differing.is_empty() {
-            for d in &differing {
-                eprintln!("differs: {d}");
+        Mode::Frame { .. } => {
+            for s in &report.scenes {
+                if let Outcome::FrameWritten { path } = &s.outcome {
+                    eprintln!("wrote {}", path.display());
+                }
             }
-            return Err(Error::Verify(differing.len()));
         }
-        if !cli.quiet {
-            eprintln!(
-                "verified: the outputs of {} scenes match what this version renders",
-                scenes.len()
-            );
-        }
-        return Ok(());
+        Mode::Verify => eprintln!(
+            "verified: the outputs of {} scenes match what this version renders",
+            report.scenes.len()
+        ),
+        Mode::Render { .. } => eprint!("{}", summary(report)),
     }
-    manifest.save(&cli.out)?;
-    let entries: Vec<inertia::gallery::GalleryEntry> = manifest
-        .scenes
-        .values()
-        .filter_map(|r| {
-            let scene = scene::load(Path::new(&r.scene)).ok()?;
-            let files: Vec<(String, u64)> = r
-                .outputs
-                .iter()
-                .map(|(n, f)| (n.clone(), f.bytes))
-                .collect();
-            Some(inertia::gallery::GalleryEntry::new(
-                &scene, &cli.out, &files,
-            ))
-        })
-        .collect();
-    inertia::output::write_atomic(
-        &cli.out.join("index.html"),
-        inertia::gallery::index_html(&entries).as_bytes(),
-    )?;
-    if !cli.quiet {
-        eprint!("{}", summary(&scenes, &outcomes));
-    }
-    Ok(())
 }
 
 /// The table printed after a render: scene, files, bytes, milliseconds, what was done.
-fn summary(scenes: &[Scene], outcomes: &[Outcome]) -> String {
+fn summary(report: &Report) -> String {
     let mut out = format!(
         "{:<28} {:>5} {:>10} {:>8}  {}\n",
         "scene", "files", "bytes", "ms", ""
     );
-    for (s, o) in scenes.iter().zip(outcomes) {
-        let line = match o {
+    for s in &report.scenes {
+        let line = match &s.outcome {
             Outcome::Rendered { files, millis } => {
-                let bytes: u64 = files.iter().map(|f| f.1).sum();
+                let bytes: u64 = files.iter().map(|f| f.bytes).sum();
                 format!(
                     "{:<28} {:>5} {:>10} {:>8}  rendered",
-                    s.output.name,
+                    s.name,
                     files.len(),
                     bytes,
                     millis
@@ -302,14 +235,13 @@ fn summary(scenes: &[Scene], outcomes: &[Outcome]) -> String {
             }
             Outcome::Skipped => format!(
                 "{:<28} {:>5} {:>10} {:>8}  skipped (unchanged)",
-                s.output.name, "", "", ""
+                s.name, "", "", ""
             ),
-            Outcome::Verified { millis, .. } => {
-                format!(
-                    "{:<28} {:>5} {:>10} {:>8}  verified",
-                    s.output.name, "", "", millis
-                )
-            }
+            Outcome::Verified { millis } => format!(
+                "{:<28} {:>5} {:>10} {:>8}  verified",
+                s.name, "", "", millis
+            ),
+            Outcome::Checked | Outcome::FrameWritten { .. } => continue,
         };
         out.push_str(&line);
         out.push('\n');
@@ -317,63 +249,14 @@ fn summary(scenes: &[Scene], outcomes: &[Outcome]) -> String {
     out
 }
 
-/// How long a file must stay unchanged before a watched scene renders: editors often write a
-/// file in several steps, and one render per save is what an author wants.
-const DEBOUNCE: Duration = Duration::from_millis(250);
-
-/// The modification time and size of every file the scenes read (scene files, data files).
-fn watched_files(paths: &[PathBuf]) -> Vec<(PathBuf, Option<(SystemTime, u64)>)> {
-    let mut files: Vec<PathBuf> = scene_paths(paths).unwrap_or_default();
-    for p in files.clone() {
-        if let Ok(s) = scene::load(&p) {
-            files.extend(s.inputs);
+/// Prints an error (even with `--quiet`): the files a verification found different, then the
+/// message.
+fn print_error(e: &Error) {
+    if let Error::Verify { differing } = e {
+        for path in differing {
+            eprintln!("differs: {}", path.display());
         }
     }
-    files.sort();
-    files.dedup();
-    files
-        .into_iter()
-        .map(|p| {
-            let stamp = std::fs::metadata(&p)
-                .and_then(|m| Ok((m.modified()?, m.len())))
-                .ok();
-            (p, stamp)
-        })
-        .collect()
-}
-
-/// `--watch`: render once, then again after every change (debounced), until interrupted.
-fn watch(cli: &Cli) -> ExitCode {
-    let mut seen = watched_files(&cli.scenes);
-    loop {
-        if let Err(e) = run(cli) {
-            report(&e);
-        }
-        if !cli.quiet {
-            eprintln!("watching {} file(s) for changes (Ctrl-C stops)", seen.len());
-        }
-        // Wait for a change, then for the files to settle.
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            let now = watched_files(&cli.scenes);
-            if now != seen {
-                let mut settled = now;
-                loop {
-                    std::thread::sleep(DEBOUNCE);
-                    let again = watched_files(&cli.scenes);
-                    if again == settled {
-                        break;
-                    }
-                    settled = again;
-                }
-                seen = settled;
-                break;
-            }
-        }
-    }
-}
-
-fn report(e: &Error) {
     let text = e.to_string();
     eprint!("error: {text}");
     if !text.ends_with('\n') {
@@ -383,13 +266,44 @@ fn report(e: &Error) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.watch {
-        return watch(&cli);
+    if cli.schema {
+        print!("{}", inertia::schema::scene_schema_json());
+        return ExitCode::SUCCESS;
     }
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    if cli.list {
+        print!("{}", inertia::catalogue());
+        if cli.scenes.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let batch = cli.batch();
+    let bars = Bars::new(cli.quiet);
+    if cli.watch {
+        batch.watch(&bars, WatchTiming::default(), |result, watcher| {
+            match result {
+                Ok(report) if !cli.quiet => print_report(batch.mode, &report),
+                Ok(_) => {}
+                Err(e) => print_error(&e),
+            }
+            if !cli.quiet {
+                eprintln!(
+                    "watching {} file(s) for changes (Ctrl-C stops)",
+                    watcher.files()
+                );
+            }
+            ControlFlow::Continue(())
+        });
+        return ExitCode::SUCCESS;
+    }
+    match batch.run(&bars) {
+        Ok(report) => {
+            if !cli.quiet {
+                print_report(batch.mode, &report);
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
-            report(&e);
+            print_error(&e);
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -13,6 +13,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::output::{self, OutputError};
+
+/// Writing the manifest failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// The records could not be written as JSON.
+    #[error("cannot write the manifest as JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The file could not be written.
+    #[error(transparent)]
+    Write(#[from] OutputError),
+}
 use crate::scene::Scene;
 
 /// The manifest's file name inside the output folder.
@@ -74,10 +85,10 @@ impl Manifest {
     }
 
     /// Writes the manifest into `dir`, atomically.
-    pub fn save(&self, dir: &Path) -> Result<(), OutputError> {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+    pub fn save(&self, dir: &Path) -> Result<(), ManifestError> {
+        let mut text = serde_json::to_string_pretty(self).map_err(ManifestError::Json)?;
         text.push('\n');
-        output::write_atomic(&dir.join(FILE), text.as_bytes())
+        Ok(output::write_atomic(&dir.join(FILE), text.as_bytes())?)
     }
 
     /// The record for a scene whose outputs were just made.

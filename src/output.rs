@@ -1,31 +1,40 @@
-//! Writing files safely: every output is written to a temporary file in its own directory and
-//! renamed into place, so a reader (or a render killed half-way) only ever sees a complete old file
-//! or a complete new one.
+//! Writing files safely: every file is written to a temporary file in its own folder, flushed to
+//! disk and renamed into place, so a reader (or a render killed half-way) only ever sees a
+//! complete old file or a complete new one.
+//!
+//! Temporaries are named `.<file>.inertia-tmp-<random>`. The leading dot is what makes them
+//! recognisable: output names never start with one, so no output, whatever its name, is ever
+//! taken for a temporary. A failed write removes its temporary (`tempfile` does, on drop); a
+//! process killed mid-write cannot, so [`remove_stray_temporaries`] does it on a later run, and
+//! only when no render is writing into the folder. That is decided with advisory locks on the
+//! folder itself, not by guessing from names or process ids: every write holds a shared lock
+//! from before its temporary exists until it is renamed or removed, and the sweep runs only under
+//! the exclusive lock, taken without waiting. The kernel drops a killed process's locks, so its
+//! temporaries become removable the moment it dies, while a live writer anywhere makes the sweep
+//! leave the folder alone for now. Where locks are unavailable (a folder that cannot be opened as
+//! a file, a file system without locks), the sweep removes nothing; a write that cannot take its
+//! lock goes on without it, and at worst a concurrent sweep makes that write fail, never an
+//! output disappear.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The marker in the names of temporary files, so a later run can find and remove strays.
-const TEMP_MARKER: &str = ".inertia-tmp-";
+use tempfile::NamedTempFile;
 
-/// An I/O failure, with the path it happened on.
-#[derive(Debug)]
+/// The marker in every temporary's name, after the leading dot and the target's name.
+pub const TEMP_MARKER: &str = ".inertia-tmp-";
+
+/// The longest part of a target's name a temporary's name repeats, in bytes, so that a long
+/// target name does not make its temporary's name too long for the file system.
+const NAME_IN_TEMPORARY: usize = 96;
+
+/// An I/O failure, with the path it happened on; the I/O error is its source.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write `{}`: {source}", path.display())]
 pub struct OutputError {
     pub path: PathBuf,
     pub source: std::io::Error,
-}
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write `{}`: {}", self.path.display(), self.source)
-    }
-}
-
-impl std::error::Error for OutputError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
 }
 
 fn err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -35,83 +44,201 @@ fn err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// Whether a file name is one of this module's temporaries. Output names never start with `.`,
+/// so this is false for every output, even one whose name contains [`TEMP_MARKER`].
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.contains(TEMP_MARKER)
+}
+
 /// Creates `dir` (and parents) if needed.
 pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(err(dir))
 }
 
-/// Checks that `dir` exists (creating it) and that files can be created in it, by creating and
-/// removing a probe file. Run before any work so an unusable folder is reported up front.
+/// Checks that `dir` exists (creating it) and that files can be created in it, by creating a
+/// probe temporary (removed at once). Run before any work so an unusable folder is reported up
+/// front.
 pub fn check_writable(dir: &Path) -> Result<(), OutputError> {
     ensure_dir(dir)?;
-    let probe = dir.join(format!(".probe{TEMP_MARKER}{}", std::process::id()));
-    fs::File::create(&probe).map_err(err(dir))?;
-    fs::remove_file(&probe).map_err(err(dir))
+    let _writing = WriterLock::new(dir);
+    create_temporary(dir, "probe").map(drop).map_err(err(dir))
 }
 
-/// Writes `bytes` to `path` atomically: temporary file in the same directory, flushed, renamed.
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, written, flushed
+/// to disk, then renamed over `path`. On failure `path` is untouched and the temporary removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}{TEMP_MARKER}{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result.map_err(err(path))
+    let _writing = WriterLock::new(dir);
+    let mut temp = create_temporary(dir, &name).map_err(err(path))?;
+    temp.write_all(bytes).map_err(err(path))?;
+    temp.as_file().sync_all().map_err(err(path))?;
+    temp.persist(path).map_err(|e| err(path)(e.error))?;
+    Ok(())
 }
 
-/// Removes temporary files that a killed run left in `dir`. Files of runs still alive (by pid)
-/// are left alone.
-pub fn remove_stray_temporaries(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
+/// Removes the temporaries that killed renders left in `dir` and returns how many it removed.
+/// Nothing is removed while any render holds the folder's writer lock (or when locks are
+/// unavailable there): a temporary is only ever removed once no process can still be writing it.
+pub fn remove_stray_temporaries(dir: &Path) -> usize {
+    let Ok(folder) = File::open(dir) else {
+        return 0;
     };
-    let own = std::process::id().to_string();
+    if fs4::FileExt::try_lock(&folder).is_err() {
+        return 0;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((_, pid)) = name.split_once(TEMP_MARKER) {
-            let alive = pid == own || Path::new("/proc").join(pid).exists();
-            if !alive {
-                let _ = fs::remove_file(entry.path());
-            }
+        let stray = is_temporary(&entry.file_name().to_string_lossy())
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stray && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
         }
     }
+    // Closing `folder` releases the exclusive lock.
+    removed
+}
+
+/// A shared lock on a folder, held while a temporary exists in it; released on drop. Holding
+/// none (the folder cannot be opened or locked) only means the sweep cannot run meanwhile.
+struct WriterLock {
+    _folder: Option<File>,
+}
+
+impl WriterLock {
+    fn new(dir: &Path) -> Self {
+        let folder = File::open(dir)
+            .ok()
+            .filter(|f| fs4::FileExt::lock_shared(f).is_ok());
+        WriterLock { _folder: folder }
+    }
+}
+
+/// A new, empty temporary in `dir` for the file `target_name`, readable as a file created with
+/// [`File::create`] would be (tempfile's default is owner-only).
+fn create_temporary(dir: &Path, target_name: &str) -> std::io::Result<NamedTempFile> {
+    let mut end = target_name.len().min(NAME_IN_TEMPORARY);
+    while !target_name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = format!(".{}{TEMP_MARKER}", &target_name[..end]);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The process's umask applies, as it does to `File::create`.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn atomic_write_replaces_and_leaves_no_temporaries() {
-        let dir = std::env::temp_dir().join(format!("inertia-output-{}", std::process::id()));
-        ensure_dir(&dir).unwrap();
-        let path = dir.join("a.txt");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
         write_atomic(&path, b"old").unwrap();
         write_atomic(&path, b"new").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
-        // A stray from a dead process (pid 0 never names a user process) is removed.
-        let stray = dir.join(format!(".a.txt{TEMP_MARKER}0"));
-        fs::write(&stray, b"half").unwrap();
-        remove_stray_temporaries(&dir);
-        assert!(!stray.exists());
-        let names: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("a.txt")]);
-        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(names(dir.path()), ["a.txt"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_target_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should go: the rename fails.
+        let path = dir.path().join("a.gif");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("inside"), b"kept").unwrap();
+        let e = write_atomic(&path, b"x").unwrap_err();
+        assert_eq!(e.path, path);
+        assert_eq!(names(dir.path()), ["a.gif"]);
+        assert_eq!(fs::read(path.join("inside")).unwrap(), b"kept");
+    }
+
+    #[test]
+    fn strays_are_removed_only_when_no_writer_holds_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        // What a render killed while writing leaves: the old scheme's and this one's.
+        let strays = [
+            ".a.gif.inertia-tmp-12345",
+            ".manifest.json.inertia-tmp-Xy3k9Q",
+        ];
+        for s in strays {
+            fs::write(dir.path().join(s), b"half").unwrap();
+        }
+        // Outputs, even with the marker in their names, are never temporaries.
+        let outputs = ["a.inertia-tmp-1.gif", "a.gif", "b.inertia-tmp-.csv"];
+        for o in outputs {
+            fs::write(dir.path().join(o), b"output").unwrap();
+        }
+        // A live writer (another thread or process) holds the folder: nothing is removed.
+        let writing = WriterLock::new(dir.path());
+        assert!(
+            writing._folder.is_some(),
+            "this file system supports folder locks"
+        );
+        assert_eq!(remove_stray_temporaries(dir.path()), 0);
+        assert_eq!(names(dir.path()).len(), strays.len() + outputs.len());
+        drop(writing);
+        // Once it is gone, the strays are.
+        assert_eq!(remove_stray_temporaries(dir.path()), strays.len());
+        let mut expected = outputs.map(String::from).to_vec();
+        expected.sort();
+        assert_eq!(names(dir.path()), expected);
+    }
+
+    #[test]
+    fn temporaries_are_hidden_and_named_after_their_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = create_temporary(dir.path(), "k.gif").unwrap();
+        let name = short.path().file_name().unwrap().to_string_lossy();
+        assert!(name.starts_with(".k.gif.inertia-tmp-"), "{name}");
+        assert!(is_temporary(&name));
+        // A target name too long to repeat whole still gets a temporary the file system takes.
+        let long = create_temporary(dir.path(), &"n".repeat(250)).unwrap();
+        let length = long.path().file_name().unwrap().len();
+        assert!(length <= 255, "{length} bytes");
+        assert_eq!(names(dir.path()).len(), 2);
+        // Dropped unpersisted, they are gone.
+        drop((short, long));
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_permissions_of_an_ordinary_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ordinary = dir.path().join("ordinary");
+        File::create(&ordinary).unwrap();
+        let written = dir.path().join("written");
+        write_atomic(&written, b"x").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&written), mode(&ordinary));
     }
 
     #[test]
@@ -120,5 +247,7 @@ mod tests {
         let e = write_atomic(path, b"x").unwrap_err();
         assert_eq!(e.path, path);
         assert!(e.to_string().contains("/proc/inertia-cannot-write/a.gif"));
+        let e = check_writable(Path::new("/proc/inertia-cannot-write")).unwrap_err();
+        assert!(e.to_string().contains("/proc/inertia-cannot-write"), "{e}");
     }
 }

@@ -4,99 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-use indicatif::ProgressBar;
-
 use crate::encode::gif::GifEncoder;
 use crate::encode::{
     self,
     palette::{Histogram, NearestCache, Palette},
 };
+use crate::error::EncodeError;
 use crate::output::{self, OutputError};
 use crate::picture::frames;
 use crate::picture::mark::{INK, WHITE};
-use crate::picture::DrawError;
 use crate::render::Figure;
-use crate::scene::{Scene, SceneError};
+use crate::report::{Note, Progress};
+use crate::scene::Scene;
 use crate::trajectory::{self, Trajectory};
 
-/// Everything that can go wrong, by class; [`Error::exit_code`] maps classes to exit statuses.
-#[derive(Debug)]
-pub enum Error {
-    /// Invalid input: the scene (or a file it reads) is wrong.
-    Scene(SceneError),
-    /// Drawing failed.
-    Render(DrawError),
-    /// Encoding failed.
-    Encode(String),
-    /// Writing failed.
-    Output(OutputError),
-    /// The output folder cannot be created or written: bad input, found before any work.
-    OutputDir(OutputError),
-    /// `--verify` found this many outputs that differ from what this version renders.
-    Verify(usize),
-    /// Two scenes would write the same files.
-    SameOutput {
-        name: String,
-        first: std::path::PathBuf,
-        second: std::path::PathBuf,
-    },
-}
-
-impl Error {
-    /// 2 for invalid input, 1 for any other failure.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Scene(_) | Error::OutputDir(_) | Error::SameOutput { .. } => 2,
-            _ => 1,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Scene(e) => write!(f, "{e}"),
-            Error::Render(e) => write!(f, "{e}"),
-            Error::Encode(e) => write!(f, "{e}"),
-            Error::Output(e) => write!(f, "{e}"),
-            Error::OutputDir(e) => write!(f, "{e}"),
-            Error::Verify(n) => write!(
-                f,
-                "{n} output file(s) differ from what this version renders; render the scenes again and commit the outputs"
-            ),
-            Error::SameOutput {
-                name,
-                first,
-                second,
-            } => write!(
-                f,
-                "{} and {} would both write `{name}.*`; give one of them another `output.name`",
-                first.display(),
-                second.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<SceneError> for Error {
-    fn from(e: SceneError) -> Self {
-        Error::Scene(e)
-    }
-}
-
-impl From<DrawError> for Error {
-    fn from(e: DrawError) -> Self {
-        Error::Render(e)
-    }
-}
-
-impl From<OutputError> for Error {
-    fn from(e: OutputError) -> Self {
-        Error::Output(e)
-    }
-}
+/// The error of every stage, defined in [`crate::error`]; named here too for callers of
+/// [`render`].
+pub use crate::error::Error;
 
 /// The encoded files of one scene, not yet written: `(file name, bytes)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,7 +34,6 @@ impl Outputs {
     /// Writes every file into `dir` atomically; returns the paths written.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
-        output::remove_stray_temporaries(dir);
         let mut written = Vec::new();
         for (name, bytes) in &self.files {
             let path = dir.join(name);
@@ -119,20 +42,6 @@ impl Outputs {
         }
         Ok(written)
     }
-}
-
-/// Checks a batch of scenes before any is rendered: no two may write the same files.
-pub fn check_batch(scenes: &[Scene]) -> Result<(), Error> {
-    for (i, a) in scenes.iter().enumerate() {
-        if let Some(b) = scenes[..i].iter().find(|b| b.output.name == a.output.name) {
-            return Err(Error::SameOutput {
-                name: a.output.name.clone(),
-                first: b.path.clone(),
-                second: a.path.clone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Stage 2: every run's trajectory, in run order.
@@ -156,15 +65,16 @@ fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, u
 
 /// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.svg` (the last
 /// frame), `<name>.csv` and the charts
-/// of [`crate::figures`] (`<name>.loss.png` and `.svg`).
-pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
+/// of [`crate::figures`] (`<name>.loss.png` and `.svg`). `progress` hears of the frame count and
+/// of each frame drawn.
+pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
     clock.lap("trajectories");
     let figure = Figure::new(scene, &trajectories)?;
     clock.lap("background");
     let picture = &figure.picture;
-    progress.set_length(picture.steps as u64 + 1);
+    progress.frames(scene, picture.steps + 1);
     let (plan, keyframes) = frames::Plan::new(picture)?;
     clock.lap("plan");
     let encoder = GifEncoder::new(
@@ -197,7 +107,7 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
         },
         || {
             plan.run(NearestCache::default, |cache, _, patch| {
-                progress.inc(1);
+                progress.frame_done(scene);
                 encoder.quantize(&patch, cache)
             })
         },
@@ -206,12 +116,12 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     clock.lap("frames+png");
     let gif = encoder.encode(&frames, &delays);
     clock.lap("gif");
-    let gif = gif.map_err(|e| Error::Encode(e.to_string()))?;
-    let png = png.map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let gif = gif.map_err(EncodeError::Gif)?;
+    let png = png.map_err(EncodeError::Png)?;
     let charts = charts?;
     let csv = encode::csv::encode(&scene.runs, &trajectories);
     clock.lap("csv");
-    clock.report(&scene.output.name);
+    clock.report(scene, progress);
     let name = &scene.output.name;
     let mut files = vec![
         (format!("{name}.gif"), gif),
@@ -230,8 +140,9 @@ pub fn render(scene: &Scene, progress: &ProgressBar) -> Result<Outputs, Error> {
     })
 }
 
-/// Stage timings, printed to stderr when `INERTIA_TIMINGS` is set (for profiling; the
-/// benchmark in `benches/` is the measurement of record).
+/// Stage timings, measured when `INERTIA_TIMINGS` is set and handed to the caller's
+/// [`Progress`] as a [`Note::Timings`] (for profiling; the benchmark in `benches/` is the
+/// measurement of record).
 struct StageClock {
     enabled: bool,
     last: std::time::Instant,
@@ -255,14 +166,12 @@ impl StageClock {
         }
     }
 
-    fn report(&self, name: &str) {
+    fn report(&self, scene: &Scene, progress: &dyn Progress) {
         if self.enabled {
-            let laps: Vec<String> = self
-                .laps
-                .iter()
-                .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1e3))
-                .collect();
-            eprintln!("timings: {name}: {}", laps.join(", "));
+            progress.note(&Note::Timings {
+                scene,
+                stages: &self.laps,
+            });
         }
     }
 }
@@ -298,8 +207,7 @@ pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     let step = step.min(figure.picture.steps);
     let still = frames::still(&figure.picture, step)?;
-    let png = encode::png::encode(&still)
-        .map_err(|e| Error::Encode(format!("PNG encoding failed: {e}")))?;
+    let png = encode::png::encode(&still).map_err(EncodeError::Png)?;
     Ok(Outputs {
         files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
         diverged: diverged(scene, &trajectories),

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use indicatif::ProgressBar;
 use inertia::pipeline;
+use inertia::report::NoProgress;
 use inertia::scene::Scene;
 
 fn scene(src: &str) -> Scene {
@@ -96,7 +96,7 @@ fn distance(a: [u8; 3], b: [u8; 3]) -> i32 {
 #[test]
 fn the_gif_has_every_frame_loops_and_keeps_the_clock() {
     let s = shipped("gd_vs_momentum.toml");
-    let out = pipeline::render(&s, &ProgressBar::hidden()).unwrap();
+    let out = pipeline::render(&s, &NoProgress).unwrap();
     let g = decode(file(&out, ".gif"));
     assert_eq!(
         (g.width, g.height),
@@ -131,7 +131,7 @@ fn the_gif_has_every_frame_loops_and_keeps_the_clock() {
 fn the_last_gif_frame_is_the_static_figure() {
     for name in ["gd_vs_momentum.toml", "momentum_beta_sweep.toml"] {
         let s = shipped(name);
-        let out = pipeline::render(&s, &ProgressBar::hidden()).unwrap();
+        let out = pipeline::render(&s, &NoProgress).unwrap();
         let g = decode(file(&out, ".gif"));
         let (w, h, png) = png_rgb(file(&out, ".png"));
         assert_eq!((w, h), (g.width, g.height));
@@ -161,7 +161,7 @@ fn the_last_gif_frame_is_the_static_figure() {
 #[test]
 fn a_middle_frame_is_the_still_of_that_step() {
     let s = shipped("momentum_vs_nesterov.toml");
-    let out = pipeline::render(&s, &ProgressBar::hidden()).unwrap();
+    let out = pipeline::render(&s, &NoProgress).unwrap();
     let g = decode(file(&out, ".gif"));
     let step = s.output.steps / 3;
     let still = pipeline::render_frame(&s, step).unwrap();
@@ -186,14 +186,14 @@ fn the_same_scene_gives_the_same_bytes_whatever_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| pipeline::render(&s, &ProgressBar::hidden()).unwrap())
+            .install(|| pipeline::render(&s, &NoProgress).unwrap())
     };
     let one = render_with(1);
     let two = render_with(2);
     let three = render_with(3);
     assert_eq!(one, two);
     assert_eq!(two, three);
-    assert_eq!(one, pipeline::render(&s, &ProgressBar::hidden()).unwrap());
+    assert_eq!(one, pipeline::render(&s, &NoProgress).unwrap());
 }
 
 /// Frames after the first are small: the GIF holds only what changed.
@@ -211,7 +211,7 @@ fn frames_after_the_first_cover_only_what_changed() {
         kind = "gd"
         lr = 0.1
     "#;
-    let out = pipeline::render(&scene(src), &ProgressBar::hidden()).unwrap();
+    let out = pipeline::render(&scene(src), &NoProgress).unwrap();
     let bytes = file(&out, ".gif");
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);

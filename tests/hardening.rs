@@ -745,8 +745,7 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
     let (tx, rx) = std::sync::mpsc::channel();
     let s = scene.clone();
     std::thread::spawn(move || {
-        let r =
-            std::panic::catch_unwind(|| pipeline::render(&s, &indicatif::ProgressBar::hidden()));
+        let r = std::panic::catch_unwind(|| pipeline::render(&s, &inertia::report::NoProgress));
         let _ = tx.send(r);
     });
     let outputs = match rx.recv_timeout(limit) {

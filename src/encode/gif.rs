@@ -38,17 +38,10 @@ pub fn frame_delays(frames: usize, fps: f64, hold: f64) -> Vec<u16> {
     delays
 }
 
-/// An encoding failure from the gif crate.
-#[derive(Debug)]
-pub struct GifError(pub String);
-
-impl std::fmt::Display for GifError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "GIF encoding failed: {}", self.0)
-    }
-}
-
-impl std::error::Error for GifError {}
+/// An encoding failure from the gif crate, which stays reachable as the error's source.
+#[derive(Debug, thiserror::Error)]
+#[error("GIF encoding failed: {0}")]
+pub struct GifError(#[from] pub gif::EncodingError);
 
 /// The index written for "unchanged: let the previous frame show through".
 const TRANSPARENT: u8 = 0;
@@ -168,7 +161,7 @@ impl GifEncoder {
                 frame
             })
             .collect();
-        let err = |e: gif::EncodingError| GifError(e.to_string());
+        let err = GifError;
         let size: usize = encoded.iter().map(|f| f.buffer.len() + 32).sum();
         let mut encoder = Encoder::new(
             Vec::with_capacity(size + 1024),

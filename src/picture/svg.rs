@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::geom::{clip_segment, IRect};
+use super::geom::{clip_segment, IRect, P32};
 use super::mark::{Mark, Rgb};
 use super::{Colour, ItemKind, Path, PathOp, Picture, Rotation, Shape, Text, Trail};
 use crate::text::Segment;
@@ -329,7 +329,7 @@ fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
 /// Round-capped strokes as one path.
 fn line_path(
     out: &mut String,
-    lines: &[((f32, f32), (f32, f32))],
+    lines: &[(P32, P32)],
     colour: Rgb,
     width: f32,
     clip: &str,

@@ -112,41 +112,17 @@ impl fmt::Display for SceneError {
 impl std::error::Error for SceneError {}
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.
+///
+/// Distances count swapping two neighbours as one edit (optimal string alignment), since
+/// transposed letters are the commonest typo (`stpes`, `angel`).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_ascii_lowercase();
     candidates
         .iter()
-        .map(|c| (edit_distance(&word, c), *c))
+        .map(|c| (strsim::osa_distance(&word, c), *c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance over characters where swapping two neighbours counts as one edit (optimal
-/// string alignment), since transposed letters are the commonest typo (`stpes`, `angel`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -174,5 +150,8 @@ mod tests {
         assert_eq!(did_you_mean("Beta", &keys), Some("beta"));
         assert_eq!(did_you_mean("dampning", &keys), Some("dampening"));
         assert_eq!(did_you_mean("temperature", &keys), None);
+        // A swap of neighbours is one edit, so a four-letter key still finds its match.
+        assert_eq!(did_you_mean("stpes", &["steps", "size"]), Some("steps"));
+        assert_eq!(did_you_mean("agnle", &["angle", "a", "b"]), Some("angle"));
     }
 }
