@@ -589,14 +589,27 @@ fn page<DB: DrawingBackend>(
     let (w, h) = (scene.output.width, scene.output.height);
     let font = 13.0 * scale * (f64::from(h) / 480.0).min(f64::from(w) / 640.0);
     root.fill(&WHITE).map_err(err)?;
-    let title = text_style(font * 1.25, INK).pos(Pos::new(HPos::Center, VPos::Top));
+    // The title shrinks to fit the page (never below the smallest text), then is shortened.
     let (w, _) = root.dim_in_pixel();
-    root.draw_text(
-        &format!("{} — {what}", scene.title),
-        &title,
-        (w as i32 / 2, (font * 0.5) as i32),
-    )
-    .map_err(err)?;
+    let text = format!("{} — {what}", scene.title);
+    let room = f64::from(w) - font;
+    let natural = text_width(&text, font * 1.25, scale);
+    let min = f64::from(crate::picture::mark::MIN_FONT) * scale;
+    let size = if natural > room {
+        (font * 1.25 * room / natural).max(min.min(font * 1.25))
+    } else {
+        font * 1.25
+    };
+    let fonts = crate::text::embedded();
+    let text = crate::render::layout::fit_text(
+        &fonts,
+        &text,
+        (size / scale) as f32,
+        (room / scale) as f32,
+    );
+    let title = text_style(size, INK).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw_text(&text, &title, (w as i32 / 2, (font * 0.5) as i32))
+        .map_err(err)?;
     Ok(font)
 }
 
@@ -996,11 +1009,13 @@ fn draw_surface3d<DB: DrawingBackend>(
     let span = cap - lo;
     // Where the surface rises above the cap it is cut flat: grey there, so a cut does not
     // pass for a plateau.
+    // Opaque (a tenth of white mixed in), so neighbouring cells meet without seams.
+    let pale = |c: Rgb| rgb(c.map(|v| ((u32::from(v) * 9 + 255) / 10) as u8)).filled();
     let style = move |v: &f64| {
         if *v >= cap && cap < hi {
-            rgb(crate::picture::mark::MASKED).mix(0.9).filled()
+            pale(crate::picture::mark::MASKED)
         } else {
-            rgb(style::band_colour((v - lo) / span)).mix(0.9).filled()
+            pale(style::band_colour((v - lo) / span))
         }
     };
     chart

@@ -274,10 +274,18 @@ impl DrawingBackend for Recorder<'_> {
         if points.len() < 3 {
             return Ok(());
         }
+        let c = colour(style.color());
+        // An opaque polygon is outlined in its own colour too: the polygons of a mesh then meet
+        // without the faint seams that anti-aliased edges leave between neighbours.
+        let stroke = (c.alpha() == 255).then_some(Stroke {
+            colour: c,
+            width: 0.6,
+            round: false,
+        });
         self.push(ItemKind::Shape(Shape {
             path: Path::polygon(points),
-            fill: Some(colour(style.color())),
-            stroke: None,
+            fill: Some(c),
+            stroke,
         }));
         Ok(())
     }

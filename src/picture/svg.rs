@@ -327,13 +327,7 @@ fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
 }
 
 /// Round-capped strokes as one path.
-fn line_path(
-    out: &mut String,
-    lines: &[(P32, P32)],
-    colour: Rgb,
-    width: f32,
-    clip: &str,
-) {
+fn line_path(out: &mut String, lines: &[(P32, P32)], colour: Rgb, width: f32, clip: &str) {
     let mut d = String::new();
     for (a, b) in lines {
         let _ = write!(d, "M{} {}L{} {}", n32(a.0), n32(a.1), n32(b.0), n32(b.1));

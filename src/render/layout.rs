@@ -25,11 +25,17 @@ pub enum LegendSymbol {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendEntry {
     pub symbol: LegendSymbol,
+    /// The label in full.
     pub text: String,
+    /// The label as drawn: one line, or two where it is too long for the legend column (cut
+    /// at a space; an ellipsis ends what still does not fit).
+    pub lines: Vec<String>,
     /// A second, smaller line (e.g. "diverged at step 12").
     pub note: Option<String>,
-    /// The middle of the row's first line, and of its note line.
+    /// The middle of the row's first line (the symbol's), and of its note line. A second line
+    /// of the label lies `line_gap` below the first.
     pub y: f32,
+    pub line_gap: f32,
     pub note_y: f32,
 }
 
@@ -284,17 +290,22 @@ impl Layout {
         let mut rows = Vec::new();
         let max_text = (self.width as f32 - self.legend_text_x - 4.0).max(10.0);
         let small = self.sizes.small_font;
+        let line_gap = f * 1.2;
         let mut push = |symbol, text: &str, note: Option<String>, y: &mut f32| {
-            let row_h = f * 1.75 + if note.is_some() { small * 1.15 } else { 0.0 };
+            let lines = wrap_two(fonts, text, f, max_text);
+            let extra = (lines.len() - 1) as f32 * line_gap;
+            let row_h = f * 1.75 + extra + if note.is_some() { small * 1.15 } else { 0.0 };
             if *y + row_h > bottom {
                 return false;
             }
             rows.push(LegendEntry {
                 symbol,
-                text: fit_text(fonts, text, f, max_text),
-                note_y: *y + f * 0.55 + small * 0.6,
+                text: text.to_string(),
+                lines,
+                note_y: *y + extra + f * 0.55 + small * 0.6,
                 note: note.map(|n| fit_text(fonts, &n, small, max_text)),
                 y: *y,
+                line_gap,
             });
             *y += row_h;
             true
@@ -364,6 +375,28 @@ pub fn overlay_label(o: Overlay) -> &'static str {
     }
 }
 
+/// `text` on one line if it fits in `max` pixels, else on two: cut at the last space that lets
+/// the first line fit, the second shortened with an ellipsis if it must be (a text without
+/// such a space is shortened on one line).
+pub fn wrap_two(fonts: &Fonts, text: &str, size: f32, max: f32) -> Vec<String> {
+    if fonts.width(text, size) <= max {
+        return vec![text.to_string()];
+    }
+    let cut = text
+        .char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .filter(|&i| fonts.width(&text[..i], size) <= max)
+        .last();
+    match cut {
+        Some(i) if i > 0 => vec![
+            text[..i].to_string(),
+            fit_text(fonts, text[i..].trim_start(), size, max),
+        ],
+        _ => vec![fit_text(fonts, text, size, max)],
+    }
+}
+
 /// `text` shortened with an ellipsis until it fits in `max` pixels at `size`. The text is
 /// shaped once; the cut is found from the glyphs' positions, so the work is linear in the
 /// text's length.
@@ -403,6 +436,19 @@ pub fn fit_text(fonts: &Fonts, text: &str, size: f32, max: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_wrap_onto_a_second_line() {
+        let fonts = Fonts::embedded();
+        let lines = wrap_two(&fonts, "Momentum lr=0.0095 β=0.9", 13.0, 120.0);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| fonts.width(l, 13.0) <= 120.0));
+        assert_eq!(lines.concat().replace(' ', ""), "Momentumlr=0.0095β=0.9");
+        assert_eq!(wrap_two(&fonts, "GD", 13.0, 120.0), ["GD"]);
+        let one = wrap_two(&fonts, &"x".repeat(200), 13.0, 120.0);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].ends_with('…'));
+    }
 
     #[test]
     fn long_labels_are_shortened_to_fit_with_an_ellipsis() {

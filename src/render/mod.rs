@@ -660,14 +660,16 @@ fn draw_legend(
         for m in marks {
             picture.push(Layer::Under, None, ItemKind::Mark(m));
         }
-        picture.anchored_text(
-            Layer::Under,
-            &entry.text,
-            s.font,
-            (layout.legend_text_x, y),
-            (HPos::Left, VPos::Center),
-            INK,
-        );
+        for (k, line) in entry.lines.iter().enumerate() {
+            picture.anchored_text(
+                Layer::Under,
+                line,
+                s.font,
+                (layout.legend_text_x, y + k as f32 * entry.line_gap),
+                (HPos::Left, VPos::Center),
+                INK,
+            );
+        }
         if let Some(note) = &entry.note {
             picture.anchored_text(
                 Layer::Under,
