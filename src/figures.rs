@@ -1505,7 +1505,7 @@ mod tests {
         );
         assert!(svg.contains("ring: start"));
         // The bowl rises above the cap (a quarter above the start's height): cut cells are grey.
-        let grey = hex(crate::picture::mark::MASKED);
+        let grey = hex(crate::picture::mark::MASKED.map(|v| ((u32::from(v) * 9 + 255) / 10) as u8));
         assert!(svg.contains(&grey), "cut cells");
     }
 

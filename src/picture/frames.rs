@@ -110,7 +110,9 @@ fn sprite_of(
 struct Prepared<'p> {
     picture: &'p Picture,
     background: Pixmap,
-    trails: Vec<(&'p Trail, IRect)>,
+    /// The trails with their clip and item index, and how they are cut into pieces.
+    trails: Vec<(&'p Trail, IRect, usize)>,
+    pieces: super::TrailPieces,
     tracks: Vec<(&'p super::Track, IRect)>,
     above: Vec<Above>,
 }
@@ -123,10 +125,13 @@ impl<'p> Prepared<'p> {
         let mut trails = Vec::new();
         let mut tracks = Vec::new();
         let mut above = Vec::new();
-        for item in picture.ordered() {
+        let mut order: Vec<usize> = (0..picture.items.len()).collect();
+        order.sort_by_key(|&i| picture.items[i].layer);
+        for index in order {
+            let item = &picture.items[index];
             let clip = picture.clip_of(item);
             match &item.kind {
-                ItemKind::Trail(t) => trails.push((t, clip)),
+                ItemKind::Trail(t) => trails.push((t, clip, index)),
                 ItemKind::Track(t) => {
                     above.push(Above::Track(tracks.len()));
                     tracks.push((t, clip));
@@ -162,6 +167,7 @@ impl<'p> Prepared<'p> {
         Ok(Prepared {
             picture,
             background,
+            pieces: picture.trail_pieces(),
             trails,
             tracks,
             above,
@@ -172,7 +178,10 @@ impl<'p> Prepared<'p> {
     fn paint_segments(&self, trail: &mut Pixmap, step: usize) -> Vec<IRect> {
         self.trails
             .iter()
-            .filter_map(|(t, clip)| raster::trail_segment(trail, (0, 0), *clip, t, step))
+            .filter_map(|(t, clip, index)| {
+                let start = self.pieces.start(*index, step);
+                raster::trail_segment(trail, (0, 0), *clip, t, step, start)
+            })
             .collect()
     }
 

@@ -348,8 +348,139 @@ impl Picture {
         items
     }
 
+    /// How the trails are cut into pieces, each piece one stroke: for each item (by index), the
+    /// step where the piece holding each step's segment starts (`None` for items that are not
+    /// trails). See [`TrailPieces`].
+    pub fn trail_pieces(&self) -> TrailPieces {
+        let mut starts: Vec<Option<Vec<usize>>> = vec![None; self.items.len()];
+        let mut clips: Vec<Option<usize>> = Vec::new();
+        for item in &self.items {
+            if matches!(item.kind, ItemKind::Trail(_)) && !clips.contains(&item.clip) {
+                clips.push(item.clip);
+            }
+        }
+        for clip in clips {
+            let group: Vec<(usize, &Trail)> = self
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.clip == clip)
+                .filter_map(|(k, i)| match &i.kind {
+                    ItemKind::Trail(t) => Some((k, t)),
+                    _ => None,
+                })
+                .collect();
+            let rect = clip
+                .and_then(|c| self.clips.get(c).copied())
+                .unwrap_or_else(|| self.canvas());
+            for (k, piece_starts) in cut_trails(&group, rect) {
+                starts[k] = Some(piece_starts);
+            }
+        }
+        TrailPieces { starts }
+    }
+
     /// The markers `track` shows at `step`, clipped to `clip` where they must be.
     pub fn track_marks(&self, track: &Track, clip: IRect, step: usize, out: &mut Vec<Mark>) {
         mark::track_marks(&self.fonts, self.steps, track, clip, step, out);
     }
+}
+
+/// Where each trail's pieces start. A piece is a stretch of one trail's consecutive segments
+/// that no other trail's segment painted in between overlaps (by bounding box): such a stretch
+/// can be stroked as one path without changing what lies on top of what. The SVG writer writes
+/// a piece as one `<path>`; the raster painter joins a segment with the earlier segments of its
+/// piece the way one stroke joins (see [`raster::trail_segment`]). Both read this one cut, so
+/// the PNG and the SVG agree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrailPieces {
+    starts: Vec<Option<Vec<usize>>>,
+}
+
+impl TrailPieces {
+    /// The step where the piece holding segment `step` of item `item` starts (`step` itself
+    /// when the segment starts a piece, or when the item is not a trail).
+    pub fn start(&self, item: usize, step: usize) -> usize {
+        self.starts
+            .get(item)
+            .and_then(|s| s.as_ref())
+            .and_then(|s| s.get(step))
+            .copied()
+            .unwrap_or(step)
+    }
+}
+
+/// A trail's segment `k` (into point k) clipped to `rect` grown by twice its width, in f32; and
+/// the pixels it can touch.
+pub fn trail_segment_geometry(
+    t: &Trail,
+    rect: IRect,
+    k: usize,
+) -> Option<((geom::P32, geom::P32), IRect)> {
+    if k == 0 || k >= t.points.len() {
+        return None;
+    }
+    let pad = f64::from(t.width) * 2.0;
+    let (a, b) = geom::clip_segment(t.points[k - 1], t.points[k], rect.bounds(pad))?;
+    let (a, b) = (geom::p32(a), geom::p32(b));
+    let reach = t.width / 2.0 + 1.0;
+    Some((
+        (a, b),
+        IRect::around(a.0, a.1, reach).union(IRect::around(b.0, b.1, reach)),
+    ))
+}
+
+/// Cuts the trails of one clip into pieces (see [`TrailPieces`]), going through the segments in
+/// the order the animation paints them: step by step, trails in list order within a step.
+///
+/// A trail's segment starts a new piece when it overlaps (by bounding box) a segment of another
+/// trail painted since the trail's current piece began, or when the path left the clip in
+/// between. Written in the order they start, pieces then stack as the segments were painted:
+/// for any two overlapping segments of different trails, the piece of the one painted first
+/// starts first (had the later one's piece started earlier, the earlier segment would have been
+/// painted since, and the overlap would have cut that piece).
+fn cut_trails(group: &[(usize, &Trail)], rect: IRect) -> Vec<(usize, Vec<usize>)> {
+    struct State {
+        starts: Vec<usize>,
+        start: usize,
+        /// What other trails painted since this piece began.
+        others: IRect,
+        /// Where the last segment ended (a piece continues only from there).
+        end: Option<geom::P32>,
+    }
+    let mut states: Vec<State> = group
+        .iter()
+        .map(|(_, t)| State {
+            starts: (0..t.points.len()).collect(),
+            start: 0,
+            others: IRect::default(),
+            end: None,
+        })
+        .collect();
+    let steps = group.iter().map(|(_, t)| t.points.len()).max().unwrap_or(0);
+    for k in 1..steps {
+        for (i, (_, t)) in group.iter().enumerate() {
+            let Some(((a, b), bbox)) = trail_segment_geometry(t, rect, k) else {
+                states[i].end = None;
+                continue;
+            };
+            let s = &mut states[i];
+            if s.end != Some(a) || !s.others.intersect(bbox).is_empty() {
+                s.start = k;
+                s.others = IRect::default();
+            }
+            s.starts[k] = s.start;
+            s.end = Some(b);
+            for (j, other) in states.iter_mut().enumerate() {
+                if j != i {
+                    other.others = other.others.union(bbox);
+                }
+            }
+        }
+    }
+    group
+        .iter()
+        .zip(states)
+        .map(|((k, _), s)| (*k, s.starts))
+        .collect()
 }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use ab_glyph_rasterizer::{point, Rasterizer};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Transform};
 
-use super::geom::{clip_segment, p32, IRect, P32};
+use super::geom::{IRect, P32};
 use super::mark::{Mark, Rgb};
 use super::{Colour, ItemKind, Layer, Path, PathOp, Picture, Rotation, Text, Trail};
 use crate::text::Segment;
@@ -281,29 +281,76 @@ pub fn mark(
     }
 }
 
+/// How many earlier segments of its piece a new segment is joined with, at most (see
+/// [`trail_segment`]): enough for every joint and for a path retracing itself in small steps.
+const TRAIL_LOOKBACK: usize = 32;
+
+/// The distance-field coverage of a capsule a → b of half width `r` at pixel centre `p`,
+/// quantized.
+#[inline]
+fn capsule_coverage(a: P32, b: P32, r: f32, p: P32) -> f32 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let (px, py) = (p.0 - a.0, p.1 - a.1);
+    let t = if len2 > 0.0 {
+        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (px - t * dx, py - t * dy);
+    quantize_coverage(r + 0.5 - (ex * ex + ey * ey).sqrt())
+}
+
 /// Paints the segment into point `step` of a trail, clipped to `clip` (segments are cut at
-/// `clip` grown by the path's width, in f64, then painted inside `clip`); returns the pixels
-/// it can have touched.
+/// `clip` grown by twice the path's width, in f64, then painted inside `clip`); returns the
+/// pixels it can have touched.
+///
+/// A piece of a trail (see [`super::TrailPieces`]; its first segment is `piece_start`) is one
+/// stroke, as a vector viewer draws a path: where the new segment overlaps the piece's recent
+/// segments (at every joint, and all along a path that retraces itself in small steps) a pixel
+/// gets only the coverage the stroke's union adds, not its edges blended again. A pixel's value
+/// depends on the picture alone, so frames painted in patches still equal stills.
 pub fn trail_segment(
     target: &mut Pixmap,
     origin: (i32, i32),
     clip: IRect,
     trail: &Trail,
     step: usize,
+    piece_start: usize,
 ) -> Option<IRect> {
-    if step == 0 || step >= trail.points.len() {
-        return None;
+    let ((a, b), rect) = super::trail_segment_geometry(trail, clip, step)?;
+    let r = trail.width / 2.0;
+    let earlier: Vec<(P32, P32)> = (piece_start.max(step.saturating_sub(TRAIL_LOOKBACK)).max(1)
+        ..step)
+        .filter_map(|k| super::trail_segment_geometry(trail, clip, k))
+        .filter(|(_, b)| !b.intersect(rect).is_empty())
+        .map(|(s, _)| s)
+        .collect();
+    let area = rect.intersect(clip).intersect(target_rect(target, origin));
+    let w = target.width() as usize;
+    let data = target.data_mut();
+    for y in area.y0..area.y1 {
+        let py = y as f32 + 0.5;
+        let row = (y - origin.1) as usize * w;
+        for x in area.x0..area.x1 {
+            let p = (x as f32 + 0.5, py);
+            let now = capsule_coverage(a, b, r, p);
+            if now <= 0.0 {
+                continue;
+            }
+            let before = earlier
+                .iter()
+                .map(|&(c, d)| capsule_coverage(c, d, r, p))
+                .fold(0.0f32, f32::max);
+            if now <= before {
+                continue;
+            }
+            // From the colour at `before` to the colour at `now`.
+            let t = (now - before) / (1.0 - before);
+            blend(data, (row + (x - origin.0) as usize) * 4, trail.colour, t);
+        }
     }
-    let pad = f64::from(trail.width) * 2.0;
-    let (a, b) = clip_segment(trail.points[step - 1], trail.points[step], clip.bounds(pad))?;
-    let (a, b) = (p32(a), p32(b));
-    capsule(target, origin, clip, a, b, trail.colour, trail.width);
-    let r = trail.width / 2.0 + 1.0;
-    Some(
-        IRect::around(a.0, a.1, r)
-            .union(IRect::around(b.0, b.1, r))
-            .intersect(clip),
-    )
+    Some(rect.intersect(clip))
 }
 
 fn skia_path(path: &Path, origin: (i32, i32)) -> Option<tiny_skia::Path> {
@@ -605,11 +652,10 @@ pub fn text(
         } else {
             (t.x + g.x, t.y + g.y)
         };
-        let (ix, iy) = (gx.floor(), gy.floor());
-        let frac = (
-            (((gx - ix) * SUBPIXEL).round() as u8).min(SUBPIXEL as u8 - 1),
-            (((gy - iy) * SUBPIXEL).round() as u8).min(SUBPIXEL as u8 - 1),
-        );
+        // The origin rounded to the nearest sub-pixel position: whole pixels and a remainder.
+        let (qx, qy) = ((gx * SUBPIXEL).round(), (gy * SUBPIXEL).round());
+        let (ix, iy) = ((qx / SUBPIXEL).floor(), (qy / SUBPIXEL).floor());
+        let frac = ((qx - ix * SUBPIXEL) as u8, (qy - iy * SUBPIXEL) as u8);
         let m = glyphs.mask(fonts, g.font, g.id, size, rotated, frac);
         let (x0, y0) = (ix as i32 + m.left, iy as i32 + m.top);
         let region = IRect::at((x0, y0), m.width as u32, m.height as u32).intersect(area);

@@ -340,39 +340,44 @@ fn line_path(out: &mut String, lines: &[(P32, P32)], colour: Rgb, width: f32, cl
     );
 }
 
-/// The trails (index, trail) of one clip cut into pieces in the order the animation paints
-/// them: step by step, trails in order within a step, each segment clipped to `r` grown by
-/// twice the trail's width. A trail's consecutive segments share a piece as long as no other
-/// trail's segment comes between them.
-pub fn stacked_pieces(
+/// The trails (item index, trail) of one clip as pieces (see [`super::TrailPieces`]) up to
+/// `step`, in the order their strokes go into the document: by the step each starts at, then as
+/// listed. A piece is the points of its segments, each segment clipped to `r` grown by twice the
+/// trail's width (so far points of a diverging run never reach the document).
+pub fn trail_pieces(
     trails: &[(usize, &Trail)],
+    pieces: &super::TrailPieces,
     r: IRect,
     step: usize,
 ) -> Vec<(usize, Vec<(f64, f64)>)> {
-    let steps = trails
-        .iter()
-        .map(|(_, t)| t.points.len())
-        .max()
-        .unwrap_or(0)
-        .min(step.saturating_add(1));
-    let mut pieces: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
-    for k in 1..steps {
-        for &(i, t) in trails {
-            let pad = f64::from(t.width) * 2.0;
-            let Some((a, b)) = t
-                .points
-                .get(k)
-                .and_then(|&b| clip_segment(t.points[k - 1], b, r.bounds(pad)))
-            else {
+    /// A piece: the step it starts at, its trail's order in the group, its item, its points.
+    type Piece = (usize, usize, usize, Vec<(f64, f64)>);
+    let mut out: Vec<Piece> = Vec::new();
+    for (order, &(item, t)) in trails.iter().enumerate() {
+        let last = t.points.len().min(step.saturating_add(1));
+        let pad = f64::from(t.width) * 2.0;
+        let mut current: Option<(usize, Vec<(f64, f64)>)> = None;
+        for k in 1..last {
+            let Some((a, b)) = clip_segment(t.points[k - 1], t.points[k], r.bounds(pad)) else {
                 continue;
             };
-            match pieces.last_mut() {
-                Some((last, piece)) if *last == i && piece.last() == Some(&a) => piece.push(b),
-                _ => pieces.push((i, vec![a, b])),
+            let start = pieces.start(item, k);
+            match &mut current {
+                Some((s, points)) if *s == start && points.last() == Some(&a) => points.push(b),
+                _ => {
+                    if let Some((s, points)) = current.take() {
+                        out.push((s, order, item, points));
+                    }
+                    current = Some((start, vec![a, b]));
+                }
             }
         }
+        if let Some((s, points)) = current {
+            out.push((s, order, item, points));
+        }
     }
-    pieces
+    out.sort_by_key(|p| (p.0, p.1));
+    out.into_iter().map(|(_, _, i, p)| (i, p)).collect()
 }
 
 /// The picture at `step` as an SVG document; `png` encodes the picture's images (the writer
@@ -457,6 +462,8 @@ pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<
         }
     }
     doc.push_str("</defs>\n");
+    let pieces = picture.trail_pieces();
+    let mut done_clips: Vec<Option<usize>> = Vec::new();
     let mut k = 0;
     while k < items.len() {
         let item = items[k];
@@ -472,41 +479,44 @@ pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<
             }
             ItemKind::Mark(m) => mark(&mut doc, m, picture, item.clip),
             ItemKind::Trail(_) => {
-                // A run of trail items with one clip is stacked together.
-                let mut group: Vec<(usize, &Trail)> = Vec::new();
-                let mut j = k;
-                while let Some(ItemKind::Trail(t)) = items.get(j).map(|i| &i.kind) {
-                    if items[j].clip != item.clip {
-                        break;
-                    }
-                    group.push((j, t));
-                    j += 1;
-                }
-                let clip = picture.clip_of(item);
-                for (i, piece) in stacked_pieces(&group, clip, step) {
-                    let ItemKind::Trail(t) = &items[i].kind else {
-                        continue;
-                    };
-                    let mut d = String::new();
-                    for (n, (x, y)) in piece.iter().enumerate() {
-                        let _ = write!(
-                            d,
-                            "{}{} {}",
-                            if n == 0 { 'M' } else { 'L' },
-                            num(*x),
-                            num(*y)
+                // The trails of one clip are stacked together, step by step, as the raster
+                // painter paints them; trails of other clips never overlap them.
+                if !done_clips.contains(&item.clip) {
+                    done_clips.push(item.clip);
+                    let group: Vec<(usize, &Trail)> = picture
+                        .items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| i.clip == item.clip)
+                        .filter_map(|(j, i)| match &i.kind {
+                            ItemKind::Trail(t) => Some((j, t)),
+                            _ => None,
+                        })
+                        .collect();
+                    let clip = picture.clip_of(item);
+                    for (i, piece) in trail_pieces(&group, &pieces, clip, step) {
+                        let ItemKind::Trail(t) = &picture.items[i].kind else {
+                            continue;
+                        };
+                        let mut d = String::new();
+                        for (n, (x, y)) in piece.iter().enumerate() {
+                            let _ = write!(
+                                d,
+                                "{}{} {}",
+                                if n == 0 { 'M' } else { 'L' },
+                                num(*x),
+                                num(*y)
+                            );
+                        }
+                        let _ = writeln!(
+                            doc,
+                            r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"{}/>"#,
+                            hex(t.colour),
+                            n32(t.width),
+                            clip_attr(item.clip)
                         );
                     }
-                    let _ = writeln!(
-                        doc,
-                        r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"{}/>"#,
-                        hex(t.colour),
-                        n32(t.width),
-                        clip_attr(item.clip)
-                    );
                 }
-                k = j;
-                continue;
             }
             ItemKind::Track(_) => {
                 for m in &marks[k] {
@@ -550,17 +560,38 @@ mod tests {
         );
     }
 
-    /// A path leaving its clip (to infinity, even) is cut where it leaves and resumes where it
-    /// comes back; two trails are stacked step by step.
-    #[test]
-    fn trails_are_clipped_and_stacked_step_by_step() {
-        let r = IRect::new(0, 0, 100, 100);
-        let t = |points: Vec<(f64, f64)>| Trail {
+    /// The pieces of the trails of a picture with one clip (0, 0, 100, 100).
+    fn pieces_of(trails: Vec<Trail>, step: usize) -> Vec<(usize, Vec<(f64, f64)>)> {
+        let mut p = Picture::new(100, 100, crate::text::embedded());
+        let clip = p.add_clip(IRect::new(0, 0, 100, 100));
+        for t in trails {
+            p.push(super::super::Layer::Trail, Some(clip), ItemKind::Trail(t));
+        }
+        let group: Vec<(usize, &Trail)> = p
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, it)| match &it.kind {
+                ItemKind::Trail(t) => Some((i, t)),
+                _ => None,
+            })
+            .collect();
+        trail_pieces(&group, &p.trail_pieces(), IRect::new(0, 0, 100, 100), step)
+    }
+
+    fn trail(points: Vec<(f64, f64)>) -> Trail {
+        Trail {
             points: points.into(),
             colour: [0, 0, 0],
             width: 0.0,
-        };
-        let a = t(vec![
+        }
+    }
+
+    /// A path leaving its clip (to infinity, even) is cut where it leaves and resumes where it
+    /// comes back.
+    #[test]
+    fn trails_are_clipped_into_pieces() {
+        let a = trail(vec![
             (10.0, 10.0),
             (50.0, 50.0),
             (f64::NEG_INFINITY, f64::INFINITY),
@@ -568,26 +599,32 @@ mod tests {
             (50.0, 60.0),
             (60.0, 60.0),
         ]);
-        let pieces = stacked_pieces(&[(0, &a)], r, usize::MAX);
+        let pieces = pieces_of(vec![a], usize::MAX);
         assert_eq!(pieces.len(), 2, "{pieces:?}");
         assert_eq!(pieces[0], (0, vec![(10.0, 10.0), (50.0, 50.0)]));
         assert_eq!(pieces[1].1[0].0, 100.0);
         assert_eq!(pieces[1].1[1..], [(50.0, 60.0), (60.0, 60.0)]);
-        let a = t(vec![
-            (0.0, 0.0),
-            (10.0, 0.0),
-            (20.0, 0.0),
-            (30.0, 0.0),
-            (40.0, 0.0),
-        ]);
-        let b = t(vec![(0.0, 5.0), (10.0, 5.0)]);
-        let pieces = stacked_pieces(&[(0, &a), (1, &b)], r, usize::MAX);
-        let order: Vec<(usize, usize)> = pieces.iter().map(|(i, p)| (*i, p.len())).collect();
-        assert_eq!(order, [(0, 2), (1, 2), (0, 4)]);
-        // Up to step 2 only.
-        let pieces = stacked_pieces(&[(0, &a), (1, &b)], r, 2);
-        let order: Vec<(usize, usize)> = pieces.iter().map(|(i, p)| (*i, p.len())).collect();
-        assert_eq!(order, [(0, 2), (1, 2), (0, 2)]);
+    }
+
+    /// Trails that cross are stacked step by step, as the animation paints them; trails that
+    /// never touch are one stroke each.
+    #[test]
+    fn crossing_trails_are_stacked_step_by_step() {
+        let a = trail((0..5).map(|k| (f64::from(k) * 10.0, 5.0)).collect());
+        let b = trail(vec![(0.0, 6.0), (10.0, 6.0)]);
+        let order = |p: Vec<(usize, Vec<(f64, f64)>)>| -> Vec<(usize, usize)> {
+            p.iter().map(|(i, p)| (*i, p.len())).collect()
+        };
+        assert_eq!(
+            order(pieces_of(vec![a.clone(), b.clone()], usize::MAX)),
+            [(0, 2), (1, 2), (0, 4)]
+        );
+        assert_eq!(
+            order(pieces_of(vec![a.clone(), b], 2)),
+            [(0, 2), (1, 2), (0, 2)]
+        );
+        let far = trail(vec![(0.0, 90.0), (10.0, 90.0), (20.0, 90.0)]);
+        assert_eq!(order(pieces_of(vec![a, far], usize::MAX)), [(0, 5), (1, 3)]);
     }
 
     #[test]

@@ -379,54 +379,43 @@ pub fn overlay_label(o: Overlay) -> &'static str {
 /// the first line fit, the second shortened with an ellipsis if it must be (a text without
 /// such a space is shortened on one line).
 pub fn wrap_two(fonts: &Fonts, text: &str, size: f32, max: f32) -> Vec<String> {
-    if fonts.width(text, size) <= max {
+    let shaped = fonts.shape(text, size);
+    if shaped.width <= max {
         return vec![text.to_string()];
     }
     let cut = text
         .char_indices()
-        .filter(|(_, c)| *c == ' ')
+        .filter(|&(i, c)| c == ' ' && i > 0 && shaped.advance_to(i) <= max)
         .map(|(i, _)| i)
-        .filter(|&i| fonts.width(&text[..i], size) <= max)
-        .last();
+        .next_back();
     match cut {
-        Some(i) if i > 0 => vec![
+        Some(i) => vec![
             text[..i].to_string(),
             fit_text(fonts, text[i..].trim_start(), size, max),
         ],
-        _ => vec![fit_text(fonts, text, size, max)],
+        None => vec![fit_text(fonts, text, size, max)],
     }
 }
 
 /// `text` shortened with an ellipsis until it fits in `max` pixels at `size`. The text is
-/// shaped once; the cut is found from the glyphs' positions, so the work is linear in the
-/// text's length.
+/// shaped once and cut where the pen passes the room left for the ellipsis, so the work is
+/// linear in the text's length.
 pub fn fit_text(fonts: &Fonts, text: &str, size: f32, max: f32) -> String {
     let shaped = fonts.shape(text, size);
     if shaped.width <= max {
         return text.to_string();
     }
     let room = max - fonts.width("…", size);
-    // Character boundaries and the pen position where each character starts: characters are
-    // kept while the next one starts within the room.
-    let starts: Vec<f32> = shaped.glyphs.iter().map(|g| g.x).collect();
-    let mut keep = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    // Glyphs map to characters one to one for the scripts where widths matter here; where
-    // shaping merged characters, fall back to the proportion of the width.
-    if starts.len() == chars.len() {
-        let mut end = shaped.width;
-        for k in (0..chars.len()).rev() {
-            if end <= room {
-                keep = k + 1;
-                break;
-            }
-            end = starts[k];
+    // The first glyph that would end beyond the room: the text is cut before its character.
+    let mut cut = text.len();
+    for (k, g) in shaped.glyphs.iter().enumerate() {
+        let end = shaped.glyphs.get(k + 1).map_or(shaped.width, |n| n.x);
+        if end > room {
+            cut = g.cluster;
+            break;
         }
-    } else {
-        keep = ((room / shaped.width).max(0.0) * chars.len() as f32) as usize;
     }
-    let cut = chars.get(keep).map_or(text.len(), |(i, _)| *i);
-    let kept = text[..cut].trim_end();
+    let kept = text[..cut.min(text.len())].trim_end();
     if kept.is_empty() {
         return String::new();
     }

@@ -170,6 +170,8 @@ pub struct PlacedGlyph {
     /// Index into the [`Fonts`] stack.
     pub font: u8,
     pub id: u16,
+    /// The byte offset in the text of the first character this glyph draws.
+    pub cluster: usize,
     pub x: f32,
     pub y: f32,
 }
@@ -194,6 +196,16 @@ impl Shaped {
     /// The height of the line box.
     pub fn height(&self) -> f32 {
         self.ascent + self.descent
+    }
+
+    /// Where the pen is when the text's first `byte` bytes have been drawn: the start of the
+    /// first glyph of a later character (glyphs in text order, as in left-to-right scripts),
+    /// or the whole width.
+    pub fn advance_to(&self, byte: usize) -> f32 {
+        self.glyphs
+            .iter()
+            .find(|g| g.cluster >= byte)
+            .map_or(self.width, |g| g.x)
     }
 }
 
@@ -286,7 +298,7 @@ impl Fonts {
         let (ascent, descent) = self.line_metrics(size);
         let mut glyphs = Vec::new();
         let mut pen = 0.0f32;
-        for (font, run) in self.runs(text) {
+        for (font, offset, run) in self.runs(text) {
             let f = &self.stack[usize::from(font)];
             let face = f.face();
             let scale = size / f.units_per_em;
@@ -298,6 +310,7 @@ impl Fonts {
                 glyphs.push(PlacedGlyph {
                     font,
                     id: info.glyph_id as u16,
+                    cluster: offset + info.cluster as usize,
                     x: pen + pos.x_offset as f32 * scale,
                     y: -(pos.y_offset as f32) * scale,
                 });
@@ -322,16 +335,16 @@ impl Fonts {
     /// `text` cut into runs that one font draws: each character goes to the first font that has
     /// it; characters that need no glyph of their own (spaces, joiners, combining marks no
     /// font has) stay with the run they are in.
-    fn runs<'t>(&self, text: &'t str) -> Vec<(u8, &'t str)> {
+    fn runs<'t>(&self, text: &'t str) -> Vec<(u8, usize, &'t str)> {
         if self.stack.len() == 1 {
-            return vec![(0, text)];
+            return vec![(0, 0, text)];
         }
         let faces: Vec<ttf_parser::Face> = self
             .stack
             .iter()
             .filter_map(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
             .collect();
-        let mut runs: Vec<(u8, &str)> = Vec::new();
+        let mut runs: Vec<(u8, usize, &str)> = Vec::new();
         let mut current: Option<(u8, usize)> = None;
         for (i, c) in text.char_indices() {
             let has = |k: usize| faces.get(k).is_some_and(|f| f.glyph_index(c).is_some());
@@ -341,7 +354,7 @@ impl Fonts {
             };
             match current {
                 Some((k, start)) if k != font => {
-                    runs.push((k, &text[start..i]));
+                    runs.push((k, start, &text[start..i]));
                     current = Some((font, i));
                 }
                 None => current = Some((font, i)),
@@ -349,7 +362,7 @@ impl Fonts {
             }
         }
         if let Some((k, start)) = current {
-            runs.push((k, &text[start..]));
+            runs.push((k, start, &text[start..]));
         }
         runs
     }
