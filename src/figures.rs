@@ -24,6 +24,10 @@ use crate::trajectory::Trajectory;
 /// One chart's encoded files: (file-name suffix, bytes), e.g. (".loss.png", ...).
 pub type ChartFiles = Vec<(String, Vec<u8>)>;
 
+/// Tick labels, legends and notes relative to a chart's body text: 12.5 pixels per em at
+/// 640 × 480.
+const TICK: f64 = 0.93;
+
 fn err<E: std::fmt::Debug>(e: E) -> DrawError {
     DrawError(format!("drawing a chart failed: {e:?}"))
 }
@@ -384,7 +388,7 @@ fn draw_loss<DB: DrawingBackend>(
         let lo = lo.max(FLOOR);
         (lo / 2.0, (hi * 2.0).max(lo * 10.0))
     };
-    let label_style = text_style(font * 0.85, INK);
+    let label_style = text_style(font * TICK, INK);
     let axis_style = text_style(font, INK);
     for (k, panel) in panels.iter().enumerate() {
         let (desc, range) = if k == 0 {
@@ -456,7 +460,7 @@ fn draw_loss<DB: DrawingBackend>(
                 .iter()
                 .filter_map(|r| r.label.as_deref())
                 .collect();
-            place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
+            place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
         }
     }
     root.present().map_err(err)?;
@@ -486,7 +490,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .max(hi.abs().max(lo.abs()) * 1e-9)
         .max(1e-12);
     let (lo, hi) = (lo - pad, hi + pad);
-    let label_style = text_style(font * 0.85, INK);
+    let label_style = text_style(font * TICK, INK);
     let mut chart = ChartBuilder::on(&body)
         .margin((font * 0.6) as u32)
         .x_label_area_size((font * 2.6) as u32)
@@ -539,7 +543,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
     let labels: Vec<&str> = (0..scene.runs.len())
         .filter_map(|i| scene.legend_label(i))
         .collect();
-    place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
+    place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -587,7 +591,7 @@ fn page<DB: DrawingBackend>(
     // Scaled like the animation's text (by the height, or the width when that is relatively
     // narrower).
     let (w, h) = (scene.output.width, scene.output.height);
-    let font = 13.0 * scale * (f64::from(h) / 480.0).min(f64::from(w) / 640.0);
+    let font = 13.5 * scale * (f64::from(h) / 480.0).min(f64::from(w) / 640.0);
     root.fill(&WHITE).map_err(err)?;
     // The title shrinks to fit the page (never below the smallest text), then is shortened.
     let (w, _) = root.dim_in_pixel();
@@ -601,12 +605,7 @@ fn page<DB: DrawingBackend>(
         font * 1.25
     };
     let fonts = crate::text::embedded();
-    let text = crate::render::layout::fit_text(
-        &fonts,
-        &text,
-        (size / scale) as f32,
-        (room / scale) as f32,
-    );
+    let text = crate::text::fit_text(&fonts, &text, (size / scale) as f32, (room / scale) as f32);
     let title = text_style(size, INK).pos(Pos::new(HPos::Center, VPos::Top));
     root.draw_text(&text, &title, (w as i32 / 2, (font * 0.5) as i32))
         .map_err(err)?;
@@ -645,7 +644,7 @@ fn draw_rate<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
-        .label_style(text_style(font * 0.85, INK))
+        .label_style(text_style(font * TICK, INK))
         .axis_desc_style(text_style(font, INK))
         .x_desc("β")
         .y_desc("worst-case convergence factor ρ (best lr)")
@@ -687,7 +686,7 @@ fn draw_rate<DB: DrawingBackend>(
         .draw_series(std::iter::once(Text::new(
             format!("β* = {beta_star:.3}, ρ* = {rate_star:.3}, lr* = {lr_star:.3}"),
             (beta_star, 0.05),
-            text_style(font * 0.85, INK).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            text_style(font * TICK, INK).pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))
         .map_err(err)?;
     for (i, run) in scene.runs.iter().enumerate() {
@@ -706,7 +705,7 @@ fn draw_rate<DB: DrawingBackend>(
     legend_box(
         &mut chart,
         scale,
-        text_style(font * 0.85, INK),
+        text_style(font * TICK, INK),
         SeriesLabelPosition::LowerRight,
     )?;
     root.present().map_err(err)?;
@@ -761,7 +760,7 @@ fn draw_damping<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
-        .label_style(text_style(font * 0.85, INK))
+        .label_style(text_style(font * TICK, INK))
         .axis_desc_style(text_style(font, INK))
         .x_desc("step")
         .y_desc("x − x*")
@@ -808,7 +807,7 @@ fn draw_damping<DB: DrawingBackend>(
         labels.push(label);
     }
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    place.draw(&mut chart, scale, font * 0.85, &lines, &labels)?;
+    place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -870,7 +869,7 @@ fn draw_ewma<DB: DrawingBackend>(
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(text_style(font * 0.8, INK))
+            .label_style(text_style(font * TICK, INK))
             .axis_desc_style(text_style(font * 0.9, INK))
             .x_desc("step")
             .y_desc(format!("∂f/∂x seen by {label}"))
@@ -917,7 +916,7 @@ fn draw_ewma<DB: DrawingBackend>(
         }
         if k == 1 {
             let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-            place.draw(&mut chart, scale, font * 0.8, &lines, &labels)?;
+            place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
         }
     }
     root.present().map_err(err)?;
@@ -1000,7 +999,7 @@ fn draw_surface3d<DB: DrawingBackend>(
         .configure_axes()
         .light_grid_style(RGBColor(235, 235, 235))
         .max_light_lines(2)
-        .label_style(text_style(font * 0.75, INK))
+        .label_style(text_style(font * TICK, INK))
         .x_formatter(&|v| x_ticks.label(*v))
         .y_formatter(&|v| f_ticks.label(*v))
         .z_formatter(&|v| y_ticks.label(*v))
@@ -1065,12 +1064,12 @@ fn draw_surface3d<DB: DrawingBackend>(
     legend_box(
         &mut chart,
         scale,
-        text_style(font * 0.8, INK),
+        text_style(font * TICK, INK),
         SeriesLabelPosition::UpperLeft,
     )?;
     root.draw_text(
         &format!("{x_name} left–right, f up, {y_name} in depth; ring: start; grey: cut off"),
-        &text_style(font * 0.8, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        &text_style(font * TICK, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
         (
             (font * 0.8) as i32,
             root.dim_in_pixel().1 as i32 - (font * 0.5) as i32,
@@ -1183,7 +1182,7 @@ fn draw_stability<DB: DrawingBackend>(
         chart
             .configure_mesh()
             .disable_mesh()
-            .label_style(text_style(font * 0.8, INK))
+            .label_style(text_style(font * TICK, INK))
             .axis_desc_style(text_style(font, INK))
             .x_desc("learning rate")
             .y_desc("β")

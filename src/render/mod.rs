@@ -483,7 +483,7 @@ fn draw_title(picture: &mut Picture, title: &str, layout: &Layout) {
     } else {
         s.title_font
     };
-    let text = layout::fit_text(&picture.fonts, title, size, room);
+    let text = crate::text::fit_text(&picture.fonts, title, size, room);
     let width = picture.fonts.width(&text, size);
     let centre = ((layout.plot.x0 + layout.plot.x1) as f32 / 2.0)
         .clamp(width / 2.0 + 4.0, layout.width as f32 - width / 2.0 - 4.0);
@@ -603,7 +603,7 @@ fn draw_panel_title(
         Some(n) => n.split(' ').next().unwrap_or("").to_string(),
         None => String::new(),
     };
-    let fitted = layout::fit_text(&picture.fonts, &title.text, f, room(&note));
+    let fitted = crate::text::fit_text(&picture.fonts, &title.text, f, room(&note));
     if !note.is_empty() {
         picture.anchored_text(
             Layer::Under,

@@ -368,6 +368,55 @@ impl Fonts {
     }
 }
 
+// Shortening and wrapping, for labels in a fixed room.
+
+/// `text` on one line if it fits in `max` pixels, else on two: cut at the last space that lets
+/// the first line fit, the second shortened with an ellipsis if it must be (a text without
+/// such a space is shortened on one line).
+pub fn wrap_two(fonts: &Fonts, text: &str, size: f32, max: f32) -> Vec<String> {
+    let shaped = fonts.shape(text, size);
+    if shaped.width <= max {
+        return vec![text.to_string()];
+    }
+    let cut = text
+        .char_indices()
+        .filter(|&(i, c)| c == ' ' && i > 0 && shaped.advance_to(i) <= max)
+        .map(|(i, _)| i)
+        .next_back();
+    match cut {
+        Some(i) => vec![
+            text[..i].to_string(),
+            fit_text(fonts, text[i..].trim_start(), size, max),
+        ],
+        None => vec![fit_text(fonts, text, size, max)],
+    }
+}
+
+/// `text` shortened with an ellipsis until it fits in `max` pixels at `size`. The text is
+/// shaped once and cut where the pen passes the room left for the ellipsis, so the work is
+/// linear in the text's length.
+pub fn fit_text(fonts: &Fonts, text: &str, size: f32, max: f32) -> String {
+    let shaped = fonts.shape(text, size);
+    if shaped.width <= max {
+        return text.to_string();
+    }
+    let room = max - fonts.width("…", size);
+    // The first glyph that would end beyond the room: the text is cut before its character.
+    let mut cut = text.len();
+    for (k, g) in shaped.glyphs.iter().enumerate() {
+        let end = shaped.glyphs.get(k + 1).map_or(shaped.width, |n| n.x);
+        if end > room {
+            cut = g.cluster;
+            break;
+        }
+    }
+    let kept = text[..cut.min(text.len())].trim_end();
+    if kept.is_empty() {
+        return String::new();
+    }
+    format!("{kept}…")
+}
+
 /// Characters that are drawn with (or instead of) their neighbours: joiners, variation
 /// selectors, the byte-order mark.
 fn needs_no_glyph(c: char) -> bool {
@@ -377,6 +426,32 @@ fn needs_no_glyph(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_wrap_onto_a_second_line() {
+        let fonts = Fonts::embedded();
+        let lines = wrap_two(&fonts, "Momentum lr=0.0095 β=0.9", 13.0, 120.0);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| fonts.width(l, 13.0) <= 120.0));
+        assert_eq!(lines.concat().replace(' ', ""), "Momentumlr=0.0095β=0.9");
+        assert_eq!(wrap_two(&fonts, "GD", 13.0, 120.0), ["GD"]);
+        let one = wrap_two(&fonts, &"x".repeat(200), 13.0, 120.0);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].ends_with('…'));
+    }
+
+    #[test]
+    fn long_labels_are_shortened_to_fit_with_an_ellipsis() {
+        let fonts = Fonts::embedded();
+        let t = fit_text(&fonts, "Momentum β=0.9 from (2.5, −2)", 13.0, 90.0);
+        assert!(t.ends_with('…') && t.starts_with("Momentum"), "{t}");
+        assert!(fonts.width(&t, 13.0) <= 90.0);
+        assert_eq!(fit_text(&fonts, "GD", 13.0, 90.0), "GD");
+        // Long labels take linear time: a 100k-character label is cut at once.
+        let long = "x".repeat(100_000);
+        let t = fit_text(&fonts, &long, 13.0, 200.0);
+        assert!(t.chars().count() < 100 && fonts.width(&t, 13.0) <= 200.0);
+    }
 
     #[test]
     fn kerning_and_fractional_advances() {
