@@ -673,7 +673,7 @@ pub fn text(
                 }
                 let mut a = f32::from(v) / 255.0;
                 if quantized {
-                    a = (a * 8.0 + 0.5).floor() / 8.0;
+                    a = quantize_coverage(a);
                     if a <= 0.0 {
                         continue;
                     }
