@@ -35,6 +35,20 @@ pub enum FontError {
     NoSuchFace(u32),
 }
 
+/// Font bytes that live as long as the process, so a parsed face can be kept with them. Each
+/// distinct file is kept once, however often it is loaded (a watched scene reloads its font on
+/// every change).
+fn lasting_bytes(data: &[u8]) -> &'static [u8] {
+    static KEPT: Mutex<Vec<&'static [u8]>> = Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = kept.iter().find(|k| ***k == *data) {
+        return k;
+    }
+    let leaked: &'static [u8] = Box::leak(data.to_vec().into_boxed_slice());
+    kept.push(leaked);
+    leaked
+}
+
 /// One segment of a glyph outline, in font units (y up, as fonts store them).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Segment {
@@ -72,7 +86,10 @@ impl ttf_parser::OutlineBuilder for Outline {
 
 /// A parsed font file.
 pub struct Font {
-    data: Arc<[u8]>,
+    /// The face, parsed once (shaping tables included) over bytes that live as long as the
+    /// process: see [`lasting_bytes`].
+    face: rustybuzz::Face<'static>,
+    bytes: usize,
     index: u32,
     units_per_em: f32,
     /// Ascender and descender (descender negative), font units.
@@ -85,7 +102,7 @@ pub struct Font {
 impl std::fmt::Debug for Font {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Font")
-            .field("bytes", &self.data.len())
+            .field("bytes", &self.bytes)
             .field("index", &self.index)
             .finish()
     }
@@ -98,21 +115,25 @@ impl Font {
         FONT.get_or_init(|| {
             // The bytes are compiled in and known good: a failure here is a build defect.
             Arc::new(
-                Font::from_bytes(Arc::from(EMBEDDED_FONT), 0).expect("the embedded font parses"),
+                Font::from_static(EMBEDDED_FONT, 0).expect("the embedded font parses"),
             )
         })
         .clone()
     }
 
     /// Parses face `index` of a font file (TTF, OTF, or a TTC collection).
-    pub fn from_bytes(data: Arc<[u8]>, index: u32) -> Result<Font, FontError> {
-        let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+    pub fn from_bytes(data: &[u8], index: u32) -> Result<Font, FontError> {
+        Font::from_static(lasting_bytes(data), index)
+    }
+
+    fn from_static(data: &'static [u8], index: u32) -> Result<Font, FontError> {
+        let faces = ttf_parser::fonts_in_collection(data).unwrap_or(1);
         if index >= faces {
             return Err(FontError::NoSuchFace(index));
         }
-        let face = ttf_parser::Face::parse(&data, index).map_err(|_| FontError::Unreadable)?;
+        let face = rustybuzz::Face::from_slice(data, index).ok_or(FontError::Unreadable)?;
         let (units_per_em, ascender, descender) = (
-            f32::from(face.units_per_em()),
+            face.units_per_em() as f32,
             f32::from(face.ascender()),
             f32::from(face.descender()),
         );
@@ -120,7 +141,8 @@ impl Font {
             return Err(FontError::Unreadable);
         }
         Ok(Font {
-            data,
+            face,
+            bytes: data.len(),
             index,
             units_per_em,
             ascender,
@@ -129,17 +151,13 @@ impl Font {
         })
     }
 
-    fn face(&self) -> rustybuzz::Face<'_> {
-        // Parsed successfully in `from_bytes`, from the same bytes.
-        rustybuzz::Face::from_slice(&self.data, self.index).expect("a font that parsed before")
+    fn face(&self) -> &rustybuzz::Face<'static> {
+        &self.face
     }
 
     /// True when the font maps `c` to a glyph.
     pub fn has_glyph(&self, c: char) -> bool {
-        ttf_parser::Face::parse(&self.data, self.index)
-            .ok()
-            .and_then(|f| f.glyph_index(c))
-            .is_some()
+        self.face.glyph_index(c).is_some()
     }
 
     /// Font units per em.
@@ -154,9 +172,8 @@ impl Font {
             .entry(id)
             .or_insert_with(|| {
                 let mut outline = Outline::default();
-                if let Ok(face) = ttf_parser::Face::parse(&self.data, self.index) {
-                    face.outline_glyph(ttf_parser::GlyphId(id), &mut outline);
-                }
+                self.face
+                    .outline_glyph(ttf_parser::GlyphId(id), &mut outline);
                 Arc::new(outline)
             })
             .clone()
@@ -255,17 +272,12 @@ impl Fonts {
     /// The characters of `text` that no font of the stack can draw (each once, in order of
     /// appearance). Whitespace and control characters need no glyph.
     pub fn missing(&self, text: &str) -> Vec<char> {
-        let faces: Vec<ttf_parser::Face> = self
-            .stack
-            .iter()
-            .filter_map(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
-            .collect();
         let mut out: Vec<char> = Vec::new();
         for c in text.chars() {
             if c.is_whitespace() || c.is_control() || needs_no_glyph(c) || out.contains(&c) {
                 continue;
             }
-            if !faces.iter().any(|f| f.glyph_index(c).is_some()) {
+            if !self.stack.iter().any(|f| f.has_glyph(c)) {
                 out.push(c);
             }
         }
@@ -305,7 +317,7 @@ impl Fonts {
             let mut buffer = rustybuzz::UnicodeBuffer::new();
             buffer.push_str(run);
             buffer.guess_segment_properties();
-            let shaped = rustybuzz::shape(&face, &[], buffer);
+            let shaped = rustybuzz::shape(face, &[], buffer);
             for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
                 glyphs.push(PlacedGlyph {
                     font,
@@ -339,11 +351,7 @@ impl Fonts {
         if self.stack.len() == 1 {
             return vec![(0, 0, text)];
         }
-        let faces: Vec<ttf_parser::Face> = self
-            .stack
-            .iter()
-            .filter_map(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
-            .collect();
+        let faces: Vec<&rustybuzz::Face> = self.stack.iter().map(|f| f.face()).collect();
         let mut runs: Vec<(u8, usize, &str)> = Vec::new();
         let mut current: Option<(u8, usize)> = None;
         for (i, c) in text.char_indices() {
