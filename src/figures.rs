@@ -309,7 +309,7 @@ where
         draw(area, f64::from(crate::picture::plot::SCALE))?;
     }
     let pixmap = crate::picture::raster::paint(&picture)?;
-    let png = crate::encode::png::encode(&pixmap).map_err(err)?;
+    let png = crate::encode::png::encode(&pixmap, crate::encode::png::Content::Lines).map_err(err)?;
     let svg = crate::picture::svg::write(&picture, 0, &crate::encode::png::encode_image);
     Ok((png, svg.into_bytes()))
 }

@@ -91,7 +91,7 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             rayon::join(
                 || {
                     rayon::join(
-                        || encode::png::encode(&keyframes.last),
+                        || encode::png::encode(&keyframes.last, encode::png::Content::Bands),
                         || {
                             crate::picture::svg::write(
                                 picture,
@@ -207,7 +207,7 @@ pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     let step = step.min(figure.picture.steps);
     let still = frames::still(&figure.picture, step)?;
-    let png = encode::png::encode(&still).map_err(EncodeError::Png)?;
+    let png = encode::png::encode(&still, encode::png::Content::Bands).map_err(EncodeError::Png)?;
     Ok(Outputs {
         files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
         diverged: diverged(scene, &trajectories),
