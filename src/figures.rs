@@ -12,7 +12,7 @@ use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::optimizer::{MomentumForm, Optimizer};
+use crate::optimizer::Optimizer;
 use crate::render::background::{text_style, TickFormat};
 use crate::render::style::{self, Rgb, INK};
 use crate::render::RenderError;
@@ -551,19 +551,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
 /// Where a run sits in theory's (lr, β) plane: its method and the lr of the equivalent
 /// heavy-ball or Nesterov recurrence (the EMA form takes steps (1 − β) times smaller).
 fn theory_point(o: &Optimizer) -> Option<(Method, f64, f64)> {
-    match *o {
-        Optimizer::Gd { lr } => Some((Method::HeavyBall, lr, 0.0)),
-        Optimizer::Momentum { lr, beta, form, .. } => {
-            let lr = if form == MomentumForm::Ema {
-                lr * (1.0 - beta)
-            } else {
-                lr
-            };
-            Some((Method::HeavyBall, lr, beta))
-        }
-        Optimizer::Nesterov { lr, beta, .. } => Some((Method::Nesterov, lr, beta)),
-        _ => None,
-    }
+    o.theory().map(|t| (t.method, t.lr, t.beta))
 }
 
 /// The page under a chart's title: `font · 2.2` from the top, `font · 0.5` from the bottom,
@@ -707,12 +695,7 @@ fn draw_rate<DB: DrawingBackend>(
 /// The damping regime of a heavy-ball run along x, when the surface is a quadratic whose x axis
 /// is a principal axis (so x moves on its own, as on f = ½λw²).
 pub fn damping_regime(scene: &Scene, o: &Optimizer) -> Option<theory::Damping> {
-    let crate::surface::Surface::Quadratic { a, angle, .. } = scene.surface else {
-        return None;
-    };
-    if angle != 0.0 {
-        return None;
-    }
+    let (a, _) = scene.surface.axis_curvatures()?;
     match theory_point(o)? {
         (Method::HeavyBall, lr, beta) => Some(theory::damping(lr * a, beta, 1e-9 + 1e-3 * beta)),
         _ => None,

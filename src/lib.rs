@@ -19,6 +19,7 @@ pub mod encode;
 pub mod expr;
 pub mod figures;
 pub mod gallery;
+pub mod keys;
 pub mod manifest;
 pub mod noise;
 pub mod optimizer;
@@ -38,18 +39,15 @@ pub fn catalogue() -> String {
         String::from("Surfaces ([surface] kind = ...; or expr = \"formula in x and y\"):\n");
     for k in surface::SURFACE_KINDS {
         let _ = writeln!(out, "  {:<18} f = {}", k.name, k.formula);
-        if !k.parameters.is_empty() {
-            let _ = writeln!(out, "  {:<18}   parameters: {}", "", k.parameters);
+        for key in k.keys {
+            let _ = writeln!(out, "  {:<18}   {}", "", key.summary());
         }
-        let _ = writeln!(
-            out,
-            "  {:<18}   default window: x ∈ [{}, {}], y ∈ [{}, {}]",
-            "", k.window.x.0, k.window.x.1, k.window.y.0, k.window.y.1
-        );
+        let _ = writeln!(out, "  {:<18}   default window: {}", "", k.window.text());
     }
     out.push_str("\nOptimizers ([[optimizer]] kind = ...; g is the gradient):\n");
     for k in optimizer::OPTIMIZER_KINDS {
-        for (i, (form, rule)) in k.forms.iter().enumerate() {
+        for (i, f) in k.forms.iter().enumerate() {
+            let (form, rule) = (f.name, f.rule);
             let name = if i == 0 { k.name } else { "" };
             let form = if form.is_empty() {
                 String::new()
@@ -60,7 +58,8 @@ pub fn catalogue() -> String {
             };
             let _ = writeln!(out, "  {name:<10} {form:<28} {rule}");
         }
-        let _ = writeln!(out, "  {:<10} keys: {}", "", k.parameters);
+        let keys: Vec<String> = k.keys.iter().map(|key| key.summary()).collect();
+        let _ = writeln!(out, "  {:<10} keys: {}", "", keys.join(", "));
     }
     out
 }

@@ -96,9 +96,9 @@ fn sweepable(bounds: Value, description: &str) -> Value {
 /// Every `form` name, in the order of [`OPTIMIZER_KINDS`], each once.
 fn form_names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
-    for (form, _) in OPTIMIZER_KINDS.iter().flat_map(|k| k.forms) {
-        if !form.is_empty() && !names.contains(form) {
-            names.push(form);
+    for form in OPTIMIZER_KINDS.iter().flat_map(|k| k.forms) {
+        if !form.name.is_empty() && !names.contains(&form.name) {
+            names.push(form.name);
         }
     }
     names
@@ -383,22 +383,25 @@ fn optimizer_schema() -> Value {
     let kinds: Vec<&str> = OPTIMIZER_KINDS.iter().map(|k| k.name).collect();
     let kind_list = OPTIMIZER_KINDS
         .iter()
-        .map(|k| format!("`{}` ({})", k.name, k.parameters))
+        .map(|k| {
+            let keys: Vec<String> = k.keys.iter().map(|key| key.summary()).collect();
+            format!("`{}` ({})", k.name, keys.join(", "))
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let form_list = OPTIMIZER_KINDS
         .iter()
-        .filter(|k| k.forms.iter().any(|(f, _)| !f.is_empty()))
+        .filter(|k| k.has_named_forms())
         .map(|k| {
             let forms: Vec<String> = k
                 .forms
                 .iter()
                 .enumerate()
-                .map(|(i, (f, _))| {
+                .map(|(i, f)| {
                     if i == 0 {
-                        format!("{f} (default)")
+                        format!("{} (default)", f.name)
                     } else {
-                        f.to_string()
+                        f.name.to_string()
                     }
                 })
                 .collect();

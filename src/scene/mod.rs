@@ -20,8 +20,9 @@ pub use diagnostic::SceneError;
 use file::{DrawTable, NumberOrList, OptimizerTable, SceneFile, SurfaceTable};
 
 use crate::expr::Expr;
-use crate::optimizer::{MomentumForm, NesterovForm, Optimizer, OPTIMIZER_KINDS};
-use crate::surface::{surface_kind, LinearRegression, Point, Surface, Window, SURFACE_KINDS};
+use crate::optimizer::{Optimizer, OPTIMIZER_KINDS};
+use crate::surface::linear_regression::LinearRegression;
+use crate::surface::{formula, quadratic, surface_kind, Point, Surface, Window, SURFACE_KINDS};
 use crate::trajectory::{Noise, Run};
 
 /// Documented limits on scene values (see the README's scene reference).
@@ -42,7 +43,7 @@ pub mod limits {
     /// Contour levels.
     pub const LEVELS: (usize, usize) = (2, 64);
     /// Data points of a linear-regression surface.
-    pub const MAX_DATA_POINTS: usize = 100_000;
+    pub const MAX_DATA_POINTS: usize = crate::surface::linear_regression::MAX_DATA_POINTS;
     /// Memory budget of one render, bytes: a scene whose worst case (every frame changing every
     /// pixel, plus the canvases) would need more is refused before anything is allocated.
     pub const MEMORY_BUDGET: u64 = 4 << 30;
@@ -989,14 +990,15 @@ fn check_surface(
                     minima.push(c.pair(m, &format!("surface.minima[{i}]"), "a point [x, y]")?);
                 }
             }
-            (
-                "expr".to_string(),
-                Surface::Formula {
+            let surface = Surface::new(
+                &formula::KIND,
+                formula::Formula {
                     expr: parsed,
                     minima,
                 },
-                Window::new((-3.0, 3.0), (-3.0, 3.0)),
-            )
+            );
+            let window = surface.default_window();
+            ("expr".to_string(), surface, window)
         }
         (Some(kind), None) => {
             let name = kind.get_ref().as_str();
@@ -1049,6 +1051,9 @@ fn check_surface(
                 Some(v) => c.number(v, &format!("surface.{key}"), ok, expected),
                 None => Ok(default),
             };
+            let built = |kind: &crate::surface::SurfaceKind| {
+                (kind.build)(&crate::keys::Values::default()).expect("a kind without keys")
+            };
             let surface = match name {
                 "quadratic" => {
                     let a = num(&t.a, "a", 1.0, |v| v > 0.0, "a positive curvature")?;
@@ -1058,45 +1063,41 @@ fn check_surface(
                         Some(v) => c.pair(v, "surface.center", "a point [x, y]")?,
                         None => [0.0, 0.0],
                     };
-                    Surface::Quadratic {
-                        a,
-                        b,
-                        angle: angle.to_radians(),
-                        center,
-                    }
+                    Surface::new(
+                        &quadratic::KIND,
+                        quadratic::Quadratic {
+                            a,
+                            b,
+                            angle: angle.to_radians(),
+                            center,
+                        },
+                    )
                 }
-                "bowl" => Surface::Quadratic {
-                    a: 2.0,
-                    b: 2.0,
-                    angle: 0.0,
-                    center: [0.0, 0.0],
-                },
-                "ravine" => Surface::Quadratic {
-                    a: 2.0,
-                    b: 200.0,
-                    angle: 0.0,
-                    center: [0.0, 0.0],
-                },
-                "rosenbrock" => Surface::Rosenbrock {
-                    a: num(&t.a, "a", 1.0, |_| true, "a number")?,
-                    b: num(&t.b, "b", 100.0, |v| v > 0.0, "a positive number")?,
-                },
-                "himmelblau" => Surface::Himmelblau,
-                "beale" => Surface::Beale,
-                "saddle" => Surface::Saddle,
-                "rastrigin" => Surface::Rastrigin {
-                    a: num(&t.a, "a", 10.0, |v| v >= 0.0, "a non-negative amplitude")?,
-                },
-                "six_hump_camel" => Surface::SixHumpCamel,
-                "multi_minima" => Surface::MultiMinima {
-                    tilt: num(
-                        &t.tilt,
-                        "tilt",
-                        0.6,
-                        |v| v.abs() < 1.5,
-                        "a tilt with |tilt| < 1.5 (beyond it the shallow pit disappears)",
-                    )?,
-                },
+                "rosenbrock" => Surface::new(
+                    &crate::surface::rosenbrock::KIND,
+                    crate::surface::rosenbrock::Rosenbrock {
+                        a: num(&t.a, "a", 1.0, |_| true, "a number")?,
+                        b: num(&t.b, "b", 100.0, |v| v > 0.0, "a positive number")?,
+                    },
+                ),
+                "rastrigin" => Surface::new(
+                    &crate::surface::rastrigin::KIND,
+                    crate::surface::rastrigin::Rastrigin {
+                        a: num(&t.a, "a", 10.0, |v| v >= 0.0, "a non-negative amplitude")?,
+                    },
+                ),
+                "multi_minima" => Surface::new(
+                    &crate::surface::multi_minima::KIND,
+                    crate::surface::multi_minima::MultiMinima {
+                        tilt: num(
+                            &t.tilt,
+                            "tilt",
+                            0.6,
+                            |v| v.abs() < 1.5,
+                            "a tilt with |tilt| < 1.5 (beyond it the shallow pit disappears)",
+                        )?,
+                    },
+                ),
                 "linear_regression" => {
                     let (points, span, key) =
                         linear_regression_data(c, t, table.span(), &mut inputs)?;
@@ -1108,18 +1109,11 @@ fn check_surface(
                         )
                         .with_hint("give points with at least two different x values")
                     })?;
-                    Surface::LinearRegression(lr)
+                    Surface::new(&crate::surface::linear_regression::KIND, lr)
                 }
-                _ => unreachable!("every kind in SURFACE_KINDS is built above"),
+                _ => built(k),
             };
-            let window = match &surface {
-                Surface::LinearRegression(lr) => {
-                    let [m, b] = lr.optimum;
-                    let (hm, hb) = (3.0f64.max(m.abs()), 3.0f64.max(b.abs()));
-                    Window::new((m - hm, m + hm), (b - hb, b + hb))
-                }
-                _ => k.window,
-            };
+            let window = surface.default_window();
             (name.to_string(), surface, window)
         }
     };
@@ -1380,7 +1374,14 @@ fn expand_entry(
                     &key(name),
                     format!("`{name}` does not apply to `{kind}`"),
                 )
-                .with_hint(format!("`{kind}` takes {takes} ({})", info.parameters)));
+                .with_hint(format!(
+                    "`{kind}` takes {takes} ({})",
+                    info.keys
+                        .iter()
+                        .map(|k| k.summary())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
         }
         if !allowed.contains(&name) {
             continue;
@@ -1415,7 +1416,10 @@ fn expand_entry(
                         .error(spanned.span(), &key("lr"), "missing the learning rate `lr`")
                         .with_hint("add e.g. lr = 0.05"))
                 }
-                ("eps", _) => (vec![if kind == "adagrad" { 1e-10 } else { 1e-8 }], false),
+                ("eps", _) => match info.key("eps").map(|k| k.absent) {
+                    Some(crate::keys::Absent::Number(d)) => (vec![d], false),
+                    _ => unreachable!("eps has a default"),
+                },
                 (_, Some(d)) => (vec![d], false),
                 (_, None) => unreachable!("keys without defaults are handled above"),
             },
@@ -1429,7 +1433,7 @@ fn expand_entry(
     let form = match &t.form {
         Some(f) => {
             let name = f.get_ref().as_str();
-            let forms: Vec<&str> = info.forms.iter().map(|(f, _)| *f).collect();
+            let forms: Vec<&str> = info.forms.iter().map(|f| f.name).collect();
             if !forms.contains(&name) {
                 let hint = match did_you_mean(name, &forms) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -1452,7 +1456,7 @@ fn expand_entry(
             }
             name.to_string()
         }
-        None => info.forms[0].0.to_string(),
+        None => info.forms[0].name.to_string(),
     };
     if let (Some(d), "momentum") = (&t.dampening, kind) {
         if form != "pytorch" {
@@ -1540,44 +1544,13 @@ fn expand_entry(
                 .map(|(p, i)| p.values[*i])
         };
         let get = |k: &str| value(k).unwrap_or(0.0);
-        let optimizer = match kind {
-            "gd" => Optimizer::Gd { lr: get("lr") },
-            "momentum" => Optimizer::Momentum {
-                lr: get("lr"),
-                beta: get("beta"),
-                dampening: get("dampening"),
-                form: match form.as_str() {
-                    "ema" => MomentumForm::Ema,
-                    "velocity" => MomentumForm::Velocity,
-                    _ => MomentumForm::Pytorch,
-                },
-            },
-            "nesterov" => Optimizer::Nesterov {
-                lr: get("lr"),
-                beta: get("beta"),
-                dampening: 0.0,
-                form: match form.as_str() {
-                    "lookahead" => NesterovForm::Lookahead,
-                    _ => NesterovForm::Pytorch,
-                },
-            },
-            "adagrad" => Optimizer::Adagrad {
-                lr: get("lr"),
-                lr_decay: get("lr_decay"),
-                eps: get("eps"),
-            },
-            "rmsprop" => Optimizer::Rmsprop {
-                lr: get("lr"),
-                alpha: get("alpha"),
-                eps: get("eps"),
-            },
-            _ => Optimizer::Adam {
-                lr: get("lr"),
-                beta1: get("beta1"),
-                beta2: get("beta2"),
-                eps: get("eps"),
-            },
+        let values: Vec<f64> = info.keys.iter().map(|k| get(k.name)).collect();
+        let form_name = if info.has_named_forms() {
+            form.as_str()
+        } else {
+            ""
         };
+        let optimizer = Optimizer::new(info, form_name, &values);
         let first_run = runs.len();
         let setting_label = match &t.label {
             Some(l) => {
@@ -1700,15 +1673,9 @@ fn default_label(
     many_starts: bool,
     start: Point,
 ) -> String {
-    let mut label = match kind {
-        "gd" => "GD",
-        "momentum" => "Momentum",
-        "nesterov" => "Nesterov",
-        "adagrad" => "Adagrad",
-        "rmsprop" => "RMSprop",
-        _ => "Adam",
-    }
-    .to_string();
+    let mut label = crate::optimizer::optimizer_kind(kind)
+        .map_or(kind, |k| k.title)
+        .to_string();
     let values = swept_values(params, index);
     if !values.is_empty() {
         label.push(' ');

@@ -1,7 +1,10 @@
 //! Tests of the scene checker.
 
 use super::*;
-use crate::optimizer::{MomentumForm, NesterovForm, Optimizer};
+use crate::optimizer::{adagrad, adam, gd, momentum, nesterov, rmsprop, Optimizer};
+use crate::surface::formula::Formula;
+use crate::surface::linear_regression::LinearRegression;
+use crate::surface::quadratic::Quadratic;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -135,21 +138,11 @@ beta = 0.9
 "#;
 
 fn momentum(lr: f64, beta: f64) -> Optimizer {
-    Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: MomentumForm::Pytorch,
-    }
+    momentum::pytorch(lr, beta, 0.0)
 }
 
 fn nesterov(lr: f64, beta: f64) -> Optimizer {
-    Optimizer::Nesterov {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: NesterovForm::Pytorch,
-    }
+    nesterov::pytorch(lr, beta)
 }
 
 fn labels(s: &Scene) -> Vec<&str> {
@@ -169,15 +162,17 @@ fn issue_example_parses_with_defaults() {
         s.title, "quadratic",
         "an absent title falls back to the surface name"
     );
-    match &s.surface {
-        Surface::Quadratic {
-            a,
-            b,
-            angle,
-            center,
-        } => assert_eq!((*a, *b, *angle, *center), (1.0, 10.0, 0.0, [0.0, 0.0])),
-        other => panic!("expected a quadratic, got {other:?}"),
-    }
+    assert_eq!(
+        s.surface.downcast_ref::<Quadratic>(),
+        Some(&Quadratic {
+            a: 1.0,
+            b: 10.0,
+            angle: 0.0,
+            center: [0.0, 0.0]
+        }),
+        "{:?}",
+        s.surface
+    );
     assert_eq!(s.window, Window::new((-3.0, 3.0), (-3.0, 3.0)));
     assert_eq!(
         s.output,
@@ -223,7 +218,7 @@ fn issue_example_expands_entries_then_sweep_values() {
     assert_eq!(
         optimizers,
         [
-            Optimizer::Gd { lr: 0.05 },
+            gd::new(0.05),
             momentum(0.05, 0.0),
             momentum(0.05, 0.5),
             momentum(0.05, 0.9),
@@ -255,7 +250,7 @@ fn start_points_vary_fastest() {
         .collect();
     let mut want = Vec::new();
     let combos: [(usize, Optimizer, &str); 6] = [
-        (0, Optimizer::Gd { lr: 0.05 }, "GD"),
+        (0, gd::new(0.05), "GD"),
         (1, momentum(0.05, 0.0), "Momentum β=0"),
         (1, momentum(0.05, 0.5), "Momentum β=0.5"),
         (1, momentum(0.05, 0.9), "Momentum β=0.9"),
@@ -347,15 +342,7 @@ beta = [0.5, 0.25]
             "momentum/ema lr=0.05 β=0.25 d=0 #2 at (2.5, -2) {literal}",
         ]
     );
-    assert_eq!(
-        s.runs[1].optimizer,
-        Optimizer::Momentum {
-            lr: 0.05,
-            beta: 0.5,
-            dampening: 0.0,
-            form: MomentumForm::Ema
-        }
-    );
+    assert_eq!(s.runs[1].optimizer, momentum::ema(0.05, 0.5));
 }
 
 #[test]
@@ -400,41 +387,13 @@ noise = { std = 0.25 }
     assert_eq!(
         optimizers,
         [
-            Optimizer::Momentum {
-                lr: 0.1,
-                beta: 0.9,
-                dampening: 0.0,
-                form: MomentumForm::Velocity
-            },
-            Optimizer::Momentum {
-                lr: 0.1,
-                beta: 0.9,
-                dampening: 0.5,
-                form: MomentumForm::Pytorch
-            },
-            Optimizer::Nesterov {
-                lr: 0.1,
-                beta: 0.8,
-                dampening: 0.0,
-                form: NesterovForm::Lookahead
-            },
-            Optimizer::Adagrad {
-                lr: 0.1,
-                lr_decay: 0.0,
-                eps: 1e-10
-            },
-            Optimizer::Rmsprop {
-                lr: 0.1,
-                alpha: 0.99,
-                eps: 1e-8
-            },
-            Optimizer::Adam {
-                lr: 0.1,
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-8
-            },
-            Optimizer::Gd { lr: 0.1 },
+            momentum::velocity(0.1, 0.9),
+            momentum::pytorch(0.1, 0.9, 0.5),
+            nesterov::lookahead(0.1, 0.8),
+            adagrad::new(0.1, 0.0, 1e-10),
+            rmsprop::new(0.1, 0.99, 1e-8),
+            adam::new(0.1, 0.9, 0.999, 1e-8),
+            gd::new(0.1),
         ]
     );
     assert_eq!(s.runs[5].noise, Some(Noise { std: 0.5, seed: 7 }));
@@ -482,12 +441,7 @@ fn two_sweeps_expand_as_a_product_first_key_slowest() {
         "[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nbeta1 = [0.8, 0.9]\nbeta2 = [0.99, 0.999]\n",
     ));
     let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
-    let adam = |beta1, beta2| Optimizer::Adam {
-        lr: 0.1,
-        beta1,
-        beta2,
-        eps: 1e-8,
-    };
+    let adam = |beta1, beta2| adam::new(0.1, beta1, beta2, 1e-8);
     assert_eq!(
         got,
         [
@@ -518,12 +472,7 @@ fn three_sweeps_follow_the_key_order_not_the_file_order() {
     for lr in [0.1, 0.2] {
         for beta1 in [0.8, 0.9] {
             for beta2 in [0.99, 0.999] {
-                want.push(Optimizer::Adam {
-                    lr,
-                    beta1,
-                    beta2,
-                    eps: 1e-8,
-                });
+                want.push(adam::new(lr, beta1, beta2, 1e-8));
             }
         }
     }
@@ -541,12 +490,7 @@ fn momentum_sweeps_order_lr_beta_dampening() {
     for lr in [0.1, 0.2] {
         for beta in [0.5, 0.9] {
             for dampening in [0.0, 0.5] {
-                want.push(Optimizer::Momentum {
-                    lr,
-                    beta,
-                    dampening,
-                    form: MomentumForm::Pytorch,
-                });
+                want.push(momentum::pytorch(lr, beta, dampening));
             }
         }
     }
@@ -560,11 +504,7 @@ fn adagrad_sweeps_order_eps_before_lr_decay() {
         "[[optimizer]]\nkind = \"adagrad\"\nlr = 0.1\nlr_decay = [0.0, 0.1]\neps = [1e-10, 1e-6]\n",
     ));
     let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
-    let ada = |eps, lr_decay| Optimizer::Adagrad {
-        lr: 0.1,
-        lr_decay,
-        eps,
-    };
+    let ada = |eps, lr_decay| adagrad::new(0.1, lr_decay, eps);
     assert_eq!(
         got,
         [
@@ -584,9 +524,15 @@ fn rmsprop_sweeps_order_alpha_before_eps() {
     let got: Vec<(f64, f64)> = s
         .runs
         .iter()
-        .map(|r| match r.optimizer {
-            Optimizer::Rmsprop { alpha, eps, .. } => (alpha, eps),
-            other => panic!("{other:?}"),
+        .map(|r| {
+            match (
+                r.optimizer.kind().name,
+                r.optimizer.get("alpha"),
+                r.optimizer.get("eps"),
+            ) {
+                ("rmsprop", Some(alpha), Some(eps)) => (alpha, eps),
+                _ => panic!("{:?}", r.optimizer),
+            }
         })
         .collect();
     assert_eq!(got, [(0.9, 1e-8), (0.9, 1e-4), (0.99, 1e-8), (0.99, 1e-4)]);
@@ -1375,13 +1321,13 @@ fn expression_surface_parses_with_minima() {
     ));
     assert_eq!(s.surface_name, "expr");
     assert_eq!(s.window, Window::new((-2.0, 2.0), (-3.0, 3.0)));
-    match &s.surface {
-        Surface::Formula { expr, minima } => {
+    match s.surface.downcast_ref::<Formula>() {
+        Some(Formula { expr, minima }) => {
             assert_eq!(minima, &vec![[1.0, 1.0]]);
             assert_eq!(expr.value(1.0, 1.0), 0.0);
             assert_eq!(expr.value(0.0, 0.0), 1.0);
         }
-        other => panic!("expected a formula, got {other:?}"),
+        None => panic!("expected a formula, got {:?}", s.surface),
     }
     let src = with_surface("expr = \"x^2\"\na = 1\n");
     check(
@@ -1400,12 +1346,12 @@ fn linear_regression_with_inline_data() {
     let s = parse(&with_surface(
         "kind = \"linear_regression\"\ndata = [[0, 1], [1, 3], [2, 5]]\n",
     ));
-    match &s.surface {
-        Surface::LinearRegression(lr) => {
+    match s.surface.downcast_ref::<LinearRegression>() {
+        Some(lr) => {
             assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]]);
             assert!((lr.optimum[0] - 2.0).abs() < 1e-12 && (lr.optimum[1] - 1.0).abs() < 1e-12);
         }
-        other => panic!("expected linear regression, got {other:?}"),
+        None => panic!("expected linear regression, got {:?}", s.surface),
     }
     // The default window is centred on the optimum (m, b) = (2, 1), at least ±3 wide.
     assert_eq!(s.window, Window::new((-1.0, 5.0), (-2.0, 4.0)));
@@ -1477,12 +1423,12 @@ fn linear_regression_data_file_is_relative_to_the_scene() {
     );
     let s = load(&scene).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.inputs, vec![dir.0.join("sub/points.csv")]);
-    match &s.surface {
-        Surface::LinearRegression(lr) => {
-            assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]])
-        }
-        other => panic!("expected linear regression, got {other:?}"),
-    }
+    assert_eq!(
+        s.surface.data_points(),
+        Some(&[[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]][..]),
+        "{:?}",
+        s.surface
+    );
     assert_eq!(s.output.name, "scene");
 }
 
