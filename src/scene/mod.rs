@@ -213,10 +213,18 @@ pub struct Scene {
     pub settings: Vec<Setting>,
     /// Other files the scene reads (linear-regression data).
     pub inputs: Vec<PathBuf>,
-    /// SHA-256 of the scene text and of each data file, of the very bytes this scene was made
-    /// from (so a file edited while a render runs is never taken as rendered), by path.
-    pub input_hashes: std::collections::BTreeMap<String, String>,
+    /// The very bytes this scene was made from: the scene file first, then each data file it
+    /// read. The manifest records their hashes, so a file edited while a render runs is never
+    /// taken as rendered.
+    pub sources: Vec<Source>,
     pub warnings: Vec<SceneWarning>,
+}
+
+/// A file a scene was made from, with the exact bytes that were read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// Reads and checks a scene file.
@@ -231,8 +239,8 @@ struct Checker<'a> {
     path: &'a Path,
     source: &'a str,
     warnings: Vec<SceneWarning>,
-    /// Hashes of the files read while checking (data files).
-    hashes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// The data files read while checking, with their bytes.
+    sources: std::cell::RefCell<Vec<Source>>,
 }
 
 impl Checker<'_> {
@@ -490,7 +498,7 @@ impl Scene {
             path,
             source,
             warnings: Vec::new(),
-            hashes: Default::default(),
+            sources: Default::default(),
         };
         let title = raw
             .title
@@ -623,11 +631,12 @@ impl Scene {
                 .with_hint("use fewer start points, or panels = \"single\""));
         }
         let warnings = std::mem::take(&mut c.warnings);
-        let mut input_hashes = c.hashes.into_inner();
-        input_hashes.insert(
-            path.display().to_string(),
-            crate::manifest::sha256(source.as_bytes()),
-        );
+        let sources = std::iter::once(Source {
+            path: path.to_path_buf(),
+            bytes: source.as_bytes().into(),
+        })
+        .chain(c.sources.into_inner())
+        .collect();
         Ok(Scene {
             path: path.to_path_buf(),
             title,
@@ -639,7 +648,7 @@ impl Scene {
             runs,
             settings,
             inputs,
-            input_hashes,
+            sources,
             warnings,
         })
     }
@@ -1190,10 +1199,10 @@ fn linear_regression_data(
             })?;
             let points = parse_points_csv(&data_path, &text)?;
             check_point_count(c, points.len(), file.span(), "surface.data_file")?;
-            c.hashes.borrow_mut().insert(
-                data_path.display().to_string(),
-                crate::manifest::sha256(text.as_bytes()),
-            );
+            c.sources.borrow_mut().push(Source {
+                path: data_path.clone(),
+                bytes: text.as_bytes().into(),
+            });
             inputs.push(data_path);
             Ok((points, file.span(), "surface.data_file"))
         }

@@ -1423,6 +1423,22 @@ fn linear_regression_data_file_is_relative_to_the_scene() {
     );
     let s = load(&scene).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.inputs, vec![dir.0.join("sub/points.csv")]);
+    // The scene keeps the very bytes it was made from, the scene file first.
+    let sources: Vec<(&Path, &[u8])> = s
+        .sources
+        .iter()
+        .map(|src| (src.path.as_path(), &*src.bytes))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            (scene.as_path(), std::fs::read(&scene).unwrap().as_slice()),
+            (
+                dir.0.join("sub/points.csv").as_path(),
+                b"x,y\n0,1\n1,3\n2,5\n".as_slice()
+            ),
+        ]
+    );
     assert_eq!(
         s.surface.data_points(),
         Some(&[[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]][..]),
