@@ -15,6 +15,18 @@ use std::fmt::Write;
 /// A point or vector in the plane (the same as [`crate::surface::Point`]).
 pub type Point = [f64; 2];
 
+/// A number as docs and messages write it: plainly (`0.05`, `10000`), or in scientific
+/// notation when tiny or huge (`1e-8` rather than `0.00000001`). Either form reads back as the
+/// same f64.
+pub fn number_text(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && v != 0.0 && !(1e-4..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// One end of a [`Range`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bound {
@@ -98,14 +110,15 @@ impl Range {
     /// where the words need it.
     pub fn text(&self, symbol: &str) -> String {
         use Bound::*;
+        let n = number_text;
         match (self.min, self.max) {
             (Open, Open) => String::new(),
-            (Exclusive(a), Open) => format!("> {a}"),
-            (Inclusive(a), Open) => format!("≥ {a}"),
-            (Open, Exclusive(b)) => format!("< {b}"),
-            (Open, Inclusive(b)) => format!("≤ {b}"),
-            (Inclusive(a), Inclusive(b)) => format!("from {a} to {b}"),
-            (Exclusive(a), Exclusive(b)) if a == -b => format!("with |{symbol}| < {b}"),
+            (Exclusive(a), Open) => format!("> {}", n(a)),
+            (Inclusive(a), Open) => format!("≥ {}", n(a)),
+            (Open, Exclusive(b)) => format!("< {}", n(b)),
+            (Open, Inclusive(b)) => format!("≤ {}", n(b)),
+            (Inclusive(a), Inclusive(b)) => format!("from {} to {}", n(a), n(b)),
+            (Exclusive(a), Exclusive(b)) if a == -b => format!("with |{symbol}| < {}", n(b)),
             (lo, hi) => {
                 let (a, lo_op) = match lo {
                     Inclusive(a) => (a, "≤"),
@@ -117,7 +130,7 @@ impl Range {
                     Exclusive(b) => (b, "<"),
                     Open => unreachable!("handled above"),
                 };
-                format!("with {a} {lo_op} {symbol} {hi_op} {b}")
+                format!("with {} {lo_op} {symbol} {hi_op} {}", n(a), n(b))
             }
         }
     }
@@ -251,9 +264,9 @@ impl Absent {
         Some(match self {
             Absent::Required | Absent::Optional => return None,
             Absent::Computed(words) => words.to_string(),
-            Absent::Number(v) => v.to_string(),
+            Absent::Number(v) => number_text(*v),
             Absent::Whole(v) => v.to_string(),
-            Absent::Point([x, y]) => format!("[{x}, {y}]"),
+            Absent::Point([x, y]) => format!("[{}, {}]", number_text(*x), number_text(*y)),
             Absent::WholePair([a, b]) => format!("[{a}, {b}]"),
             Absent::Name(n) => format!("\"{n}\""),
             Absent::Names(names) => format!(
@@ -625,6 +638,11 @@ mod tests {
         assert_eq!(Absent::WholePair([640, 480]).text().unwrap(), "[640, 480]");
         assert_eq!(Absent::Name("auto").text().unwrap(), "\"auto\"");
         assert_eq!(Absent::Required.text(), None);
+        assert_eq!(Absent::Number(1e-8).text().unwrap(), "1e-8");
+        assert_eq!(Absent::Number(0.999).text().unwrap(), "0.999");
+        for v in [1e-10, 0.05, 10000.0, 1e300, -2.5e-7, 0.0] {
+            assert_eq!(number_text(v).parse::<f64>(), Ok(v));
+        }
     }
 
     choices! {

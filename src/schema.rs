@@ -310,7 +310,7 @@ fn draw_schema() -> Value {
                     "type": "array",
                     "items": {
                         "type": "string",
-                        "enum": crate::scene::CHARTS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+                        "enum": crate::scene::CHARTS.iter().map(|c| c.name).collect::<Vec<_>>()
                     },
                     "default": ["loss"]
                 }),
@@ -331,7 +331,7 @@ fn draw_schema() -> Value {
                     "type": "array",
                     "items": {
                         "type": "string",
-                        "enum": crate::scene::OVERLAYS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+                        "enum": crate::scene::OVERLAYS.iter().map(|c| c.name).collect::<Vec<_>>()
                     },
                     "default": []
                 }),
@@ -346,7 +346,7 @@ fn draw_schema() -> Value {
             described(
                 json!({
                     "type": "string",
-                    "enum": crate::scene::PANELS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                    "enum": crate::scene::PANELS.iter().map(|c| c.name).collect::<Vec<_>>(),
                     "default": "single"
                 }),
                 format!(
@@ -363,7 +363,7 @@ fn draw_schema() -> Value {
             described(
                 json!({
                     "type": "string",
-                    "enum": crate::scene::ASPECTS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                    "enum": crate::scene::ASPECTS.iter().map(|c| c.name).collect::<Vec<_>>(),
                     "default": "fill"
                 }),
                 "\"fill\": each axis stretched to fill the plot. \"equal\": one unit is as long \

@@ -686,7 +686,15 @@ fn schema_tables_have_exactly_the_checker_keys() {
         ),
     ];
     for (what, doc, sub) in cases {
-        assert_eq!(schema_keys(sub), checker_keys(&doc), "{what}");
+        let (schema, checker) = (schema_keys(sub), checker_keys(&doc));
+        if what == "[surface]" || what == "[[optimizer]]" {
+            // The checker lists the keys of the table's kind, the schema those of every kind.
+            for k in &checker {
+                assert!(schema.contains(k), "{what}: {k} is not in the schema");
+            }
+        } else {
+            assert_eq!(schema, checker, "{what}");
+        }
         let v = check(&doc).expect_err(what);
         assert!(v.path.ends_with("zzqxzzqx"), "{what}: {v:?}");
     }

@@ -5,6 +5,7 @@ use crate::optimizer::{adagrad, adam, gd, momentum, nesterov, rmsprop, Optimizer
 use crate::surface::formula::Formula;
 use crate::surface::linear_regression::LinearRegression;
 use crate::surface::quadratic::Quadratic;
+use crate::trajectory::Noise;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -715,7 +716,10 @@ fn wrong_type_is_located_with_a_hint() {
     let src = with_prefix("[output]\nfps = \"fast\"\n");
     let e = fail(&src);
     assert_eq!((e.line, e.column), (2, 7), "{e}");
-    assert!(e.message.contains("invalid type: string"), "{e}");
+    assert!(
+        e.message.contains("expected a number, found `\"fast\"`"),
+        "{e}"
+    );
     assert_eq!(
         e.hint.as_deref(),
         Some("numbers are written without quotes")
@@ -823,7 +827,11 @@ fn missing_learning_rate_points_at_the_entry() {
 fn missing_optimizer_kind_is_an_error() {
     let src = with_optimizers("[[optimizer]]\nlr = 0.1\n");
     let e = fail(&src);
-    assert!(e.message.contains("missing field `kind`"), "{e}");
+    assert!(
+        e.message.contains("missing the optimizer kind `kind`"),
+        "{e}"
+    );
+    assert_eq!(e.hint.as_deref(), Some("add e.g. kind = \"gd\""));
     assert!(e.key.contains("kind"), "{e}");
     assert_eq!(e.line, loc(&src, "[[optimizer]]").0, "{e}");
 }
@@ -918,7 +926,12 @@ fn empty_sweep_is_an_error() {
 
 #[test]
 fn dampening_only_with_the_pytorch_form() {
-    for form in ["ema", "velocity"] {
+    // The hint shows the form's own rule, which has no dampening (the ema form's already
+    // weights the gradient by 1 − β).
+    for (form, rule) in [
+        ("ema", "v = β·v + (1 − β)·g"),
+        ("velocity", "v = β·v − lr·g"),
+    ] {
         let src = with_optimizers(&format!(
             "[[optimizer]]\nkind = \"momentum\"\nform = \"{form}\"\nlr = 0.1\ndampening = 0.1\n"
         ));
@@ -928,7 +941,9 @@ fn dampening_only_with_the_pytorch_form() {
             after(&src, "dampening = "),
             "optimizer[0].dampening",
             &format!("`dampening` only applies to the \"pytorch\" form, not \"{form}\""),
-            Some("(1 − β)"),
+            Some(&format!(
+                "use form = \"pytorch\"; the \"{form}\" form's rule is {rule}"
+            )),
         );
     }
     let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\ndampening = 1.5\n");
@@ -978,7 +993,7 @@ fn steps_must_be_within_limits() {
             (2, col),
             "output.steps",
             &format!(
-                "expected from 1 to {} steps, found {steps}",
+                "expected a number of steps from 1 to {}, found {steps}",
                 limits::MAX_STEPS
             ),
             None,
@@ -1009,7 +1024,7 @@ fn size_must_be_two_values_within_limits() {
         &fail(&src),
         (2, 8),
         "output.size",
-        "expected [width, height], found 1 values",
+        "expected [width, height], found 1 value",
         None,
     );
     let src = with_prefix("[output]\nsize = [640, 480, 3]\n");
@@ -1062,7 +1077,7 @@ fn draw_levels_and_scale_are_checked() {
         &fail(&src),
         (2, 10),
         "draw.levels",
-        "expected from 2 to 64 contour levels, found 1",
+        "expected a number of contour levels from 2 to 64, found 1",
         None,
     );
     let src = with_prefix("[draw]\nlevels = 65\n");
@@ -1148,7 +1163,7 @@ fn surface_parameters_are_checked_per_kind() {
         &fail(&src),
         after(&src, "a = "),
         "surface.a",
-        "a positive curvature",
+        "expected a curvature > 0, found 0",
         None,
     );
     let src = with_surface("kind = \"multi_minima\"\ntilt = 1.5\n");
@@ -1364,7 +1379,7 @@ fn linear_regression_without_data() {
         &fail(&src),
         (1, 1),
         "surface",
-        "a linear_regression surface needs data points",
+        "a linear_regression surface needs `data` or `data_file`",
         Some("data_file = \"points.csv\""),
     );
 }
@@ -1617,7 +1632,7 @@ fn start_point_must_be_a_pair() {
         &fail(&src),
         loc(&src, "[2.5, -2.0, 1]"),
         "start[0].at",
-        "expected a point [x, y]: two finite numbers, found 3 values",
+        "expected a start point [x, y]: two finite numbers, found 3 values",
         None,
     );
 }
@@ -1942,4 +1957,238 @@ fn with_start_panels_a_setting_has_one_colour_and_one_legend_row() {
         [0, 1, 2, 3]
     );
     assert_eq!(single.legend_label(1), Some("GD from (1, 1)"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The declarations drive the checker
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_independent_error_is_collected_in_file_order() {
+    let src = "colour = 1\n[output]\nfps = \"fast\"\n[draw]\nlevels = 100\n\
+               [surface]\nkind = \"quadratic\"\n[[start]]\nat = [1, 1]\n\
+               [[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = 2\n\
+               [[optimizer]]\nkind = \"lbfgs\"\nlr = 0.1\n";
+    let errors = Scene::check(Path::new("t.toml"), src).unwrap_err();
+    let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.key.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (1, "colour"),
+            (3, "output.fps"),
+            (5, "draw.levels"),
+            (13, "optimizer[0].beta"),
+            (15, "optimizer[1].kind"),
+        ],
+        "{errors:#?}"
+    );
+    // from_toml reports the first of them.
+    assert_eq!(fail(src), errors[0]);
+}
+
+#[test]
+fn a_check_that_depends_on_a_wrong_value_is_skipped() {
+    // The surface kind is unknown: its keys cannot be checked, but a key no kind has is still
+    // a typo, and the optimizers are checked all the same.
+    let src = "[surface]\nkind = \"volcano\"\nangl = 30\n[[start]]\nat = [1, 1]\n\
+               [[optimizer]]\nkind = \"gd\"\nlr = -1\n";
+    let errors = Scene::check(Path::new("t.toml"), src).unwrap_err();
+    let got: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        got,
+        ["surface.kind", "surface.angl", "optimizer[0].lr"],
+        "{errors:#?}"
+    );
+    assert_eq!(errors[1].hint.as_deref(), Some("did you mean `angle`?"));
+}
+
+#[test]
+fn values_of_the_wrong_type_name_what_was_expected() {
+    let src = with_prefix("[output]\nfps = 1979-05-27\n");
+    check(
+        &fail(&src),
+        (2, 7),
+        "output.fps",
+        "expected a number, found `1979-05-27`",
+        None,
+    );
+    let src = with_surface("kind = 5\n");
+    check(
+        &fail(&src),
+        loc(&src, "5"),
+        "surface.kind",
+        "expected text, found `5`",
+        Some("in quotes"),
+    );
+    let src = with_prefix("[draw]\ncharts = \"loss\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"loss\""),
+        "draw.charts",
+        "expected a list of charts, found `\"loss\"`",
+        Some("[\"loss\"]"),
+    );
+    let src = with_prefix("output = 3\n");
+    check(
+        &fail(&src),
+        loc(&src, "3"),
+        "output",
+        "expected a table, found `3`",
+        Some("[output]"),
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = 1\n");
+    check(
+        &fail(&src),
+        after(&src, "noise = "),
+        "optimizer[0].noise",
+        "expected a table, found `1`",
+        Some("noise = { ... }"),
+    );
+}
+
+/// A value just outside `range` on each bounded side.
+fn outside(range: crate::keys::Range) -> Vec<f64> {
+    use crate::keys::Bound;
+    let mut out = Vec::new();
+    match range.min {
+        Bound::Exclusive(a) => out.push(a),
+        Bound::Inclusive(a) => out.push(a - 1.0),
+        Bound::Open => {}
+    }
+    match range.max {
+        Bound::Exclusive(b) => out.push(b),
+        Bound::Inclusive(b) => out.push(b + 1.0),
+        Bound::Open => {}
+    }
+    out
+}
+
+/// Every bound declared on a surface or optimizer key is enforced, at the key, in the words the
+/// declaration gives.
+#[test]
+fn every_declared_bound_of_a_kind_is_enforced() {
+    let mut checked = 0;
+    for kind in crate::optimizer::OPTIMIZER_KINDS {
+        for key in kind.keys {
+            for bad in outside(key.range()) {
+                let mut body = format!("[[optimizer]]\nkind = \"{}\"\n", kind.name);
+                if key.name != "lr" {
+                    body.push_str("lr = 0.1\n");
+                }
+                body.push_str(&format!("{} = {bad}\n", key.name));
+                let src = with_optimizers(&body);
+                let e = fail(&src);
+                let at = format!("optimizer[0].{}", key.name);
+                let (line, column) = loc(&src, &format!("{} = {bad}\n", key.name));
+                check(
+                    &e,
+                    (line, column + key.name.len() + 3),
+                    &at,
+                    &format!("expected {}, found", key.expected()),
+                    None,
+                );
+                checked += 1;
+            }
+        }
+    }
+    for kind in crate::surface::SURFACE_KINDS {
+        for key in kind.keys {
+            for bad in outside(key.range()) {
+                let src =
+                    with_surface(&format!("kind = \"{}\"\n{} = {bad}\n", kind.name, key.name));
+                let e = fail(&src);
+                let (line, column) = loc(&src, &format!("{} = {bad}\n", key.name));
+                check(
+                    &e,
+                    (line, column + key.name.len() + 3),
+                    &format!("surface.{}", key.name),
+                    &format!("expected {}, found", key.expected()),
+                    None,
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 15, "only {checked} bounds");
+}
+
+/// Every declared default lies within the key's own range, and every key a kind declares is
+/// accepted at its default written out.
+#[test]
+fn declared_defaults_are_valid_values() {
+    use crate::keys::Absent;
+    for kind in crate::optimizer::OPTIMIZER_KINDS {
+        let mut body = format!("[[optimizer]]\nkind = \"{}\"\n", kind.name);
+        for key in kind.keys {
+            match key.absent {
+                Absent::Number(d) => {
+                    assert!(key.range().contains(d), "{}.{}", kind.name, key.name);
+                    body.push_str(&format!("{} = {}\n", key.name, crate::keys::number_text(d)));
+                }
+                Absent::Required => body.push_str(&format!("{} = {}\n", key.name, key.example)),
+                other => panic!("{}.{}: {other:?}", kind.name, key.name),
+            }
+        }
+        let s = parse(&with_optimizers(&body));
+        let written = s.runs[0].optimizer;
+        let defaulted = parse(&with_optimizers(&format!(
+            "[[optimizer]]\nkind = \"{}\"\nlr = 0.05\n",
+            kind.name
+        )))
+        .runs[0]
+            .optimizer;
+        assert_eq!(written, defaulted, "{}", kind.name);
+    }
+    for key in tables::OUTPUT_KEYS
+        .iter()
+        .chain(tables::DRAW_KEYS)
+        .chain(tables::NOISE_KEYS)
+        .chain(crate::surface::SURFACE_KINDS.iter().flat_map(|k| k.keys))
+    {
+        match key.absent {
+            Absent::Number(d) => assert!(key.range().contains(d), "{}", key.name),
+            Absent::Whole(d) => assert!(key.range().contains(d as f64), "{}", key.name),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn settings_know_their_entry_and_swept_values() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n\n\
+         [[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02]\nbeta = [0.5, 0.9]\n",
+    ));
+    let got: Vec<(usize, Vec<(&str, f64)>)> = s
+        .settings
+        .iter()
+        .map(|t| (t.entry, t.swept.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, vec![]),
+            (1, vec![("lr", 0.01), ("beta", 0.5)]),
+            (1, vec![("lr", 0.01), ("beta", 0.9)]),
+            (1, vec![("lr", 0.02), ("beta", 0.5)]),
+            (1, vec![("lr", 0.02), ("beta", 0.9)]),
+        ]
+    );
+    // A one-value list is a sweep of one; a plain number is not swept.
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.9]\n",
+    ));
+    assert_eq!(s.settings[0].swept, vec![("beta", 0.9)]);
+}
+
+#[test]
+fn numbers_beyond_64_bits_are_located() {
+    let src = with_prefix("[output]\nsteps = 99999999999999999999\n");
+    let e = fail(&src);
+    assert_eq!(
+        (e.line, e.column, e.key.as_str()),
+        (2, 9, "output.steps"),
+        "{e}"
+    );
+    assert!(e.message.contains("out of range"), "{e}");
 }
