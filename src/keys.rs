@@ -425,6 +425,10 @@ impl Key {
     /// What a valid value is, in words, for messages and docs: "a learning rate > 0",
     /// "a momentum β with 0 ≤ β < 1", "a frame rate from 0.5 to 50".
     pub fn expected(&self) -> String {
+        if let Type::WholePair { names, range, unit } = self.ty {
+            let [a, b] = names.map(with_article);
+            return format!("{a} and {b}, each {} {unit}", range.text(""));
+        }
         let mut text = self.a_what();
         let range = self.range().text(self.symbol_or_name());
         if !range.is_empty() {

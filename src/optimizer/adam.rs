@@ -22,7 +22,7 @@ pub const KIND: OptimizerKind = OptimizerKind {
 
 const BETA1: Key = Key::sweepable(
     "beta1",
-    "β₁",
+    "first-moment decay β₁",
     "The decay of the moving average of gradients.",
     Range::UNIT,
     Absent::Number(0.9),
@@ -31,7 +31,7 @@ const BETA1: Key = Key::sweepable(
 
 const BETA2: Key = Key::sweepable(
     "beta2",
-    "β₂",
+    "second-moment decay β₂",
     "The decay of the moving average of squared gradients.",
     Range::UNIT,
     Absent::Number(0.999),

@@ -413,7 +413,12 @@ fn check_entry(c: &mut Checker, index: usize, t: &RawTable, span: Range<usize>) 
             .with_hint(hint);
         c.report(e);
     }
-    let form = pick_form(c, kind, t, &at)?;
+    // A kind without forms has one, unnamed; a `form` written for it is reported above.
+    let form = if kind.has_named_forms() {
+        pick_form(c, kind, t, &at)?
+    } else {
+        &kind.forms[0]
+    };
     let mut params = Vec::new();
     for key in kind.keys {
         let written = t.get(key.name);
