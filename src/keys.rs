@@ -439,8 +439,17 @@ impl Key {
     }
 
     /// The key in one line for listings: `beta = 0.9 (0 ≤ β < 1)`, `lr (required, > 0)`,
-    /// `center = [0, 0]`.
+    /// `center = [0, 0]`, `dampening = 0 (from 0 to 1, pytorch form only)`.
     pub fn summary(&self) -> String {
+        self.summary_notes(true)
+    }
+
+    /// [`Key::summary`] without the forms the key applies to, for a listing of one form.
+    pub fn summary_in_form(&self) -> String {
+        self.summary_notes(false)
+    }
+
+    fn summary_notes(&self, with_forms: bool) -> String {
         let mut text = self.name.to_string();
         let mut notes: Vec<String> = Vec::new();
         match (self.absent, self.absent.text()) {
@@ -455,7 +464,7 @@ impl Key {
         if !range.is_empty() {
             notes.push(range.trim_start_matches("with ").to_string());
         }
-        if !self.forms.is_empty() {
+        if with_forms && !self.forms.is_empty() {
             notes.push(format!("{} form only", self.forms.join(", ")));
         }
         if !notes.is_empty() {
@@ -633,6 +642,7 @@ mod tests {
             damp.summary(),
             "dampening = 0 (from 0 to 1, pytorch form only)"
         );
+        assert_eq!(damp.summary_in_form(), "dampening = 0 (from 0 to 1)");
         assert!(damp.applies_to_form("pytorch") && !damp.applies_to_form("ema"));
     }
 

@@ -10,6 +10,12 @@
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
 //! [`pipeline`] runs the stages for one scene; `src/main.rs` only parses the command line.
+//!
+//! Each surface kind, optimizer kind, chart and overlay is declared once: a surface or an
+//! optimizer in its own file under [`surface`] or [`optimizer`], the scene's own keys and names
+//! in [`scene::tables`], all described with [`keys`]. The scene checker, [`schema`] (the JSON
+//! Schema), [`reference`](mod@reference) (`render --list`, the README's tables) and [`gallery`] read those
+//! declarations and list nothing of their own.
 
 #![forbid(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
@@ -25,6 +31,7 @@ pub mod noise;
 pub mod optimizer;
 pub mod output;
 pub mod pipeline;
+pub mod reference;
 pub mod render;
 pub mod scene;
 pub mod schema;
@@ -32,34 +39,8 @@ pub mod surface;
 pub mod theory;
 pub mod trajectory;
 
-/// The built-in surfaces and optimizers with their formulas, as `render --list` prints them.
+/// The built-in surfaces and optimizers with their formulas and keys, and the charts and
+/// overlays, as `render --list` prints them (see [`reference::list`]).
 pub fn catalogue() -> String {
-    use std::fmt::Write;
-    let mut out =
-        String::from("Surfaces ([surface] kind = ...; or expr = \"formula in x and y\"):\n");
-    for k in surface::SURFACE_KINDS {
-        let _ = writeln!(out, "  {:<18} f = {}", k.name, k.formula);
-        for key in k.keys {
-            let _ = writeln!(out, "  {:<18}   {}", "", key.summary());
-        }
-        let _ = writeln!(out, "  {:<18}   default window: {}", "", k.window.text());
-    }
-    out.push_str("\nOptimizers ([[optimizer]] kind = ...; g is the gradient):\n");
-    for k in optimizer::OPTIMIZER_KINDS {
-        for (i, f) in k.forms.iter().enumerate() {
-            let (form, rule) = (f.name, f.rule);
-            let name = if i == 0 { k.name } else { "" };
-            let form = if form.is_empty() {
-                String::new()
-            } else if i == 0 {
-                format!("form = \"{form}\" (default)")
-            } else {
-                format!("form = \"{form}\"")
-            };
-            let _ = writeln!(out, "  {name:<10} {form:<28} {rule}");
-        }
-        let keys: Vec<String> = k.keys.iter().map(|key| key.summary()).collect();
-        let _ = writeln!(out, "  {:<10} keys: {}", "", keys.join(", "));
-    }
-    out
+    reference::list()
 }

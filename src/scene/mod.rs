@@ -11,7 +11,7 @@
 //! column and dotted key, with a hint where one helps. Nothing downstream of a [`Scene`] needs
 //! to re-check its input.
 //!
-//! Modules: [`file`] (stage 1), [`check`] (a value against a declared key), [`kinds`] (the
+//! Modules: [`file`](mod@file) (stage 1), [`check`] (a value against a declared key), [`kinds`] (the
 //! kind-dependent `[surface]` and `[[optimizer]]` tables), [`expand`] (sweeps into runs and
 //! labels), [`tables`] (declarations), [`diagnostic`] (located errors).
 

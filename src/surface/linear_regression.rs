@@ -29,8 +29,8 @@ pub const KIND: SurfaceKind = SurfaceKind {
                 max: MAX_DATA_POINTS,
             },
             "data file",
-            "A CSV file of rows `x,y` (an optional header, `#` comments), relative to the scene \
-             file.",
+            "A CSV file of rows `x,y`, relative to the scene file; a header row and `#` \
+             comments are skipped.",
         )
         .example("\"points.csv\""),
     ],
