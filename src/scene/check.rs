@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::keys::{number_text, Absent, Choice, Key, Type, Value, Values};
+use crate::keys::{number_text, with_article, Absent, Choice, Key, Type, Value, Values};
 
 use super::diagnostic::{did_you_mean, SceneError};
 use super::file::{Raw, RawTable, RawValue};
@@ -489,7 +489,8 @@ pub fn tables<'r>(
     items
 }
 
-fn report_not_a_table(c: &mut Checker, key: &Key, raw: &Raw, at: &str) {
+/// Reports a value that should be a table (or, for `[[...]]` keys, tables).
+pub fn report_not_a_table(c: &mut Checker, key: &Key, raw: &Raw, at: &str) {
     let (expected, example) = match key.ty {
         Type::Tables { .. } | Type::Optimizers => (
             format!("[[{}]] tables", key.name),
@@ -717,8 +718,4 @@ fn check_count(
     );
     c.report(e);
     None
-}
-
-fn with_article(noun: &str) -> String {
-    crate::keys::with_article(noun)
 }

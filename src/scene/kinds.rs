@@ -12,7 +12,8 @@ use crate::surface::{surface_kind, Surface, SurfaceKind, Window, FORMULA, SURFAC
 use crate::trajectory::Noise;
 
 use super::check::{
-    and_list, check_key, join, quoted, report_missing, report_unknown_keys, text, Checker,
+    and_list, check_key, join, quoted, report_missing, report_not_a_table, report_unknown_keys,
+    text, Checker,
 };
 use super::diagnostic::did_you_mean;
 use super::file::{Raw, RawTable, RawValue};
@@ -44,37 +45,35 @@ fn every_surface_key() -> Vec<&'static str> {
     names
 }
 
+/// True for the formula surface (`expr = "..."`), which is chosen by its key, not by `kind`.
+fn is_formula(kind: &SurfaceKind) -> bool {
+    kind.name == FORMULA.name
+}
+
 /// How messages name a surface kind.
 fn surface_phrase(kind: &SurfaceKind) -> String {
-    if std::ptr::eq(kind, FORMULA) || kind.name == FORMULA.name {
+    if is_formula(kind) {
         format!("an `{}` surface", FORMULA.name)
     } else {
         format!("surface kind `{}`", kind.name)
     }
 }
 
-/// Checks `[surface]` (`entry`: the raw table, if written).
+/// Checks `[surface]` (`raw`: its value, if written).
 pub fn check_surface(c: &mut Checker, raw: Option<&Raw>) -> Option<CheckedSurface> {
     let Some(raw) = raw else {
         report_missing(c, &tables::SURFACE, 0..0, "");
         return None;
     };
     let RawValue::Table(t) = &raw.value else {
-        let e = c
-            .at(
-                raw.span.clone(),
-                "surface",
-                format!("expected a table, found `{}`", c.text(&raw.span)),
-            )
-            .with_hint("write it as [surface]");
-        c.report(e);
+        report_not_a_table(c, &tables::SURFACE, raw, tables::SURFACE.name);
         return None;
     };
     let errors = c.errors.len();
     let known = every_surface_key();
     let kind = pick_surface_kind(c, t, &raw.span);
     let allowed: Vec<&str> = match kind {
-        Some(k) if k.name == FORMULA.name => k.keys.iter().map(|key| key.name).collect(),
+        Some(k) if is_formula(k) => k.keys.iter().map(|key| key.name).collect(),
         Some(k) => std::iter::once(SURFACE_KIND.name)
             .chain(k.keys.iter().map(|key| key.name))
             .collect(),
@@ -93,7 +92,7 @@ pub fn check_surface(c: &mut Checker, raw: Option<&Raw>) -> Option<CheckedSurfac
         let key = entry.key.as_str();
         if known.contains(&key) && !allowed.contains(&key) {
             let phrase = surface_phrase(kind);
-            let hint = if kind.name == FORMULA.name {
+            let hint = if is_formula(kind) {
                 format!("{phrase} takes {}", and_list(&backticked(&allowed)))
             } else if kind.keys.is_empty() {
                 format!("`{}` has no parameters", kind.name)
@@ -328,7 +327,7 @@ fn every_optimizer_key() -> Vec<&'static str> {
     names
 }
 
-/// Checks the `[[optimizer]]` entries (`raw`: the array, if written).
+/// Checks the `[[optimizer]]` entries (`raw`: their array, if written).
 pub fn check_optimizers(c: &mut Checker, raw: Option<&Raw>) -> Option<Vec<Entry>> {
     let Some(raw) = raw else {
         let end = c.end_of_text();
