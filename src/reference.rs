@@ -223,7 +223,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("Aspect ([draw] aspect = \"...\"; default \"fill\"):"),
+            text.contains("Aspect ([draw] aspect = \"...\"; default \"equal\"):"),
             "{text}"
         );
     }

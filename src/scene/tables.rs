@@ -222,7 +222,7 @@ pub const DRAW_KEYS: &[Key] = &[
         "aspect",
         "How the window's units map to pixels.",
     )
-    .absent(Absent::Name("fill")),
+    .absent(Absent::Name("equal")),
 ];
 
 /// `[[start]]`'s keys.

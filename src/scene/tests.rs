@@ -194,7 +194,7 @@ fn issue_example_parses_with_defaults() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
-            aspect: Aspect::Fill,
+            aspect: Aspect::Equal,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -427,7 +427,7 @@ fn output_and_draw_tables_are_read() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
-            aspect: Aspect::Fill,
+            aspect: Aspect::Equal,
         }
     );
 }
@@ -1901,10 +1901,11 @@ fn more_settings_than_panels_allow_is_refused_at_the_panels_key() {
 }
 
 #[test]
-fn aspect_is_fill_by_default_equal_on_request_and_checked() {
-    assert_eq!(parse(&with_prefix("")).draw.aspect, Aspect::Fill);
-    let s = parse(&with_prefix("[draw]\naspect = \"equal\"\n\n"));
-    assert_eq!(s.draw.aspect, Aspect::Equal);
+fn aspect_is_equal_by_default_fill_on_request_and_checked() {
+    // Undistorted geometry by default: a κ = 100 ravine looks like one.
+    assert_eq!(parse(&with_prefix("")).draw.aspect, Aspect::Equal);
+    let s = parse(&with_prefix("[draw]\naspect = \"fill\"\n\n"));
+    assert_eq!(s.draw.aspect, Aspect::Fill);
     let src = with_prefix("[draw]\naspect = \"eqaul\"\n\n");
     check(
         &fail(&src),
