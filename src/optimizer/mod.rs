@@ -231,6 +231,15 @@ impl Optimizer {
         self.form
     }
 
+    /// The kind's place in [`OPTIMIZER_KINDS`]: a number per kind that is the same in every
+    /// scene (e.g. to give each kind its own colour).
+    pub fn kind_index(&self) -> usize {
+        OPTIMIZER_KINDS
+            .iter()
+            .position(|k| k.name == self.kind.name)
+            .expect("every kind is registered")
+    }
+
     /// The value of key `name`, if the kind has it.
     pub fn get(&self, name: &str) -> Option<f64> {
         let i = self.kind.keys.iter().position(|k| k.name == name)?;
@@ -345,6 +354,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn each_kind_has_its_registry_place() {
+        let kinds = [
+            gd::new(0.1),
+            momentum::ema(0.1, 0.9),
+            nesterov::lookahead(0.1, 0.9),
+            adagrad::new(0.1, 0.0, 1e-10),
+            rmsprop::new(0.1, 0.99, 1e-8),
+            adam::new(0.1, 0.9, 0.999, 1e-8),
+        ];
+        let places: Vec<usize> = kinds.iter().map(Optimizer::kind_index).collect();
+        assert_eq!(places, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            momentum::pytorch(0.1, 0.9, 0.0).kind_index(),
+            1,
+            "whatever the form"
+        );
     }
 
     #[test]
