@@ -12,7 +12,7 @@ use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::optimizer::{MomentumForm, Optimizer};
+use crate::optimizer::Optimizer;
 use crate::picture::mark::{Rgb, INK};
 use crate::picture::plot::{Recorder, TickFormat};
 use crate::picture::{DrawError, Picture};
@@ -309,7 +309,8 @@ where
         draw(area, f64::from(crate::picture::plot::SCALE))?;
     }
     let pixmap = crate::picture::raster::paint(&picture)?;
-    let png = crate::encode::png::encode(&pixmap, crate::encode::png::Content::Lines).map_err(err)?;
+    let png =
+        crate::encode::png::encode(&pixmap, crate::encode::png::Content::Lines).map_err(err)?;
     let svg = crate::picture::svg::write(&picture, 0, &crate::encode::png::encode_image);
     Ok((png, svg.into_bytes()))
 }
@@ -551,19 +552,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
 /// Where a run sits in theory's (lr, β) plane: its method and the lr of the equivalent
 /// heavy-ball or Nesterov recurrence (the EMA form takes steps (1 − β) times smaller).
 fn theory_point(o: &Optimizer) -> Option<(Method, f64, f64)> {
-    match *o {
-        Optimizer::Gd { lr } => Some((Method::HeavyBall, lr, 0.0)),
-        Optimizer::Momentum { lr, beta, form, .. } => {
-            let lr = if form == MomentumForm::Ema {
-                lr * (1.0 - beta)
-            } else {
-                lr
-            };
-            Some((Method::HeavyBall, lr, beta))
-        }
-        Optimizer::Nesterov { lr, beta, .. } => Some((Method::Nesterov, lr, beta)),
-        _ => None,
-    }
+    o.theory().map(|t| (t.method, t.lr, t.beta))
 }
 
 /// The page under a chart's title: `font · 2.2` from the top, `font · 0.5` from the bottom,
@@ -715,12 +704,7 @@ fn draw_rate<DB: DrawingBackend>(
 /// The damping regime of a heavy-ball run along x, when the surface is a quadratic whose x axis
 /// is a principal axis (so x moves on its own, as on f = ½λw²).
 pub fn damping_regime(scene: &Scene, o: &Optimizer) -> Option<theory::Damping> {
-    let crate::surface::Surface::Quadratic { a, angle, .. } = scene.surface else {
-        return None;
-    };
-    if angle != 0.0 {
-        return None;
-    }
+    let (a, _) = scene.surface.axis_curvatures()?;
     match theory_point(o)? {
         (Method::HeavyBall, lr, beta) => Some(theory::damping(lr * a, beta, 1e-9 + 1e-3 * beta)),
         _ => None,

@@ -10,6 +10,7 @@
 use std::fmt::Write;
 use std::path::{Component, Path};
 
+use crate::keys::Absent;
 use crate::optimizer::Optimizer;
 use crate::scene::Scene;
 
@@ -63,20 +64,17 @@ impl GalleryEntry {
     }
 }
 
-/// "label: lr 0.05, β 0.9": the label and the key hyper-parameters of one run.
+/// "label: lr 0.05, β 0.9": the label and the hyper-parameters of one run, from its kind's
+/// declared keys (those that rarely change only when set to something other than their
+/// default).
 fn run_line(label: &str, optimizer: &Optimizer) -> String {
-    let mut line = format!("{label}: lr {}", optimizer.lr());
-    if let Some(beta) = optimizer.beta() {
-        let _ = write!(line, ", β {beta}");
-    }
-    match *optimizer {
-        Optimizer::Rmsprop { alpha, .. } => {
-            let _ = write!(line, ", α {alpha}");
-        }
-        Optimizer::Adam { beta1, beta2, .. } => {
-            let _ = write!(line, ", β₁ {beta1}, β₂ {beta2}");
-        }
-        _ => {}
+    let mut line = format!("{label}:");
+    let shown = optimizer
+        .parameters()
+        .filter(|(key, value)| key.brief || key.absent != Absent::Number(*value));
+    for (i, (key, value)) in shown.enumerate() {
+        let sep = if i == 0 { " " } else { ", " };
+        let _ = write!(line, "{sep}{} {value}", key.symbol_or_name());
     }
     line
 }

@@ -18,6 +18,12 @@
 //! what it did in a `Report`; every failure is an [`Error`] ([`error`]). The library never
 //! prints: `src/main.rs` parses the command line into a [`batch::Batch`], shows its progress,
 //! prints its report and maps errors to exit statuses.
+//!
+//! Each surface kind, optimizer kind, chart and overlay is declared once: a surface or an
+//! optimizer in its own file under [`surface`] or [`optimizer`], the scene's own keys and names
+//! in [`scene::tables`], all described with [`keys`]. The scene checker, [`schema`] (the JSON
+//! Schema), [`reference`](mod@reference) (`render --list`, the README's tables) and [`gallery`] read those
+//! declarations and list nothing of their own.
 
 #![forbid(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
@@ -29,12 +35,14 @@ pub mod error;
 pub mod expr;
 pub mod figures;
 pub mod gallery;
+pub mod keys;
 pub mod manifest;
 pub mod noise;
 pub mod optimizer;
 pub mod output;
 pub mod picture;
 pub mod pipeline;
+pub mod reference;
 pub mod render;
 pub mod report;
 pub mod scene;
@@ -46,36 +54,8 @@ pub mod trajectory;
 
 pub use error::Error;
 
-/// The built-in surfaces and optimizers with their formulas, as `render --list` prints them.
+/// The built-in surfaces and optimizers with their formulas and keys, and the charts and
+/// overlays, as `render --list` prints them (see [`reference::list`]).
 pub fn catalogue() -> String {
-    use std::fmt::Write;
-    let mut out =
-        String::from("Surfaces ([surface] kind = ...; or expr = \"formula in x and y\"):\n");
-    for k in surface::SURFACE_KINDS {
-        let _ = writeln!(out, "  {:<18} f = {}", k.name, k.formula);
-        if !k.parameters.is_empty() {
-            let _ = writeln!(out, "  {:<18}   parameters: {}", "", k.parameters);
-        }
-        let _ = writeln!(
-            out,
-            "  {:<18}   default window: x ∈ [{}, {}], y ∈ [{}, {}]",
-            "", k.window.x.0, k.window.x.1, k.window.y.0, k.window.y.1
-        );
-    }
-    out.push_str("\nOptimizers ([[optimizer]] kind = ...; g is the gradient):\n");
-    for k in optimizer::OPTIMIZER_KINDS {
-        for (i, (form, rule)) in k.forms.iter().enumerate() {
-            let name = if i == 0 { k.name } else { "" };
-            let form = if form.is_empty() {
-                String::new()
-            } else if i == 0 {
-                format!("form = \"{form}\" (default)")
-            } else {
-                format!("form = \"{form}\"")
-            };
-            let _ = writeln!(out, "  {name:<10} {form:<28} {rule}");
-        }
-        let _ = writeln!(out, "  {:<10} keys: {}", "", k.parameters);
-    }
-    out
+    reference::list()
 }

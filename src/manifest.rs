@@ -63,6 +63,16 @@ pub fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The hashes of the bytes a scene was made from (its [`Scene::sources`]), by path: what its
+/// outputs were rendered from.
+pub fn source_hashes(scene: &Scene) -> BTreeMap<String, String> {
+    scene
+        .sources
+        .iter()
+        .map(|s| (s.path.display().to_string(), sha256(&s.bytes)))
+        .collect()
+}
+
 /// The hashes of a scene's inputs as they are on disk now; unreadable inputs hash as
 /// "unreadable" (so the scene is never taken as fresh).
 pub fn input_hashes(scene: &Scene) -> BTreeMap<String, String> {
@@ -95,8 +105,8 @@ impl Manifest {
     pub fn record(scene: &Scene, files: &[(String, Vec<u8>)]) -> SceneRecord {
         SceneRecord {
             scene: scene.path.display().to_string(),
-            // The hashes of what was rendered, taken when the scene was read.
-            inputs: scene.input_hashes.clone(),
+            // The hashes of what was rendered: the bytes read when the scene was checked.
+            inputs: source_hashes(scene),
             inertia: env!("CARGO_PKG_VERSION").to_string(),
             outputs: files
                 .iter()

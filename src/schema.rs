@@ -1,23 +1,26 @@
-//! A JSON Schema (draft-07) of the scene file, for editors.
+//! The JSON Schema (draft-07) of the scene file, generated from the declarations.
 //!
 //! Taplo (and the Even Better TOML extension built on it) validates and completes TOML against a
 //! JSON Schema: `.taplo.toml` maps `scenes/*.toml` to the committed `scene.schema.json`, which is
 //! exactly [`scene_schema_json`]'s output (`render --schema` prints it; `tests/schema.rs` checks
-//! that the committed file is up to date and that every shipped scene validates).
+//! that the committed file is up to date and validates every shipped scene and a set of invalid
+//! documents with an independent validator).
 //!
-//! The schema is written by hand and mirrors [`crate::scene::file`] table for table and key for
-//! key, with `additionalProperties: false` everywhere as the checker rejects unknown keys. Ranges
-//! come from [`crate::scene::limits`] and the optimizer checks, and the `kind` and `form` enums
-//! from [`SURFACE_KINDS`] and [`OPTIMIZER_KINDS`], so they cannot drift from the code. What a
-//! schema cannot say (a window's min < max, `kind` or `expr` but not both, which keys a given kind
-//! takes, the 64-run limit across sweeps) is left to [`crate::scene::Scene::from_toml`], which
-//! remains the authority.
+//! Nothing here is written by hand: every table, key, range, default, description and name comes
+//! from the same declarations the scene checker reads ([`crate::scene::tables`], each surface
+//! kind's and optimizer kind's file). Every table is closed (`additionalProperties: false`), as
+//! the checker rejects unknown keys. The kind-dependent tables list every kind's keys and then
+//! say, per kind (`if` its `kind` is ..., `then` ...), which keys it takes, within which ranges
+//! and with which defaults, and which forms; a key of another kind is `false` there. What a
+//! schema cannot say (a window's min < max, the 64-run limit across sweeps, a data file's
+//! content) is left to [`crate::scene::Scene::from_toml`], which remains the authority.
 
 use serde_json::{json, Map, Value};
 
-use crate::optimizer::OPTIMIZER_KINDS;
-use crate::scene::limits;
-use crate::surface::SURFACE_KINDS;
+use crate::keys::{Absent, Bound, Choice, Key, Range, Type};
+use crate::optimizer::{OptimizerKind, OPTIMIZER_KINDS};
+use crate::scene::{limits, tables};
+use crate::surface::{SurfaceKind, FORMULA, SURFACE_KINDS};
 
 /// The draft the schema is written in (the one Taplo supports best).
 pub const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
@@ -30,545 +33,401 @@ fn with(mut schema: Value, extra: Value) -> Value {
     schema
 }
 
-/// `schema` with a `description`.
-fn described(schema: Value, description: impl Into<String>) -> Value {
-    with(schema, json!({ "description": description.into() }))
+/// A number as JSON, written as an integer when it is one (`15`, not `15.0`), as scenes write
+/// it.
+fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
 }
 
-/// A number, with its `bounds` (`minimum`, `exclusiveMaximum`, ...). Integers are numbers too.
-fn number(bounds: Value) -> Value {
-    with(json!({ "type": "number" }), bounds)
-}
-
-/// An integer, with its `bounds`.
-fn integer(bounds: Value) -> Value {
-    with(json!({ "type": "integer" }), bounds)
+/// A number's bounds as schema keywords.
+fn bounds(range: Range) -> Value {
+    let mut b = Map::new();
+    match range.min {
+        Bound::Inclusive(v) => b.insert("minimum".into(), number(v)),
+        Bound::Exclusive(v) => b.insert("exclusiveMinimum".into(), number(v)),
+        Bound::Open => None,
+    };
+    match range.max {
+        Bound::Inclusive(v) => b.insert("maximum".into(), number(v)),
+        Bound::Exclusive(v) => b.insert("exclusiveMaximum".into(), number(v)),
+        Bound::Open => None,
+    };
+    Value::Object(b)
 }
 
 /// A point or a range: an array of exactly two numbers.
-fn pair() -> Value {
-    json!({
-        "type": "array",
-        "items": { "type": "number" },
-        "minItems": 2,
-        "maxItems": 2
-    })
+fn pair(item: Value) -> Value {
+    json!({ "type": "array", "items": item, "minItems": 2, "maxItems": 2 })
 }
 
-/// A table: the given properties and no others.
-fn table(properties: Map<String, Value>, required: &[&str]) -> Value {
-    let mut schema = json!({
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": false
-    });
-    if !required.is_empty() {
-        schema["required"] = json!(required);
-    }
-    schema
+fn names(choices: &[Choice]) -> Vec<&'static str> {
+    choices.iter().map(|c| c.name).collect()
 }
 
-/// A table's properties from `(key, schema)` pairs.
-fn properties<const N: usize>(entries: [(&str, Value); N]) -> Map<String, Value> {
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-}
-
-/// An optimizer hyper-parameter: a number within `bounds`, or a list of them (a sweep).
-fn sweepable(bounds: Value, description: &str) -> Value {
-    let one = number(bounds);
-    json!({
-        "description": format!("{description} A list is a sweep: one run per value."),
-        "anyOf": [
-            one,
-            {
-                "type": "array",
-                "items": one,
-                "minItems": 1,
-                "maxItems": limits::MAX_RUNS
+/// The type part of a key's schema.
+fn type_schema(key: &Key) -> Value {
+    match key.ty {
+        Type::Number { range, sweep } => {
+            let one = with(json!({ "type": "number" }), bounds(range));
+            if sweep {
+                json!({
+                    "anyOf": [
+                        one,
+                        { "type": "array", "items": one, "minItems": 1, "maxItems": limits::MAX_RUNS }
+                    ]
+                })
+            } else {
+                one
             }
-        ]
+        }
+        Type::Whole { range } => with(json!({ "type": "integer" }), bounds(range)),
+        Type::Text | Type::PointsFile { .. } => json!({ "type": "string" }),
+        Type::FileName => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$"
+        }),
+        Type::Choice(choices) => json!({ "type": "string", "enum": names(choices) }),
+        Type::Choices(choices) => json!({
+            "type": "array",
+            "items": { "type": "string", "enum": names(choices) }
+        }),
+        Type::Point | Type::Interval => pair(json!({ "type": "number" })),
+        Type::WholePair { range, .. } => pair(with(json!({ "type": "integer" }), bounds(range))),
+        Type::Points { min, max } => {
+            let mut s = json!({ "type": "array", "items": pair(json!({ "type": "number" })) });
+            if min > 0 {
+                s["minItems"] = json!(min);
+            }
+            if max != usize::MAX {
+                s["maxItems"] = json!(max);
+            }
+            s
+        }
+        Type::Table(keys) => table(keys, &[]),
+        Type::Tables { keys, max } => {
+            let mut s = json!({ "type": "array", "items": table(keys, &[]), "maxItems": max });
+            if key.absent == Absent::Required {
+                s["minItems"] = json!(1);
+            }
+            s
+        }
+        Type::Surface => surface_schema(),
+        Type::Optimizers => json!({
+            "type": "array",
+            "items": optimizer_schema(),
+            "minItems": 1,
+            "maxItems": limits::MAX_RUNS
+        }),
+    }
+}
+
+/// A key's description: its doc, the names it takes, what a valid value is and its default
+/// where that is not a plain value.
+fn description(key: &Key) -> String {
+    let mut text = key.doc.to_string();
+    if let Type::Choice(choices) | Type::Choices(choices) = key.ty {
+        let each: Vec<String> = choices
+            .iter()
+            .map(|c| format!("\"{}\": {}", c.name, c.doc.trim_end_matches('.')))
+            .collect();
+        text.push(' ');
+        text.push_str(&each.join("; "));
+        text.push('.');
+    }
+    if key.range() != Range::ANY {
+        text.push_str(&format!(" Expected: {}.", key.expected()));
+    }
+    if let Type::Number { sweep: true, .. } = key.ty {
+        text.push_str(" A list is a sweep: one run per value.");
+    }
+    if !key.forms.is_empty() {
+        text.push_str(&format!(" Only for the {} form.", key.forms.join(", ")));
+    }
+    match key.absent {
+        Absent::Required => text.push_str(" Required."),
+        Absent::Computed(words) => text.push_str(&format!(" Default: {words}.")),
+        _ => {}
+    }
+    text
+}
+
+/// A key's default as JSON, when it is a plain value.
+fn default(key: &Key) -> Option<Value> {
+    Some(match key.absent {
+        Absent::Number(v) => number(v),
+        Absent::Whole(v) => json!(v),
+        Absent::Point(p) => json!([number(p[0]), number(p[1])]),
+        Absent::WholePair(p) => json!(p),
+        Absent::Name(n) => json!(n),
+        Absent::Names(n) => json!(n),
+        Absent::Required | Absent::Optional | Absent::Computed(_) => return None,
     })
 }
 
-/// Every `form` name, in the order of [`OPTIMIZER_KINDS`], each once.
-fn form_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = Vec::new();
-    for (form, _) in OPTIMIZER_KINDS.iter().flat_map(|k| k.forms) {
-        if !form.is_empty() && !names.contains(form) {
-            names.push(form);
+/// A key's whole schema: type, description and default.
+fn key_schema(key: &Key) -> Value {
+    let mut s = with(type_schema(key), json!({ "description": description(key) }));
+    if let Some(d) = default(key) {
+        s["default"] = d;
+    }
+    s
+}
+
+/// A closed table of `keys` (plus `extra` properties already made).
+fn table(keys: &[Key], extra: &[(&str, Value)]) -> Value {
+    let mut props: Map<String, Value> = keys
+        .iter()
+        .map(|k| (k.name.to_string(), key_schema(k)))
+        .collect();
+    for (k, v) in extra {
+        props.insert(k.to_string(), v.clone());
+    }
+    let required: Vec<&str> = keys
+        .iter()
+        .filter(|k| k.absent == Absent::Required)
+        .map(|k| k.name)
+        .collect();
+    let mut s = json!({ "type": "object", "properties": props, "additionalProperties": false });
+    if !required.is_empty() {
+        s["required"] = json!(required);
+    }
+    s
+}
+
+/// Every key the kinds declare, by name, with the names of the kinds that declare it: the
+/// kind-dependent table lists them all (a closed table must), and each kind's `then` says which
+/// are its own.
+fn union<'k>(
+    kinds: impl Iterator<Item = (&'static str, &'k [Key])>,
+) -> Vec<(Key, Vec<&'static str>)> {
+    let mut all: Vec<(Key, Vec<&'static str>)> = Vec::new();
+    for (kind, keys) in kinds {
+        for key in keys {
+            match all.iter_mut().find(|(k, _)| k.name == key.name) {
+                Some((_, owners)) => owners.push(kind),
+                None => all.push((*key, vec![kind])),
+            }
         }
     }
-    names
+    all
 }
 
-fn output_schema() -> Value {
-    let (size_lo, size_hi) = limits::SIZE;
-    let (fps_lo, fps_hi) = limits::FPS;
-    let props = properties([
-        (
-            "name",
-            described(
-                json!({ "type": "string" }),
-                "Base name of the files written: NAME.gif, NAME.png and NAME.csv. Letters, \
-                 digits, `_`, `-` and `.` (not first), at most 100 characters. Default: the \
-                 scene file's name.",
-            ),
-        ),
-        (
-            "size",
-            described(
-                json!({
-                    "type": "array",
-                    "items": integer(json!({ "minimum": size_lo, "maximum": size_hi })),
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "default": [640, 480]
-                }),
-                format!("[width, height] in pixels, each from {size_lo} to {size_hi}."),
-            ),
-        ),
-        (
-            "fps",
-            described(
-                number(json!({ "minimum": fps_lo, "maximum": fps_hi, "default": 15 })),
-                format!("Frames per second, {fps_lo} to {fps_hi}."),
-            ),
-        ),
-        (
-            "steps",
-            described(
-                integer(json!({ "minimum": 1, "maximum": limits::MAX_STEPS, "default": 60 })),
-                format!(
-                    "Optimizer steps, 1 to {}; the animation has steps + 1 frames (frame 0 is \
-                     the start).",
-                    limits::MAX_STEPS
-                ),
-            ),
-        ),
-        (
-            "hold",
-            described(
-                number(json!({ "minimum": 0, "maximum": limits::MAX_HOLD, "default": 1.5 })),
-                format!("Seconds the last frame is held, 0 to {}.", limits::MAX_HOLD),
-            ),
-        ),
-    ]);
-    described(table(props, &[]), "File names, canvas and clock.")
-}
-
-fn surface_schema() -> Value {
-    let kinds: Vec<&str> = SURFACE_KINDS.iter().map(|k| k.name).collect();
-    let kind_list = SURFACE_KINDS
+/// A union key's schema in the shared list: its type with no range (each kind's `then` has the
+/// kind's own), and each owner's doc.
+fn union_key_schema(key: &Key, owners: &[&str], docs: &[String]) -> Value {
+    let loose = Key {
+        ty: match key.ty {
+            Type::Number { sweep, .. } => Type::Number {
+                range: Range::ANY,
+                sweep,
+            },
+            other => other,
+        },
+        ..*key
+    };
+    // Owners that document the key alike share one sentence: "adagrad, rmsprop, adam: ...".
+    let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+    for (owner, doc) in owners.iter().zip(docs) {
+        match groups.iter_mut().find(|(_, d)| *d == doc.as_str()) {
+            Some((names, _)) => names.push(owner),
+            None => groups.push((vec![owner], doc)),
+        }
+    }
+    let described: Vec<String> = groups
         .iter()
-        .map(|k| format!("`{}`: {}", k.name, k.formula))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let props = properties([
-        (
-            "kind",
-            described(
-                json!({ "type": "string", "enum": kinds }),
-                format!(
-                    "A built-in surface (not with `expr`; `render --list` shows them): {kind_list}."
-                ),
-            ),
-        ),
-        (
-            "expr",
-            described(
-                json!({ "type": "string" }),
-                "A formula in x and y (not with `kind`), e.g. \"(1 - x)^2 + 100*(y - x^2)^2\". \
-                 `^` (or `**`) is right-associative, -x^2 is -(x²), and multiplication is \
-                 explicit (2*x). Functions: exp ln log log10 sqrt sin cos tan tanh sinh cosh \
-                 atan abs sigmoid, and min max atan2 pow (two arguments); constants pi and e.",
-            ),
-        ),
-        (
-            "a",
-            described(
-                number(json!({})),
-                "quadratic: the curvature a (> 0, default 1); rosenbrock: a (default 1); \
-                 rastrigin: the amplitude a (≥ 0, default 10).",
-            ),
-        ),
-        (
-            "b",
-            described(
-                number(json!({ "exclusiveMinimum": 0 })),
-                "quadratic: the curvature b (> 0, default 10); rosenbrock: b (> 0, default 100).",
-            ),
-        ),
-        (
-            "angle",
-            described(
-                number(json!({ "default": 0 })),
-                "quadratic: the rotation of the axes, in degrees.",
-            ),
-        ),
-        (
-            "center",
-            described(
-                with(pair(), json!({ "default": [0, 0] })),
-                "quadratic: the centre [cx, cy].",
-            ),
-        ),
-        (
-            "tilt",
-            described(
-                number(json!({
-                    "exclusiveMinimum": -1.5,
-                    "exclusiveMaximum": 1.5,
-                    "default": 0.6
-                })),
-                "multi_minima: the tilt, |tilt| < 1.5 (beyond it the shallow pit disappears).",
-            ),
-        ),
-        (
-            "data",
-            described(
-                json!({
-                    "type": "array",
-                    "items": pair(),
-                    "minItems": 2,
-                    "maxItems": limits::MAX_DATA_POINTS
-                }),
-                format!(
-                    "linear_regression: the data points [[x, y], ...], 2 to {} of them (or \
-                     `data_file`, not both).",
-                    limits::MAX_DATA_POINTS
-                ),
-            ),
-        ),
-        (
-            "data_file",
-            described(
-                json!({ "type": "string" }),
-                "linear_regression: a CSV file of rows `x,y` (an optional header, `#` \
-                 comments), relative to the scene file (or `data`, not both).",
-            ),
-        ),
-        (
-            "minima",
-            described(
-                json!({ "type": "array", "items": pair() }),
-                "expr only: points [[x, y], ...] to mark as minima.",
-            ),
-        ),
-        (
-            "x",
-            described(
-                pair(),
-                "The view window's x range [min, max], min < max. Default: the surface's own, \
-                 grown to hold every start point.",
-            ),
-        ),
-        (
-            "y",
-            described(
-                pair(),
-                "The view window's y range [min, max], min < max. Default: the surface's own, \
-                 grown to hold every start point.",
-            ),
-        ),
-    ]);
-    described(
-        table(props, &[]),
-        "The loss surface: a built-in `kind` with its parameters, or a formula `expr` in x and \
-         y (not both), and the view window.",
+        .map(|(names, doc)| format!("{}: {doc}", names.join(", ")))
+        .collect();
+    with(
+        type_schema(&loose),
+        json!({ "description": described.join(" ") }),
     )
 }
 
-fn draw_schema() -> Value {
-    let (lo, hi) = limits::LEVELS;
-    let props = properties([
-        (
-            "levels",
-            described(
-                integer(json!({ "minimum": lo, "maximum": hi, "default": 16 })),
-                format!("Contour levels, {lo} to {hi}."),
-            ),
-        ),
-        (
-            "scale",
-            described(
-                json!({
-                    "type": "string",
-                    "enum": ["auto", "linear", "log"],
-                    "default": "auto"
-                }),
-                "How contour levels are spaced: \"auto\" (log when the surface spans decades \
-                 over the window), \"linear\" or \"log\".",
-            ),
-        ),
-        (
-            "charts",
-            described(
-                json!({
-                    "type": "array",
-                    "items": {
-                        "type": "string",
-                        "enum": crate::scene::CHARTS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
-                    },
-                    "default": ["loss"]
-                }),
-                "Static charts besides the animation, as NAME.<chart>.png and .svg: \"loss\" \
-                 (f − f* and distance to the minimum against the step; f itself where no \
-                 minimum is known), \"rate\" (the best convergence rate against β, β* marked), \"stability\" (the convergence \
-                 factor over (lr, β)); these two need a convex quadratic surface; \"damping\" \
-                 (x − x* against the step, heavy-ball runs labelled over-, critically or \
-                 under-damped); \"ewma\" (the first noisy run's gradients and their moving \
-                 averages, plain and bias-corrected; needs a run with noise); \"surface3d\" (a \
-                 3-D view of the surface with the paths on it).",
-            ),
-        ),
-        (
-            "overlays",
-            described(
-                json!({
-                    "type": "array",
-                    "items": {
-                        "type": "string",
-                        "enum": crate::scene::OVERLAYS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
-                    },
-                    "default": []
-                }),
-                "Teaching overlays on every frame: \"velocity\" (the step just taken, continued \
-                 from the head), \"gradient\" (the plain gradient step −lr·∇f at the head) and \
-                 \"lookahead\" (where Nesterov's next gradient is taken) and \"loss\" (a small \
-                 loss-curve chart beside the plot that grows with the animation).",
-            ),
-        ),
-        (
-            "panels",
-            described(
-                json!({
-                    "type": "string",
-                    "enum": crate::scene::PANELS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-                    "default": "single"
-                }),
-                format!(
-                    "\"single\": one plot holds every run. \"sweep\": small multiples, one \
-                     panel per optimizer setting (each entry and each value of its sweeps). \
-                     \"start\": one panel per start point, a setting in the same colour in \
-                     every panel. At most {} panels, all on the same window and one step clock.",
-                    limits::MAX_PANELS
-                ),
-            ),
-        ),
-        (
-            "aspect",
-            described(
-                json!({
-                    "type": "string",
-                    "enum": crate::scene::ASPECTS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-                    "default": "fill"
-                }),
-                "\"fill\": each axis stretched to fill the plot. \"equal\": one unit is as long \
-                 across as up (circles stay round); the plot takes the window's proportions.",
-            ),
-        ),
-    ]);
-    described(table(props, &[]), "How the surface is shown.")
+/// `if` the table's `kind` is `name`.
+fn kind_is(name: &str) -> Value {
+    json!({ "properties": { "kind": { "const": name } }, "required": ["kind"] })
 }
 
-fn start_schema() -> Value {
-    let props = properties([("at", described(pair(), "The start point [x, y]."))]);
-    described(table(props, &["at"]), "A start point.")
+/// A kind's `then`: its own keys in full, every other kind's key `false`, its required keys.
+fn kind_then(own: &[Key], others: impl Iterator<Item = &'static str>) -> Map<String, Value> {
+    let mut props: Map<String, Value> = own
+        .iter()
+        .map(|k| (k.name.to_string(), key_schema(k)))
+        .collect();
+    for name in others {
+        if !own.iter().any(|k| k.name == name) {
+            props.insert(name.to_string(), json!(false));
+        }
+    }
+    let mut then = Map::new();
+    then.insert("properties".into(), Value::Object(props));
+    let required: Vec<&str> = own
+        .iter()
+        .filter(|k| k.absent == Absent::Required)
+        .map(|k| k.name)
+        .collect();
+    if !required.is_empty() {
+        then.insert("required".into(), json!(required));
+    }
+    then
+}
+
+fn surface_schema() -> Value {
+    let all: Vec<&'static SurfaceKind> = SURFACE_KINDS.iter().copied().chain([FORMULA]).collect();
+    let shared = union(all.iter().map(|k| (k.name, k.keys)));
+    let kind_list: Vec<String> = SURFACE_KINDS
+        .iter()
+        .map(|k| format!("`{}`: {}", k.name, k.formula))
+        .collect();
+    let mut props: Map<String, Value> = Map::new();
+    props.insert(
+        tables::SURFACE_KIND.name.into(),
+        json!({
+            "type": "string",
+            "enum": SURFACE_KINDS.iter().map(|k| k.name).collect::<Vec<_>>(),
+            "description": format!("{} {}.", tables::SURFACE_KIND.doc, kind_list.join("; "))
+        }),
+    );
+    for (key, owners) in &shared {
+        let docs: Vec<String> = owners
+            .iter()
+            .map(|o| {
+                let kind = all.iter().find(|k| k.name == *o).expect("an owner");
+                kind.key(key.name).expect("its key").doc.to_string()
+            })
+            .collect();
+        props.insert(key.name.into(), union_key_schema(key, owners, &docs));
+    }
+    for key in tables::WINDOW_KEYS {
+        props.insert(key.name.into(), key_schema(key));
+    }
+    let shared_names = || shared.iter().map(|(k, _)| k.name);
+    let mut cases: Vec<Value> = Vec::new();
+    for kind in &all {
+        let mut then = kind_then(kind.keys, shared_names());
+        if !kind.exactly_one_of.is_empty() {
+            let one_of: Vec<Value> = kind
+                .exactly_one_of
+                .iter()
+                .map(|k| json!({ "required": [k] }))
+                .collect();
+            then.insert("oneOf".into(), Value::Array(one_of));
+        }
+        let condition = if kind.name == FORMULA.name {
+            json!({ "required": [FORMULA.keys[0].name] })
+        } else {
+            kind_is(kind.name)
+        };
+        cases.push(json!({ "if": condition, "then": then }));
+    }
+    json!({
+        "type": "object",
+        "description": tables::SURFACE.doc,
+        "properties": props,
+        "additionalProperties": false,
+        // A built-in kind, or a formula: exactly one of the two.
+        "oneOf": [
+            { "required": [tables::SURFACE_KIND.name] },
+            { "required": [FORMULA.keys[0].name] }
+        ],
+        "allOf": cases
+    })
 }
 
 fn optimizer_schema() -> Value {
-    let kinds: Vec<&str> = OPTIMIZER_KINDS.iter().map(|k| k.name).collect();
-    let kind_list = OPTIMIZER_KINDS
+    let shared = union(OPTIMIZER_KINDS.iter().map(|k| (k.name, k.keys)));
+    let forms: Vec<&str> = {
+        let mut forms = Vec::new();
+        for f in OPTIMIZER_KINDS.iter().flat_map(|k| k.forms) {
+            if !f.name.is_empty() && !forms.contains(&f.name) {
+                forms.push(f.name);
+            }
+        }
+        forms
+    };
+    let mut props: Map<String, Value> = Map::new();
+    for key in tables::OPTIMIZER_KEYS {
+        props.insert(key.name.into(), key_schema(key));
+    }
+    let kind_list: Vec<String> = OPTIMIZER_KINDS
         .iter()
-        .map(|k| format!("`{}` ({})", k.name, k.parameters))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let form_list = OPTIMIZER_KINDS
-        .iter()
-        .filter(|k| k.forms.iter().any(|(f, _)| !f.is_empty()))
-        .map(|k| {
-            let forms: Vec<String> = k
-                .forms
-                .iter()
-                .enumerate()
-                .map(|(i, (f, _))| {
-                    if i == 0 {
-                        format!("{f} (default)")
-                    } else {
-                        f.to_string()
-                    }
-                })
-                .collect();
-            format!("{}: {}", k.name, forms.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let unit = json!({ "minimum": 0, "exclusiveMaximum": 1 });
-    let noise = table(
-        properties([
-            (
-                "std",
-                described(
-                    number(json!({ "minimum": 0 })),
-                    "The standard deviation, ≥ 0: N(0, std²) is added to each gradient \
-                     component wherever the gradient is taken.",
-                ),
-            ),
-            (
-                "seed",
-                described(
-                    integer(json!({ "minimum": 0, "default": 0 })),
-                    "The seed, ≥ 0. Runs with the same seed see the same noise sequence.",
-                ),
-            ),
-        ]),
-        &["std"],
+        .map(|k| format!("`{}`: {}", k.name, k.doc.trim_end_matches('.')))
+        .collect();
+    props.insert(
+        tables::OPTIMIZER_KIND.name.into(),
+        json!({
+            "type": "string",
+            "enum": OPTIMIZER_KINDS.iter().map(|k| k.name).collect::<Vec<_>>(),
+            "description": format!("{} {}.", description(&tables::OPTIMIZER_KIND), kind_list.join("; "))
+        }),
     );
-    let props = properties([
-        (
-            "label",
-            described(
-                json!({ "type": "string" }),
-                "The legend label. {key} placeholders are filled from the run's values: {lr}, \
-                 {beta}, {dampening}, {beta1}, {beta2}, {alpha}, {eps}, {lr_decay}, {kind}, \
-                 {form}, {start}, {run}; {{ and }} are literal braces. Default: the optimizer's \
-                 name and the swept values, and the start point when there are several.",
-            ),
-        ),
-        (
-            "kind",
-            described(
-                json!({ "type": "string", "enum": kinds }),
-                format!("The optimizer, with its keys: {kind_list}."),
-            ),
-        ),
-        (
-            "form",
-            described(
-                json!({ "type": "string", "enum": form_names() }),
-                format!("The update rule's form ({form_list})."),
-            ),
-        ),
-        (
-            "lr",
-            sweepable(
-                json!({ "exclusiveMinimum": 0 }),
-                "The learning rate, > 0 (required).",
-            ),
-        ),
-        (
-            "beta",
-            with(
-                sweepable(unit.clone(), "momentum, nesterov: β, 0 ≤ β < 1."),
-                json!({ "default": 0.9 }),
-            ),
-        ),
-        (
-            "dampening",
-            with(
-                sweepable(
-                    json!({ "minimum": 0, "maximum": 1 }),
-                    "momentum (pytorch form only): the dampening, 0 to 1.",
-                ),
-                json!({ "default": 0 }),
-            ),
-        ),
-        (
-            "beta1",
-            with(
-                sweepable(unit.clone(), "adam: β₁, 0 ≤ β₁ < 1."),
-                json!({ "default": 0.9 }),
-            ),
-        ),
-        (
-            "beta2",
-            with(
-                sweepable(unit.clone(), "adam: β₂, 0 ≤ β₂ < 1."),
-                json!({ "default": 0.999 }),
-            ),
-        ),
-        (
-            "alpha",
-            with(
-                sweepable(unit, "rmsprop: the smoothing constant α, 0 ≤ α < 1."),
-                json!({ "default": 0.99 }),
-            ),
-        ),
-        (
-            "eps",
-            sweepable(
-                json!({ "exclusiveMinimum": 0 }),
-                "adagrad, rmsprop, adam: ε, > 0 (default 1e-10 for adagrad, 1e-8 otherwise).",
-            ),
-        ),
-        (
-            "lr_decay",
-            with(
-                sweepable(
-                    json!({ "minimum": 0 }),
-                    "adagrad: the learning-rate decay, ≥ 0.",
-                ),
-                json!({ "default": 0 }),
-            ),
-        ),
-        (
-            "noise",
-            described(
-                noise,
-                "Gaussian gradient noise (optional), e.g. { std = 0.5, seed = 7 }.",
-            ),
-        ),
-    ]);
-    described(table(props, &["kind", "lr"]), "An optimizer entry.")
+    props.insert(
+        tables::FORM.name.into(),
+        with(key_schema(&tables::FORM), json!({ "enum": forms })),
+    );
+    for (key, owners) in &shared {
+        let docs: Vec<String> = owners
+            .iter()
+            .map(|o| {
+                let kind = OPTIMIZER_KINDS
+                    .iter()
+                    .find(|k| k.name == *o)
+                    .expect("an owner");
+                kind.key(key.name).expect("its key").doc.to_string()
+            })
+            .collect();
+        props.insert(key.name.into(), union_key_schema(key, owners, &docs));
+    }
+    let cases: Vec<Value> = OPTIMIZER_KINDS
+        .iter()
+        .map(|kind| json!({ "if": kind_is(kind.name), "then": optimizer_then(kind, &shared) }))
+        .collect();
+    json!({
+        "type": "object",
+        "description": tables::OPTIMIZER.doc,
+        "properties": props,
+        "additionalProperties": false,
+        "required": [tables::OPTIMIZER_KIND.name],
+        "allOf": cases
+    })
+}
+
+/// An optimizer kind's `then`: its keys, its forms, and the keys that apply to some forms only.
+fn optimizer_then(kind: &OptimizerKind, shared: &[(Key, Vec<&'static str>)]) -> Value {
+    let mut then = kind_then(kind.keys, shared.iter().map(|(k, _)| k.name));
+    let form = if kind.has_named_forms() {
+        let forms: Vec<&str> = kind.forms.iter().map(|f| f.name).collect();
+        json!({ "enum": forms, "default": forms[0] })
+    } else {
+        json!(false)
+    };
+    then["properties"][tables::FORM.name] = form;
+    let by_form: Vec<Value> = kind
+        .keys
+        .iter()
+        .filter(|k| !k.forms.is_empty())
+        .map(|k| {
+            json!({
+                "if": {
+                    "properties": { "form": { "not": { "enum": k.forms } } },
+                    "required": ["form"]
+                },
+                "then": { "properties": { (k.name): false } }
+            })
+        })
+        .collect();
+    if !by_form.is_empty() {
+        then.insert("allOf".into(), Value::Array(by_form));
+    }
+    Value::Object(then)
 }
 
 /// The JSON Schema of a scene file.
 pub fn scene_schema() -> Value {
-    let props = properties([
-        (
-            "title",
-            described(
-                json!({ "type": "string" }),
-                "The figure's title. Default: the surface kind.",
-            ),
-        ),
-        ("output", output_schema()),
-        ("surface", surface_schema()),
-        ("draw", draw_schema()),
-        (
-            "start",
-            described(
-                json!({
-                    "type": "array",
-                    "items": start_schema(),
-                    "minItems": 1,
-                    "maxItems": limits::MAX_RUNS
-                }),
-                "[[start]]: one or more start points.",
-            ),
-        ),
-        (
-            "optimizer",
-            described(
-                json!({
-                    "type": "array",
-                    "items": optimizer_schema(),
-                    "minItems": 1,
-                    "maxItems": limits::MAX_RUNS
-                }),
-                format!(
-                    "[[optimizer]]: one or more optimizer entries. Runs expand in this order: \
-                     entries in file order, then sweep values in list order, then start points \
-                     in file order; several swept keys on one entry give every combination. At \
-                     most {} runs in all.",
-                    limits::MAX_RUNS
-                ),
-            ),
-        ),
-    ]);
     with(
         json!({
             "$schema": DRAFT,
@@ -576,7 +435,7 @@ pub fn scene_schema() -> Value {
             "description": "A scene of inertia's `render`: a surface, start points and \
                             optimizers with their hyper-parameters, sweeps included."
         }),
-        table(props, &["surface", "start", "optimizer"]),
+        table(tables::SCENE_KEYS, &[]),
     )
 }
 
@@ -594,22 +453,28 @@ mod tests {
     use super::*;
 
     /// Calls `f` on every subschema (the schema itself included), with its JSON pointer.
-    fn walk(schema: &Value, at: &str, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    fn walk(schema: &Value, at: &str, f: &mut dyn FnMut(&str, &Value)) {
+        f(at, schema);
         let Value::Object(s) = schema else {
-            panic!("{at}: a schema is an object");
+            return;
         };
-        f(at, s);
-        if let Some(Value::Object(props)) = s.get("properties") {
-            for (k, v) in props {
-                walk(v, &format!("{at}/properties/{k}"), f);
+        for map in ["properties"] {
+            if let Some(Value::Object(props)) = s.get(map) {
+                for (k, v) in props {
+                    walk(v, &format!("{at}/{map}/{k}"), f);
+                }
             }
         }
-        if let Some(items) = s.get("items") {
-            walk(items, &format!("{at}/items"), f);
+        for one in ["items", "if", "then", "not"] {
+            if let Some(v) = s.get(one) {
+                walk(v, &format!("{at}/{one}"), f);
+            }
         }
-        if let Some(Value::Array(any)) = s.get("anyOf") {
-            for (i, v) in any.iter().enumerate() {
-                walk(v, &format!("{at}/anyOf/{i}"), f);
+        for list in ["anyOf", "allOf", "oneOf"] {
+            if let Some(Value::Array(all)) = s.get(list) {
+                for (i, v) in all.iter().enumerate() {
+                    walk(v, &format!("{at}/{list}/{i}"), f);
+                }
             }
         }
     }
@@ -625,46 +490,86 @@ mod tests {
     }
 
     #[test]
-    fn every_table_is_closed_and_every_key_described() {
+    fn every_table_is_closed_and_every_listed_key_described() {
+        let mut tables = 0;
         walk(&scene_schema(), "#", &mut |at, s| {
-            if s.get("type") == Some(&json!("object")) {
-                assert_eq!(s.get("additionalProperties"), Some(&json!(false)), "{at}");
-                for (k, v) in s["properties"].as_object().unwrap() {
-                    let d = v.get("description").and_then(Value::as_str);
-                    assert!(
-                        d.is_some_and(|d| !d.is_empty()),
-                        "{at}/{k} has no description"
-                    );
-                }
-                for r in s
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    assert!(
-                        s["properties"].get(r.as_str().unwrap()).is_some(),
-                        "{at}: {r}"
-                    );
-                }
+            if s.get("type") != Some(&json!("object")) {
+                return;
+            }
+            tables += 1;
+            assert_eq!(s.get("additionalProperties"), Some(&json!(false)), "{at}");
+            for (k, v) in s["properties"].as_object().unwrap() {
+                let d = v.get("description").and_then(Value::as_str);
+                assert!(
+                    d.is_some_and(|d| !d.is_empty()),
+                    "{at}/{k} has no description"
+                );
+            }
+            for r in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    s["properties"].get(r.as_str().unwrap()).is_some(),
+                    "{at}: {r}"
+                );
             }
         });
+        // The top level, output, surface, draw, start, optimizer, noise.
+        assert_eq!(tables, 7);
     }
 
     #[test]
-    fn enums_come_from_the_catalogues() {
+    fn enums_come_from_the_declarations() {
         let schema = scene_schema();
-        let surface_kinds: Vec<&str> = SURFACE_KINDS.iter().map(|k| k.name).collect();
+        let surface = &schema["properties"]["surface"];
+        let kinds: Vec<&str> = SURFACE_KINDS.iter().map(|k| k.name).collect();
+        assert_eq!(surface["properties"]["kind"]["enum"], json!(kinds));
+        // One case per surface kind and one for the formula.
         assert_eq!(
-            schema["properties"]["surface"]["properties"]["kind"]["enum"],
-            json!(surface_kinds)
+            surface["allOf"].as_array().unwrap().len(),
+            SURFACE_KINDS.len() + 1
         );
-        let optimizer = &schema["properties"]["optimizer"]["items"]["properties"];
-        let optimizer_kinds: Vec<&str> = OPTIMIZER_KINDS.iter().map(|k| k.name).collect();
-        assert_eq!(optimizer["kind"]["enum"], json!(optimizer_kinds));
+        let optimizer = &schema["properties"]["optimizer"]["items"];
+        let kinds: Vec<&str> = OPTIMIZER_KINDS.iter().map(|k| k.name).collect();
+        assert_eq!(optimizer["properties"]["kind"]["enum"], json!(kinds));
         assert_eq!(
-            optimizer["form"]["enum"],
+            optimizer["properties"]["form"]["enum"],
             json!(["pytorch", "ema", "velocity", "lookahead"])
+        );
+        let draw = &schema["properties"]["draw"]["properties"];
+        assert_eq!(
+            draw["charts"]["items"]["enum"],
+            json!(names(tables::CHARTS))
+        );
+        assert_eq!(draw["aspect"]["enum"], json!(names(tables::ASPECTS)));
+    }
+
+    #[test]
+    fn a_kind_takes_its_own_keys_with_their_ranges_and_no_others() {
+        let schema = scene_schema();
+        let cases = schema["properties"]["optimizer"]["items"]["allOf"]
+            .as_array()
+            .unwrap();
+        let adam = cases
+            .iter()
+            .find(|c| c["if"]["properties"]["kind"]["const"] == "adam")
+            .expect("a case for adam");
+        let then = &adam["then"]["properties"];
+        assert_eq!(then["beta"], json!(false));
+        assert_eq!(then["form"], json!(false));
+        assert_eq!(then["eps"]["default"], json!(1e-8));
+        assert_eq!(then["beta2"]["anyOf"][0]["exclusiveMaximum"], json!(1));
+        assert_eq!(adam["then"]["required"], json!(["lr"]));
+        let momentum = cases
+            .iter()
+            .find(|c| c["if"]["properties"]["kind"]["const"] == "momentum")
+            .unwrap();
+        assert_eq!(
+            momentum["then"]["allOf"][0]["if"]["properties"]["form"]["not"]["enum"],
+            json!(["pytorch"])
         );
     }
 }

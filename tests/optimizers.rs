@@ -18,16 +18,26 @@ const START: Point = [2.5, -2.0];
 const LAMBDA: [f64; 2] = [1.0, 10.0];
 
 fn quad(a: f64, b: f64) -> Surface {
-    Surface::Quadratic {
-        a,
-        b,
-        angle: 0.0,
-        center: [0.0, 0.0],
-    }
+    Surface::new(
+        &quadratic::KIND,
+        quadratic::Quadratic {
+            a,
+            b,
+            angle: 0.0,
+            center: [0.0, 0.0],
+        },
+    )
 }
 
 fn rosenbrock() -> Surface {
-    Surface::Rosenbrock { a: 1.0, b: 100.0 }
+    Surface::new(
+        &rosenbrock::KIND,
+        rosenbrock::Rosenbrock { a: 1.0, b: 100.0 },
+    )
+}
+
+fn saddle() -> Surface {
+    Surface::new(&saddle::KIND, saddle::Saddle)
 }
 
 /// A window so large that no test run in this file leaves it by accident.
@@ -115,7 +125,7 @@ fn hand_steps_gd() {
     // θ ← θ − lr·λ·θ per coordinate.
     check_hand_steps(
         "gd",
-        Optimizer::Gd { lr: LR },
+        gd::new(LR),
         |w0, l| {
             let w1 = w0 - LR * l * w0;
             let w2 = w1 - LR * l * w1;
@@ -144,12 +154,7 @@ fn heavy_ball_pytorch_hand(w0: f64, l: f64) -> Vec<f64> {
 fn hand_steps_momentum_pytorch() {
     check_hand_steps(
         "momentum/pytorch",
-        Optimizer::Momentum {
-            lr: LR,
-            beta: BETA,
-            dampening: 0.0,
-            form: MomentumForm::Pytorch,
-        },
+        momentum::pytorch(LR, BETA, 0.0),
         heavy_ball_pytorch_hand,
         // x: buf 2.5, 4.625, 6.30625; y: buf −20, −28, −21.2.
         Some([[2.375, -1.0], [2.14375, 0.4], [1.8284375, 1.46]]),
@@ -160,12 +165,7 @@ fn hand_steps_momentum_pytorch() {
 fn hand_steps_momentum_ema() {
     check_hand_steps(
         "momentum/ema",
-        Optimizer::Momentum {
-            lr: LR,
-            beta: BETA,
-            dampening: 0.0,
-            form: MomentumForm::Ema,
-        },
+        momentum::ema(LR, BETA),
         |w0, l| {
             let v1 = (1.0 - BETA) * (l * w0);
             let w1 = w0 - LR * v1;
@@ -188,12 +188,7 @@ fn hand_steps_momentum_ema() {
 fn hand_steps_momentum_velocity() {
     check_hand_steps(
         "momentum/velocity",
-        Optimizer::Momentum {
-            lr: LR,
-            beta: BETA,
-            dampening: 0.0,
-            form: MomentumForm::Velocity,
-        },
+        momentum::velocity(LR, BETA),
         |w0, l| {
             let v1 = -LR * (l * w0);
             let w1 = w0 + v1;
@@ -212,12 +207,7 @@ fn hand_steps_momentum_velocity() {
 fn hand_steps_nesterov_pytorch() {
     check_hand_steps(
         "nesterov/pytorch",
-        Optimizer::Nesterov {
-            lr: LR,
-            beta: BETA,
-            dampening: 0.0,
-            form: NesterovForm::Pytorch,
-        },
+        nesterov::pytorch(LR, BETA),
         |w0, l| {
             let g0 = l * w0;
             let buf1 = g0;
@@ -237,12 +227,7 @@ fn hand_steps_nesterov_pytorch() {
 
 #[test]
 fn hand_steps_nesterov_lookahead() {
-    let opt = Optimizer::Nesterov {
-        lr: LR,
-        beta: BETA,
-        dampening: 0.0,
-        form: NesterovForm::Lookahead,
-    };
+    let opt = nesterov::lookahead(LR, BETA);
     check_hand_steps(
         "nesterov/lookahead",
         opt,
@@ -277,11 +262,7 @@ fn hand_steps_adagrad() {
     let eps = 1e-10;
     check_hand_steps(
         "adagrad",
-        Optimizer::Adagrad {
-            lr: LR,
-            lr_decay: 0.0,
-            eps,
-        },
+        adagrad::new(LR, 0.0, eps),
         |w0, l| {
             let g0 = l * w0;
             let s1 = g0 * g0;
@@ -297,16 +278,7 @@ fn hand_steps_adagrad() {
         None,
     );
     // Step 1 is ≈ −lr·sign(g): (2.45, −1.95) up to eps.
-    let t = sim(
-        Optimizer::Adagrad {
-            lr: LR,
-            lr_decay: 0.0,
-            eps,
-        },
-        &quad(1.0, 10.0),
-        START,
-        1,
-    );
+    let t = sim(adagrad::new(LR, 0.0, eps), &quad(1.0, 10.0), START, 1);
     assert!((t.positions[1][0] - 2.45).abs() < 1e-9);
     assert!((t.positions[1][1] + 1.95).abs() < 1e-9);
 }
@@ -316,11 +288,7 @@ fn adagrad_lr_decay_divides_the_rate_by_one_plus_t_minus_one_decay() {
     let (eps, decay) = (1e-10, 0.5);
     check_hand_steps(
         "adagrad lr_decay",
-        Optimizer::Adagrad {
-            lr: LR,
-            lr_decay: decay,
-            eps,
-        },
+        adagrad::new(LR, decay, eps),
         |w0, l| {
             let g0 = l * w0;
             let s1 = g0 * g0;
@@ -342,7 +310,7 @@ fn hand_steps_rmsprop() {
     let (alpha, eps) = (0.99, 1e-8);
     check_hand_steps(
         "rmsprop",
-        Optimizer::Rmsprop { lr: LR, alpha, eps },
+        rmsprop::new(LR, alpha, eps),
         |w0, l| {
             let g0 = l * w0;
             let v1 = (1.0 - alpha) * g0 * g0;
@@ -358,12 +326,7 @@ fn hand_steps_rmsprop() {
         None,
     );
     // Step 1: √v = 0.1·|g|, so the step is ≈ −10·lr·sign(g) = ∓0.5: (2.0, −1.5).
-    let t = sim(
-        Optimizer::Rmsprop { lr: LR, alpha, eps },
-        &quad(1.0, 10.0),
-        START,
-        1,
-    );
+    let t = sim(rmsprop::new(LR, alpha, eps), &quad(1.0, 10.0), START, 1);
     assert!((t.positions[1][0] - 2.0).abs() < 1e-7);
     assert!((t.positions[1][1] + 1.5).abs() < 1e-7);
 }
@@ -373,12 +336,7 @@ fn hand_steps_adam() {
     let (b1, b2, eps) = (0.9, 0.999, 1e-8);
     check_hand_steps(
         "adam",
-        Optimizer::Adam {
-            lr: LR,
-            beta1: b1,
-            beta2: b2,
-            eps,
-        },
+        adam::new(LR, b1, b2, eps),
         |w0, l| {
             // m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ); θ ← θ − lr·m̂/(√v̂ + eps).
             let g0 = l * w0;
@@ -444,7 +402,7 @@ fn gd_is_a_geometric_sequence_on_a_quadratic() {
         (0.05, 30.0, 0.75), // 1 − lr·λ = −0.5: oscillates but converges
         (0.01, 7.0, -2.0),
     ] {
-        let xs = one_d(Optimizer::Gd { lr }, lambda, w0, 50);
+        let xs = one_d(gd::new(lr), lambda, w0, 50);
         let r = 1.0 - lr * lambda;
         for (t, x) in xs.iter().enumerate() {
             let want = r.powi(t as i32) * w0;
@@ -465,12 +423,7 @@ fn heavy_ball_velocity_matches_companion_matrix_power() {
         (0.1, 0.1, 1.0, -3.0),
         (0.05, 0.99, 30.0, 1.0),
     ] {
-        let opt = Optimizer::Momentum {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Velocity,
-        };
+        let opt = momentum::velocity(lr, beta);
         let xs = one_d(opt, lambda, w0, 50);
         // w_{t+1} = (1 − lr·λ + β)·w_t − β·w_{t−1}.
         let m = [[1.0 + beta - lr * lambda, -beta], [1.0, 0.0]];
@@ -498,12 +451,7 @@ fn heavy_ball_velocity_matches_companion_matrix_power() {
 #[test]
 fn pytorch_momentum_satisfies_the_same_heavy_ball_recurrence() {
     let (lr, beta, lambda, w0) = (0.05, 0.9, 10.0, -2.0);
-    let opt = Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: MomentumForm::Pytorch,
-    };
+    let opt = momentum::pytorch(lr, beta, 0.0);
     let xs = one_d(opt, lambda, w0, 50);
     let want = companion_sequence([[1.0 + beta - lr * lambda, -beta], [1.0, 0.0]], w0, 50);
     for t in 0..=50 {
@@ -524,12 +472,7 @@ fn heavy_ball_with_real_roots_matches_the_root_formula() {
     // w_0 = c1 + c2, w_1 = c1·r1 + c2·r2.
     let c1 = (w1 - r2 * w0) / (r1 - r2);
     let c2 = (r1 * w0 - w1) / (r1 - r2);
-    let opt = Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: MomentumForm::Velocity,
-    };
+    let opt = momentum::velocity(lr, beta);
     let xs = one_d(opt, lambda, w0, 50);
     for (t, x) in xs.iter().enumerate() {
         let want = c1 * r1.powi(t as i32) + c2 * r2.powi(t as i32);
@@ -551,12 +494,7 @@ fn nesterov_lookahead_matches_its_companion_matrix_power() {
         (0.02, 0.5, 4.0, 1.5),
         (0.1, 0.3, 1.0, -3.0),
     ] {
-        let opt = Optimizer::Nesterov {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: NesterovForm::Lookahead,
-        };
+        let opt = nesterov::lookahead(lr, beta);
         let xs = one_d(opt, lambda, w0, 50);
         // w_{t+1} = (1 − lr·λ)·((1 + β)·w_t − β·w_{t−1}).
         let q = 1.0 - lr * lambda;
@@ -583,14 +521,9 @@ fn pytorch_first_momentum_step_ignores_dampening() {
     let surface = rosenbrock();
     let start = [-1.2, 1.0];
     let (lr, beta, damp) = (1e-3, 0.9, 0.5);
-    let opt = Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: damp,
-        form: MomentumForm::Pytorch,
-    };
+    let opt = momentum::pytorch(lr, beta, damp);
     let t = sim(opt, &surface, start, 3);
-    let gd = sim(Optimizer::Gd { lr }, &surface, start, 1);
+    let gd = sim(gd::new(lr), &surface, start, 1);
     // Step 1: buf = g, so the step is GD's, not θ − lr·(1 − dampening)·g.
     let g0 = surface.gradient(start);
     for i in 0..2 {
@@ -625,12 +558,7 @@ fn pytorch_first_momentum_step_ignores_dampening() {
 #[test]
 fn pytorch_momentum_state_holds_the_buffer() {
     let (lr, beta, damp) = (0.05, 0.9, 0.5);
-    let mut s = OptimizerState::new(Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: damp,
-        form: MomentumForm::Pytorch,
-    });
+    let mut s = OptimizerState::new(momentum::pytorch(lr, beta, damp));
     let g0 = [3.0, -4.0];
     let g1 = [1.0, 2.0];
     let info = s.step([0.0, 0.0], |_| g0);
@@ -667,18 +595,8 @@ fn pytorch_momentum_equals_velocity_form_with_the_same_lr() {
     // u = −η·buf obeys u ← β·u − η·g, θ ← θ + u: the velocity form.
     let surface = rosenbrock();
     for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
-        let py = Optimizer::Momentum {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Pytorch,
-        };
-        let vel = Optimizer::Momentum {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Velocity,
-        };
+        let py = momentum::pytorch(lr, beta, 0.0);
+        let vel = momentum::velocity(lr, beta);
         let a = sim(py, &surface, ROSEN_START, 30);
         let b = sim(vel, &surface, ROSEN_START, 30);
         assert_paths_agree(&a.positions, &b.positions, 1e-12, "pytorch vs velocity");
@@ -709,18 +627,8 @@ fn ema_momentum_with_scaled_lr_equals_velocity_form() {
     // u ← β·u − η·g, θ ← θ + u, and u₀ = 0 = v₀: the velocity form with lr η.
     let surface = rosenbrock();
     for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
-        let ema = Optimizer::Momentum {
-            lr: lr / (1.0 - beta),
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Ema,
-        };
-        let vel = Optimizer::Momentum {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Velocity,
-        };
+        let ema = momentum::ema(lr / (1.0 - beta), beta);
+        let vel = momentum::velocity(lr, beta);
         let a = sim(ema, &surface, ROSEN_START, 30);
         let b = sim(vel, &surface, ROSEN_START, 30);
         assert_paths_agree(&a.positions, &b.positions, 1e-12, "ema vs velocity");
@@ -735,28 +643,8 @@ fn ema_and_dampened_pytorch_differ_exactly_at_the_first_step() {
     let surface = rosenbrock();
     let (lr, beta) = (1e-3, 0.9);
     let big = lr / (1.0 - beta);
-    let py = sim(
-        Optimizer::Momentum {
-            lr: big,
-            beta,
-            dampening: beta,
-            form: MomentumForm::Pytorch,
-        },
-        &surface,
-        ROSEN_START,
-        2,
-    );
-    let ema = sim(
-        Optimizer::Momentum {
-            lr: big,
-            beta,
-            dampening: 0.0,
-            form: MomentumForm::Ema,
-        },
-        &surface,
-        ROSEN_START,
-        2,
-    );
+    let py = sim(momentum::pytorch(big, beta, beta), &surface, ROSEN_START, 2);
+    let ema = sim(momentum::ema(big, beta), &surface, ROSEN_START, 2);
     let g0 = surface.gradient(ROSEN_START);
     for i in 0..2 {
         let ema_step = ema.positions[1][i] - ROSEN_START[i];
@@ -776,18 +664,8 @@ fn pytorch_nesterov_positions_are_the_lookahead_points() {
     // takes its gradients (gradient_points[t] is where step t + 1 took it).
     let surface = rosenbrock();
     for (lr, beta) in [(1e-3, 0.9), (5e-4, 0.95), (2e-3, 0.5)] {
-        let py = Optimizer::Nesterov {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: NesterovForm::Pytorch,
-        };
-        let la = Optimizer::Nesterov {
-            lr,
-            beta,
-            dampening: 0.0,
-            form: NesterovForm::Lookahead,
-        };
+        let py = nesterov::pytorch(lr, beta);
+        let la = nesterov::lookahead(lr, beta);
         let n = 30;
         let a = sim(py, &surface, ROSEN_START, n);
         let b = sim(la, &surface, ROSEN_START, n + 1);
@@ -837,12 +715,7 @@ fn adam_first_step_is_lr_times_g_over_abs_g_plus_eps() {
         (0.3, 0.8, 0.99, 1e-8),
         (1e-3, 0.5, 0.9, 1e-6),
     ] {
-        let opt = Optimizer::Adam {
-            lr,
-            beta1,
-            beta2,
-            eps,
-        };
+        let opt = adam::new(lr, beta1, beta2, eps);
         // Gradients spanning magnitudes, including ones comparable to eps.
         let cases: [(f64, f64, Point); 5] = [
             (1.0, 10.0, [2.5, -2.0]),
@@ -881,12 +754,7 @@ fn adam_eps_is_added_after_the_second_moment_bias_correction() {
     // dividing by √(1 − β₂) would give lr·g/(|g| + eps/√(1 − β₂)) ≈ lr/32.6 instead.
     let eps = 1e-8;
     let lr = 0.1;
-    let opt = Optimizer::Adam {
-        lr,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps,
-    };
+    let opt = adam::new(lr, 0.9, 0.999, eps);
     let t = sim(opt, &quad(1.0, 1.0), [eps, 0.0], 1);
     assert_close(t.positions[1][0], eps - lr / 2.0, 1e-12, "g = eps");
     // g = 0 leaves the coordinate where it is.
@@ -914,7 +782,7 @@ fn gd_above_two_over_lambda_max_leaves_the_bound() {
     ];
     for (lr, window, hand_step) in cases {
         assert!(lr > 2.0 / 10.0);
-        let traj = simulate(&run(Optimizer::Gd { lr }, [x0, y0]), &surface, &window, 100);
+        let traj = simulate(&run(gd::new(lr), [x0, y0]), &surface, &window, 100);
 
         // Independently: the bound is the window grown by DIVERGENCE_MARGIN window heights
         // (widths) on each side; y_t = (1 − 10·lr)^t·y0 and x_t = (1 − lr)^t·x0.
@@ -963,12 +831,7 @@ fn gd_above_two_over_lambda_max_leaves_the_bound() {
 fn gd_just_below_two_over_lambda_max_does_not_diverge() {
     let surface = quad(1.0, 10.0);
     let window = Window::new((-3.0, 3.0), (-3.0, 3.0));
-    let traj = simulate(
-        &run(Optimizer::Gd { lr: 0.19 }, [2.5, -2.0]),
-        &surface,
-        &window,
-        200,
-    );
+    let traj = simulate(&run(gd::new(0.19), [2.5, -2.0]), &surface, &window, 200);
     assert_eq!(traj.diverged, None);
     assert_eq!(traj.positions.len(), 201);
     // y_t = (1 − 1.9)^t·y0, |y_200| = 0.9^200 · 2 ≈ 1.4e-9.
@@ -982,12 +845,7 @@ fn non_finite_position_is_dropped_and_not_a_bound_exit() {
     // Saddle x² − y²: y ← y − lr·(−2y) = (1 + 2·lr)·y overflows to +∞ at once.
     let window = Window::new((-2.0, 2.0), (-2.0, 2.0));
     let start = [0.5, 1.0];
-    let traj = simulate(
-        &run(Optimizer::Gd { lr: 1e308 }, start),
-        &Surface::Saddle,
-        &window,
-        10,
-    );
+    let traj = simulate(&run(gd::new(1e308), start), &saddle(), &window, 10);
     assert_eq!(
         traj.diverged,
         Some(Divergence {
@@ -1005,15 +863,10 @@ fn finite_position_with_non_finite_loss_is_dropped() {
     // From (1, 1) with lr 5e199: x₁ = 1 − 1e200, y₁ = 1 + 1e200, both finite, but
     // x₁² − y₁² = ∞ − ∞ = NaN. The NaN check comes before the bound check.
     let window = Window::new((-2.0, 2.0), (-2.0, 2.0));
-    let traj = simulate(
-        &run(Optimizer::Gd { lr: 5e199 }, [1.0, 1.0]),
-        &Surface::Saddle,
-        &window,
-        10,
-    );
+    let traj = simulate(&run(gd::new(5e199), [1.0, 1.0]), &saddle(), &window, 10);
     let p1: Point = [1.0 - 5e199 * 2.0, 1.0 + 5e199 * 2.0];
     assert!(p1[0].is_finite() && p1[1].is_finite());
-    assert!(Surface::Saddle.value(p1).is_nan());
+    assert!(saddle().value(p1).is_nan());
     assert_eq!(
         traj.diverged,
         Some(Divergence {
@@ -1028,13 +881,16 @@ fn finite_position_with_non_finite_loss_is_dropped() {
 fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
     // f = ln(x) + y²: GD steps x ← x − lr/x, y ← (1 − 2·lr)·y until x ≤ 0 makes ln NaN.
     let expr = Expr::parse("ln(x) + y^2").unwrap();
-    let surface = Surface::Formula {
-        expr,
-        minima: vec![],
-    };
+    let surface = Surface::new(
+        &formula::KIND,
+        formula::Formula {
+            expr,
+            minima: vec![],
+        },
+    );
     let window = Window::new((-10.0, 10.0), (-10.0, 10.0));
     let (lr, start) = (5.0, [4.0, 0.0]);
-    let traj = simulate(&run(Optimizer::Gd { lr }, start), &surface, &window, 50);
+    let traj = simulate(&run(gd::new(lr), start), &surface, &window, 50);
 
     let mut xs = vec![start[0]];
     let nan_step = loop {
@@ -1080,12 +936,7 @@ fn noisy(optimizer: Optimizer, start: Point, std: f64, seed: u64) -> Run {
 fn noise_is_reproducible_seeded_and_zero_std_is_noiseless() {
     let surface = rosenbrock();
     let window = Window::new((-2.0, 2.0), (-1.0, 3.0));
-    let opt = Optimizer::Momentum {
-        lr: 1e-3,
-        beta: 0.9,
-        dampening: 0.0,
-        form: MomentumForm::Pytorch,
-    };
+    let opt = momentum::pytorch(1e-3, 0.9, 0.0);
     let a = simulate(&noisy(opt, ROSEN_START, 2.0, 7), &surface, &window, 200);
     let b = simulate(&noisy(opt, ROSEN_START, 2.0, 7), &surface, &window, 200);
     let c = simulate(&noisy(opt, ROSEN_START, 2.0, 8), &surface, &window, 200);
@@ -1107,7 +958,7 @@ fn noise_is_added_per_component_in_x_then_y_order() {
     let (std, seed) = (0.3, 12345);
     let surface = quad(1.0, 10.0);
     let traj = simulate(
-        &noisy(Optimizer::Gd { lr }, START, std, seed),
+        &noisy(gd::new(lr), START, std, seed),
         &surface,
         &huge_window(),
         20,
@@ -1133,12 +984,7 @@ fn lookahead_nesterov_is_noisy_at_the_lookahead_point() {
     // OptimizerState is given the noisy gradient function; check via the state API that the
     // gradient the simulation used at step 1 is ∇f(start) + the first two samples.
     let (std, seed) = (0.5, 99);
-    let opt = Optimizer::Nesterov {
-        lr: 0.05,
-        beta: 0.9,
-        dampening: 0.0,
-        form: NesterovForm::Lookahead,
-    };
+    let opt = nesterov::lookahead(0.05, 0.9);
     let surface = quad(1.0, 10.0);
     let traj = simulate(&noisy(opt, START, std, seed), &surface, &huge_window(), 5);
     let mut stream = GaussianNoise::new(std, seed);
@@ -1157,32 +1003,12 @@ fn lookahead_nesterov_is_noisy_at_the_lookahead_point() {
 
 fn twenty_runs() -> Vec<Run> {
     let optimizers = [
-        Optimizer::Gd { lr: 1e-3 },
-        Optimizer::Momentum {
-            lr: 1e-3,
-            beta: 0.9,
-            dampening: 0.0,
-            form: MomentumForm::Pytorch,
-        },
-        Optimizer::Momentum {
-            lr: 1e-2,
-            beta: 0.9,
-            dampening: 0.0,
-            form: MomentumForm::Ema,
-        },
-        Optimizer::Nesterov {
-            lr: 1e-3,
-            beta: 0.9,
-            dampening: 0.0,
-            form: NesterovForm::Lookahead,
-        },
-        Optimizer::Adam {
-            lr: 0.05,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-        },
-        Optimizer::Gd { lr: 0.01 }, // diverges on Rosenbrock
+        gd::new(1e-3),
+        momentum::pytorch(1e-3, 0.9, 0.0),
+        momentum::ema(1e-2, 0.9),
+        nesterov::lookahead(1e-3, 0.9),
+        adam::new(0.05, 0.9, 0.999, 1e-8),
+        gd::new(0.01), // diverges on Rosenbrock
     ];
     (0..20)
         .map(|k| {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use inertia::pipeline::trajectories;
 use inertia::scene::{self, Scene};
+use inertia::surface::multi_minima::MultiMinima;
 use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
@@ -427,7 +428,7 @@ fn plateau_gd_crawls_while_momentum_carries_through() {
 
 /// The shallow pit, the ridge and the deep basin of `multi_minima` along y = 0.
 fn wells(surface: &Surface) -> (f64, f64, f64) {
-    let Surface::MultiMinima { tilt } = *surface else {
+    let Some(&MultiMinima { tilt }) = surface.downcast_ref::<MultiMinima>() else {
         panic!("not multi_minima: {surface:?}")
     };
     // The roots of f'(x) = 4x³ − 4x + tilt, by Newton from either side and the middle.

@@ -45,7 +45,7 @@ pub fn encode(runs: &[Run], trajectories: &[Trajectory]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimizer::Optimizer;
+    use crate::optimizer::gd;
 
     #[test]
     fn quotes_labels_and_round_trips_floats() {
@@ -53,7 +53,7 @@ mod tests {
             index: 0,
             label: "GD, \"fast\"".into(),
             entry: 0,
-            optimizer: Optimizer::Gd { lr: 0.1 },
+            optimizer: gd::new(0.1),
             start: [0.1, 0.2],
             noise: None,
         };

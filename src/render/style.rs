@@ -24,16 +24,10 @@ pub const PALETTE: [Rgb; 7] = [
     [0x00, 0x00, 0x00], // black
 ];
 
-/// The colour of an optimizer kind (an index into [`PALETTE`]).
+/// The colour of an optimizer kind (an index into [`PALETTE`]): the kind's place in the
+/// registry, the same in every scene.
 pub fn kind_colour(o: &Optimizer) -> usize {
-    match o {
-        Optimizer::Gd { .. } => 0,
-        Optimizer::Momentum { .. } => 1,
-        Optimizer::Nesterov { .. } => 2,
-        Optimizer::Adagrad { .. } => 3,
-        Optimizer::Rmsprop { .. } => 4,
-        Optimizer::Adam { .. } => 5,
-    }
+    o.kind_index() % PALETTE.len()
 }
 
 /// `c` mixed with black by `t` ∈ [0, 1].
@@ -67,11 +61,32 @@ pub fn run_colours(scene: &Scene) -> Vec<Rgb> {
     let mut taken = vec![false; PALETTE.len()];
     let mut spare = (0..PALETTE.len()).filter(move |k| !used_kinds.contains(k));
     let mut colours = vec![PALETTE[0]; scene.runs.len()];
+    // The setting of each run, whose swept values order a ramp.
+    let mut setting_of = vec![0; scene.runs.len()];
+    for (k, s) in scene.settings.iter().enumerate() {
+        for &r in &s.runs {
+            setting_of[r] = k;
+        }
+    }
+    let swept = |run: usize| -> Vec<f64> {
+        scene.settings[setting_of[run]]
+            .swept
+            .iter()
+            .map(|(_, v)| *v)
+            .collect()
+    };
     for entry in 0..entries {
-        let mine: Vec<&Vec<usize>> = groups
+        let mut mine: Vec<&Vec<usize>> = groups
             .iter()
             .filter(|g| scene.runs[g[0]].entry == entry)
             .collect();
+        // Smallest swept values first (then file order): the ramp reads in the values' order
+        // whatever order the sweep lists them in.
+        mine.sort_by(|a, b| {
+            swept(a[0])
+                .partial_cmp(&swept(b[0]))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         let Some(first) = mine.first() else {
             continue;
         };
@@ -162,7 +177,8 @@ mod tests {
         assert_eq!(cc[2], PALETTE[1]);
     }
 
-    /// A sweep's runs take an ordered ramp of their kind's colour: each darker than the last.
+    /// A sweep's runs take an ordered ramp of their kind's colour: each darker than the last,
+    /// in the order of the swept values, however the sweep lists them.
     #[test]
     fn a_sweep_takes_an_ordered_ramp() {
         let s = scene(&format!(
@@ -174,5 +190,10 @@ mod tests {
         for k in 1..4 {
             assert!(lum(c[k]) < lum(c[k - 1]), "{c:?}");
         }
+        let shuffled = scene(&format!(
+            "{HEAD}[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.9, 0.0, 0.99, 0.5]\n"
+        ));
+        let d = run_colours(&shuffled);
+        assert_eq!((d[1], d[3], d[0], d[2]), (c[0], c[1], c[2], c[3]));
     }
 }

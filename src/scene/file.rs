@@ -1,140 +1,254 @@
-//! The raw scene file: what serde reads from TOML, before any checking.
+//! Stage 1 of checking: the scene file as TOML, every value and every key with its byte span.
 //!
-//! Every user-set value is wrapped in [`Spanned`] so that the checks in [`super`] can point at the
-//! exact bytes of the offending value. Unknown keys are rejected here (`deny_unknown_fields`), which
-//! gives the key's own span; [`super::diagnostic`] turns serde's message into a "did you mean" hint.
-//! Nothing in this module knows what a valid value is: that is the job of [`super::Scene`].
+//! Nothing here knows what a scene holds: [`SceneFile::parse`] only reads TOML (its syntax
+//! errors are the only errors that come from the `toml` crate) into a [`RawTable`] in source
+//! order. Stage 2, [`super::Scene::from_toml`], walks this tree against the declared keys.
 
-use serde::Deserialize;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-/// A number or a list of numbers; a list is a sweep (one run per value).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum NumberOrList {
-    One(f64),
-    Many(Vec<f64>),
+use super::diagnostic::SceneError;
+
+/// A TOML value and the bytes of the scene text it was written as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw {
+    pub value: RawValue,
+    pub span: Range<usize>,
 }
 
-/// A whole number, written `60` or `60.0`. Editors check scenes against the JSON Schema, where
-/// 60.0 is an integer too; the checker accepts what the schema accepts. `60.5` is an error
-/// ("expected a whole number").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Whole(pub i64);
+/// A TOML value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    Bool(bool),
+    Integer(i64),
+    /// A float as TOML reads it (`inf` and `nan` included; the checker wants finite numbers).
+    Float(f64),
+    String(String),
+    /// A date or time (no scene key takes one), as written.
+    Datetime(String),
+    /// An array: `[1, 2]`, or the tables of `[[start]]` headers.
+    Array(Vec<Raw>),
+    Table(RawTable),
+}
 
-impl<'de> Deserialize<'de> for Whole {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Whole;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a whole number")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Whole, E> {
-                Ok(Whole(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Whole, E> {
-                i64::try_from(v)
-                    .map(Whole)
-                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Whole, E> {
-                // Whole and well inside i64 (2^62), so the conversion is exact.
-                if v.fract() == 0.0 && v.abs() < 4.6e18 {
-                    Ok(Whole(v as i64))
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
-                }
-            }
+impl RawValue {
+    /// What the value is, for messages: "a number", "text", ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RawValue::Bool(_) => "true or false",
+            RawValue::Integer(_) | RawValue::Float(_) => "a number",
+            RawValue::String(_) => "text",
+            RawValue::Datetime(_) => "a date",
+            RawValue::Array(_) => "a list",
+            RawValue::Table(_) => "a table",
         }
-        d.deserialize_any(Visitor)
+    }
+
+    /// The number, when the value is one (integers included).
+    pub fn as_number(&self) -> Option<f64> {
+        match *self {
+            RawValue::Integer(i) => Some(i as f64),
+            RawValue::Float(f) => Some(f),
+            _ => None,
+        }
     }
 }
 
-/// The whole scene file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A table's entries, in the order they are written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawTable {
+    pub entries: Vec<RawEntry>,
+}
+
+/// One `key = value` of a table (or a `[table]` header and its table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEntry {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub value: Raw,
+}
+
+impl RawTable {
+    /// The entry for `key`, if written.
+    pub fn get(&self, key: &str) -> Option<&RawEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+/// A whole scene file, read as TOML.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SceneFile {
-    pub title: Option<Spanned<String>>,
-    pub output: Option<Spanned<OutputTable>>,
-    pub surface: Option<Spanned<SurfaceTable>>,
-    pub draw: Option<Spanned<DrawTable>>,
-    #[serde(default)]
-    pub start: Vec<Spanned<StartTable>>,
-    #[serde(default)]
-    pub optimizer: Vec<Spanned<OptimizerTable>>,
+    pub root: RawTable,
 }
 
-/// `[output]`: file names, canvas and clock.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutputTable {
-    pub name: Option<Spanned<String>>,
-    pub size: Option<Spanned<Vec<Spanned<Whole>>>>,
-    pub fps: Option<Spanned<f64>>,
-    pub steps: Option<Spanned<Whole>>,
-    pub hold: Option<Spanned<f64>>,
+impl SceneFile {
+    /// Reads `source` (the text of the file at `path`) as TOML. A syntax error is reported
+    /// where the `toml` crate finds it; numbers that do not fit a 64-bit value are reported too,
+    /// all of them.
+    pub fn parse(path: &Path, source: &str) -> Result<SceneFile, Vec<SceneError>> {
+        let table = DeTable::parse(source).map_err(|e| {
+            vec![SceneError::at(
+                path,
+                source,
+                e.span().unwrap_or(0..0),
+                "",
+                e.message().trim().to_string(),
+            )]
+        })?;
+        let mut errors = Vec::new();
+        let root = convert_table(table.get_ref(), path, source, "", &mut errors);
+        if errors.is_empty() {
+            Ok(SceneFile { root })
+        } else {
+            Err(errors)
+        }
+    }
 }
 
-/// `[surface]`: a built-in `kind` with its parameters, or a user `expr`, and the view window.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SurfaceTable {
-    pub kind: Option<Spanned<String>>,
-    pub expr: Option<Spanned<String>>,
-    pub a: Option<Spanned<f64>>,
-    pub b: Option<Spanned<f64>>,
-    pub angle: Option<Spanned<f64>>,
-    pub center: Option<Spanned<Vec<f64>>>,
-    pub tilt: Option<Spanned<f64>>,
-    pub data: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
-    pub data_file: Option<Spanned<String>>,
-    pub minima: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
-    pub x: Option<Spanned<Vec<f64>>>,
-    pub y: Option<Spanned<Vec<f64>>>,
+fn convert_table(
+    table: &DeTable<'_>,
+    path: &Path,
+    source: &str,
+    at: &str,
+    errors: &mut Vec<SceneError>,
+) -> RawTable {
+    let mut entries: Vec<RawEntry> = table
+        .iter()
+        .map(|(k, v)| {
+            let key = k.get_ref().to_string();
+            let dotted = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
+            RawEntry {
+                value: convert(v, path, source, &dotted, errors),
+                key,
+                key_span: k.span(),
+            }
+        })
+        .collect();
+    // The parser keeps its entries sorted by name; the file's order reads better.
+    entries.sort_by_key(|e| e.key_span.start);
+    RawTable { entries }
 }
 
-/// `[draw]`: how the surface is shown.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DrawTable {
-    pub levels: Option<Spanned<Whole>>,
-    pub scale: Option<Spanned<String>>,
-    pub charts: Option<Spanned<Vec<Spanned<String>>>>,
-    pub overlays: Option<Spanned<Vec<Spanned<String>>>>,
-    pub panels: Option<Spanned<String>>,
-    pub aspect: Option<Spanned<String>>,
+fn convert(
+    v: &Spanned<DeValue<'_>>,
+    path: &Path,
+    source: &str,
+    at: &str,
+    errors: &mut Vec<SceneError>,
+) -> Raw {
+    let span = v.span();
+    let out_of_range = |errors: &mut Vec<SceneError>, what: &str| {
+        errors.push(
+            SceneError::at(
+                path,
+                source,
+                span.clone(),
+                at,
+                format!("`{}` is out of range: {what}", &source[span.clone()]),
+            )
+            .with_hint("write large numbers as floats, e.g. 1e20"),
+        );
+        RawValue::Float(f64::NAN)
+    };
+    let value = match v.get_ref() {
+        DeValue::Boolean(b) => RawValue::Bool(*b),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => RawValue::Integer(n),
+            Err(_) => out_of_range(errors, "integers are from −2⁶³ to 2⁶³ − 1"),
+        },
+        DeValue::Float(f) => {
+            let text = f.as_str();
+            match text.parse::<f64>() {
+                // An overflowing literal reads as infinite; only `inf` may.
+                Ok(x) if x.is_infinite() && !text.contains("inf") => {
+                    out_of_range(errors, "beyond the largest float, about 1.8e308")
+                }
+                Ok(x) => RawValue::Float(x),
+                Err(_) => out_of_range(errors, "not a float"),
+            }
+        }
+        DeValue::String(s) => RawValue::String(s.to_string()),
+        DeValue::Datetime(d) => RawValue::Datetime(d.to_string()),
+        DeValue::Array(items) => RawValue::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| convert(item, path, source, &format!("{at}[{i}]"), errors))
+                .collect(),
+        ),
+        DeValue::Table(t) => RawValue::Table(convert_table(t, path, source, at, errors)),
+    };
+    Raw { value, span }
 }
 
-/// `[[start]]`: one start point.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StartTable {
-    pub at: Spanned<Vec<f64>>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `[[optimizer]]`: one optimizer entry; any numeric hyper-parameter may be a sweep.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OptimizerTable {
-    pub label: Option<Spanned<String>>,
-    pub kind: Spanned<String>,
-    pub form: Option<Spanned<String>>,
-    pub lr: Option<Spanned<NumberOrList>>,
-    pub beta: Option<Spanned<NumberOrList>>,
-    pub dampening: Option<Spanned<NumberOrList>>,
-    pub beta1: Option<Spanned<NumberOrList>>,
-    pub beta2: Option<Spanned<NumberOrList>>,
-    pub alpha: Option<Spanned<NumberOrList>>,
-    pub eps: Option<Spanned<NumberOrList>>,
-    pub lr_decay: Option<Spanned<NumberOrList>>,
-    pub noise: Option<Spanned<NoiseTable>>,
-}
+    fn parse(source: &str) -> RawTable {
+        SceneFile::parse(Path::new("t.toml"), source)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .root
+    }
 
-/// `noise = { std = 0.5, seed = 7 }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoiseTable {
-    pub std: Spanned<f64>,
-    pub seed: Option<Spanned<Whole>>,
+    #[test]
+    fn keys_and_values_keep_their_spans_in_file_order() {
+        let src = "title = \"x\"\n[output]\nsize = [640, 4_80]\nfps = 1e1\n\
+                   [[start]]\nat = [1, 2.0]\n[[start]]\nat = [3, 4]\n";
+        let root = parse(src);
+        let keys: Vec<&str> = root.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["title", "output", "start"]);
+        let output = root.get("output").unwrap();
+        assert_eq!(&src[output.value.span.clone()], "[output]");
+        let RawValue::Table(t) = &output.value.value else {
+            panic!("{output:?}")
+        };
+        let keys: Vec<&str> = t.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["size", "fps"], "file order, not sorted");
+        let size = t.get("size").unwrap();
+        assert_eq!(&src[size.key_span.clone()], "size");
+        let RawValue::Array(items) = &size.value.value else {
+            panic!()
+        };
+        assert_eq!(items[1].value, RawValue::Integer(480));
+        assert_eq!(&src[items[1].span.clone()], "4_80");
+        assert_eq!(t.get("fps").unwrap().value.value, RawValue::Float(10.0));
+        let RawValue::Array(starts) = &root.get("start").unwrap().value.value else {
+            panic!()
+        };
+        assert_eq!(&src[starts[1].span.clone()], "[[start]]");
+    }
+
+    #[test]
+    fn special_numbers_and_dates() {
+        let root = parse("a = 0x10\nb = -inf\nc = nan\nd = 1979-05-27\ne = +5\n");
+        let value = |k: &str| root.get(k).unwrap().value.value.clone();
+        assert_eq!(value("a"), RawValue::Integer(16));
+        assert_eq!(value("b"), RawValue::Float(f64::NEG_INFINITY));
+        assert!(matches!(value("c"), RawValue::Float(x) if x.is_nan()));
+        assert_eq!(value("d"), RawValue::Datetime("1979-05-27".into()));
+        assert_eq!(value("e"), RawValue::Integer(5));
+    }
+
+    #[test]
+    fn numbers_out_of_range_and_syntax_errors_are_located() {
+        let src = "a = 1\nb = 9223372036854775808\nc = [1e400]\n";
+        let errors = SceneFile::parse(Path::new("t.toml"), src).unwrap_err();
+        let at: Vec<(usize, usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.key.as_str()))
+            .collect();
+        assert_eq!(at, [(2, 5, "b"), (3, 6, "c[0]")]);
+        assert!(errors[1].message.contains("out of range"), "{}", errors[1]);
+        let errors = SceneFile::parse(Path::new("t.toml"), "a = [1,\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("expected `]`"), "{}", errors[0]);
+    }
 }

@@ -1,7 +1,11 @@
 //! Tests of the scene checker.
 
 use super::*;
-use crate::optimizer::{MomentumForm, NesterovForm, Optimizer};
+use crate::optimizer::{adagrad, adam, gd, momentum, nesterov, rmsprop, Optimizer};
+use crate::surface::formula::Formula;
+use crate::surface::linear_regression::LinearRegression;
+use crate::surface::quadratic::Quadratic;
+use crate::trajectory::Noise;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -135,21 +139,11 @@ beta = 0.9
 "#;
 
 fn momentum(lr: f64, beta: f64) -> Optimizer {
-    Optimizer::Momentum {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: MomentumForm::Pytorch,
-    }
+    momentum::pytorch(lr, beta, 0.0)
 }
 
 fn nesterov(lr: f64, beta: f64) -> Optimizer {
-    Optimizer::Nesterov {
-        lr,
-        beta,
-        dampening: 0.0,
-        form: NesterovForm::Pytorch,
-    }
+    nesterov::pytorch(lr, beta)
 }
 
 fn labels(s: &Scene) -> Vec<&str> {
@@ -169,15 +163,17 @@ fn issue_example_parses_with_defaults() {
         s.title, "quadratic",
         "an absent title falls back to the surface name"
     );
-    match &s.surface {
-        Surface::Quadratic {
-            a,
-            b,
-            angle,
-            center,
-        } => assert_eq!((*a, *b, *angle, *center), (1.0, 10.0, 0.0, [0.0, 0.0])),
-        other => panic!("expected a quadratic, got {other:?}"),
-    }
+    assert_eq!(
+        s.surface.downcast_ref::<Quadratic>(),
+        Some(&Quadratic {
+            a: 1.0,
+            b: 10.0,
+            angle: 0.0,
+            center: [0.0, 0.0]
+        }),
+        "{:?}",
+        s.surface
+    );
     assert_eq!(s.window, Window::new((-3.0, 3.0), (-3.0, 3.0)));
     assert_eq!(
         s.output,
@@ -198,7 +194,7 @@ fn issue_example_parses_with_defaults() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
-            aspect: Aspect::Fill,
+            aspect: Aspect::Equal,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -223,7 +219,7 @@ fn issue_example_expands_entries_then_sweep_values() {
     assert_eq!(
         optimizers,
         [
-            Optimizer::Gd { lr: 0.05 },
+            gd::new(0.05),
             momentum(0.05, 0.0),
             momentum(0.05, 0.5),
             momentum(0.05, 0.9),
@@ -255,7 +251,7 @@ fn start_points_vary_fastest() {
         .collect();
     let mut want = Vec::new();
     let combos: [(usize, Optimizer, &str); 6] = [
-        (0, Optimizer::Gd { lr: 0.05 }, "GD"),
+        (0, gd::new(0.05), "GD"),
         (1, momentum(0.05, 0.0), "Momentum β=0"),
         (1, momentum(0.05, 0.5), "Momentum β=0.5"),
         (1, momentum(0.05, 0.9), "Momentum β=0.9"),
@@ -347,15 +343,7 @@ beta = [0.5, 0.25]
             "momentum/ema lr=0.05 β=0.25 d=0 #2 at (2.5, -2) {literal}",
         ]
     );
-    assert_eq!(
-        s.runs[1].optimizer,
-        Optimizer::Momentum {
-            lr: 0.05,
-            beta: 0.5,
-            dampening: 0.0,
-            form: MomentumForm::Ema
-        }
-    );
+    assert_eq!(s.runs[1].optimizer, momentum::ema(0.05, 0.5));
 }
 
 #[test]
@@ -400,41 +388,13 @@ noise = { std = 0.25 }
     assert_eq!(
         optimizers,
         [
-            Optimizer::Momentum {
-                lr: 0.1,
-                beta: 0.9,
-                dampening: 0.0,
-                form: MomentumForm::Velocity
-            },
-            Optimizer::Momentum {
-                lr: 0.1,
-                beta: 0.9,
-                dampening: 0.5,
-                form: MomentumForm::Pytorch
-            },
-            Optimizer::Nesterov {
-                lr: 0.1,
-                beta: 0.8,
-                dampening: 0.0,
-                form: NesterovForm::Lookahead
-            },
-            Optimizer::Adagrad {
-                lr: 0.1,
-                lr_decay: 0.0,
-                eps: 1e-10
-            },
-            Optimizer::Rmsprop {
-                lr: 0.1,
-                alpha: 0.99,
-                eps: 1e-8
-            },
-            Optimizer::Adam {
-                lr: 0.1,
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-8
-            },
-            Optimizer::Gd { lr: 0.1 },
+            momentum::velocity(0.1, 0.9),
+            momentum::pytorch(0.1, 0.9, 0.5),
+            nesterov::lookahead(0.1, 0.8),
+            adagrad::new(0.1, 0.0, 1e-10),
+            rmsprop::new(0.1, 0.99, 1e-8),
+            adam::new(0.1, 0.9, 0.999, 1e-8),
+            gd::new(0.1),
         ]
     );
     assert_eq!(s.runs[5].noise, Some(Noise { std: 0.5, seed: 7 }));
@@ -467,7 +427,7 @@ fn output_and_draw_tables_are_read() {
             charts: vec![Chart::Loss],
             overlays: vec![],
             panels: Panels::Single,
-            aspect: Aspect::Fill,
+            aspect: Aspect::Equal,
         }
     );
 }
@@ -482,12 +442,7 @@ fn two_sweeps_expand_as_a_product_first_key_slowest() {
         "[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nbeta1 = [0.8, 0.9]\nbeta2 = [0.99, 0.999]\n",
     ));
     let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
-    let adam = |beta1, beta2| Optimizer::Adam {
-        lr: 0.1,
-        beta1,
-        beta2,
-        eps: 1e-8,
-    };
+    let adam = |beta1, beta2| adam::new(0.1, beta1, beta2, 1e-8);
     assert_eq!(
         got,
         [
@@ -518,12 +473,7 @@ fn three_sweeps_follow_the_key_order_not_the_file_order() {
     for lr in [0.1, 0.2] {
         for beta1 in [0.8, 0.9] {
             for beta2 in [0.99, 0.999] {
-                want.push(Optimizer::Adam {
-                    lr,
-                    beta1,
-                    beta2,
-                    eps: 1e-8,
-                });
+                want.push(adam::new(lr, beta1, beta2, 1e-8));
             }
         }
     }
@@ -541,12 +491,7 @@ fn momentum_sweeps_order_lr_beta_dampening() {
     for lr in [0.1, 0.2] {
         for beta in [0.5, 0.9] {
             for dampening in [0.0, 0.5] {
-                want.push(Optimizer::Momentum {
-                    lr,
-                    beta,
-                    dampening,
-                    form: MomentumForm::Pytorch,
-                });
+                want.push(momentum::pytorch(lr, beta, dampening));
             }
         }
     }
@@ -560,11 +505,7 @@ fn adagrad_sweeps_order_eps_before_lr_decay() {
         "[[optimizer]]\nkind = \"adagrad\"\nlr = 0.1\nlr_decay = [0.0, 0.1]\neps = [1e-10, 1e-6]\n",
     ));
     let got: Vec<Optimizer> = s.runs.iter().map(|r| r.optimizer).collect();
-    let ada = |eps, lr_decay| Optimizer::Adagrad {
-        lr: 0.1,
-        lr_decay,
-        eps,
-    };
+    let ada = |eps, lr_decay| adagrad::new(0.1, lr_decay, eps);
     assert_eq!(
         got,
         [
@@ -584,9 +525,15 @@ fn rmsprop_sweeps_order_alpha_before_eps() {
     let got: Vec<(f64, f64)> = s
         .runs
         .iter()
-        .map(|r| match r.optimizer {
-            Optimizer::Rmsprop { alpha, eps, .. } => (alpha, eps),
-            other => panic!("{other:?}"),
+        .map(|r| {
+            match (
+                r.optimizer.kind().name,
+                r.optimizer.get("alpha"),
+                r.optimizer.get("eps"),
+            ) {
+                ("rmsprop", Some(alpha), Some(eps)) => (alpha, eps),
+                _ => panic!("{:?}", r.optimizer),
+            }
         })
         .collect();
     assert_eq!(got, [(0.9, 1e-8), (0.9, 1e-4), (0.99, 1e-8), (0.99, 1e-4)]);
@@ -769,7 +716,10 @@ fn wrong_type_is_located_with_a_hint() {
     let src = with_prefix("[output]\nfps = \"fast\"\n");
     let e = fail(&src);
     assert_eq!((e.line, e.column), (2, 7), "{e}");
-    assert!(e.message.contains("invalid type: string"), "{e}");
+    assert!(
+        e.message.contains("expected a number, found `\"fast\"`"),
+        "{e}"
+    );
     assert_eq!(
         e.hint.as_deref(),
         Some("numbers are written without quotes")
@@ -877,7 +827,11 @@ fn missing_learning_rate_points_at_the_entry() {
 fn missing_optimizer_kind_is_an_error() {
     let src = with_optimizers("[[optimizer]]\nlr = 0.1\n");
     let e = fail(&src);
-    assert!(e.message.contains("missing field `kind`"), "{e}");
+    assert!(
+        e.message.contains("missing the optimizer kind `kind`"),
+        "{e}"
+    );
+    assert_eq!(e.hint.as_deref(), Some("add e.g. kind = \"gd\""));
     assert!(e.key.contains("kind"), "{e}");
     assert_eq!(e.line, loc(&src, "[[optimizer]]").0, "{e}");
 }
@@ -972,7 +926,12 @@ fn empty_sweep_is_an_error() {
 
 #[test]
 fn dampening_only_with_the_pytorch_form() {
-    for form in ["ema", "velocity"] {
+    // The hint shows the form's own rule, which has no dampening (the ema form's already
+    // weights the gradient by 1 − β).
+    for (form, rule) in [
+        ("ema", "v = β·v + (1 − β)·g"),
+        ("velocity", "v = β·v − lr·g"),
+    ] {
         let src = with_optimizers(&format!(
             "[[optimizer]]\nkind = \"momentum\"\nform = \"{form}\"\nlr = 0.1\ndampening = 0.1\n"
         ));
@@ -982,7 +941,9 @@ fn dampening_only_with_the_pytorch_form() {
             after(&src, "dampening = "),
             "optimizer[0].dampening",
             &format!("`dampening` only applies to the \"pytorch\" form, not \"{form}\""),
-            Some("(1 − β)"),
+            Some(&format!(
+                "use form = \"pytorch\"; the \"{form}\" form's rule is {rule}"
+            )),
         );
     }
     let src = with_optimizers("[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\ndampening = 1.5\n");
@@ -1032,7 +993,7 @@ fn steps_must_be_within_limits() {
             (2, col),
             "output.steps",
             &format!(
-                "expected from 1 to {} steps, found {steps}",
+                "expected a number of steps from 1 to {}, found {steps}",
                 limits::MAX_STEPS
             ),
             None,
@@ -1063,7 +1024,7 @@ fn size_must_be_two_values_within_limits() {
         &fail(&src),
         (2, 8),
         "output.size",
-        "expected [width, height], found 1 values",
+        "expected [width, height], found 1 value",
         None,
     );
     let src = with_prefix("[output]\nsize = [640, 480, 3]\n");
@@ -1116,7 +1077,7 @@ fn draw_levels_and_scale_are_checked() {
         &fail(&src),
         (2, 10),
         "draw.levels",
-        "expected from 2 to 64 contour levels, found 1",
+        "expected a number of contour levels from 2 to 64, found 1",
         None,
     );
     let src = with_prefix("[draw]\nlevels = 65\n");
@@ -1202,7 +1163,7 @@ fn surface_parameters_are_checked_per_kind() {
         &fail(&src),
         after(&src, "a = "),
         "surface.a",
-        "a positive curvature",
+        "expected a curvature > 0, found 0",
         None,
     );
     let src = with_surface("kind = \"multi_minima\"\ntilt = 1.5\n");
@@ -1375,13 +1336,13 @@ fn expression_surface_parses_with_minima() {
     ));
     assert_eq!(s.surface_name, "expr");
     assert_eq!(s.window, Window::new((-2.0, 2.0), (-3.0, 3.0)));
-    match &s.surface {
-        Surface::Formula { expr, minima } => {
+    match s.surface.downcast_ref::<Formula>() {
+        Some(Formula { expr, minima }) => {
             assert_eq!(minima, &vec![[1.0, 1.0]]);
             assert_eq!(expr.value(1.0, 1.0), 0.0);
             assert_eq!(expr.value(0.0, 0.0), 1.0);
         }
-        other => panic!("expected a formula, got {other:?}"),
+        None => panic!("expected a formula, got {:?}", s.surface),
     }
     let src = with_surface("expr = \"x^2\"\na = 1\n");
     check(
@@ -1400,12 +1361,12 @@ fn linear_regression_with_inline_data() {
     let s = parse(&with_surface(
         "kind = \"linear_regression\"\ndata = [[0, 1], [1, 3], [2, 5]]\n",
     ));
-    match &s.surface {
-        Surface::LinearRegression(lr) => {
+    match s.surface.downcast_ref::<LinearRegression>() {
+        Some(lr) => {
             assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]]);
             assert!((lr.optimum[0] - 2.0).abs() < 1e-12 && (lr.optimum[1] - 1.0).abs() < 1e-12);
         }
-        other => panic!("expected linear regression, got {other:?}"),
+        None => panic!("expected linear regression, got {:?}", s.surface),
     }
     // The default window is centred on the optimum (m, b) = (2, 1), at least ±3 wide.
     assert_eq!(s.window, Window::new((-1.0, 5.0), (-2.0, 4.0)));
@@ -1418,7 +1379,7 @@ fn linear_regression_without_data() {
         &fail(&src),
         (1, 1),
         "surface",
-        "a linear_regression surface needs data points",
+        "a linear_regression surface needs `data` or `data_file`",
         Some("data_file = \"points.csv\""),
     );
 }
@@ -1477,12 +1438,28 @@ fn linear_regression_data_file_is_relative_to_the_scene() {
     );
     let s = load(&scene).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.inputs, vec![dir.0.join("sub/points.csv")]);
-    match &s.surface {
-        Surface::LinearRegression(lr) => {
-            assert_eq!(lr.points, vec![[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]])
-        }
-        other => panic!("expected linear regression, got {other:?}"),
-    }
+    // The scene keeps the very bytes it was made from, the scene file first.
+    let sources: Vec<(&Path, &[u8])> = s
+        .sources
+        .iter()
+        .map(|src| (src.path.as_path(), &*src.bytes))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            (scene.as_path(), std::fs::read(&scene).unwrap().as_slice()),
+            (
+                dir.0.join("sub/points.csv").as_path(),
+                b"x,y\n0,1\n1,3\n2,5\n".as_slice()
+            ),
+        ]
+    );
+    assert_eq!(
+        s.surface.data_points(),
+        Some(&[[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]][..]),
+        "{:?}",
+        s.surface
+    );
     assert_eq!(s.output.name, "scene");
 }
 
@@ -1655,7 +1632,7 @@ fn start_point_must_be_a_pair() {
         &fail(&src),
         loc(&src, "[2.5, -2.0, 1]"),
         "start[0].at",
-        "expected a point [x, y]: two finite numbers, found 3 values",
+        "expected a start point [x, y]: two finite numbers, found 3 values",
         None,
     );
 }
@@ -1924,10 +1901,11 @@ fn more_settings_than_panels_allow_is_refused_at_the_panels_key() {
 }
 
 #[test]
-fn aspect_is_fill_by_default_equal_on_request_and_checked() {
-    assert_eq!(parse(&with_prefix("")).draw.aspect, Aspect::Fill);
-    let s = parse(&with_prefix("[draw]\naspect = \"equal\"\n\n"));
-    assert_eq!(s.draw.aspect, Aspect::Equal);
+fn aspect_is_equal_by_default_fill_on_request_and_checked() {
+    // Undistorted geometry by default: a κ = 100 ravine looks like one.
+    assert_eq!(parse(&with_prefix("")).draw.aspect, Aspect::Equal);
+    let s = parse(&with_prefix("[draw]\naspect = \"fill\"\n\n"));
+    assert_eq!(s.draw.aspect, Aspect::Fill);
     let src = with_prefix("[draw]\naspect = \"eqaul\"\n\n");
     check(
         &fail(&src),
@@ -1980,4 +1958,238 @@ fn with_start_panels_a_setting_has_one_colour_and_one_legend_row() {
         [0, 1, 2, 3]
     );
     assert_eq!(single.legend_label(1), Some("GD from (1, 1)"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The declarations drive the checker
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_independent_error_is_collected_in_file_order() {
+    let src = "colour = 1\n[output]\nfps = \"fast\"\n[draw]\nlevels = 100\n\
+               [surface]\nkind = \"quadratic\"\n[[start]]\nat = [1, 1]\n\
+               [[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = 2\n\
+               [[optimizer]]\nkind = \"lbfgs\"\nlr = 0.1\n";
+    let errors = Scene::check(Path::new("t.toml"), src).unwrap_err();
+    let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.key.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (1, "colour"),
+            (3, "output.fps"),
+            (5, "draw.levels"),
+            (13, "optimizer[0].beta"),
+            (15, "optimizer[1].kind"),
+        ],
+        "{errors:#?}"
+    );
+    // from_toml reports the first of them.
+    assert_eq!(fail(src), errors[0]);
+}
+
+#[test]
+fn a_check_that_depends_on_a_wrong_value_is_skipped() {
+    // The surface kind is unknown: its keys cannot be checked, but a key no kind has is still
+    // a typo, and the optimizers are checked all the same.
+    let src = "[surface]\nkind = \"volcano\"\nangl = 30\n[[start]]\nat = [1, 1]\n\
+               [[optimizer]]\nkind = \"gd\"\nlr = -1\n";
+    let errors = Scene::check(Path::new("t.toml"), src).unwrap_err();
+    let got: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        got,
+        ["surface.kind", "surface.angl", "optimizer[0].lr"],
+        "{errors:#?}"
+    );
+    assert_eq!(errors[1].hint.as_deref(), Some("did you mean `angle`?"));
+}
+
+#[test]
+fn values_of_the_wrong_type_name_what_was_expected() {
+    let src = with_prefix("[output]\nfps = 1979-05-27\n");
+    check(
+        &fail(&src),
+        (2, 7),
+        "output.fps",
+        "expected a number, found `1979-05-27`",
+        None,
+    );
+    let src = with_surface("kind = 5\n");
+    check(
+        &fail(&src),
+        loc(&src, "5"),
+        "surface.kind",
+        "expected text, found `5`",
+        Some("in quotes"),
+    );
+    let src = with_prefix("[draw]\ncharts = \"loss\"\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"loss\""),
+        "draw.charts",
+        "expected a list of charts, found `\"loss\"`",
+        Some("[\"loss\"]"),
+    );
+    let src = with_prefix("output = 3\n");
+    check(
+        &fail(&src),
+        loc(&src, "3"),
+        "output",
+        "expected a table, found `3`",
+        Some("[output]"),
+    );
+    let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.1\nnoise = 1\n");
+    check(
+        &fail(&src),
+        after(&src, "noise = "),
+        "optimizer[0].noise",
+        "expected a table, found `1`",
+        Some("noise = { ... }"),
+    );
+}
+
+/// A value just outside `range` on each bounded side.
+fn outside(range: crate::keys::Range) -> Vec<f64> {
+    use crate::keys::Bound;
+    let mut out = Vec::new();
+    match range.min {
+        Bound::Exclusive(a) => out.push(a),
+        Bound::Inclusive(a) => out.push(a - 1.0),
+        Bound::Open => {}
+    }
+    match range.max {
+        Bound::Exclusive(b) => out.push(b),
+        Bound::Inclusive(b) => out.push(b + 1.0),
+        Bound::Open => {}
+    }
+    out
+}
+
+/// Every bound declared on a surface or optimizer key is enforced, at the key, in the words the
+/// declaration gives.
+#[test]
+fn every_declared_bound_of_a_kind_is_enforced() {
+    let mut checked = 0;
+    for kind in crate::optimizer::OPTIMIZER_KINDS {
+        for key in kind.keys {
+            for bad in outside(key.range()) {
+                let mut body = format!("[[optimizer]]\nkind = \"{}\"\n", kind.name);
+                if key.name != "lr" {
+                    body.push_str("lr = 0.1\n");
+                }
+                body.push_str(&format!("{} = {bad}\n", key.name));
+                let src = with_optimizers(&body);
+                let e = fail(&src);
+                let at = format!("optimizer[0].{}", key.name);
+                let (line, column) = loc(&src, &format!("{} = {bad}\n", key.name));
+                check(
+                    &e,
+                    (line, column + key.name.len() + 3),
+                    &at,
+                    &format!("expected {}, found", key.expected()),
+                    None,
+                );
+                checked += 1;
+            }
+        }
+    }
+    for kind in crate::surface::SURFACE_KINDS {
+        for key in kind.keys {
+            for bad in outside(key.range()) {
+                let src =
+                    with_surface(&format!("kind = \"{}\"\n{} = {bad}\n", kind.name, key.name));
+                let e = fail(&src);
+                let (line, column) = loc(&src, &format!("{} = {bad}\n", key.name));
+                check(
+                    &e,
+                    (line, column + key.name.len() + 3),
+                    &format!("surface.{}", key.name),
+                    &format!("expected {}, found", key.expected()),
+                    None,
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 15, "only {checked} bounds");
+}
+
+/// Every declared default lies within the key's own range, and every key a kind declares is
+/// accepted at its default written out.
+#[test]
+fn declared_defaults_are_valid_values() {
+    use crate::keys::Absent;
+    for kind in crate::optimizer::OPTIMIZER_KINDS {
+        let mut body = format!("[[optimizer]]\nkind = \"{}\"\n", kind.name);
+        for key in kind.keys {
+            match key.absent {
+                Absent::Number(d) => {
+                    assert!(key.range().contains(d), "{}.{}", kind.name, key.name);
+                    body.push_str(&format!("{} = {}\n", key.name, crate::keys::number_text(d)));
+                }
+                Absent::Required => body.push_str(&format!("{} = {}\n", key.name, key.example)),
+                other => panic!("{}.{}: {other:?}", kind.name, key.name),
+            }
+        }
+        let s = parse(&with_optimizers(&body));
+        let written = s.runs[0].optimizer;
+        let defaulted = parse(&with_optimizers(&format!(
+            "[[optimizer]]\nkind = \"{}\"\nlr = 0.05\n",
+            kind.name
+        )))
+        .runs[0]
+            .optimizer;
+        assert_eq!(written, defaulted, "{}", kind.name);
+    }
+    for key in tables::OUTPUT_KEYS
+        .iter()
+        .chain(tables::DRAW_KEYS)
+        .chain(tables::NOISE_KEYS)
+        .chain(crate::surface::SURFACE_KINDS.iter().flat_map(|k| k.keys))
+    {
+        match key.absent {
+            Absent::Number(d) => assert!(key.range().contains(d), "{}", key.name),
+            Absent::Whole(d) => assert!(key.range().contains(d as f64), "{}", key.name),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn settings_know_their_entry_and_swept_values() {
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n\n\
+         [[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02]\nbeta = [0.5, 0.9]\n",
+    ));
+    let got: Vec<(usize, Vec<(&str, f64)>)> = s
+        .settings
+        .iter()
+        .map(|t| (t.entry, t.swept.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, vec![]),
+            (1, vec![("lr", 0.01), ("beta", 0.5)]),
+            (1, vec![("lr", 0.01), ("beta", 0.9)]),
+            (1, vec![("lr", 0.02), ("beta", 0.5)]),
+            (1, vec![("lr", 0.02), ("beta", 0.9)]),
+        ]
+    );
+    // A one-value list is a sweep of one; a plain number is not swept.
+    let s = parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.9]\n",
+    ));
+    assert_eq!(s.settings[0].swept, vec![("beta", 0.9)]);
+}
+
+#[test]
+fn numbers_beyond_64_bits_are_located() {
+    let src = with_prefix("[output]\nsteps = 99999999999999999999\n");
+    let e = fail(&src);
+    assert_eq!(
+        (e.line, e.column, e.key.as_str()),
+        (2, 9, "output.steps"),
+        "{e}"
+    );
+    assert!(e.message.contains("out of range"), "{e}");
 }

@@ -114,9 +114,7 @@ impl Font {
         static FONT: OnceLock<Arc<Font>> = OnceLock::new();
         FONT.get_or_init(|| {
             // The bytes are compiled in and known good: a failure here is a build defect.
-            Arc::new(
-                Font::from_static(EMBEDDED_FONT, 0).expect("the embedded font parses"),
-            )
+            Arc::new(Font::from_static(EMBEDDED_FONT, 0).expect("the embedded font parses"))
         })
         .clone()
     }

@@ -1,0 +1,721 @@
+//! Stage 2's generic part: a raw TOML value checked against a declared [`Key`].
+//!
+//! [`Checker`] carries what every check needs (the file, its text, the errors and warnings found
+//! so far, the data files read). Each check reports what is wrong and returns `None`, so that
+//! independent problems are all found in one pass; a check whose input depends on a failed one
+//! is skipped instead of reporting a consequence.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::keys::{number_text, with_article, Absent, Choice, Key, Type, Value, Values};
+
+use super::diagnostic::{did_you_mean, SceneError};
+use super::file::{Raw, RawTable, RawValue};
+use super::{parse_points_csv, Source};
+
+/// The context of one scene's checks.
+pub struct Checker<'a> {
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub errors: Vec<SceneError>,
+    pub warnings: Vec<SceneError>,
+    /// Data files read while checking, with their bytes.
+    pub sources: Vec<Source>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(path: &'a Path, source: &'a str) -> Self {
+        Checker {
+            path,
+            source,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// An error at `span` about `key` (not yet reported).
+    pub fn at(&self, span: Range<usize>, key: &str, message: impl Into<String>) -> SceneError {
+        SceneError::at(self.path, self.source, span, key, message)
+    }
+
+    /// Reports an error.
+    pub fn report(&mut self, e: SceneError) {
+        self.errors.push(e);
+    }
+
+    /// The text `span` covers, for "found `...`" in messages (shortened when long).
+    pub fn text(&self, span: &Range<usize>) -> String {
+        let text = self.source.get(span.clone()).unwrap_or("").trim();
+        match text.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_string(),
+        }
+    }
+
+    /// The position just after the last non-blank character (where a missing table would go).
+    pub fn end_of_text(&self) -> Range<usize> {
+        let end = self.source.trim_end().len();
+        end..end
+    }
+}
+
+/// `parent.key`, or `key` at the top level.
+pub fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `` `a`, `b` `` for messages.
+pub fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reports every key of `table` that is not in `known`, with a "did you mean" among `known` or
+/// the list of `allowed` keys (those the table takes, a subset of `known`).
+pub fn report_unknown_keys(
+    c: &mut Checker,
+    table: &RawTable,
+    known: &[&str],
+    allowed: &[&str],
+    at: &str,
+) {
+    for entry in &table.entries {
+        if known.contains(&entry.key.as_str()) {
+            continue;
+        }
+        let hint = match did_you_mean(&entry.key, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the keys here are {}", quoted(allowed)),
+        };
+        let e = c
+            .at(
+                entry.key_span.clone(),
+                &join(at, &entry.key),
+                format!("unknown key `{}`", entry.key),
+            )
+            .with_hint(hint);
+        c.report(e);
+    }
+}
+
+/// Checks a table against `keys`: unknown keys, each key's value, defaults and required keys.
+/// `None` when anything in it is wrong.
+pub fn check_table(
+    c: &mut Checker,
+    table: &RawTable,
+    span: &Range<usize>,
+    keys: &[Key],
+    at: &str,
+) -> Option<Values> {
+    let errors = c.errors.len();
+    let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+    report_unknown_keys(c, table, &names, &names, at);
+    let mut values = Values::default();
+    for key in keys {
+        if let Some(v) = check_key(c, key, table, span, at) {
+            values.set(key.name, v);
+        }
+    }
+    (c.errors.len() == errors).then_some(values)
+}
+
+/// The value of `key` in `table`: checked when written, its default when not (`None` when it
+/// has none, or when it is wrong or missing, which is reported).
+pub fn check_key(
+    c: &mut Checker,
+    key: &Key,
+    table: &RawTable,
+    table_span: &Range<usize>,
+    at: &str,
+) -> Option<Value> {
+    match table.get(key.name) {
+        Some(entry) => check_value(c, key, &entry.value, &join(at, key.name)),
+        None => {
+            if key.absent == Absent::Required {
+                report_missing(c, key, table_span.clone(), at);
+            }
+            default_value(key)
+        }
+    }
+}
+
+/// Reports that the required `key` is missing from the table at `span`.
+pub fn report_missing(c: &mut Checker, key: &Key, span: Range<usize>, at: &str) {
+    let whole_table = matches!(
+        key.ty,
+        Type::Table(_) | Type::Tables { .. } | Type::Surface | Type::Optimizers
+    );
+    let e = if whole_table {
+        c.at(span, key.name, format!("no {}", key.what))
+            .with_hint(format!("add one, e.g.\n{}", key.example))
+    } else {
+        let e = c.at(
+            span,
+            &join(at, key.name),
+            format!("missing {} `{}`", key.the_what(), key.name),
+        );
+        if key.example.is_empty() {
+            e
+        } else {
+            e.with_hint(format!("add e.g. {} = {}", key.name, key.example))
+        }
+    };
+    c.report(e);
+}
+
+/// What `key` is when not written, if anything is assumed.
+pub fn default_value(key: &Key) -> Option<Value> {
+    let names = |choices: &[Choice], wanted: &[&str]| -> Vec<usize> {
+        wanted
+            .iter()
+            .filter_map(|w| choices.iter().position(|c| c.name == *w))
+            .collect()
+    };
+    Some(match (key.absent, key.ty) {
+        (Absent::Number(v), Type::Number { sweep: true, .. }) => Value::Sweep {
+            values: vec![v],
+            list: false,
+        },
+        (Absent::Number(v), _) => Value::Number(v),
+        (Absent::Whole(v), _) => Value::Whole(v),
+        (Absent::Point(p), _) => Value::Point(p),
+        (Absent::WholePair(p), _) => Value::WholePair(p),
+        (Absent::Name(n), Type::Choice(choices)) => Value::Choice(names(choices, &[n])[0]),
+        (Absent::Names(n), Type::Choices(choices)) => Value::Choices(names(choices, n)),
+        _ => return None,
+    })
+}
+
+/// A number as the checker reads it: integers and floats alike.
+fn number(raw: &Raw) -> Option<f64> {
+    raw.value.as_number()
+}
+
+/// A whole number: an integer, or a float without a fractional part (what the JSON Schema
+/// calls an integer), well inside i64 so that the conversion is exact.
+fn whole(raw: &Raw) -> Result<i64, ()> {
+    match raw.value {
+        RawValue::Integer(i) => Ok(i),
+        RawValue::Float(f) if f.fract() == 0.0 && f.abs() < 4.6e18 => Ok(f as i64),
+        _ => Err(()),
+    }
+}
+
+/// Checks one written value against `key`. `at` is the value's dotted key.
+pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Value> {
+    match key.ty {
+        Type::Number { range, sweep } => {
+            let (values, list) = match &raw.value {
+                RawValue::Array(items) if sweep => {
+                    if items.is_empty() {
+                        let e = c.at(
+                            raw.span.clone(),
+                            at,
+                            "an empty sweep: give at least one value",
+                        );
+                        c.report(e);
+                        return None;
+                    }
+                    let Some(values) = items.iter().map(number).collect::<Option<Vec<f64>>>()
+                    else {
+                        let quoted = items.iter().any(|i| matches!(i.value, RawValue::String(_)));
+                        report_type(c, raw, at, "a number or a list of numbers", quoted);
+                        return None;
+                    };
+                    (values, true)
+                }
+                other => match number(raw) {
+                    Some(x) => (vec![x], false),
+                    None => {
+                        let what = if sweep {
+                            "a number or a list of numbers"
+                        } else {
+                            "a number"
+                        };
+                        report_type(c, raw, at, what, matches!(other, RawValue::String(_)));
+                        return None;
+                    }
+                },
+            };
+            if let Some(bad) = values.iter().find(|x| !range.contains(**x)) {
+                let e = c.at(
+                    raw.span.clone(),
+                    at,
+                    format!("expected {}, found {}", key.expected(), number_text(*bad)),
+                );
+                c.report(e);
+                return None;
+            }
+            Some(if sweep {
+                Value::Sweep { values, list }
+            } else {
+                Value::Number(values[0])
+            })
+        }
+        Type::Whole { range } => {
+            let v = check_whole(c, raw, at)?;
+            if !range.contains(v as f64) {
+                let e = c.at(
+                    raw.span.clone(),
+                    at,
+                    format!("expected {}, found {v}", key.expected()),
+                );
+                c.report(e);
+                return None;
+            }
+            Some(Value::Whole(v))
+        }
+        Type::Text => text(c, raw, at).map(Value::Text),
+        Type::FileName => {
+            let n = text(c, raw, at)?;
+            let ok = !n.is_empty()
+                && n.len() <= 100
+                && n.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
+                && !n.starts_with('.');
+            if !ok {
+                let e = c
+                    .at(
+                        raw.span.clone(),
+                        at,
+                        format!("`{n}` is not a usable file name"),
+                    )
+                    .with_hint(
+                        "use letters, digits, `_`, `-` and `.` (not first), at most 100 characters",
+                    );
+                c.report(e);
+                return None;
+            }
+            Some(Value::Text(n))
+        }
+        Type::Choice(choices) => choice(c, key, choices, raw, at).map(Value::Choice),
+        Type::Choices(choices) => {
+            let RawValue::Array(items) = &raw.value else {
+                let e = c
+                    .at(
+                        raw.span.clone(),
+                        at,
+                        format!(
+                            "expected a list of {}s, found `{}`",
+                            key.what,
+                            c.text(&raw.span)
+                        ),
+                    )
+                    .with_hint(format!(
+                        "a list is written in brackets, e.g. [\"{}\"]",
+                        choices[0].name
+                    ));
+                c.report(e);
+                return None;
+            };
+            let mut picked = Vec::new();
+            let mut ok = true;
+            for item in items {
+                match choice(c, key, choices, item, at) {
+                    // Each name once, in the order first given.
+                    Some(i) if !picked.contains(&i) => picked.push(i),
+                    Some(_) => {}
+                    None => ok = false,
+                }
+            }
+            ok.then_some(Value::Choices(picked))
+        }
+        Type::Point => {
+            point(c, raw, at, &format!("{} [x, y]", with_article(key.what))).map(Value::Point)
+        }
+        Type::Interval => interval(c, raw, at).map(Value::Interval),
+        Type::WholePair { names, range, unit } => {
+            let items = pair_items(c, raw, at, &format!("[{}, {}]", names[0], names[1]))?;
+            let mut out = [0i64; 2];
+            for ((item, name), slot) in items.iter().zip(names).zip(&mut out) {
+                let v = check_whole(c, item, at)?;
+                if !range.contains(v as f64) {
+                    let e = c.at(
+                        item.span.clone(),
+                        at,
+                        format!(
+                            "expected {} {} {unit}, found {v}",
+                            with_article(name),
+                            range.text(name)
+                        ),
+                    );
+                    c.report(e);
+                    return None;
+                }
+                *slot = v;
+            }
+            Some(Value::WholePair(out))
+        }
+        Type::Points { min, max } => {
+            let RawValue::Array(items) = &raw.value else {
+                let e = c
+                    .at(
+                        raw.span.clone(),
+                        at,
+                        format!(
+                            "expected a list of {}s [[x, y], ...], found `{}`",
+                            key.what,
+                            c.text(&raw.span)
+                        ),
+                    )
+                    .with_hint("a list of points is written [[x, y], [x, y]]");
+                c.report(e);
+                return None;
+            };
+            let mut points = Vec::new();
+            let what = format!("{} [x, y]", with_article(key.what));
+            for (i, item) in items.iter().enumerate() {
+                points.push(point(c, item, &format!("{at}[{i}]"), &what));
+            }
+            let points: Vec<[f64; 2]> = points.into_iter().collect::<Option<_>>()?;
+            check_count(c, points.len(), (min, max), &raw.span, at, key.what)?;
+            Some(Value::Points(points))
+        }
+        Type::PointsFile { min, max } => {
+            let name = text(c, raw, at)?;
+            let dir = c.path.parent().unwrap_or(Path::new("."));
+            let data_path: PathBuf = dir.join(&name);
+            let bytes = match std::fs::read(&data_path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!("cannot read `{}`: {e}", data_path.display()),
+                        )
+                        .with_hint("the path is relative to the scene file's folder");
+                    c.report(e);
+                    return None;
+                }
+            };
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                let e = c.at(
+                    raw.span.clone(),
+                    at,
+                    format!("`{}` is not UTF-8 text", data_path.display()),
+                );
+                c.report(e);
+                return None;
+            };
+            let points = match parse_points_csv(&data_path, text) {
+                Ok(p) => p,
+                Err(e) => {
+                    c.report(e);
+                    return None;
+                }
+            };
+            check_count(c, points.len(), (min, max), &raw.span, at, "data point")?;
+            c.sources.push(Source {
+                path: data_path,
+                bytes: bytes.into(),
+            });
+            Some(Value::Points(points))
+        }
+        Type::Table(keys) => {
+            let RawValue::Table(table) = &raw.value else {
+                report_not_a_table(c, key, raw, at);
+                return None;
+            };
+            check_table(c, table, &raw.span, keys, at).map(Value::Table)
+        }
+        Type::Tables { keys, max } => {
+            let items = tables(c, key, raw, at)?;
+            if items.len() > max {
+                let e = c.at(
+                    raw.span.clone(),
+                    at,
+                    format!(
+                        "expected at most {max} {}s, found {}",
+                        key.what,
+                        items.len()
+                    ),
+                );
+                c.report(e);
+                return None;
+            }
+            let mut all = Vec::new();
+            for (i, (table, span)) in items.iter().enumerate() {
+                all.push(check_table(c, table, span, keys, &format!("{at}[{i}]")));
+            }
+            all.into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Value::Tables)
+        }
+        Type::Surface | Type::Optimizers => {
+            unreachable!("the kind-dependent tables are checked by scene::kinds")
+        }
+    }
+}
+
+/// The tables of an array of tables (`[[start]]`), each with its span; reports anything else.
+pub fn tables<'r>(
+    c: &mut Checker,
+    key: &Key,
+    raw: &'r Raw,
+    at: &str,
+) -> Option<Vec<(&'r RawTable, Range<usize>)>> {
+    let items: Option<Vec<_>> = match &raw.value {
+        RawValue::Array(items) => items
+            .iter()
+            .map(|i| match &i.value {
+                RawValue::Table(t) => Some((t, i.span.clone())),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    };
+    if items.is_none() {
+        report_not_a_table(c, key, raw, at);
+    }
+    items
+}
+
+/// Reports a value that should be a table (or, for `[[...]]` keys, tables).
+pub fn report_not_a_table(c: &mut Checker, key: &Key, raw: &Raw, at: &str) {
+    let (expected, example) = match key.ty {
+        Type::Tables { .. } | Type::Optimizers => (
+            format!("[[{}]] tables", key.name),
+            format!("[[{}]]", key.name),
+        ),
+        // A top-level table is usually written as a header; a nested one inline.
+        _ if at == key.name => ("a table".to_string(), format!("[{}]", key.name)),
+        _ => ("a table".to_string(), format!("{} = {{ ... }}", key.name)),
+    };
+    let e = c
+        .at(
+            raw.span.clone(),
+            at,
+            format!("expected {expected}, found `{}`", c.text(&raw.span)),
+        )
+        .with_hint(format!("write it as {example}"));
+    c.report(e);
+}
+
+/// Reports a value of the wrong type: "expected a number, found `"0.5"`".
+pub fn report_type(c: &mut Checker, raw: &Raw, at: &str, expected: &str, quoted_number: bool) {
+    let e = c.at(
+        raw.span.clone(),
+        at,
+        format!("expected {expected}, found `{}`", c.text(&raw.span)),
+    );
+    let e = if quoted_number {
+        e.with_hint("numbers are written without quotes")
+    } else {
+        e
+    };
+    c.report(e);
+}
+
+fn check_whole(c: &mut Checker, raw: &Raw, at: &str) -> Option<i64> {
+    match whole(raw) {
+        Ok(v) => Some(v),
+        Err(()) => {
+            match raw.value {
+                RawValue::Float(f) => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!("expected a whole number, found {f}"),
+                        )
+                        .with_hint("this value is a whole number: no fractional part");
+                    c.report(e);
+                }
+                ref other => report_type(
+                    c,
+                    raw,
+                    at,
+                    "a whole number",
+                    matches!(other, RawValue::String(_)),
+                ),
+            }
+            None
+        }
+    }
+}
+
+/// The text of a string value; reports anything else.
+pub fn text(c: &mut Checker, raw: &Raw, at: &str) -> Option<String> {
+    match &raw.value {
+        RawValue::String(s) => Some(s.clone()),
+        _ => {
+            let e = c
+                .at(
+                    raw.span.clone(),
+                    at,
+                    format!("expected text, found `{}`", c.text(&raw.span)),
+                )
+                .with_hint("text is written in quotes: \"...\"");
+            c.report(e);
+            None
+        }
+    }
+}
+
+/// The index of the name `raw` among `choices`; an unknown name is reported with a "did you
+/// mean" hint or the list of names.
+fn choice(c: &mut Checker, key: &Key, choices: &[Choice], raw: &Raw, at: &str) -> Option<usize> {
+    let names: Vec<&str> = choices.iter().map(|ch| ch.name).collect();
+    let listed = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let RawValue::String(name) = &raw.value else {
+        let e = c
+            .at(
+                raw.span.clone(),
+                at,
+                format!("expected {}, found `{}`", key.a_what(), c.text(&raw.span)),
+            )
+            .with_hint(format!("use {listed}"));
+        c.report(e);
+        return None;
+    };
+    if let Some(i) = names.iter().position(|n| n == name) {
+        return Some(i);
+    }
+    let hint = match did_you_mean(name, &names) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!("use {listed}"),
+    };
+    let e = c
+        .at(
+            raw.span.clone(),
+            at,
+            format!("unknown {} `{name}`", key.what),
+        )
+        .with_hint(hint);
+    c.report(e);
+    None
+}
+
+/// The two items of a pair written as a list; reports anything else. `what` names the pair in
+/// messages.
+fn pair_items<'r>(c: &mut Checker, raw: &'r Raw, at: &str, what: &str) -> Option<&'r [Raw]> {
+    match &raw.value {
+        RawValue::Array(items) if items.len() == 2 => Some(items),
+        RawValue::Array(items) => {
+            let n = items.len();
+            let e = c.at(
+                raw.span.clone(),
+                at,
+                format!(
+                    "expected {what}, found {n} value{}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+            c.report(e);
+            None
+        }
+        _ => {
+            let e = c
+                .at(
+                    raw.span.clone(),
+                    at,
+                    format!("expected {what}, found `{}`", c.text(&raw.span)),
+                )
+                .with_hint("a pair is written as a list: [x, y]");
+            c.report(e);
+            None
+        }
+    }
+}
+
+/// Two finite numbers; `what` names the pair ("a start point [x, y]").
+fn point(c: &mut Checker, raw: &Raw, at: &str, what: &str) -> Option<[f64; 2]> {
+    let what = format!("{what}: two finite numbers");
+    let items = pair_items(c, raw, at, &what)?;
+    match (number(&items[0]), number(&items[1])) {
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() => Some([a, b]),
+        (Some(a), Some(b)) => {
+            let e = c.at(
+                raw.span.clone(),
+                at,
+                format!("expected {what}, found [{a}, {b}]"),
+            );
+            c.report(e);
+            None
+        }
+        _ => {
+            let quoted = items.iter().any(|i| matches!(i.value, RawValue::String(_)));
+            report_type(c, raw, at, &what, quoted);
+            None
+        }
+    }
+}
+
+/// A window range `[min, max]` with min < max and a finite width.
+fn interval(c: &mut Checker, raw: &Raw, at: &str) -> Option<(f64, f64)> {
+    let [lo, hi] = point(c, raw, at, "a range [min, max]")?;
+    // The width must be a finite number too: [-1e308, 1e308] has none.
+    if lo < hi && (hi - lo).is_finite() {
+        return Some((lo, hi));
+    }
+    let e = if lo < hi {
+        c.at(
+            raw.span.clone(),
+            at,
+            format!("the window [{lo}, {hi}] is wider than the largest number"),
+        )
+        .with_hint("use a window whose width is below 1e308")
+    } else {
+        c.at(
+            raw.span.clone(),
+            at,
+            format!("expected a range [min, max] with min < max, found [{lo}, {hi}]"),
+        )
+        .with_hint(format!(
+            "write [{}, {}]",
+            lo.min(hi),
+            lo.max(hi) + f64::from(u8::from(lo == hi))
+        ))
+    };
+    c.report(e);
+    None
+}
+
+/// Reports a count of `what`s outside `min..=max` (`usize::MAX`: no upper limit).
+fn check_count(
+    c: &mut Checker,
+    n: usize,
+    (min, max): (usize, usize),
+    span: &Range<usize>,
+    at: &str,
+    what: &str,
+) -> Option<()> {
+    if (min..=max).contains(&n) {
+        return Some(());
+    }
+    let expected = if max == usize::MAX {
+        format!("at least {min}")
+    } else {
+        format!("from {min} to {max}")
+    };
+    let e = c.at(
+        span.clone(),
+        at,
+        format!("expected {expected} {what}s, found {n}"),
+    );
+    c.report(e);
+    None
+}

@@ -1,0 +1,201 @@
+//! Checked optimizer entries become runs: one per sweep combination and start point, in the
+//! documented order (entries in file order, then sweep values with the kind's first key varying
+//! slowest, then start points), with their labels.
+
+use crate::optimizer::Optimizer;
+use crate::surface::Point;
+use crate::trajectory::Run;
+
+use super::check::Checker;
+use super::kinds::{Entry, Param};
+use super::{limits, Setting};
+
+/// Expands every entry into its runs and settings; reports (once) a scene whose sweeps make
+/// more runs than [`limits::MAX_RUNS`].
+pub fn expand(
+    c: &mut Checker,
+    entries: &[Entry],
+    starts: &[Point],
+) -> Option<(Vec<Run>, Vec<Setting>)> {
+    let mut runs = Vec::new();
+    let mut settings = Vec::new();
+    let only = entries.len() == 1;
+    for entry in entries {
+        let combos = entry
+            .params
+            .iter()
+            .map(|p| p.values.len())
+            .product::<usize>()
+            * starts.len();
+        if runs.len() + combos > limits::MAX_RUNS {
+            let e = c
+                .at(
+                    entry.span.clone(),
+                    &format!("optimizer[{}]", entry.index),
+                    format!(
+                        "the sweeps expand to {} runs in all, more than the limit of {}",
+                        runs.len() + combos,
+                        limits::MAX_RUNS
+                    ),
+                )
+                .with_hint("shorten the sweep lists or split the scene");
+            c.report(e);
+            return None;
+        }
+        expand_entry(entry, only, starts, &mut runs, &mut settings);
+    }
+    Some((runs, settings))
+}
+
+/// Expands one entry (`only`: the scene's one entry), odometer-style, the last key fastest.
+fn expand_entry(
+    entry: &Entry,
+    only: bool,
+    starts: &[Point],
+    runs: &mut Vec<Run>,
+    settings: &mut Vec<Setting>,
+) {
+    let params = &entry.params;
+    let (kind, form) = (entry.kind.name, entry.form.name);
+    let mut index = vec![0usize; params.len()];
+    loop {
+        let value = |k: &str| {
+            params
+                .iter()
+                .zip(&index)
+                .find(|(p, _)| p.key.name == k)
+                .map(|(p, i)| p.values[*i])
+        };
+        let values: Vec<f64> = params
+            .iter()
+            .zip(&index)
+            .map(|(p, i)| p.values[*i])
+            .collect();
+        let optimizer = Optimizer::new(entry.kind, form, &values);
+        let first_run = runs.len();
+        let setting_label = match &entry.label {
+            Some(l) => {
+                // The label without its start point: " from {start}" goes as a whole.
+                let without = l.replace(" from {start}", "");
+                let filled = fill_label(&without, &|name| match name {
+                    "kind" => Some(kind.to_string()),
+                    "form" => Some(form.to_string()),
+                    "start" => Some(String::new()),
+                    "run" => Some(first_run.to_string()),
+                    other => value(other).map(|v| v.to_string()),
+                });
+                filled.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            // A panel title need not repeat what every panel shares.
+            None if only && params.iter().any(|p| p.list) => swept_values(params, &index),
+            None => default_label(entry, &index, false, starts[0]),
+        };
+        settings.push(Setting {
+            label: setting_label,
+            runs: (first_run..first_run + starts.len()).collect(),
+            entry: entry.index,
+            swept: params
+                .iter()
+                .zip(&index)
+                .filter(|(p, _)| p.list)
+                .map(|(p, i)| (p.key.name, p.values[*i]))
+                .collect(),
+        });
+        for start in starts {
+            let run_index = runs.len();
+            let label = match &entry.label {
+                Some(l) => fill_label(l, &|name| match name {
+                    "kind" => Some(kind.to_string()),
+                    "form" => Some(form.to_string()),
+                    "start" => Some(format!("({}, {})", start[0], start[1])),
+                    "run" => Some(run_index.to_string()),
+                    other => value(other).map(|v| v.to_string()),
+                }),
+                None => default_label(entry, &index, starts.len() > 1, *start),
+            };
+            runs.push(Run {
+                index: run_index,
+                label,
+                entry: entry.index,
+                optimizer,
+                start: *start,
+                noise: entry.noise,
+            });
+        }
+        // Advance the odometer, last key fastest.
+        let mut k = params.len();
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            index[k] += 1;
+            if index[k] < params[k].values.len() {
+                break;
+            }
+            index[k] = 0;
+        }
+    }
+}
+
+/// The swept parameters' values of one combination, e.g. `lr=0.1 β=0.9`.
+fn swept_values(params: &[Param], index: &[usize]) -> String {
+    params
+        .iter()
+        .zip(index)
+        .filter(|(p, _)| p.list)
+        .map(|(p, i)| format!("{}={}", p.key.symbol_or_name(), p.values[*i]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `{name}` placeholders in a label (`{{` and `}}` are literal braces).
+pub fn label_placeholders(label: &str) -> Vec<String> {
+    let names = std::cell::RefCell::new(Vec::new());
+    fill_label(label, &|name| {
+        names.borrow_mut().push(name.to_string());
+        None
+    });
+    names.into_inner()
+}
+
+/// Replaces each `{name}` by `lookup(name)`; unknown names are left as written.
+fn fill_label<F: ?Sized + Fn(&str) -> Option<String>>(label: &str, lookup: &F) -> String {
+    let mut out = String::new();
+    let mut rest = label;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+        } else if let (true, Some(end)) = (tail.starts_with('{'), tail.find('}')) {
+            let name = &tail[1..end];
+            match lookup(name) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&tail[..=end]),
+            }
+            rest = &tail[end + 1..];
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The label of a run without a written one: the kind's title, the swept values, and the start
+/// point when there are several.
+fn default_label(entry: &Entry, index: &[usize], many_starts: bool, start: Point) -> String {
+    let mut label = entry.kind.title.to_string();
+    let values = swept_values(&entry.params, index);
+    if !values.is_empty() {
+        label.push(' ');
+        label.push_str(&values);
+    }
+    if many_starts {
+        label.push_str(&format!(" from ({}, {})", start[0], start[1]));
+    }
+    label
+}
