@@ -46,9 +46,9 @@ fn run_colour(scene: &Scene, i: usize) -> Rgb {
         .unwrap_or(style::PALETTE[0])
 }
 
-/// The width of `text` at `size` (scaled pixels per em), in scaled pixels.
-fn text_width(text: &str, size: f64, scale: f64) -> f64 {
-    f64::from(crate::text::embedded().width(text, (size / scale) as f32)) * scale
+/// The width of `text` at `size` (scaled pixels per em) in `scene`'s fonts, in scaled pixels.
+fn text_width(scene: &Scene, text: &str, size: f64, scale: f64) -> f64 {
+    f64::from(crate::render::fonts_for(scene).width(text, (size / scale) as f32)) * scale
 }
 
 fn rgb(c: Rgb) -> RGBColor {
@@ -58,12 +58,13 @@ fn rgb(c: Rgb) -> RGBColor {
 /// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files.
 pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, DrawError> {
     let mut files = Vec::new();
+    let fonts = crate::render::fonts_for(scene);
     let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
     // Draws one chart with the same generic drawing call for both backends and files it as
     // `<suffix>.png` and `<suffix>.svg` (a closure cannot be generic over the backend).
     macro_rules! chart {
         ($suffix:literal, $height:expr, |$area:ident, $scale:ident| $draw:expr) => {{
-            let (png, svg) = both(w, $height, |$area, $scale| $draw)?;
+            let (png, svg) = both(&fonts, w, $height, |$area, $scale| $draw)?;
             files.push((concat!($suffix, ".png").to_string(), png));
             files.push((concat!($suffix, ".svg").to_string(), svg));
         }};
@@ -86,7 +87,7 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
         ));
     }
     if scene.draw.charts.contains(&Chart::Damping) {
-        let place = LegendPlace::new();
+        let place = LegendPlace::new(&fonts);
         chart!(".damping", h, |area, scale| draw_damping(
             area,
             scale,
@@ -97,7 +98,7 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
     }
     if scene.draw.charts.contains(&Chart::Ewma) {
         if let Some(series) = noisy_gradients(scene, trajectories) {
-            let place = LegendPlace::new();
+            let place = LegendPlace::new(&fonts);
             chart!(".ewma", h, |area, scale| draw_ewma(
                 area, scale, scene, &series, &place
             ));
@@ -114,7 +115,7 @@ pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, 
     if !scene.draw.charts.contains(&Chart::Loss) {
         return Ok(files);
     }
-    let place = LegendPlace::new();
+    let place = LegendPlace::new(&fonts);
     if let Some(data) = LossData::new(scene, trajectories) {
         chart!(".loss", h, |area, scale| draw_loss(
             area, scale, scene, &data, &place
@@ -151,28 +152,69 @@ fn log_tick(v: f64) -> String {
     s.replace('-', "−")
 }
 
-/// A legend entry's sample: a short line in the series' style.
-fn swatch(style: ShapeStyle, scale: f64) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    let len = (16.0 * scale) as i32;
-    move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], style)
-}
+/// One row of a chart's legend: its label and the style of its sample line.
+type LegendRow = (String, ShapeStyle);
 
-/// The legend box every chart uses: translucent white, a light border, labels in `font`.
+/// The legend box every chart uses, in a corner of the chart's plotting area: translucent
+/// white, a light border, a sample line and a label per row in `font_px` text. Sized by the
+/// backend's own text measure, so it fits whatever fonts the scene draws with.
 fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
+    chart: &ChartContext<'a, DB, CT>,
     scale: f64,
-    font: TextStyle<'static>,
-    position: SeriesLabelPosition,
+    font_px: f64,
+    rows: &[LegendRow],
+    corner: Corner,
 ) -> Result<(), DrawError> {
-    chart
-        .configure_series_labels()
-        .legend_area_size((24.0 * scale) as u32)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(font)
-        .position(position)
-        .draw()
-        .map_err(err)
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let style = text_style(font_px, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut text_w = 0;
+    for (label, _) in rows {
+        text_w = text_w.max(area.estimate_text_size(label, &style).map_err(err)?.0 as i32);
+    }
+    let px = |v: f64| (v * scale) as i32;
+    let (pad, sample, gap) = (px(6.0), px(18.0), px(6.0));
+    let row_h = (font_px * 1.45) as i32;
+    let (box_w, box_h) = (
+        pad + sample + gap + text_w + pad,
+        pad + rows.len() as i32 * row_h + pad - px(2.0),
+    );
+    let margin = px(6.0);
+    let (x0, y0) = match corner {
+        Corner::UpperRight => (w - margin - box_w, margin),
+        Corner::UpperLeft => (margin, margin),
+        Corner::LowerRight => (w - margin - box_w, h - margin - box_h),
+        Corner::LowerLeft => (margin, h - margin - box_h),
+    };
+    area.draw(&Rectangle::new(
+        [(x0, y0), (x0 + box_w, y0 + box_h)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(x0, y0), (x0 + box_w, y0 + box_h)],
+        RGBColor(200, 200, 200).stroke_width(scale as u32),
+    ))
+    .map_err(err)?;
+    for (k, (label, line)) in rows.iter().enumerate() {
+        let y = y0 + pad + k as i32 * row_h + row_h / 2 - px(1.0);
+        area.draw(&PathElement::new(
+            vec![(x0 + pad, y), (x0 + pad + sample, y)],
+            *line,
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            label.as_str(),
+            (x0 + pad + sample + gap, y),
+            style.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// A corner of a chart's plotting area.
@@ -191,15 +233,6 @@ impl Corner {
         Corner::LowerRight,
         Corner::LowerLeft,
     ];
-
-    fn position(self) -> SeriesLabelPosition {
-        match self {
-            Corner::UpperRight => SeriesLabelPosition::UpperRight,
-            Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
-            Corner::LowerRight => SeriesLabelPosition::LowerRight,
-            Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
-        }
-    }
 }
 
 /// The corner where a legend box `size` (fractions of the plotting area) covers the fewest
@@ -240,14 +273,17 @@ fn emptiest_corner(lines: &[Vec<(f64, f64)>], size: (f64, f64)) -> Corner {
 /// backend to draw and kept for the other, so the PNG and the SVG agree.
 struct LegendPlace {
     chosen: std::cell::Cell<Option<Corner>>,
+    /// The fonts the legend's labels are measured in.
+    fonts: std::sync::Arc<crate::text::Fonts>,
     /// Plotters units per pixel of the chart being drawn.
     scale: f64,
 }
 
 impl LegendPlace {
-    fn new() -> Self {
+    fn new(fonts: &std::sync::Arc<crate::text::Fonts>) -> Self {
         LegendPlace {
             chosen: std::cell::Cell::new(None),
+            fonts: fonts.clone(),
             scale: f64::from(crate::picture::plot::SCALE),
         }
     }
@@ -266,7 +302,7 @@ impl LegendPlace {
         }
         let widest = labels
             .iter()
-            .map(|l| text_width(l, font_px, self.scale))
+            .map(|l| f64::from(self.fonts.width(l, (font_px / self.scale) as f32)) * self.scale)
             .fold(0.0, f64::max);
         // Swatch, gaps and border around the text; rows of about 1.5 lines each.
         let w = widest + font_px * 4.5;
@@ -280,30 +316,36 @@ impl LegendPlace {
         c
     }
 
-    /// Draws the chart's legend, in `font_px` text, in the corner it hides the least of
+    /// Draws the chart's legend `rows`, in `font_px` text, in the corner it hides the least of
     /// `lines` (the chart's lines in plot fractions) in.
     fn draw<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         &self,
-        chart: &mut ChartContext<'a, DB, CT>,
+        chart: &ChartContext<'a, DB, CT>,
         scale: f64,
         font_px: f64,
         lines: &[Vec<(f64, f64)>],
-        labels: &[&str],
+        rows: &[LegendRow],
     ) -> Result<(), DrawError> {
         let plot = chart.plotting_area().dim_in_pixel();
-        let corner = self.corner(lines, labels, font_px, plot);
-        legend_box(chart, scale, text_style(font_px, INK), corner.position())
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let corner = self.corner(lines, &labels, font_px, plot);
+        legend_box(chart, scale, font_px, rows, corner)
     }
 }
 
 /// Draws a chart (a function generic over plotters' backend, called once) into a `w × h`
 /// picture through the recording backend, and encodes that one picture as PNG and as SVG, so
 /// the two have the same content.
-fn both<D>(w: u32, h: u32, draw: D) -> Result<(Vec<u8>, Vec<u8>), DrawError>
+fn both<D>(
+    fonts: &std::sync::Arc<crate::text::Fonts>,
+    w: u32,
+    h: u32,
+    draw: D,
+) -> Result<(Vec<u8>, Vec<u8>), DrawError>
 where
     D: Fn(DrawingArea<Recorder, Shift>, f64) -> Result<(), DrawError>,
 {
-    let mut picture = Picture::new(w, h, crate::text::embedded());
+    let mut picture = Picture::new(w, h, fonts.clone());
     {
         let area = Recorder::new(&mut picture).into_drawing_area();
         draw(area, f64::from(crate::picture::plot::SCALE))?;
@@ -418,6 +460,7 @@ fn draw_loss<DB: DrawingBackend>(
             .x_label_formatter(&|v| format!("{v:.0}"))
             .draw()
             .map_err(err)?;
+        let mut rows: Vec<LegendRow> = Vec::new();
         for run in &data.runs {
             let values = if k == 0 { &run.gap } else { &run.distance };
             // A line ends where it reaches the floor (exact convergence, or below what f64
@@ -427,7 +470,7 @@ fn draw_loss<DB: DrawingBackend>(
                 .position(|&v| v <= FLOOR)
                 .map_or(values.len(), |i| i + 1);
             let c = rgb(run.colour);
-            let series = chart
+            chart
                 .draw_series(LineSeries::new(
                     values[..end]
                         .iter()
@@ -436,10 +479,8 @@ fn draw_loss<DB: DrawingBackend>(
                     c.stroke_width((2.0 * scale) as u32),
                 ))
                 .map_err(err)?;
-            if let (0, Some(label)) = (k, &run.label) {
-                series
-                    .label(label.as_str())
-                    .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
+            if let Some(label) = &run.label {
+                rows.push((label.clone(), c.stroke_width((2.0 * scale) as u32)));
             }
         }
         if k == 0 {
@@ -456,12 +497,7 @@ fn draw_loss<DB: DrawingBackend>(
                         .collect()
                 })
                 .collect();
-            let labels: Vec<&str> = data
-                .runs
-                .iter()
-                .filter_map(|r| r.label.as_deref())
-                .collect();
-            place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
+            place.draw(&chart, scale, font * TICK, &lines, &rows)?;
         }
     }
     root.present().map_err(err)?;
@@ -511,9 +547,10 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .x_label_formatter(&|v| format!("{v:.0}"))
         .draw()
         .map_err(err)?;
+    let mut rows: Vec<LegendRow> = Vec::new();
     for (i, t) in trajectories.iter().enumerate() {
         let c = rgb(run_colour(scene, i));
-        let series = chart
+        chart
             .draw_series(LineSeries::new(
                 t.losses
                     .iter()
@@ -524,9 +561,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
             ))
             .map_err(err)?;
         if let Some(label) = scene.legend_label(i) {
-            series
-                .label(label)
-                .legend(swatch(c.stroke_width((2.0 * scale) as u32), scale));
+            rows.push((label.to_string(), c.stroke_width((2.0 * scale) as u32)));
         }
     }
     let steps = scene.output.steps.max(1) as f64;
@@ -541,10 +576,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
-    let labels: Vec<&str> = (0..scene.runs.len())
-        .filter_map(|i| scene.legend_label(i))
-        .collect();
-    place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
+    place.draw(&chart, scale, font * TICK, &lines, &rows)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -577,23 +609,22 @@ fn page<DB: DrawingBackend>(
     scene: &Scene,
     what: &str,
 ) -> Result<f64, DrawError> {
-    // Scaled like the animation's text (by the height, or the width when that is relatively
-    // narrower).
+    // The animation's text sizes, so a chart reads like the figure beside it.
     let (w, h) = (scene.output.width, scene.output.height);
-    let font = 13.5 * scale * (f64::from(h) / 480.0).min(f64::from(w) / 640.0);
+    let font = f64::from(crate::picture::Sizes::for_canvas(w, h).font) * scale;
     root.fill(&WHITE).map_err(err)?;
     // The title shrinks to fit the page (never below the smallest text), then is shortened.
     let (w, _) = root.dim_in_pixel();
     let text = format!("{} — {what}", scene.title);
     let room = f64::from(w) - font;
-    let natural = text_width(&text, font * 1.25, scale);
+    let natural = text_width(scene, &text, font * 1.25, scale);
     let min = f64::from(crate::picture::mark::MIN_FONT) * scale;
     let size = if natural > room {
         (font * 1.25 * room / natural).max(min.min(font * 1.25))
     } else {
         font * 1.25
     };
-    let fonts = crate::text::embedded();
+    let fonts = crate::render::fonts_for(scene);
     let text = crate::text::fit_text(&fonts, &text, (size / scale) as f32, (room / scale) as f32);
     let title = text_style(size, INK).pos(Pos::new(HPos::Center, VPos::Top));
     root.draw_text(&text, &title, (w as i32 / 2, (font * 0.5) as i32))
@@ -648,9 +679,11 @@ fn draw_rate<DB: DrawingBackend>(
             [(0.0, gd), (1.0, gd)],
             grey.stroke_width((scale) as u32),
         ))
-        .map_err(err)?
-        .label(format!("GD's best rate {gd:.3}"))
-        .legend(swatch(grey.stroke_width(scale as u32), scale));
+        .map_err(err)?;
+    let mut rows: Vec<LegendRow> = vec![(
+        format!("GD's best rate {gd:.3}"),
+        grey.stroke_width(scale as u32),
+    )];
     // Theory in ink and grey; colours are kept for the scene's runs.
     for (points, name, colour) in [
         (&curves[0], "heavy ball", INK_RGB),
@@ -661,9 +694,8 @@ fn draw_rate<DB: DrawingBackend>(
                 points.iter().copied(),
                 colour.stroke_width(width),
             ))
-            .map_err(err)?
-            .label(name)
-            .legend(swatch(colour.stroke_width(width), scale));
+            .map_err(err)?;
+        rows.push((name.to_string(), colour.stroke_width(width)));
     }
     chart
         .draw_series(LineSeries::new(
@@ -691,12 +723,7 @@ fn draw_rate<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    legend_box(
-        &mut chart,
-        scale,
-        text_style(font * TICK, INK),
-        SeriesLabelPosition::LowerRight,
-    )?;
+    legend_box(&chart, scale, font * TICK, &rows, Corner::LowerRight)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -761,7 +788,7 @@ fn draw_damping<DB: DrawingBackend>(
     let width = (2.0 * scale) as u32;
     let (y0, y1, steps) = (lo - pad, hi + pad, scene.output.steps.max(1) as f64);
     let mut lines = Vec::new();
-    let mut labels = Vec::new();
+    let mut rows: Vec<LegendRow> = Vec::new();
     for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
         let c = rgb(run_colour(scene, i));
         lines.push(
@@ -785,13 +812,10 @@ fn draw_damping<DB: DrawingBackend>(
                     .map(|(k, p)| (k as f64, p[0] - x_star)),
                 c.stroke_width(width),
             ))
-            .map_err(err)?
-            .label(label.as_str())
-            .legend(swatch(c.stroke_width(width), scale));
-        labels.push(label);
+            .map_err(err)?;
+        rows.push((label, c.stroke_width(width)));
     }
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
+    place.draw(&chart, scale, font * TICK, &lines, &rows)?;
     root.present().map_err(err)?;
     Ok(())
 }
@@ -872,15 +896,16 @@ fn draw_ewma<DB: DrawingBackend>(
                 .collect()
         };
         let mut lines = vec![fractions(xs)];
-        let mut labels = vec!["noisy gradient".to_string()];
+        let mut rows: Vec<LegendRow> = vec![(
+            "noisy gradient".to_string(),
+            grey.stroke_width(scale as u32),
+        )];
         chart
             .draw_series(LineSeries::new(
                 xs.iter().enumerate().map(|(t, &x)| ((t + 1) as f64, x)),
                 grey.stroke_width(scale as u32),
             ))
-            .map_err(err)?
-            .label(labels[0].as_str())
-            .legend(swatch(grey.stroke_width(scale as u32), scale));
+            .map_err(err)?;
         for (beta, colour) in betas.iter().zip(colours) {
             let (plain, corrected) = theory::ewma(xs, *beta);
             let values = if k == 0 { plain } else { corrected };
@@ -893,14 +918,11 @@ fn draw_ewma<DB: DrawingBackend>(
                     values.iter().enumerate().map(|(t, &v)| ((t + 1) as f64, v)),
                     c.stroke_width(width),
                 ))
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(swatch(c.stroke_width(width), scale));
-            labels.push(label);
+                .map_err(err)?;
+            rows.push((label, c.stroke_width(width)));
         }
         if k == 1 {
-            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-            place.draw(&mut chart, scale, font * TICK, &lines, &labels)?;
+            place.draw(&chart, scale, font * TICK, &lines, &rows)?;
         }
     }
     root.present().map_err(err)?;
@@ -1009,6 +1031,7 @@ fn draw_surface3d<DB: DrawingBackend>(
             .style_func(&style),
         )
         .map_err(err)?;
+    let mut rows: Vec<LegendRow> = Vec::new();
     for (i, (t, run)) in trajectories.iter().zip(&scene.runs).enumerate() {
         let c = rgb(run_colour(scene, i));
         let path: Vec<(f64, f64, f64)> = t
@@ -1020,9 +1043,8 @@ fn draw_surface3d<DB: DrawingBackend>(
         let width = (2.0 * scale) as u32;
         chart
             .draw_series(LineSeries::new(path.clone(), c.stroke_width(width)))
-            .map_err(err)?
-            .label(run.label.as_str())
-            .legend(swatch(c.stroke_width(width), scale));
+            .map_err(err)?;
+        rows.push((run.label.clone(), c.stroke_width(width)));
         if let Some(&first) = path.first() {
             // The start, as in the animation: a white ring.
             for style in [WHITE.filled(), INK_RGB.stroke_width(scale.max(1.0) as u32)] {
@@ -1045,12 +1067,7 @@ fn draw_surface3d<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    legend_box(
-        &mut chart,
-        scale,
-        text_style(font * TICK, INK),
-        SeriesLabelPosition::UpperLeft,
-    )?;
+    legend_box(&chart, scale, font * TICK, &rows, Corner::UpperLeft)?;
     root.draw_text(
         &format!("{x_name} left–right, f up, {y_name} in depth; ring: start; grey: cut off"),
         &text_style(font * TICK, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
@@ -1129,7 +1146,7 @@ fn draw_stability<DB: DrawingBackend>(
         let text = |s: &str, x: i32| -> Result<i32, DrawError> {
             let style = text_style(small, INK).pos(Pos::new(HPos::Left, VPos::Center));
             root.draw_text(s, &style, (x, y)).map_err(err)?;
-            Ok(x + text_width(s, small, scale) as i32)
+            Ok(x + text_width(scene, s, small, scale) as i32)
         };
         let swatch_box = |x: i32, c: Rgb| {
             root.draw(&Rectangle::new(
@@ -1334,7 +1351,7 @@ mod tests {
         // Nothing anywhere: the upper right.
         assert_eq!(emptiest_corner(&[], (0.4, 0.3)), Corner::UpperRight);
         // The choice is made once and kept, whatever the second backend's pixel size.
-        let place = LegendPlace::new();
+        let place = LegendPlace::new(&crate::text::embedded());
         let first = place.corner(std::slice::from_ref(&top), &["a"], 10.0, (300, 200));
         assert_eq!(first, Corner::LowerRight);
         let again = place.corner(&[], &["a"], 20.0, (600, 400));

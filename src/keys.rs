@@ -226,6 +226,8 @@ pub enum Type {
     Points { min: usize, max: usize },
     /// A CSV file of `x,y` rows (relative to the scene file), from `min` to `max` points.
     PointsFile { min: usize, max: usize },
+    /// A font file (TTF, OTF, or the first face of a TTC), relative to the scene file.
+    FontFile,
     /// A table with these keys (`noise = { std = 0.5 }`).
     Table(&'static [Key]),
     /// One or more tables with these keys (`[[start]]`), at most `max`.
@@ -502,8 +504,22 @@ pub enum Value {
     Interval((f64, f64)),
     WholePair([i64; 2]),
     Points(Vec<Point>),
+    Font(FontFile),
     Table(Values),
     Tables(Vec<Values>),
+}
+
+/// A font a scene draws its text with: where it was read from, and the parsed font.
+#[derive(Debug, Clone)]
+pub struct FontFile {
+    pub path: std::path::PathBuf,
+    pub font: std::sync::Arc<crate::text::Font>,
+}
+
+impl PartialEq for FontFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && std::sync::Arc::ptr_eq(&self.font, &other.font)
+    }
 }
 
 /// The checked values of one table, by key: what was given, and the defaults of what was not.

@@ -85,7 +85,7 @@ fn type_schema(key: &Key) -> Value {
             }
         }
         Type::Whole { range } => with(json!({ "type": "integer" }), bounds(range)),
-        Type::Text | Type::PointsFile { .. } => json!({ "type": "string" }),
+        Type::Text | Type::PointsFile { .. } | Type::FontFile => json!({ "type": "string" }),
         Type::FileName => json!({
             "type": "string",
             "pattern": "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$"

@@ -955,3 +955,36 @@ fn the_committed_schema_is_what_render_prints() {
         "regenerate with `cargo run -- --schema > scene.schema.json`"
     );
 }
+
+/// The shipped CJK scene renders with its `draw.font`; the same scene without it is invalid
+/// input that names the characters no font can draw and writes nothing.
+#[test]
+fn a_cjk_scene_needs_its_font() {
+    let t = TempDir::new("cli", "cjk");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/gd_vs_momentum_zh.toml");
+    let out = t.path("out");
+    let o = run(&[&"--out", &out, &shipped]);
+    assert_status(&o, 0);
+    assert!(listing(&out).contains(&"gd_vs_momentum_zh.png".to_string()));
+    // The title's glyphs are in the SVG as outlines, and its text as the group's label.
+    let svg = std::fs::read_to_string(out.join("gd_vs_momentum_zh.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"梯度下降与动量：谁先到达最小值？\""));
+    assert!(svg.contains("<path id=\"g0-"), "glyphs of the scene's font");
+    let without: String = std::fs::read_to_string(&shipped)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("font = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let scene = t.write("zh.toml", &without);
+    let out = t.path("out2");
+    let o = run(&[&"--out", &out, &scene]);
+    assert_status(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("`title`") && err.contains("梯 (U+68AF)"),
+        "{err}"
+    );
+    assert!(err.contains("hint: set `draw.font`"), "{err}");
+    assert!(listing(&out).is_empty());
+}

@@ -46,16 +46,16 @@ pub struct Sizes {
 
 /// The smallest text, pixels per em, whatever the canvas: below it tick labels stop being
 /// legible.
-pub const MIN_FONT: f32 = 10.0;
+pub const MIN_FONT: f32 = 11.0;
 
 impl Sizes {
-    /// Sizes for a `width × height` canvas: scaled by its height, or by its width when that is
-    /// relatively narrower, so a tall, narrow canvas does not get text too wide for it. Text
-    /// never gets smaller than [`MIN_FONT`].
+    /// Sizes for a `width × height` canvas: scaled with the canvas's area (a wide, short
+    /// canvas keeps legible text), but never much more than its width or height alone allows,
+    /// so a tall, narrow canvas does not get text too wide for it. Text never gets smaller than
+    /// [`MIN_FONT`].
     pub fn for_canvas(width: u32, height: u32) -> Self {
-        let s = (height as f32 / 480.0)
-            .min(width as f32 / 640.0)
-            .clamp(0.5, 4.0);
+        let (w, h) = (width as f32 / 640.0, height as f32 / 480.0);
+        let s = (w * h).sqrt().min(w * 1.2).min(h * 1.6).clamp(0.5, 4.0);
         let font = |px: f32| (px * s).max(MIN_FONT.min(px));
         Sizes {
             scale: s,

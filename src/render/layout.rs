@@ -67,7 +67,11 @@ pub struct Layout {
     pub width: u32,
     pub height: u32,
     pub sizes: Sizes,
-    /// The plotting region: the one plot, or the region the small multiples share.
+    /// The plotting region, fixed for a canvas size: the one plot and the small multiples lie
+    /// inside it, and the legend column runs beside it from top to bottom.
+    pub region: IRect,
+    /// The one plot (the region, or the part of it with the window's proportions), or the
+    /// bounds of the small multiples.
     pub plot: IRect,
     /// The plot rectangles inside `plot`, in reading order.
     pub panels: Vec<Panel>,
@@ -128,6 +132,7 @@ impl Layout {
             width,
             height,
             sizes,
+            region: plot,
             plot,
             panels: vec![Panel {
                 rect: plot,
@@ -146,7 +151,7 @@ impl Layout {
             inset: None,
             swatch_x: legend_x as f32 + swatch_width / 2.0 + 2.0,
             swatch_width,
-            legend_text_x: legend_x as f32 + swatch_width + sizes.head_radius + f * 0.45,
+            legend_text_x: legend_x as f32 + swatch_width + sizes.head_radius + f * 0.6,
         }
     }
 
@@ -165,17 +170,13 @@ impl Layout {
         }
     }
 
-    /// Gives the one plot the window's proportions, centred in the plotting region.
+    /// Gives the one plot the window's proportions: centred across the plotting region, at its
+    /// top (under the title, as a page reads).
     pub fn equalize(&mut self) {
         let r = self.plot;
         let (w, h) = self.fit((r.width() as i32, r.height() as i32), true);
-        let (dx, dy) = (r.width() as i32 - w, r.height() as i32 - h);
-        self.plot = IRect::new(
-            r.x0 + dx / 2,
-            r.y0 + dy / 2,
-            r.x0 + dx / 2 + w,
-            r.y0 + dy / 2 + h,
-        );
+        let dx = r.width() as i32 - w;
+        self.plot = IRect::new(r.x0 + dx / 2, r.y0, r.x0 + dx / 2 + w, r.y0 + h);
         self.panels[0].rect = self.plot;
     }
 
@@ -191,7 +192,7 @@ impl Layout {
         let gap_x = (f * 2.0) as i32;
         // The x tick labels of a panel with an empty cell below must not reach the next row.
         let gap_y = title_h + (self.sizes.tick_font * 1.6) as i32;
-        let region = self.plot;
+        let region = self.region;
         // Gaps shrink where the region is too small for them (tiny canvases).
         let gaps = |cols: usize| {
             let rows = n.div_ceil(cols) as i32;
@@ -242,6 +243,10 @@ impl Layout {
                 }
             })
             .collect();
+        self.plot = self
+            .panels
+            .iter()
+            .fold(IRect::default(), |b, p| b.union(p.rect));
     }
 
     /// The height of a small multiple's title line.
@@ -285,8 +290,8 @@ impl Layout {
     ) -> Vec<LegendEntry> {
         let f = self.sizes.font;
         let counter_h = (f * 1.8) as i32;
-        let mut y = self.plot.y0 as f32 + f * 0.8;
-        let bottom = (self.plot.y1 - counter_h) as f32 - f * 0.8;
+        let mut y = self.region.y0 as f32 + f * 0.8;
+        let bottom = (self.region.y1 - counter_h) as f32 - f * 0.8;
         let mut rows = Vec::new();
         let max_text = (self.width as f32 - self.legend_text_x - 4.0).max(10.0);
         let small = self.sizes.small_font;
@@ -347,7 +352,7 @@ impl Layout {
         let below_legend = f64::from(y) + f64::from(f) * 0.4 - f64::from(f) * 0.85;
         let top = (settle - f64::from(counter_h) / 2.0)
             .max(below_legend)
-            .min(f64::from(self.plot.y1 - counter_h)) as i32;
+            .min(f64::from(self.region.y1 - counter_h)) as i32;
         self.counter = IRect::new(self.legend_x, top, self.width as i32 - 2, top + counter_h);
         if overlays.contains(&Overlay::Loss) {
             // Under the counter, if at least four text lines fit.
@@ -356,7 +361,7 @@ impl Layout {
                 self.width as i32 - (f * 0.8) as i32,
             );
             let y0 = self.counter.y1 + (f * 1.6) as i32;
-            let y1 = (y0 + (f * 7.0) as i32).min(self.plot.y1 - (f * 1.6) as i32);
+            let y1 = (y0 + (f * 7.0) as i32).min(self.region.y1 - (f * 1.6) as i32);
             if y1 - y0 >= (f * 4.0) as i32 && x1 - x0 >= (f * 4.0) as i32 {
                 self.inset = Some(IRect::new(x0, y0, x1, y1));
             }

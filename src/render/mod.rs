@@ -49,9 +49,12 @@ pub struct Figure {
     pub legend: Vec<LegendEntry>,
 }
 
-/// The fonts a scene draws with.
-pub fn fonts_for(_scene: &Scene) -> Arc<Fonts> {
-    crate::text::embedded()
+/// The fonts a scene draws with: its own font (`draw.font`) first, if it has one.
+pub fn fonts_for(scene: &Scene) -> Arc<Fonts> {
+    match &scene.draw.font {
+        Some(f) => Arc::new(Fonts::with_preferred(f.font.clone())),
+        None => crate::text::embedded(),
+    }
 }
 
 fn plot_error<E: std::fmt::Debug>(e: E) -> DrawError {
@@ -166,7 +169,7 @@ impl Figure {
         // With one plot the step counter sits level with the minimum (see `Layout::legend`);
         // the clock of small multiples sits right under the legend.
         layout.settle_y = if small_multiples {
-            Some(f64::from(layout.plot.y0))
+            Some(f64::from(layout.region.y0))
         } else {
             minima_px.first().map(|m| m.1)
         };
@@ -485,7 +488,7 @@ fn draw_title(picture: &mut Picture, title: &str, layout: &Layout) {
     };
     let text = crate::text::fit_text(&picture.fonts, title, size, room);
     let width = picture.fonts.width(&text, size);
-    let centre = ((layout.plot.x0 + layout.plot.x1) as f32 / 2.0)
+    let centre = ((layout.region.x0 + layout.region.x1) as f32 / 2.0)
         .clamp(width / 2.0 + 4.0, layout.width as f32 - width / 2.0 - 4.0);
     picture.anchored_text(
         Layer::Under,

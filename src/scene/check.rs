@@ -389,6 +389,47 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             check_count(c, points.len(), (min, max), &raw.span, at, key.what)?;
             Some(Value::Points(points))
         }
+        Type::FontFile => {
+            let name = text(c, raw, at)?;
+            let dir = c.path.parent().unwrap_or(Path::new("."));
+            let font_path: PathBuf = dir.join(&name);
+            let bytes = match std::fs::read(&font_path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!("cannot read `{}`: {e}", font_path.display()),
+                        )
+                        .with_hint("the path is relative to the scene file's folder");
+                    c.report(e);
+                    return None;
+                }
+            };
+            let font = match crate::text::Font::from_bytes(&bytes, 0) {
+                Ok(f) => f,
+                Err(e) => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!("`{}` is {e}", font_path.display()),
+                        )
+                        .with_hint("give a TrueType or OpenType font: .ttf, .otf or .ttc");
+                    c.report(e);
+                    return None;
+                }
+            };
+            c.sources.push(Source {
+                path: font_path.clone(),
+                bytes: bytes.into(),
+            });
+            Some(Value::Font(crate::keys::FontFile {
+                path: font_path,
+                font: std::sync::Arc::new(font),
+            }))
+        }
         Type::PointsFile { min, max } => {
             let name = text(c, raw, at)?;
             let dir = c.path.parent().unwrap_or(Path::new("."));

@@ -96,6 +96,8 @@ pub struct DrawSpec {
     pub panels: Panels,
     /// How the window's units map to pixels.
     pub aspect: Aspect,
+    /// The font the scene's text is drawn in first (`None`: the embedded one only).
+    pub font: Option<crate::keys::FontFile>,
 }
 
 /// One optimizer setting: an entry with one value of each of its sweeps. Its runs differ only
@@ -295,6 +297,9 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
     if let (Some(draw), Some((_, settings)), Some(starts)) = (&draw, &expanded, &starts) {
         check_panels(c, root, draw, settings.len(), starts.len());
     }
+    if let (Some(draw), Some((runs, _))) = (&draw, &expanded) {
+        check_glyphs(c, root, draw, title.as_deref().unwrap_or(""), runs);
+    }
     let (runs, settings) = expanded?;
     let (output, draw, surface, window) = (output?, draw?, surface?, window?);
     let title = match title? {
@@ -320,6 +325,77 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         sources,
         warnings: std::mem::take(&mut c.warnings),
     })
+}
+
+/// The text the scene writes itself (its title and its optimizers' labels) must be drawable: a
+/// character that neither the scene's font nor the embedded one has would come out as a box.
+/// Each such text is an error at its key, naming the characters.
+fn check_glyphs(c: &mut Checker, root: &RawTable, draw: &DrawSpec, title: &str, runs: &[Run]) {
+    let fonts = match &draw.font {
+        Some(f) => crate::text::Fonts::with_preferred(f.font.clone()),
+        None => crate::text::Fonts::embedded(),
+    };
+    let report = |c: &mut Checker, span: Range<usize>, key: String, text: &str| {
+        let missing = fonts.missing(text);
+        if missing.is_empty() {
+            return;
+        }
+        let listed: Vec<String> = missing
+            .iter()
+            .map(|ch| {
+                if ch.is_control() || ch.is_whitespace() {
+                    format!("U+{:04X}", *ch as u32)
+                } else {
+                    format!("{ch} (U+{:04X})", *ch as u32)
+                }
+            })
+            .collect();
+        let (message, hint) = match &draw.font {
+            None => (
+                format!("the embedded font has no glyphs for {}", listed.join(", ")),
+                "set `draw.font` to a font that has them, e.g. font = \"fonts/NotoSansSC-Regular.otf\" \
+                 under [draw] (TTF, OTF or TTC, relative to the scene file)"
+                    .to_string(),
+            ),
+            Some(f) => (
+                format!(
+                    "neither `{}` nor the embedded font has glyphs for {}",
+                    f.path.display(),
+                    listed.join(", ")
+                ),
+                "use a font in `draw.font` that has them".to_string(),
+            ),
+        };
+        let e = c.at(span, &key, message).with_hint(hint);
+        c.report(e);
+    };
+    report(
+        c,
+        span_of(root, &[tables::TITLE.name]),
+        "title".into(),
+        title,
+    );
+    // Each entry's written label, once: its runs' labels only add numbers and names.
+    let entries = match root.get(tables::OPTIMIZER.name).map(|e| &e.value.value) {
+        Some(RawValue::Array(a)) => a.as_slice(),
+        _ => &[],
+    };
+    for (i, raw) in entries.iter().enumerate() {
+        let RawValue::Table(t) = &raw.value else {
+            continue;
+        };
+        let Some(label) = t.get("label") else {
+            continue;
+        };
+        if let Some(run) = runs.iter().find(|r| r.entry == i) {
+            report(
+                c,
+                label.value.span.clone(),
+                format!("optimizer[{i}].label"),
+                &run.label,
+            );
+        }
+    }
 }
 
 /// A table of the scene's own (`[output]`, `[draw]`), checked; its defaults when not written.
@@ -421,6 +497,10 @@ fn draw_spec(v: &Values) -> DrawSpec {
             .collect(),
         panels: Panels::from_index(index("panels")),
         aspect: Aspect::from_index(index("aspect")),
+        font: match v.get("font") {
+            Some(Value::Font(f)) => Some(f.clone()),
+            _ => None,
+        },
     }
 }
 

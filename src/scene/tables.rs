@@ -223,6 +223,14 @@ pub const DRAW_KEYS: &[Key] = &[
         "How the window's units map to pixels.",
     )
     .absent(Absent::Name("equal")),
+    Key::new(
+        "font",
+        Type::FontFile,
+        "font file",
+        "A font for the scene's text (TTF, OTF or TTC, relative to the scene file), e.g. one \
+         with the CJK characters of a title or labels; the embedded DejaVu Sans draws what it \
+         lacks.",
+    ),
 ];
 
 /// `[[start]]`'s keys.

@@ -195,6 +195,7 @@ fn issue_example_parses_with_defaults() {
             overlays: vec![],
             panels: Panels::Single,
             aspect: Aspect::Equal,
+            font: None,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -428,6 +429,7 @@ fn output_and_draw_tables_are_read() {
             overlays: vec![],
             panels: Panels::Single,
             aspect: Aspect::Equal,
+            font: None,
         }
     );
 }
@@ -2192,4 +2194,114 @@ fn numbers_beyond_64_bits_are_located() {
         "{e}"
     );
     assert!(e.message.contains("out of range"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fonts: text the embedded font cannot draw, and `draw.font`
+// ---------------------------------------------------------------------------------------------
+
+/// A scene in `dir` with `title`, `label` on its GD entry and `draw` as its `[draw]` body.
+fn font_scene(title: &str, label: &str, draw: &str) -> String {
+    format!(
+        "title = \"{title}\"\n[draw]\n{draw}\n{}",
+        with_optimizers(&format!(
+            "[[optimizer]]\nlabel = \"{label}\"\nkind = \"gd\"\nlr = 0.05\n"
+        ))
+    )
+}
+
+/// The fonts folder of the shipped scenes.
+fn shipped_fonts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/fonts")
+}
+
+#[test]
+fn text_the_embedded_font_lacks_is_an_error_naming_the_characters() {
+    let src = font_scene("梯度 descent", "GD", "");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "title = "),
+        "title",
+        "the embedded font has no glyphs for 梯 (U+68AF), 度 (U+5EA6)",
+        Some("set `draw.font`"),
+    );
+    // Labels too, at their own key; every such text is reported.
+    let src = font_scene("梯度", "动量", "");
+    let errors = Scene::check(Path::new("t.toml"), &src).unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[1].key, "optimizer[0].label");
+    assert!(errors[1].message.contains("动 (U+52A8), 量 (U+91CF)"));
+    // What the embedded font has (Greek, subscripts, a true minus) is fine.
+    parse(&font_scene("x² − y², β₁ and ∇f", "GD", ""));
+}
+
+#[test]
+fn a_scene_font_draws_what_the_embedded_font_lacks() {
+    let dir = TempDir::new("font");
+    let font = std::fs::read(shipped_fonts().join("wqy-microhei-subset.ttf")).unwrap();
+    std::fs::create_dir_all(dir.0.join("fonts")).unwrap();
+    std::fs::write(dir.0.join("fonts/zh.ttf"), &font).unwrap();
+    let path = dir.write(
+        "s.toml",
+        &font_scene("梯度下降", "动量", "font = \"fonts/zh.ttf\""),
+    );
+    let s = crate::scene::load(&path).unwrap();
+    let f = s.draw.font.as_ref().expect("the font");
+    assert_eq!(f.path, dir.0.join("fonts/zh.ttf"));
+    // The font's bytes are among the scene's sources (the manifest hashes them).
+    assert!(s
+        .sources
+        .iter()
+        .any(|src| src.path == f.path && *src.bytes == *font));
+    // A character neither font has is still an error, naming the scene's font.
+    let path = dir.write(
+        "t.toml",
+        &font_scene("梯度下降 🙂", "GD", "font = \"fonts/zh.ttf\""),
+    );
+    let e = crate::scene::load(&path).unwrap_err();
+    assert_eq!(e.key, "title");
+    assert!(
+        e.message.contains("nor the embedded font") && e.message.contains("🙂 (U+1F642)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_font_that_cannot_be_read_is_an_error_at_its_key() {
+    let dir = TempDir::new("bad-font");
+    let path = dir.write("s.toml", &font_scene("T", "GD", "font = \"missing.otf\""));
+    let e = crate::scene::load(&path).unwrap_err();
+    assert_eq!(e.key, "draw.font");
+    assert!(e.message.contains("cannot read"), "{e}");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("the path is relative to the scene file's folder")
+    );
+    dir.write("not-a-font.ttf", "this is text, not a font");
+    let path = dir.write(
+        "t.toml",
+        &font_scene("T", "GD", "font = \"not-a-font.ttf\""),
+    );
+    let e = crate::scene::load(&path).unwrap_err();
+    assert_eq!(e.key, "draw.font");
+    assert!(e.message.contains("not a font file"), "{e}");
+}
+
+/// A collection (TTC) gives its first face.
+#[test]
+fn a_font_collection_gives_its_first_face() {
+    let ttc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts/two-faces.ttc");
+    let dir = TempDir::new("ttc");
+    std::fs::copy(&ttc, dir.0.join("two.ttc")).unwrap();
+    let path = dir.write("s.toml", &font_scene("梯度", "GD", "font = \"two.ttc\""));
+    let s = crate::scene::load(&path).unwrap();
+    assert!(s.draw.font.as_ref().unwrap().font.has_glyph('梯'));
+    let bytes = std::fs::read(&ttc).unwrap();
+    let second = crate::text::Font::from_bytes(&bytes, 1).unwrap();
+    assert!(second.has_glyph('7') && !second.has_glyph('梯'));
+    assert_eq!(
+        crate::text::Font::from_bytes(&bytes, 2).unwrap_err(),
+        crate::text::FontError::NoSuchFace(2)
+    );
 }

@@ -121,6 +121,12 @@ impl Font {
 
     /// Parses face `index` of a font file (TTF, OTF, or a TTC collection).
     pub fn from_bytes(data: &[u8], index: u32) -> Result<Font, FontError> {
+        // Checked before the bytes are kept, so what is not a font is not kept.
+        let faces = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+        if index >= faces {
+            return Err(FontError::NoSuchFace(index));
+        }
+        ttf_parser::Face::parse(data, index).map_err(|_| FontError::Unreadable)?;
         Font::from_static(lasting_bytes(data), index)
     }
 
@@ -342,9 +348,10 @@ impl Fonts {
         self.shape(text, size).width
     }
 
-    /// `text` cut into runs that one font draws: each character goes to the first font that has
-    /// it; characters that need no glyph of their own (spaces, joiners, combining marks no
-    /// font has) stay with the run they are in.
+    /// `text` cut into runs that one font draws: each character stays with the run it is in
+    /// if that run's font has it, else goes to the first font that has it; characters that
+    /// need no glyph of their own (joiners, variation selectors) and those no font has stay
+    /// with their run.
     fn runs<'t>(&self, text: &'t str) -> Vec<(u8, usize, &'t str)> {
         if self.stack.len() == 1 {
             return vec![(0, 0, text)];
@@ -355,8 +362,11 @@ impl Fonts {
         for (i, c) in text.char_indices() {
             let has = |k: usize| faces.get(k).is_some_and(|f| f.glyph_index(c).is_some());
             let font = match current {
-                Some((k, _)) if c.is_whitespace() || needs_no_glyph(c) || has(usize::from(k)) => k,
-                _ => (0..faces.len()).find(|&k| has(k)).unwrap_or(0) as u8,
+                Some((k, _)) if needs_no_glyph(c) || has(usize::from(k)) => k,
+                _ => match (0..faces.len()).find(|&k| has(k)) {
+                    Some(k) => k as u8,
+                    None => current.map_or(0, |(k, _)| k),
+                },
             };
             match current {
                 Some((k, start)) if k != font => {
