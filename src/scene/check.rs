@@ -390,23 +390,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             Some(Value::Points(points))
         }
         Type::FontFile => {
-            let name = text(c, raw, at)?;
-            let dir = c.path.parent().unwrap_or(Path::new("."));
-            let font_path: PathBuf = dir.join(&name);
-            let bytes = match std::fs::read(&font_path) {
-                Ok(b) => b,
-                Err(e) => {
-                    let e = c
-                        .at(
-                            raw.span.clone(),
-                            at,
-                            format!("cannot read `{}`: {e}", font_path.display()),
-                        )
-                        .with_hint("the path is relative to the scene file's folder");
-                    c.report(e);
-                    return None;
-                }
-            };
+            let (font_path, bytes) = read_beside_scene(c, raw, at)?;
             let font = match crate::text::Font::from_bytes(&bytes, 0) {
                 Ok(f) => f,
                 Err(e) => {
@@ -431,23 +415,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             }))
         }
         Type::PointsFile { min, max } => {
-            let name = text(c, raw, at)?;
-            let dir = c.path.parent().unwrap_or(Path::new("."));
-            let data_path: PathBuf = dir.join(&name);
-            let bytes = match std::fs::read(&data_path) {
-                Ok(b) => b,
-                Err(e) => {
-                    let e = c
-                        .at(
-                            raw.span.clone(),
-                            at,
-                            format!("cannot read `{}`: {e}", data_path.display()),
-                        )
-                        .with_hint("the path is relative to the scene file's folder");
-                    c.report(e);
-                    return None;
-                }
-            };
+            let (data_path, bytes) = read_beside_scene(c, raw, at)?;
             let Ok(text) = std::str::from_utf8(&bytes) else {
                 let e = c.at(
                     raw.span.clone(),
@@ -733,6 +701,28 @@ fn interval(c: &mut Checker, raw: &Raw, at: &str) -> Option<(f64, f64)> {
     };
     c.report(e);
     None
+}
+
+/// The file a key names (a path relative to the scene file's folder) with its bytes; an error
+/// at the key when it cannot be read.
+fn read_beside_scene(c: &mut Checker, raw: &Raw, at: &str) -> Option<(PathBuf, Vec<u8>)> {
+    let name = text(c, raw, at)?;
+    let dir = c.path.parent().unwrap_or(Path::new("."));
+    let path: PathBuf = dir.join(&name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some((path, bytes)),
+        Err(e) => {
+            let e = c
+                .at(
+                    raw.span.clone(),
+                    at,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .with_hint("the path is relative to the scene file's folder");
+            c.report(e);
+            None
+        }
+    }
 }
 
 /// Reports a count of `what`s outside `min..=max` (`usize::MAX`: no upper limit).
