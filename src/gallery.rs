@@ -13,6 +13,7 @@ use std::path::{Component, Path};
 use crate::keys::Absent;
 use crate::optimizer::Optimizer;
 use crate::scene::Scene;
+use crate::text::escape_markup;
 
 /// The page's file name inside the output folder.
 pub const FILE: &str = "index.html";
@@ -114,25 +115,9 @@ fn relative_link(path: &Path, base: &Path) -> String {
     out.join("/")
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A relative path as a URL path: `/` kept, unreserved ASCII kept, everything else (spaces,
 /// `#`, `?`, `%`, non-ASCII) percent-encoded as UTF-8, so a file name is never read as a
-/// scheme, query or fragment. The result still needs [`escape`] inside an attribute (it has
+/// scheme, query or fragment. The result still needs [`escape`](crate::text::escape_markup) inside an attribute (it has
 /// no characters that escaping changes).
 fn url_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -264,11 +249,11 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
         h.push_str("<p class=\"empty\">No scene has been rendered yet.</p>\n");
     }
     for e in entries {
-        let title = escape(&e.title);
+        let title = escape_markup(&e.title);
         h.push_str("<article class=\"card\">\n");
         let _ = writeln!(h, "<h2>{title}</h2>");
         if let Some((gif, _)) = e.files.iter().find(|(n, _)| file_kind(n) == "GIF") {
-            let src = escape(&url_path(gif));
+            let src = escape_markup(&url_path(gif));
             let _ = writeln!(
                 h,
                 "<a class=\"anim\" href=\"{src}\"><img src=\"{src}\" width=\"{}\" height=\"{}\" \
@@ -276,11 +261,11 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
                 e.size.0, e.size.1
             );
         }
-        let _ = writeln!(h, "<p class=\"summary\">{}</p>", escape(&e.summary));
+        let _ = writeln!(h, "<p class=\"summary\">{}</p>", escape_markup(&e.summary));
         if !e.runs.is_empty() {
             h.push_str("<ul class=\"runs\">\n");
             for r in &e.runs {
-                let _ = writeln!(h, "<li>{}</li>", escape(r));
+                let _ = writeln!(h, "<li>{}</li>", escape_markup(r));
             }
             h.push_str("</ul>\n");
         }
@@ -289,18 +274,18 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
             let _ = writeln!(
                 h,
                 "<a href=\"{}\" title=\"{}\">{} <span class=\"size\">{}</span></a>",
-                escape(&url_path(name)),
-                escape(name),
-                escape(&file_kind(name)),
+                escape_markup(&url_path(name)),
+                escape_markup(name),
+                escape_markup(&file_kind(name)),
                 human_size(*size)
             );
         }
         let _ = writeln!(
             h,
             "<a href=\"{}\" title=\"{}\">scene <span class=\"size\">{}</span></a>",
-            escape(&url_path(&e.scene_link)),
-            escape(&e.scene_link),
-            escape(link_name(&e.scene_link))
+            escape_markup(&url_path(&e.scene_link)),
+            escape_markup(&e.scene_link),
+            escape_markup(link_name(&e.scene_link))
         );
         h.push_str("</p>\n</article>\n");
     }

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use super::geom::{clip_segment, IRect, P32};
 use super::mark::{Mark, Rgb};
 use super::{Colour, ItemKind, Path, PathOp, Picture, Rotation, Shape, Text, Trail};
-use crate::text::Segment;
+use crate::text::{escape_markup, Segment};
 
 /// `#rrggbb`.
 fn hex(c: Rgb) -> String {
@@ -38,25 +38,6 @@ fn num(v: f64) -> String {
 
 fn n32(v: f32) -> String {
     num(f64::from(v))
-}
-
-/// Text made safe for XML: markup characters escaped, characters XML 1.0 forbids (most control
-/// characters) replaced by U+FFFD.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Standard base64 (RFC 4648) with padding.
@@ -159,7 +140,7 @@ fn text(out: &mut String, t: &Text, picture: &Picture, clip: Option<usize>) {
         out,
         r#"<g fill="{}" aria-label="{}"{}>"#,
         hex(t.colour),
-        escape(&t.shaped.text),
+        escape_markup(&t.shaped.text),
         clip_attr(clip)
     );
     for g in &t.shaped.glyphs {
@@ -555,8 +536,8 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_document() {
         assert_eq!(
-            escape("a\u{0}b\u{7}c<&>\"'"),
-            "a\u{FFFD}b\u{FFFD}c&lt;&amp;&gt;&quot;&apos;"
+            escape_markup("a\u{0}b\u{7}c<&>\"'"),
+            "a\u{FFFD}b\u{FFFD}c&lt;&amp;&gt;&quot;&#39;"
         );
     }
 

@@ -433,6 +433,26 @@ pub fn fit_text(fonts: &Fonts, text: &str, size: f32, max: f32) -> String {
     format!("{kept}…")
 }
 
+/// Text made safe inside markup (SVG, HTML) element content and quoted attribute values:
+/// markup characters escaped, characters XML 1.0 forbids (most control characters) replaced by
+/// U+FFFD, line breaks and tabs by spaces.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Characters that are drawn with (or instead of) their neighbours: joiners, variation
 /// selectors, the byte-order mark.
 fn needs_no_glyph(c: char) -> bool {
