@@ -19,6 +19,13 @@ pub enum Error {
     /// Invalid input: the scene (or a file it reads) is wrong.
     #[error(transparent)]
     Scene(#[from] SceneError),
+    /// Invalid input: every independent error of every scene of a build, scene by scene in the
+    /// order given, each scene's in file order.
+    #[error("{}", Invalid(errors))]
+    Invalid { errors: Vec<SceneError> },
+    /// Invalid input on the command line (e.g. a `--frame` beyond a scene's steps).
+    #[error("{0}")]
+    Usage(String),
     /// Invalid input: two scenes would write the same files.
     #[error(
         "{} and {} would both write `{name}.*`; give one of them another `output.name`",
@@ -60,13 +67,46 @@ impl Error {
     /// 2 for invalid input, 1 for any other failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scene(_) | Error::OutputDir(_) | Error::SameOutput { .. } => 2,
+            Error::Scene(_)
+            | Error::Invalid { .. }
+            | Error::Usage(_)
+            | Error::OutputDir(_)
+            | Error::SameOutput { .. } => 2,
             Error::Render(_)
             | Error::Encode(_)
             | Error::Output(_)
             | Error::Manifest(_)
             | Error::Verify { .. } => 1,
         }
+    }
+}
+
+/// Several scene errors as one message: each error (the first without the `error: ` its reader
+/// prints before the whole), then how many there are in how many files.
+struct Invalid<'a>(&'a [SceneError]);
+
+impl std::fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                write!(f, "error: ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        if self.0.len() > 1 {
+            let mut files: Vec<&std::path::Path> =
+                self.0.iter().map(|e| e.path.as_path()).collect();
+            files.sort();
+            files.dedup();
+            writeln!(
+                f,
+                "error: {} errors in {} file{}",
+                self.0.len(),
+                files.len(),
+                if files.len() == 1 { "" } else { "s" }
+            )?;
+        }
+        Ok(())
     }
 }
 

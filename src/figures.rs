@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::optimizer::Optimizer;
 use crate::picture::mark::{Rgb, INK};
-use crate::picture::plot::{Recorder, TickFormat};
+use crate::picture::plot::{axis_range, log_axis_range, Recorder, TickFormat};
 use crate::picture::{DrawError, Picture};
 use crate::render::style;
 use crate::scene::{Chart, Scene};
@@ -445,7 +445,7 @@ fn draw_loss<DB: DrawingBackend>(
             .y_label_area_size((font * 4.2) as u32)
             .build_cartesian_2d(
                 0f64..data.steps.max(1) as f64,
-                (range.0..range.1).log_scale(),
+                log_axis_range(range.0, range.1).log_scale(),
             )
             .map_err(err)?;
         chart
@@ -532,7 +532,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .margin((font * 0.6) as u32)
         .x_label_area_size((font * 2.6) as u32)
         .y_label_area_size((font * 4.2) as u32)
-        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, lo..hi)
+        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, axis_range(lo, hi))
         .map_err(err)?;
     let y_ticks = TickFormat::for_range(lo, hi);
     chart
@@ -763,7 +763,7 @@ fn draw_damping<DB: DrawingBackend>(
         .y_label_area_size((font * 4.2) as u32)
         .build_cartesian_2d(
             0f64..scene.output.steps.max(1) as f64,
-            (lo - pad)..(hi + pad),
+            axis_range(lo - pad, hi + pad),
         )
         .map_err(err)?;
     let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
@@ -870,7 +870,7 @@ fn draw_ewma<DB: DrawingBackend>(
             .caption(caption, text_style(font * 0.9, INK))
             .x_label_area_size((font * 2.6) as u32)
             .y_label_area_size((font * 3.6) as u32)
-            .build_cartesian_2d(0f64..xs.len().max(1) as f64, (lo - pad)..(hi + pad))
+            .build_cartesian_2d(0f64..xs.len().max(1) as f64, axis_range(lo - pad, hi + pad))
             .map_err(err)?;
         let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
         chart
@@ -985,7 +985,11 @@ fn draw_surface3d<DB: DrawingBackend>(
     );
     let mut chart = ChartBuilder::on(&body)
         .margin((font * 1.0) as u32)
-        .build_cartesian_3d(win.x.0..win.x.1, lo..cap, win.y.0..win.y.1)
+        .build_cartesian_3d(
+            axis_range(win.x.0, win.x.1),
+            axis_range(lo, cap),
+            axis_range(win.y.0, win.y.1),
+        )
         .map_err(err)?;
     chart.with_projection(|mut p| {
         // From the low-x, low-y side and fairly high: the valley floors, where the paths run,
@@ -1178,7 +1182,7 @@ fn draw_stability<DB: DrawingBackend>(
             .caption(name, text_style(font, INK))
             .x_label_area_size((font * 2.6) as u32)
             .y_label_area_size((font * 3.4) as u32)
-            .build_cartesian_2d(0f64..lr_max, 0f64..0.99f64)
+            .build_cartesian_2d(axis_range(0.0, lr_max), 0f64..0.99f64)
             .map_err(err)?;
         chart
             .configure_mesh()

@@ -8,7 +8,7 @@
 //! computed). Writing the page, and deciding when to, is the caller's business.
 
 use std::fmt::Write;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use crate::keys::Absent;
 use crate::optimizer::Optimizer;
@@ -45,7 +45,7 @@ impl GalleryEntry {
         let o = &scene.output;
         GalleryEntry {
             title: scene.title.clone(),
-            scene_link: relative_link(&scene.path, out_dir),
+            scene_link: crate::output::relative_path(&scene.path, out_dir),
             runs: scene
                 .runs
                 .iter()
@@ -78,41 +78,6 @@ fn run_line(label: &str, optimizer: &Optimizer) -> String {
         let _ = write!(line, "{sep}{} {value}", key.symbol_or_name());
     }
     line
-}
-
-/// `path` relative to the folder `base`, written with `/`: the components the two share are
-/// dropped, each remaining folder of `base` becomes `..`. Falls back to `path` as given when
-/// one is absolute and the other not, or when `base` climbs (`..`) past what they share.
-fn relative_link(path: &Path, base: &Path) -> String {
-    let as_given = || path.to_string_lossy().into_owned();
-    if path.is_absolute() != base.is_absolute() || path.has_root() != base.has_root() {
-        return as_given();
-    }
-    fn parts(p: &Path) -> Vec<Component<'_>> {
-        p.components()
-            .filter(|c| !matches!(c, Component::CurDir))
-            .collect()
-    }
-    let (target, from) = (parts(path), parts(base));
-    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
-    if from[common..]
-        .iter()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return as_given();
-    }
-    let mut out: Vec<String> = vec!["..".to_string(); from.len() - common];
-    for c in &target[common..] {
-        match c {
-            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
-            Component::ParentDir => out.push("..".to_string()),
-            _ => return as_given(),
-        }
-    }
-    if out.is_empty() {
-        return as_given();
-    }
-    out.join("/")
 }
 
 /// A relative path as a URL path: `/` kept, unreserved ASCII kept, everything else (spaces,
@@ -441,7 +406,7 @@ beta = 0.9
 
     #[test]
     fn relative_scene_links() {
-        let rel = |p: &str, base: &str| relative_link(Path::new(p), Path::new(base));
+        let rel = |p: &str, base: &str| crate::output::relative_path(Path::new(p), Path::new(base));
         assert_eq!(rel("scenes/a.toml", "outputs"), "../scenes/a.toml");
         assert_eq!(
             rel("/tmp/x/scenes/a.toml", "/tmp/x/out"),
@@ -453,10 +418,33 @@ beta = 0.9
         assert_eq!(rel("a.toml", "x/y"), "../../a.toml");
         assert_eq!(rel("../s/a.toml", "../out"), "../s/a.toml");
         assert_eq!(rel("../s/a.toml", "out"), "../../s/a.toml");
-        // No relative path can be computed: the path as given.
-        assert_eq!(rel("/tmp/s/a.toml", "outputs"), "/tmp/s/a.toml");
-        assert_eq!(rel("scenes/a.toml", "/tmp/out"), "scenes/a.toml");
-        assert_eq!(rel("scenes/a.toml", "../out"), "scenes/a.toml");
+        // An absolute path against a relative folder and the other way round: the link still
+        // leads from the folder to the file.
+        let cwd = std::env::current_dir().unwrap();
+        for (p, base) in [
+            ("/tmp/s/a.toml", "outputs"),
+            ("scenes/a.toml", "/tmp/out"),
+            ("scenes/a.toml", "../out"),
+        ] {
+            let link = rel(p, base);
+            let from = std::path::absolute(cwd.join(base)).unwrap();
+            let lands = std::path::absolute(from.join(&link)).unwrap();
+            let want = std::path::absolute(cwd.join(p)).unwrap();
+            let norm = |p: &Path| -> Vec<String> {
+                let mut out: Vec<String> = Vec::new();
+                for c in p.components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            out.pop();
+                        }
+                        std::path::Component::CurDir => {}
+                        c => out.push(c.as_os_str().to_string_lossy().into_owned()),
+                    }
+                }
+                out
+            };
+            assert_eq!(norm(&lands), norm(&want), "{p} from {base}: {link}");
+        }
         let e = GalleryEntry::new(
             &scene("/tmp/x/scenes/a.toml"),
             Path::new("/tmp/x/out"),

@@ -35,6 +35,7 @@ pub mod error;
 pub mod expr;
 pub mod figures;
 pub mod gallery;
+pub mod input;
 pub mod keys;
 pub mod manifest;
 pub mod noise;

@@ -1,8 +1,13 @@
 //! `render`: the command line. It parses arguments into a [`Batch`], shows the batch's progress
 //! as terminal bars, prints its report, and maps errors to exit statuses (2 for invalid input,
 //! 1 for other failures). Every build decision lives in the library ([`inertia::batch`]).
+//!
+//! Everything is printed through [`say`] and [`tell`], which ignore a closed pipe: `render
+//! --schema | head -1` or a reader that goes away never makes `render` panic, and the exit
+//! status is the one the run would have had anyway.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +56,24 @@ struct Cli {
     /// errors are printed and watching goes on. Stop with Ctrl-C.
     #[arg(long, conflicts_with_all = ["check", "frame", "verify"])]
     watch: bool,
+    /// Also delete the files the manifest lists for scenes (in the folders rendered) that no
+    /// longer exist, and say which.
+    #[arg(long, conflicts_with_all = ["check", "frame", "verify", "watch"])]
+    prune: bool,
+    /// Let scenes read data files and fonts anywhere (by default they must be in the scene's
+    /// folder or the working directory).
+    #[arg(long)]
+    allow_outside: bool,
+}
+
+/// Writes to standard output, ignoring a closed pipe (nobody is reading any more).
+fn say(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Writes to standard error, ignoring a closed pipe.
+fn tell(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 impl Cli {
@@ -62,12 +85,18 @@ impl Cli {
         } else if self.verify {
             Mode::Verify
         } else {
-            Mode::Render { force: self.force }
+            Mode::Render {
+                force: self.force,
+                prune: self.prune,
+            }
         };
         Batch {
             inputs: self.scenes.clone(),
             out: self.out.clone(),
             mode,
+            options: inertia::scene::LoadOptions {
+                allow_outside: self.allow_outside,
+            },
         }
     }
 }
@@ -172,21 +201,26 @@ impl Progress for Bars {
         }
         self.multi.suspend(|| match note {
             // A scene error's text ends with a newline.
-            Note::Warning(warning) => eprint!("warning: {warning}"),
+            Note::Warning(warning) => tell(&format!("warning: {warning}")),
             Note::Timings { scene, stages } => {
                 let stages: Vec<String> = stages
                     .iter()
                     .map(|(stage, d)| format!("{stage} {:.1} ms", d.as_secs_f64() * 1e3))
                     .collect();
-                eprintln!("timings: {}: {}", scene.output.name, stages.join(", "));
+                tell(&format!(
+                    "timings: {}: {}\n",
+                    scene.output.name,
+                    stages.join(", ")
+                ));
             }
-            Note::Diverged { scene, run } => eprintln!(
-                "note: {}: run {} ({}) diverged at step {}",
+            Note::Diverged { scene, run } => tell(&format!(
+                "note: {}: run {} ({}) diverged at step {}\n",
                 scene.path.display(),
                 run.run,
                 run.label,
                 run.step
-            ),
+            )),
+            Note::Folder(text) => tell(&format!("note: {text}\n")),
         });
     }
 }
@@ -197,21 +231,27 @@ fn print_report(mode: Mode, report: &Report) {
     match mode {
         Mode::Check => {
             for s in &report.scenes {
-                eprintln!("ok: {} ({} runs)", s.path.display(), s.runs);
+                let runs = if s.runs == 1 { "run" } else { "runs" };
+                tell(&format!("ok: {} ({} {runs})\n", s.path.display(), s.runs));
             }
         }
         Mode::Frame { .. } => {
             for s in &report.scenes {
                 if let Outcome::FrameWritten { path } = &s.outcome {
-                    eprintln!("wrote {}", path.display());
+                    tell(&format!("wrote {}\n", path.display()));
                 }
             }
         }
-        Mode::Verify => eprintln!(
-            "verified: the outputs of {} scenes match what this version renders",
+        Mode::Verify => tell(&format!(
+            "verified: the outputs of {} scenes match what this version renders\n",
             report.scenes.len()
-        ),
-        Mode::Render { .. } => eprint!("{}", summary(report)),
+        )),
+        Mode::Render { .. } => {
+            tell(&summary(report));
+            for path in &report.pruned {
+                tell(&format!("pruned {}\n", path.display()));
+            }
+        }
     }
 }
 
@@ -254,24 +294,24 @@ fn summary(report: &Report) -> String {
 fn print_error(e: &Error) {
     if let Error::Verify { differing } = e {
         for path in differing {
-            eprintln!("differs: {}", path.display());
+            tell(&format!("differs: {}\n", path.display()));
         }
     }
     let text = e.to_string();
-    eprint!("error: {text}");
+    tell(&format!("error: {text}"));
     if !text.ends_with('\n') {
-        eprintln!();
+        tell("\n");
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.schema {
-        print!("{}", inertia::schema::scene_schema_json());
+        say(&inertia::schema::scene_schema_json());
         return ExitCode::SUCCESS;
     }
     if cli.list {
-        print!("{}", inertia::catalogue());
+        say(&inertia::catalogue());
         if cli.scenes.is_empty() {
             return ExitCode::SUCCESS;
         }
@@ -286,10 +326,10 @@ fn main() -> ExitCode {
                 Err(e) => print_error(&e),
             }
             if !cli.quiet {
-                eprintln!(
-                    "watching {} file(s) for changes (Ctrl-C stops)",
+                tell(&format!(
+                    "watching {} file(s) for changes (Ctrl-C stops)\n",
                     watcher.files()
-                );
+                ));
             }
             ControlFlow::Continue(())
         });

@@ -5,9 +5,11 @@
 //! reads, the inertia version that rendered it, and each output's size and SHA-256. A scene is
 //! *fresh* when all of that still holds; `render` skips fresh scenes unless `--force` is given.
 //! The file is JSON with sorted keys and no timestamps, so the same renders give the same bytes.
+//! Paths in it are relative to the output folder, so a render from any working directory reads
+//! them right (and a committed manifest holds no machine's paths).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -39,9 +41,10 @@ pub struct FileRecord {
 /// What one scene's outputs were made from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SceneRecord {
-    /// The scene file, as it was given.
+    /// The scene file, relative to the output folder (see [`stored_path`]).
     pub scene: String,
-    /// SHA-256 of the scene file and of each data file it reads, by path.
+    /// SHA-256 of the scene file and of each file it reads, by path relative to the output
+    /// folder.
     pub inputs: BTreeMap<String, String>,
     /// The inertia version that rendered the outputs.
     pub inertia: String,
@@ -63,35 +66,72 @@ pub fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The hashes of the bytes a scene was made from (its [`Scene::sources`]), by path: what its
-/// outputs were rendered from.
-pub fn source_hashes(scene: &Scene) -> BTreeMap<String, String> {
+/// A path as the manifest in `out` stores it: relative to `out`.
+pub fn stored_path(path: &Path, out: &Path) -> String {
+    output::relative_path(path, out)
+}
+
+/// The file a path stored in the manifest in `out` names, for a reader in any working
+/// directory.
+pub fn resolve(stored: &str, out: &Path) -> PathBuf {
+    let p = Path::new(stored);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        out.join(p)
+    }
+}
+
+/// The hashes of the bytes a scene was made from (its [`Scene::sources`]), by stored path: what
+/// its outputs were rendered from.
+pub fn source_hashes(scene: &Scene, out: &Path) -> BTreeMap<String, String> {
     scene
         .sources
         .iter()
-        .map(|s| (s.path.display().to_string(), sha256(&s.bytes)))
+        .map(|s| (stored_path(&s.path, out), sha256(&s.bytes)))
         .collect()
 }
 
-/// The hashes of a scene's inputs as they are on disk now; unreadable inputs hash as
-/// "unreadable" (so the scene is never taken as fresh).
-pub fn input_hashes(scene: &Scene) -> BTreeMap<String, String> {
+/// The hashes of a scene's inputs as they are on disk now, by stored path; unreadable inputs
+/// hash as "unreadable" (so the scene is never taken as fresh).
+pub fn input_hashes(scene: &Scene, out: &Path) -> BTreeMap<String, String> {
     std::iter::once(&scene.path)
         .chain(&scene.inputs)
         .map(|p| {
-            let hash = std::fs::read(p).map_or_else(|_| "unreadable".to_string(), |b| sha256(&b));
-            (p.display().to_string(), hash)
+            let hash = crate::input::read_bounded(p, crate::input::MAX_DATA_BYTES)
+                .map_or_else(|_| "unreadable".to_string(), |b| sha256(&b));
+            (stored_path(p, out), hash)
         })
         .collect()
 }
 
 impl Manifest {
-    /// Reads the manifest in `dir`; a missing or unreadable one is empty (everything renders).
-    pub fn load(dir: &Path) -> Manifest {
-        std::fs::read(dir.join(FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+    /// Reads the manifest in `dir`. A missing one is empty; one that cannot be used (not a
+    /// regular file, larger than [`crate::input::MAX_MANIFEST_BYTES`], not a manifest) is
+    /// empty too, so everything renders, and the second value says why it was set aside.
+    pub fn load(dir: &Path) -> (Manifest, Option<String>) {
+        let path = dir.join(FILE);
+        let bytes = match crate::input::read_bounded(&path, crate::input::MAX_MANIFEST_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.is_not_found() => return (Manifest::default(), None),
+            Err(e) => {
+                let why = format!(
+                    "`{}` is set aside: {e}; every scene renders",
+                    path.display()
+                );
+                return (Manifest::default(), Some(why));
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(m) => (m, None),
+            Err(e) => {
+                let why = format!(
+                    "`{}` is set aside: it is not a manifest ({e}); every scene renders",
+                    path.display()
+                );
+                (Manifest::default(), Some(why))
+            }
+        }
     }
 
     /// Writes the manifest into `dir`, atomically.
@@ -101,12 +141,12 @@ impl Manifest {
         Ok(output::write_atomic(&dir.join(FILE), text.as_bytes())?)
     }
 
-    /// The record for a scene whose outputs were just made.
-    pub fn record(scene: &Scene, files: &[(String, Vec<u8>)]) -> SceneRecord {
+    /// The record for a scene whose outputs were just made in `out`.
+    pub fn record(scene: &Scene, files: &[(String, Vec<u8>)], out: &Path) -> SceneRecord {
         SceneRecord {
-            scene: scene.path.display().to_string(),
+            scene: stored_path(&scene.path, out),
             // The hashes of what was rendered: the bytes read when the scene was checked.
-            inputs: source_hashes(scene),
+            inputs: source_hashes(scene, out),
             inertia: env!("CARGO_PKG_VERSION").to_string(),
             outputs: files
                 .iter()
@@ -130,8 +170,8 @@ impl Manifest {
             return false;
         };
         r.inertia == env!("CARGO_PKG_VERSION")
-            && r.scene == scene.path.display().to_string()
-            && r.inputs == input_hashes(scene)
+            && r.scene == stored_path(&scene.path, dir)
+            && r.inputs == input_hashes(scene, dir)
             && !r.outputs.is_empty()
             && r.outputs.iter().all(|(name, f)| {
                 std::fs::read(dir.join(name))
@@ -165,11 +205,13 @@ mod tests {
         let mut m = Manifest::default();
         assert!(!m.is_fresh(&scene, &dir));
         m.scenes
-            .insert("s".into(), Manifest::record(&scene, &files));
+            .insert("s".into(), Manifest::record(&scene, &files, &dir));
         assert!(m.is_fresh(&scene, &dir));
+        // Paths are stored relative to the output folder.
+        assert_eq!(m.scenes["s"].scene, "s.toml");
         // Saved and loaded, it is the same.
         m.save(&dir).unwrap();
-        assert_eq!(Manifest::load(&dir), m);
+        assert_eq!(Manifest::load(&dir), (m.clone(), None));
         // An output edited by hand is not fresh.
         std::fs::write(dir.join("s.csv"), b"runs\n").unwrap();
         assert!(!m.is_fresh(&scene, &dir));
@@ -180,12 +222,26 @@ mod tests {
         // A scene edited while its render ran: the record holds what was rendered (read
         // before the edit), so the edited scene is not taken as rendered.
         m.scenes
-            .insert("s".into(), Manifest::record(&scene, &files));
-        assert_eq!(
-            m.scenes["s"].inputs[&scene_path.display().to_string()],
-            sha256(src.as_bytes())
-        );
+            .insert("s".into(), Manifest::record(&scene, &files, &dir));
+        assert_eq!(m.scenes["s"].inputs["s.toml"], sha256(src.as_bytes()));
         assert!(!m.is_fresh(&scene, &dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A manifest that cannot be used is set aside with a reason: everything renders.
+    #[test]
+    fn an_unusable_manifest_is_set_aside() {
+        let dir = std::env::temp_dir().join(format!("inertia-bad-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(Manifest::load(&dir), (Manifest::default(), None));
+        std::fs::write(dir.join(FILE), b"{ not json").unwrap();
+        let (m, why) = Manifest::load(&dir);
+        assert_eq!(m, Manifest::default());
+        assert!(why.unwrap().contains("not a manifest"));
+        std::fs::remove_file(dir.join(FILE)).unwrap();
+        std::fs::create_dir(dir.join(FILE)).unwrap();
+        let (_, why) = Manifest::load(&dir);
+        assert!(why.unwrap().contains("a folder"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -83,6 +83,127 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The longest file name most file systems take, bytes.
+const NAME_MAX: usize = 255;
+
+/// Checks, before any work, that every file `names` can be written into `dir`: no folder stands
+/// where a file goes, and no name (with its temporary's prefix and suffix) is too long for the
+/// file system. What this finds is invalid input (the output folder or the names), found before
+/// anything is written.
+pub fn check_targets<'n>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'n str>,
+) -> Result<(), OutputError> {
+    for name in names {
+        let path = dir.join(name);
+        if path.is_dir() {
+            return Err(OutputError {
+                path,
+                source: std::io::Error::other("a folder stands where this file would be written"),
+            });
+        }
+        // `.` + name (at most NAME_IN_TEMPORARY of it) + marker + 6 random characters.
+        let temporary = 1 + name.len().min(NAME_IN_TEMPORARY) + TEMP_MARKER.len() + 6;
+        if name.len() > NAME_MAX || temporary > NAME_MAX {
+            return Err(OutputError {
+                path,
+                source: std::io::Error::other("the file name is too long for the file system"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The output folders this process holds a [`ManifestLock`] on (canonical paths): its own
+/// writes there need no shared lock (taking one would wait on itself).
+static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn held(dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    HELD.lock().map(|h| h.contains(&dir)).unwrap_or(false)
+}
+
+/// An exclusive lock on an output folder, held (released on drop) while a render reads the
+/// manifest, merges its records and writes it and the gallery: renders sharing a folder take
+/// turns there, so none loses another's records. It is the folder's own lock, the one every
+/// write holds shared (so it also waits for other renders' writes in progress, and the folder
+/// gains no lock file); this process's own writes while it holds it go ahead unlocked.
+/// Without locks (a file system that has none) renders go on unserialised.
+pub struct ManifestLock {
+    folder: Option<(File, PathBuf)>,
+}
+
+impl ManifestLock {
+    /// Waits for the lock on `dir`.
+    pub fn acquire(dir: &Path) -> ManifestLock {
+        let folder = File::open(dir)
+            .ok()
+            .filter(|f| fs4::FileExt::lock(f).is_ok())
+            .and_then(|f| Some((f, dir.canonicalize().ok()?)));
+        if let (Some((_, path)), Ok(mut h)) = (&folder, HELD.lock()) {
+            h.push(path.clone());
+        }
+        ManifestLock { folder }
+    }
+}
+
+impl Drop for ManifestLock {
+    fn drop(&mut self) {
+        if let (Some((_, path)), Ok(mut h)) = (&self.folder, HELD.lock()) {
+            if let Some(i) = h.iter().position(|p| p == path) {
+                h.swap_remove(i);
+            }
+        }
+        // Closing the folder releases the lock.
+    }
+}
+
+/// `path` as a relative path from the folder `base` (both made absolute against the working
+/// directory first, without following links), with `/` between parts: how a file is named
+/// from a page or a record in `base`, whatever the working directory of the one who reads it.
+/// The path as given when no relative path exists (another drive).
+pub fn relative_path(path: &Path, base: &Path) -> String {
+    use std::path::Component;
+    let as_given = || path.to_string_lossy().replace('\\', "/");
+    let (Ok(target), Ok(from)) = (std::path::absolute(path), std::path::absolute(base)) else {
+        return as_given();
+    };
+    // `..` resolved lexically (`absolute` keeps them).
+    fn normal(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if matches!(out.last(), Some(Component::Normal(_))) {
+                        out.pop();
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (target, from) = (normal(&target), normal(&from));
+    if target.first() != from.first() {
+        return as_given();
+    }
+    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
 /// Removes the temporaries that killed renders left in `dir` and returns how many it removed.
 /// Nothing is removed while any render holds the folder's writer lock (or when locks are
 /// unavailable there): a temporary is only ever removed once no process can still be writing it.
@@ -116,6 +237,10 @@ struct WriterLock {
 
 impl WriterLock {
     fn new(dir: &Path) -> Self {
+        if held(dir) {
+            // This process holds the folder exclusively: no sweep can run meanwhile.
+            return WriterLock { _folder: None };
+        }
         let folder = File::open(dir)
             .ok()
             .filter(|f| fs4::FileExt::lock_shared(f).is_ok());
@@ -239,6 +364,41 @@ mod tests {
         write_atomic(&written, b"x").unwrap();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
         assert_eq!(mode(&written), mode(&ordinary));
+    }
+
+    #[test]
+    fn relative_paths_hold_from_any_working_directory() {
+        assert_eq!(
+            relative_path(Path::new("scenes/a.toml"), Path::new("outputs")),
+            "../scenes/a.toml"
+        );
+        assert_eq!(
+            relative_path(Path::new("./scenes/../scenes/a.toml"), Path::new("out/x/")),
+            "../../scenes/a.toml"
+        );
+        let cwd = std::env::current_dir().unwrap();
+        // A relative scene and an absolute output folder (or the other way round) agree.
+        assert_eq!(
+            relative_path(Path::new("scenes/a.toml"), &cwd.join("outputs")),
+            "../scenes/a.toml"
+        );
+        assert_eq!(
+            relative_path(&cwd.join("s/a.toml"), Path::new("s")),
+            "a.toml"
+        );
+    }
+
+    #[test]
+    fn targets_in_the_way_or_too_long_are_found_before_writing() {
+        let dir = std::env::temp_dir().join(format!("inertia-targets-{}", std::process::id()));
+        fs::create_dir_all(dir.join("a.gif")).unwrap();
+        let e = check_targets(&dir, ["b.png", "a.gif"]).unwrap_err();
+        assert_eq!(e.path, dir.join("a.gif"));
+        assert!(e.to_string().contains("a folder stands"), "{e}");
+        let long = "x".repeat(260);
+        assert!(check_targets(&dir, [long.as_str()]).is_err());
+        assert!(check_targets(&dir, ["b.png", "manifest.json"]).is_ok());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

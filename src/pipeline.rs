@@ -44,6 +44,22 @@ impl Outputs {
     }
 }
 
+/// Every file [`render`] writes for `scene`, by name: known before any work, so a batch can
+/// find two scenes that would write the same file, and a folder standing in a file's way.
+pub fn file_names(scene: &Scene) -> Vec<String> {
+    let name = &scene.output.name;
+    let mut names: Vec<String> = ["gif", "png", "svg", "csv"]
+        .iter()
+        .map(|ext| format!("{name}.{ext}"))
+        .collect();
+    for chart in &scene.draw.charts {
+        for ext in ["png", "svg"] {
+            names.push(format!("{name}.{}.{ext}", chart.name()));
+        }
+    }
+    names
+}
+
 /// Stage 2: every run's trajectory, in run order.
 pub fn trajectories(scene: &Scene) -> Vec<Trajectory> {
     trajectory::simulate_all(

@@ -58,12 +58,17 @@ pub enum Note<'a> {
         scene: &'a Scene,
         stages: &'a [(&'static str, Duration)],
     },
+    /// Something about the output folder (e.g. a manifest that had to be set aside, the files of
+    /// a scene that no longer exists); the build goes on.
+    Folder(&'a str),
 }
 
 /// What a build did, scene by scene, in the order the scenes were given.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     pub scenes: Vec<SceneReport>,
+    /// The files `--prune` deleted: those the manifest listed for scenes that no longer exist.
+    pub pruned: Vec<PathBuf>,
 }
 
 /// What was done with one scene.

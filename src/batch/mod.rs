@@ -2,14 +2,17 @@
 //! rendered, verified or cut into single frames as one job. This is everything `render` does
 //! besides parsing its arguments and printing.
 //!
-//! A [`Batch`] first reads and checks every scene and that no two write the same files
-//! ([`Batch::load`]): all invalid input is found before any work, so it writes nothing. Then
-//! ([`Batch::build`]), by [`Mode`]:
+//! A [`Batch`] first reads and checks every scene and that no two write the same file
+//! ([`Batch::load`]): all invalid input is found before any work, every error of every scene
+//! at once, so it writes nothing. Then ([`Batch::build`]), by [`Mode`]:
 //!
-//! - **render**: the output folder is checked, the temporaries of killed renders are swept, and
-//!   each scene renders in parallel unless the manifest says its outputs are up to date; the
-//!   new records are merged into the manifest as it is on disk at the end, and the gallery is
-//!   written from the merged manifest;
+//! - **render**: the output folder is checked (writable, no folder where a file goes), the
+//!   temporaries of killed renders are swept, and each scene renders in parallel unless the
+//!   manifest says its outputs are up to date; then, under the folder's manifest lock (so renders
+//!   sharing a folder lose no record), the new records are merged into the manifest as it is on
+//!   disk, records of scenes that no longer exist are dropped (with `prune`, their files are
+//!   deleted first; otherwise a record whose files remain is kept, with a note), and the gallery
+//!   is written from the merged manifest;
 //! - **verify**: each scene renders in memory and its files are compared with the folder's;
 //! - **frame**: one still per scene;
 //! - **check**: nothing more.
@@ -35,7 +38,7 @@ use crate::manifest::{Manifest, SceneRecord};
 use crate::output;
 use crate::pipeline::{self, Outputs};
 use crate::report::{DivergedRun, Note, Outcome, Progress, Report, SceneReport, WrittenFile};
-use crate::scene::{self, Scene, SceneError};
+use crate::scene::{self, LoadOptions, Scene, SceneError};
 
 /// One build: which scenes, where their outputs go, and what to do with them.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +48,8 @@ pub struct Batch {
     /// The folder the outputs are written to (and read from, to verify).
     pub out: PathBuf,
     pub mode: Mode,
+    /// How the scenes' files are read.
+    pub options: LoadOptions,
 }
 
 /// What a build does with its scenes once they are checked.
@@ -53,8 +58,9 @@ pub enum Mode {
     /// Nothing: checking was the point.
     Check,
     /// Render and write every scene whose outputs are not up to date (every scene with
-    /// `force`), then the manifest and the gallery.
-    Render { force: bool },
+    /// `force`), then the manifest and the gallery; with `prune`, also delete the files the
+    /// manifest lists for scenes that no longer exist.
+    Render { force: bool, prune: bool },
     /// Render in memory and compare with the files in the output folder; write nothing.
     Verify,
     /// Write the frame at `step` of each scene as `<name>.frame<step>.png`.
@@ -69,16 +75,24 @@ impl Batch {
     }
 
     /// Reads and checks every scene (folders expanded, in order) and that no two scenes write
-    /// the same files. The scenes' warnings go to `progress`, once all are read.
+    /// the same file; every error of every scene is reported at once. The scenes' warnings go
+    /// to `progress`, once all are read.
     pub fn load(&self, progress: &dyn Progress) -> Result<Vec<Scene>, Error> {
-        let scenes: Vec<Scene> = scene_paths(&self.inputs)?
-            .iter()
-            .map(|p| scene::load(p))
-            .collect::<Result<_, _>>()?;
+        let mut scenes = Vec::new();
+        let mut errors = Vec::new();
+        for path in scene_paths(&self.inputs)? {
+            match scene::load_with(&path, self.options) {
+                Ok(s) => scenes.push(s),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        errors.extend(name_clashes(&scenes));
+        if !errors.is_empty() {
+            return Err(Error::Invalid { errors });
+        }
         for warning in scenes.iter().flat_map(|s| &s.warnings) {
             progress.note(&Note::Warning(warning));
         }
-        check_names(&scenes)?;
         Ok(scenes)
     }
 
@@ -90,8 +104,9 @@ impl Batch {
                     .iter()
                     .map(|s| SceneReport::new(s, Outcome::Checked, Vec::new()))
                     .collect(),
+                pruned: Vec::new(),
             }),
-            Mode::Render { force } => self.render(scenes, force, progress),
+            Mode::Render { force, prune } => self.render(scenes, force, prune, progress),
             Mode::Verify => self.verify(scenes, progress),
             Mode::Frame { step } => self.frame(scenes, step),
         }
@@ -101,12 +116,20 @@ impl Batch {
         &self,
         scenes: &[Scene],
         force: bool,
+        prune: bool,
         progress: &dyn Progress,
     ) -> Result<Report, Error> {
         output::check_writable(&self.out).map_err(Error::OutputDir)?;
+        let names: Vec<String> = scenes.iter().flat_map(pipeline::file_names).collect();
+        let shared = [crate::manifest::FILE, gallery::FILE];
+        output::check_targets(&self.out, names.iter().map(String::as_str).chain(shared))
+            .map_err(Error::OutputDir)?;
         // The temporaries of a render that was killed go even when nothing renders.
         output::remove_stray_temporaries(&self.out);
-        let manifest = Manifest::load(&self.out);
+        let (manifest, set_aside) = Manifest::load(&self.out);
+        if let Some(why) = &set_aside {
+            progress.note(&Note::Folder(why));
+        }
         progress.batch_started(scenes.len());
         let results: Vec<_> = scenes
             .par_iter()
@@ -125,9 +148,87 @@ impl Batch {
             records.extend(record.map(|r| (report.name.clone(), r)));
             reports.push(report);
         }
-        let manifest = update_manifest(&self.out, records)?;
+        let _turn = output::ManifestLock::acquire(&self.out);
+        let (manifest, pruned) = self.update_manifest(records, prune, progress)?;
         write_gallery(&self.out, &manifest)?;
-        Ok(Report { scenes: reports })
+        Ok(Report {
+            scenes: reports,
+            pruned,
+        })
+    }
+
+    /// Merges `records` into the manifest as it is on disk now (not as it was at the start of
+    /// the build: records another render saved meanwhile are kept) and saves it. Records of
+    /// scenes that no longer exist, in the folders this build read, are dropped: with `prune`
+    /// after their files are deleted (returned), otherwise only when their files are gone too
+    /// (a record whose files remain is kept, with a note saying how to delete them). Called
+    /// under the folder's [`output::ManifestLock`].
+    fn update_manifest(
+        &self,
+        records: Vec<(String, SceneRecord)>,
+        prune: bool,
+        progress: &dyn Progress,
+    ) -> Result<(Manifest, Vec<PathBuf>), Error> {
+        let (mut manifest, _) = Manifest::load(&self.out);
+        manifest.scenes.extend(records);
+        let folders = self.folders();
+        let mut pruned = Vec::new();
+        manifest.scenes.retain(|name, record| {
+            let scene_file = crate::manifest::resolve(&record.scene, &self.out);
+            let in_scope = scene_file
+                .parent()
+                .and_then(|p| std::path::absolute(p).ok())
+                .is_some_and(|p| folders.contains(&p));
+            if !in_scope || scene_file.is_file() {
+                return true;
+            }
+            let files: Vec<PathBuf> = record
+                .outputs
+                .keys()
+                .map(|f| self.out.join(f))
+                .filter(|f| f.is_file())
+                .collect();
+            if prune {
+                for f in files {
+                    if std::fs::remove_file(&f).is_ok() {
+                        pruned.push(f);
+                    }
+                }
+                return false;
+            }
+            if files.is_empty() {
+                return false;
+            }
+            let note = format!(
+                "`{name}`: its scene file `{}` no longer exists; its {} file(s) stay until \
+                 `render --prune`",
+                scene_file.display(),
+                files.len()
+            );
+            progress.note(&Note::Folder(&note));
+            true
+        });
+        manifest.save(&self.out)?;
+        Ok((manifest, pruned))
+    }
+
+    /// The folders this build's scenes come from (absolute): the folders given, and the folder
+    /// of each scene file given.
+    fn folders(&self) -> Vec<PathBuf> {
+        self.inputs
+            .iter()
+            .filter_map(|input| {
+                let folder = if input.is_dir() {
+                    input.clone()
+                } else {
+                    input
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                };
+                std::path::absolute(folder).ok()
+            })
+            .collect()
     }
 
     /// Renders and writes one scene, unless its outputs are up to date; returns its report and,
@@ -151,7 +252,7 @@ impl Batch {
         for run in &diverged {
             progress.note(&Note::Diverged { scene, run });
         }
-        let record = Manifest::record(scene, &outputs.files);
+        let record = Manifest::record(scene, &outputs.files, &self.out);
         let files = outputs
             .files
             .iter()
@@ -194,7 +295,10 @@ impl Batch {
             differing.extend(files);
         }
         if differing.is_empty() {
-            Ok(Report { scenes: reports })
+            Ok(Report {
+                scenes: reports,
+                pruned: Vec::new(),
+            })
         } else {
             Err(Error::Verify { differing })
         }
@@ -214,12 +318,11 @@ impl Batch {
     fn frame(&self, scenes: &[Scene], step: usize) -> Result<Report, Error> {
         output::check_writable(&self.out).map_err(Error::OutputDir)?;
         if let Some(s) = scenes.iter().find(|s| step > s.output.steps) {
-            return Err(Error::Scene(SceneError::whole_file(
-                &s.path,
-                format!(
-                    "--frame {step} is beyond the scene's {} steps",
-                    s.output.steps
-                ),
+            return Err(Error::Usage(format!(
+                "--frame {step} is beyond the steps of `{}`, which has {} (frames 0 to {})",
+                s.path.display(),
+                s.output.steps,
+                s.output.steps
             )));
         }
         output::remove_stray_temporaries(&self.out);
@@ -232,7 +335,10 @@ impl Batch {
             };
             reports.push(SceneReport::new(s, outcome, diverged_runs(&outputs)));
         }
-        Ok(Report { scenes: reports })
+        Ok(Report {
+            scenes: reports,
+            pruned: Vec::new(),
+        })
     }
 }
 
@@ -263,19 +369,54 @@ pub fn scene_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(paths)
 }
 
-/// Checks that no two scenes write the same files (the same `output.name`), naming the first
-/// pair found.
-pub fn check_names(scenes: &[Scene]) -> Result<(), Error> {
-    for (i, a) in scenes.iter().enumerate() {
-        if let Some(b) = scenes[..i].iter().find(|b| b.output.name == a.output.name) {
-            return Err(Error::SameOutput {
-                name: a.output.name.clone(),
-                first: b.path.clone(),
-                second: a.path.clone(),
-            });
+/// Every pair of scenes that would write the same file (by the same `output.name`, or through
+/// a derived name: a scene named `a.loss` and the loss chart of a scene named `a` both write
+/// `a.loss.png`), as an error at the later scene's `output.name`; and any scene that would write
+/// over the manifest or the gallery.
+pub fn name_clashes(scenes: &[Scene]) -> Vec<SceneError> {
+    let shared = [crate::manifest::FILE, gallery::FILE];
+    let mut errors = Vec::new();
+    let mut written: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, s) in scenes.iter().enumerate() {
+        let names = pipeline::file_names(s);
+        let at = |message: String, hint: &str| {
+            let source = s
+                .sources
+                .first()
+                .map(|src| String::from_utf8_lossy(&src.bytes).into_owned())
+                .unwrap_or_default();
+            SceneError::at(
+                &s.path,
+                &source,
+                s.output.name_span.clone(),
+                "output.name",
+                message,
+            )
+            .with_hint(hint)
+        };
+        if let Some(f) = names.iter().find(|n| shared.contains(&n.as_str())) {
+            errors.push(at(
+                format!("this scene would write `{f}`, which the output folder keeps for itself"),
+                "give the scene another `output.name`",
+            ));
+        }
+        let clash = names.iter().find_map(|n| written.get(n).map(|&j| (n, j)));
+        if let Some((file, j)) = clash {
+            errors.push(at(
+                format!(
+                    "this scene and `{}` (output.name = \"{}\") would both write `{file}`",
+                    scenes[j].path.display(),
+                    scenes[j].output.name
+                ),
+                "give one of them another `output.name`",
+            ));
+        } else {
+            for n in names {
+                written.insert(n, i);
+            }
         }
     }
-    Ok(())
+    errors
 }
 
 fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
@@ -290,22 +431,16 @@ fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
         .collect()
 }
 
-/// Merges `records` into the manifest in `out` and saves it. The manifest is read again now,
-/// not reused from the start of the build, so records another render saved meanwhile are kept.
-fn update_manifest(out: &Path, records: Vec<(String, SceneRecord)>) -> Result<Manifest, Error> {
-    let mut manifest = Manifest::load(out);
-    manifest.scenes.extend(records);
-    manifest.save(out)?;
-    Ok(manifest)
-}
-
-/// Writes the gallery of every scene in `manifest` whose scene file still reads as a scene.
+/// Writes the gallery of every scene in `manifest` whose scene file still reads as a scene and
+/// whose files are all there.
 fn write_gallery(out: &Path, manifest: &Manifest) -> Result<(), Error> {
     let entries: Vec<GalleryEntry> = manifest
         .scenes
         .values()
+        .filter(|record| record.outputs.keys().all(|f| out.join(f).is_file()))
         .filter_map(|record| {
-            let scene = scene::load(Path::new(&record.scene)).ok()?;
+            let path = crate::manifest::resolve(&record.scene, out);
+            let scene = scene::load(&path).ok()?;
             let files: Vec<(String, u64)> = record
                 .outputs
                 .iter()

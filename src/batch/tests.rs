@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::*;
 use crate::manifest::{self, FileRecord};
 use crate::report::NoProgress;
+use crate::scene::LoadOptions;
 
 /// A small scene (160×160, `steps` steps, one run) writing `<name>.*`.
 fn scene_text(name: &str, steps: usize) -> String {
@@ -48,6 +49,7 @@ impl Project {
             inputs: scenes.iter().map(|p| p.to_path_buf()).collect(),
             out: self.out(),
             mode,
+            options: LoadOptions::default(),
         }
     }
 
@@ -66,7 +68,10 @@ impl Project {
     }
 }
 
-const RENDER: Mode = Mode::Render { force: false };
+const RENDER: Mode = Mode::Render {
+    force: false,
+    prune: false,
+};
 
 fn outcomes(report: &Report) -> Vec<(&str, &Outcome)> {
     report
@@ -113,6 +118,7 @@ impl Progress for Counting {
                 )
             }
             Note::Timings { .. } => return,
+            Note::Folder(text) => text.to_string(),
         };
         self.notes.lock().unwrap().push(text);
     }
@@ -199,7 +205,10 @@ fn unchanged_scenes_are_skipped_and_force_renders_them() {
 
     // Forced, everything renders.
     let forced = Batch {
-        mode: Mode::Render { force: true },
+        mode: Mode::Render {
+            force: true,
+            prune: false,
+        },
         ..batch
     };
     let report = forced.run(&NoProgress).unwrap();
@@ -236,14 +245,14 @@ fn manifest_records_are_merged_with_those_already_there() {
     let a = p.scene("a.toml", &scene_text("a", 3));
     let b = p.scene("b.toml", &scene_text("b", 3));
     p.batch(&[&a], RENDER).run(&NoProgress).unwrap();
-    let record_a = Manifest::load(&p.out()).scenes["a"].clone();
+    let record_a = Manifest::load(&p.out()).0.scenes["a"].clone();
 
     /// Saves a record for another scene while the build renders, as a concurrent render
     /// into the same folder would.
     struct Concurrent<'a>(&'a Path);
     impl Progress for Concurrent<'_> {
         fn scene_started(&self, _scene: &Scene) {
-            let mut m = Manifest::load(self.0);
+            let mut m = Manifest::load(self.0).0;
             m.scenes.insert(
                 "elsewhere".into(),
                 SceneRecord {
@@ -263,7 +272,7 @@ fn manifest_records_are_merged_with_those_already_there() {
         }
     }
     p.batch(&[&b], RENDER).run(&Concurrent(&p.out())).unwrap();
-    let m = Manifest::load(&p.out());
+    let m = Manifest::load(&p.out()).0;
     assert_eq!(
         m.scenes.keys().collect::<Vec<_>>(),
         ["a", "b", "elsewhere"],
@@ -284,11 +293,16 @@ fn two_scenes_with_one_name_are_refused_before_any_work() {
     let b = p.scene("b.toml", &scene_text("same", 4));
     let e = p.batch(&[&a, &b], RENDER).run(&NoProgress).unwrap_err();
     match &e {
-        Error::SameOutput {
-            name,
-            first,
-            second,
-        } => assert_eq!((name.as_str(), first, second), ("same", &a, &b)),
+        Error::Invalid { errors } => {
+            assert_eq!(errors.len(), 1, "{e}");
+            assert_eq!(errors[0].path, b);
+            assert_eq!(errors[0].key, "output.name");
+            assert!(errors[0].line > 1, "located at the name: {e}");
+            assert!(
+                errors[0].message.contains("would both write `same.gif`"),
+                "{e}"
+            );
+        }
         other => panic!("{other}"),
     }
     assert_eq!(e.exit_code(), 2);
@@ -307,7 +321,7 @@ fn an_invalid_scene_stops_the_batch_before_any_work() {
         .batch(&[&good, &bad], RENDER)
         .run(&NoProgress)
         .unwrap_err();
-    assert!(matches!(e, Error::Scene(_)), "{e}");
+    assert!(matches!(e, Error::Invalid { .. }), "{e}");
     assert_eq!(e.exit_code(), 2);
     assert!(!p.out().exists());
     // A folder argument expands to its scenes, sorted: the same happens.
@@ -315,8 +329,12 @@ fn an_invalid_scene_stops_the_batch_before_any_work() {
         inputs: vec![p.dir.path().to_path_buf()],
         out: p.out(),
         mode: RENDER,
+        options: LoadOptions::default(),
     };
-    assert!(matches!(folder.run(&NoProgress), Err(Error::Scene(_))));
+    assert!(matches!(
+        folder.run(&NoProgress),
+        Err(Error::Invalid { .. })
+    ));
     assert_eq!(
         scene_paths(&folder.inputs).unwrap(),
         [good.clone(), bad.clone()]
@@ -339,7 +357,11 @@ fn frames_are_written_alone_and_a_step_beyond_the_scene_is_invalid() {
         .run(&NoProgress)
         .unwrap_err();
     assert_eq!(e.exit_code(), 2);
-    assert!(e.to_string().contains("beyond the scene's 5 steps"), "{e}");
+    assert!(
+        matches!(e, Error::Usage(_)),
+        "a command-line error, not a scene's: {e}"
+    );
+    assert!(e.to_string().contains("which has 5 (frames 0 to 5)"), "{e}");
 }
 
 #[test]

@@ -403,6 +403,60 @@ pub fn scaled_text_style(size: f32, c: Rgb, pos: Pos) -> TextStyle<'static> {
     }
 }
 
+/// The largest magnitude an axis end may have: beyond it plotters' tick arithmetic (spans,
+/// powers of ten) overflows.
+pub const AXIS_LIMIT: f64 = 1e300;
+
+/// A range plotters can lay ticks on, whatever data it was taken from: ends finite and within
+/// ±[`AXIS_LIMIT`] (where the data gave no finite end at all, as an empty or overflowing
+/// series does, `(0, 1)`), in order, and a span that is finite and not lost in the ends'
+/// precision (plotters' tick loop never ends on a span of zero, infinity or 1e-300 at 1e15).
+pub fn axis_range(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let clamp = |v: f64| v.clamp(-AXIS_LIMIT, AXIS_LIMIT);
+    let (lo, hi) = match (lo.is_finite(), hi.is_finite()) {
+        (true, true) => (clamp(lo.min(hi)), clamp(lo.max(hi))),
+        (true, false) => (clamp(lo), clamp(lo)),
+        (false, true) => (clamp(hi), clamp(hi)),
+        (false, false) => return 0.0..1.0,
+    };
+    let magnitude = lo.abs().max(hi.abs());
+    let min_span = (magnitude * 1e-9).max(1e-300);
+    if hi - lo >= min_span {
+        return lo..hi;
+    }
+    let mid = lo / 2.0 + hi / 2.0;
+    let half = min_span / 2.0;
+    let (a, b) = ((mid - half).max(-AXIS_LIMIT), (mid + half).min(AXIS_LIMIT));
+    // At the limit itself the span opens inwards.
+    if b - a >= min_span {
+        a..b
+    } else if a <= -AXIS_LIMIT {
+        a..a + min_span
+    } else {
+        b - min_span..b
+    }
+}
+
+/// [`axis_range`] for a log axis: ends within [1/[`AXIS_LIMIT`], [`AXIS_LIMIT`]] and at least a
+/// tenth of a decade apart.
+pub fn log_axis_range(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let bound = |v: f64| {
+        if v.is_nan() {
+            1.0
+        } else {
+            v.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (lo, hi) = (bound(lo.min(hi)), bound(lo.max(hi)));
+    let (lo, hi) = if hi / lo >= 10f64.powf(0.1) {
+        (lo, hi)
+    } else {
+        let mid = (lo.log10() + hi.log10()) / 2.0;
+        (10f64.powf(mid - 0.05), 10f64.powf(mid + 0.05))
+    };
+    bound(lo)..bound(hi)
+}
+
 /// How one axis labels its ticks: enough digits to tell neighbouring ticks apart, scientific
 /// notation for very large or small values, and, when the window is tiny next to its distance
 /// from zero (x ∈ [1e9, 1e9 + 10]), labels relative to an offset that the axis title shows.
@@ -502,6 +556,34 @@ mod tests {
         assert_ne!(t.label(2e-10), t.label(4e-10));
         let t = TickFormat::for_range(3.0, 3.0007);
         assert_ne!(t.label(3.0001), t.label(3.0002));
+    }
+
+    #[test]
+    fn axis_ranges_are_finite_ordered_and_wide_enough() {
+        let ok = |r: std::ops::Range<f64>| {
+            assert!(r.start.is_finite() && r.end.is_finite(), "{r:?}");
+            assert!(r.end > r.start, "{r:?}");
+            assert!((r.end - r.start).is_finite(), "{r:?}");
+            assert!(r.start.abs() <= AXIS_LIMIT && r.end.abs() <= AXIS_LIMIT);
+        };
+        for (lo, hi) in [
+            (f64::INFINITY, f64::NEG_INFINITY),
+            (f64::NAN, f64::NAN),
+            (-f64::MAX, f64::MAX),
+            (1e15, 1e15),
+            (3.0, 1.0),
+            (0.0, 1e-320),
+            (f64::NAN, 4.0),
+            (1e305, f64::INFINITY),
+        ] {
+            ok(axis_range(lo, hi));
+            let l = log_axis_range(lo, hi);
+            ok(l.clone());
+            assert!(l.start > 0.0);
+        }
+        assert_eq!(axis_range(-3.0, 3.0), -3.0..3.0);
+        assert_eq!(axis_range(f64::INFINITY, f64::NEG_INFINITY), 0.0..1.0);
+        assert_eq!(log_axis_range(1e-3, 1e2), 1e-3..1e2);
     }
 
     /// What plotters draws through the recorder lands in the picture at a quarter of its

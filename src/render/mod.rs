@@ -19,7 +19,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::picture::mark::{Mark, Rgb, INK, MUTED, WHITE};
-use crate::picture::plot::{text_style, Recorder, TickFormat, SCALE};
+use crate::picture::plot::{axis_range, text_style, Recorder, TickFormat, SCALE};
 use crate::picture::{
     Colour, DrawError, Head, IRect, ItemKind, Layer, Path, Picture, Shape, Stroke, Track, Trail,
 };
@@ -534,7 +534,7 @@ fn draw_axes(picture: &mut Picture, scene: &Scene, layout: &Layout) -> Result<()
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(sc(x_area))
             .y_label_area_size(sc(y_area))
-            .build_cartesian_2d(win.x.0..win.x.1, win.y.0..win.y.1)
+            .build_cartesian_2d(axis_range(win.x.0, win.x.1), axis_range(win.y.0, win.y.1))
             .map_err(plot_error)?;
         chart
             .configure_mesh()

@@ -22,16 +22,19 @@ pub struct Checker<'a> {
     pub warnings: Vec<SceneError>,
     /// Data files read while checking, with their bytes.
     pub sources: Vec<Source>,
+    /// How files the scene names may be read.
+    pub options: super::LoadOptions,
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(path: &'a Path, source: &'a str) -> Self {
+    pub fn new(path: &'a Path, source: &'a str, options: super::LoadOptions) -> Self {
         Checker {
             path,
             source,
             errors: Vec::new(),
             warnings: Vec::new(),
             sources: Vec::new(),
+            options,
         }
     }
 
@@ -390,7 +393,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             Some(Value::Points(points))
         }
         Type::FontFile => {
-            let (font_path, bytes) = read_beside_scene(c, raw, at)?;
+            let (font_path, bytes) = read_beside_scene(c, raw, at, crate::input::MAX_FONT_BYTES)?;
             let font = match crate::text::Font::from_bytes(&bytes, 0) {
                 Ok(f) => f,
                 Err(e) => {
@@ -415,7 +418,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             }))
         }
         Type::PointsFile { min, max } => {
-            let (data_path, bytes) = read_beside_scene(c, raw, at)?;
+            let (data_path, bytes) = read_beside_scene(c, raw, at, crate::input::MAX_DATA_BYTES)?;
             let Ok(text) = std::str::from_utf8(&bytes) else {
                 let e = c.at(
                     raw.span.clone(),
@@ -703,22 +706,53 @@ fn interval(c: &mut Checker, raw: &Raw, at: &str) -> Option<(f64, f64)> {
     None
 }
 
-/// The file a key names (a path relative to the scene file's folder) with its bytes; an error
-/// at the key when it cannot be read.
-fn read_beside_scene(c: &mut Checker, raw: &Raw, at: &str) -> Option<(PathBuf, Vec<u8>)> {
+/// The file a key names (a path relative to the scene file's folder) with its bytes, at most
+/// `limit` of them; an error at the key when it cannot be read, is not a regular file, is too
+/// large, or lies outside the scene's folder and the working directory (unless the options
+/// allow any place).
+fn read_beside_scene(
+    c: &mut Checker,
+    raw: &Raw,
+    at: &str,
+    limit: u64,
+) -> Option<(PathBuf, Vec<u8>)> {
     let name = text(c, raw, at)?;
     let dir = c.path.parent().unwrap_or(Path::new("."));
     let path: PathBuf = dir.join(&name);
-    match std::fs::read(&path) {
+    if !c.options.allow_outside
+        && !crate::input::inside_project(&path, &crate::input::project_folders(c.path))
+    {
+        let e = c
+            .at(
+                raw.span.clone(),
+                at,
+                format!(
+                    "`{}` is outside the scene's folder and the working directory",
+                    path.display()
+                ),
+            )
+            .with_hint(
+                "keep the scene's files in its project (links are followed), or pass \
+                 --allow-outside",
+            );
+        c.report(e);
+        return None;
+    }
+    match crate::input::read_bounded(&path, limit) {
         Ok(bytes) => Some((path, bytes)),
         Err(e) => {
+            let hint = match e {
+                crate::input::ReadError::Io(_) => "the path is relative to the scene file's folder",
+                crate::input::ReadError::NotAFile(_) => "name a file",
+                crate::input::ReadError::TooLarge { .. } => "use a smaller file",
+            };
             let e = c
                 .at(
                     raw.span.clone(),
                     at,
                     format!("cannot read `{}`: {e}", path.display()),
                 )
-                .with_hint("the path is relative to the scene file's folder");
+                .with_hint(hint);
             c.report(e);
             None
         }

@@ -81,6 +81,9 @@ pub struct OutputSpec {
     pub steps: usize,
     /// Seconds the last frame is held before the loop restarts.
     pub hold: f64,
+    /// Where `name` is written in the scene file (`0..0` when it is not: the name is the
+    /// file's), for errors about the files the scene writes.
+    pub name_span: Range<usize>,
 }
 
 /// `[draw]`, checked.
@@ -154,9 +157,36 @@ pub struct Scene {
 
 /// Reads and checks a scene file; the first error (in file order) if it is invalid.
 pub fn load(path: &Path) -> Result<Scene, SceneError> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| SceneError::whole_file(path, format!("cannot read the scene file: {e}")))?;
-    Scene::from_toml(path, &source)
+    load_with(path, LoadOptions::default()).map_err(|mut e| e.remove(0))
+}
+
+/// How a scene's files are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Data files and fonts may be anywhere (by default they must lie in the scene's folder or
+    /// the working directory, links followed).
+    pub allow_outside: bool,
+}
+
+/// Reads (a regular file, at most [`crate::input::MAX_SCENE_BYTES`]) and checks a scene file;
+/// every independent error, in file order.
+pub fn load_with(path: &Path, options: LoadOptions) -> Result<Scene, Vec<SceneError>> {
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_SCENE_BYTES).map_err(|e| {
+        vec![SceneError::whole_file(
+            path,
+            format!("cannot read the scene file: {e}"),
+        )]
+    })?;
+    let source = String::from_utf8(bytes).map_err(|e| {
+        vec![SceneError::whole_file(
+            path,
+            format!(
+                "the scene file is not UTF-8 text (byte {} is not)",
+                e.utf8_error().valid_up_to()
+            ),
+        )]
+    })?;
+    Scene::check_with(path, &source, options)
 }
 
 impl Scene {
@@ -201,8 +231,17 @@ impl Scene {
     /// Parses and checks scene text, reporting every independent error, in file order (a
     /// check that depends on a wrong value is skipped rather than reporting a consequence).
     pub fn check(path: &Path, source: &str) -> Result<Scene, Vec<SceneError>> {
+        Scene::check_with(path, source, LoadOptions::default())
+    }
+
+    /// [`Scene::check`] with `options` for the files the scene names.
+    pub fn check_with(
+        path: &Path,
+        source: &str,
+        options: LoadOptions,
+    ) -> Result<Scene, Vec<SceneError>> {
         let file = SceneFile::parse(path, source)?;
-        let mut c = Checker::new(path, source);
+        let mut c = Checker::new(path, source, options);
         let scene = check_scene(&mut c, &file.root);
         match scene {
             Some(scene) if c.errors.is_empty() => Ok(scene),
@@ -428,6 +467,7 @@ fn check_output(c: &mut Checker, root: &RawTable) -> Option<OutputSpec> {
         unreachable!("size has a default")
     };
     let spec = OutputSpec {
+        name_span: span_of(root, &["output", tables::NAME.name]),
         name: v
             .text(tables::NAME.name)
             .map_or(default_name, str::to_string),

@@ -184,6 +184,7 @@ fn issue_example_parses_with_defaults() {
             fps: 15.0,
             steps: 60,
             hold: 1.5,
+            name_span: s.output.name_span.clone(),
         }
     );
     assert_eq!(
@@ -418,6 +419,7 @@ fn output_and_draw_tables_are_read() {
             fps: 50.0,
             steps: 10000,
             hold: 0.0,
+            name_span: s.output.name_span.clone(),
         }
     );
     assert_eq!(
