@@ -38,6 +38,14 @@ fn text_style(size: f64, c: Rgb) -> TextStyle<'static> {
     crate::picture::plot::scaled_text_style(size as f32, c, Pos::new(HPos::Left, VPos::Top))
 }
 
+/// `v` kept near an axis range `r`: within one span beyond either end. A line leaving the axis
+/// still leaves the plot, and plotters' whole-pixel coordinates never overflow (a value 1e300
+/// spans beyond a range of 1 is 1e300 pixels away).
+fn near(r: &std::ops::Range<f64>, v: f64) -> f64 {
+    let span = r.end - r.start;
+    v.clamp(r.start - span, r.end + span)
+}
+
 /// The colour of run `i` in every chart: the animation's (see [`style::run_colours`]).
 fn run_colour(scene: &Scene, i: usize) -> Rgb {
     style::run_colours(scene)
@@ -528,11 +536,12 @@ fn draw_raw_loss<DB: DrawingBackend>(
         .max(1e-12);
     let (lo, hi) = (lo - pad, hi + pad);
     let label_style = text_style(font * TICK, INK);
+    let y_range = axis_range(lo, hi);
     let mut chart = ChartBuilder::on(&body)
         .margin((font * 0.6) as u32)
         .x_label_area_size((font * 2.6) as u32)
         .y_label_area_size((font * 4.2) as u32)
-        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, axis_range(lo, hi))
+        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, y_range.clone())
         .map_err(err)?;
     let y_ticks = TickFormat::for_range(lo, hi);
     chart
@@ -556,7 +565,7 @@ fn draw_raw_loss<DB: DrawingBackend>(
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| f.is_finite())
-                    .map(|(k, &f)| (k as f64, f)),
+                    .map(|(k, &f)| (k as f64, near(&y_range, f))),
                 c.stroke_width((2.0 * scale) as u32),
             ))
             .map_err(err)?;
@@ -757,14 +766,12 @@ fn draw_damping<DB: DrawingBackend>(
         }
     }
     let pad = ((hi - lo) * 0.08).max(1e-9);
+    let y_range = axis_range(lo - pad, hi + pad);
     let body = under_title(&root, font, (0.8, 1.2));
     let mut chart = ChartBuilder::on(&body)
         .x_label_area_size((font * 2.6) as u32)
         .y_label_area_size((font * 4.2) as u32)
-        .build_cartesian_2d(
-            0f64..scene.output.steps.max(1) as f64,
-            axis_range(lo - pad, hi + pad),
-        )
+        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, y_range.clone())
         .map_err(err)?;
     let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
     chart
@@ -781,7 +788,10 @@ fn draw_damping<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
-            [(0.0, 0.0), (scene.output.steps as f64, 0.0)],
+            [
+                (0.0, near(&y_range, 0.0)),
+                (scene.output.steps as f64, near(&y_range, 0.0)),
+            ],
             RGBColor(180, 180, 180).stroke_width(scale as u32),
         ))
         .map_err(err)?;
@@ -809,7 +819,7 @@ fn draw_damping<DB: DrawingBackend>(
                 t.positions
                     .iter()
                     .enumerate()
-                    .map(|(k, p)| (k as f64, p[0] - x_star)),
+                    .map(|(k, p)| (k as f64, near(&y_range, p[0] - x_star))),
                 c.stroke_width(width),
             ))
             .map_err(err)?;
@@ -865,12 +875,13 @@ fn draw_ewma<DB: DrawingBackend>(
         } else {
             "bias-corrected vₜ / (1 − βᵗ)"
         };
+        let y_range = axis_range(lo - pad, hi + pad);
         let mut chart = ChartBuilder::on(panel)
             .margin((font * 0.6) as u32)
             .caption(caption, text_style(font * 0.9, INK))
             .x_label_area_size((font * 2.6) as u32)
             .y_label_area_size((font * 3.6) as u32)
-            .build_cartesian_2d(0f64..xs.len().max(1) as f64, axis_range(lo - pad, hi + pad))
+            .build_cartesian_2d(0f64..xs.len().max(1) as f64, y_range.clone())
             .map_err(err)?;
         let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
         chart
@@ -902,7 +913,9 @@ fn draw_ewma<DB: DrawingBackend>(
         )];
         chart
             .draw_series(LineSeries::new(
-                xs.iter().enumerate().map(|(t, &x)| ((t + 1) as f64, x)),
+                xs.iter()
+                    .enumerate()
+                    .map(|(t, &x)| ((t + 1) as f64, near(&y_range, x))),
                 grey.stroke_width(scale as u32),
             ))
             .map_err(err)?;
@@ -915,7 +928,10 @@ fn draw_ewma<DB: DrawingBackend>(
             let label = format!("β = {beta}");
             chart
                 .draw_series(LineSeries::new(
-                    values.iter().enumerate().map(|(t, &v)| ((t + 1) as f64, v)),
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(t, &v)| ((t + 1) as f64, near(&y_range, v))),
                     c.stroke_width(width),
                 ))
                 .map_err(err)?;

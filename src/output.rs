@@ -160,6 +160,26 @@ impl Drop for ManifestLock {
     }
 }
 
+/// `path` made absolute against the working directory, with `.` and `..` resolved by their
+/// names (links are not followed): two paths to one place written differently compare equal.
+pub fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let Ok(abs) = std::path::absolute(path) else {
+        return path.to_path_buf();
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `path` as a relative path from the folder `base` (both made absolute against the working
 /// directory first, without following links), with `/` between parts: how a file is named
 /// from a page or a record in `base`, whatever the working directory of the one who reads it.

@@ -551,7 +551,7 @@ fn multiple_minima_claim_holds_in_a_band_and_fails_outside_it() {
 #[test]
 fn linear_regression_data_is_the_documented_line_plus_fixed_noise() {
     let text = std::fs::read_to_string(scenes_dir().join("data/regression.csv")).unwrap();
-    let points = scene::parse_points_csv(Path::new("regression.csv"), &text).unwrap();
+    let points = scene::parse_points_csv(Path::new("regression.csv"), &text, None).unwrap();
     assert_eq!(points.len(), 20);
     for (i, p) in points.iter().enumerate() {
         let x = 0.1 * i as f64;

@@ -177,8 +177,7 @@ impl Batch {
             let scene_file = crate::manifest::resolve(&record.scene, &self.out);
             let in_scope = scene_file
                 .parent()
-                .and_then(|p| std::path::absolute(p).ok())
-                .is_some_and(|p| folders.contains(&p));
+                .is_some_and(|p| folders.contains(&output::absolute(p)));
             if !in_scope || scene_file.is_file() {
                 return true;
             }
@@ -217,7 +216,7 @@ impl Batch {
     fn folders(&self) -> Vec<PathBuf> {
         self.inputs
             .iter()
-            .filter_map(|input| {
+            .map(|input| {
                 let folder = if input.is_dir() {
                     input.clone()
                 } else {
@@ -226,7 +225,7 @@ impl Batch {
                         .filter(|p| !p.as_os_str().is_empty())
                         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
                 };
-                std::path::absolute(folder).ok()
+                output::absolute(&folder)
             })
             .collect()
     }

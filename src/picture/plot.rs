@@ -471,6 +471,9 @@ pub struct TickFormat {
 
 impl TickFormat {
     pub fn for_range(lo: f64, hi: f64) -> Self {
+        // The range as the axis has it.
+        let r = axis_range(lo, hi);
+        let (lo, hi) = (r.start, r.end);
         let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
         let step = span / 7.0;
         let magnitude = lo.abs().max(hi.abs());
@@ -489,10 +492,10 @@ impl TickFormat {
         let v = v - self.offset;
         // Ticks a hundred-thousandth of a step from zero are zero (rounding in the tick maths).
         let v = if v.abs() < self.step * 1e-5 { 0.0 } else { v };
-        let digits_after_point = (-self.step.log10().floor()).max(0.0) as usize + 1;
+        let digits_after_point = (-self.step.log10().floor()).clamp(0.0, 30.0) as usize + 1;
         let s = if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
             // Significant digits enough to tell ticks one step apart.
-            let sig = ((v.abs() / self.step).log10().ceil().max(0.0) as usize + 1).min(15);
+            let sig = ((v.abs() / self.step).log10().ceil().clamp(0.0, 30.0) as usize + 1).min(15);
             let s = format!("{v:.prec$e}", prec = sig.saturating_sub(1).max(1));
             let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
             let mantissa = if mantissa.contains('.') {

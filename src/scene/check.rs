@@ -50,11 +50,7 @@ impl<'a> Checker<'a> {
 
     /// The text `span` covers, for "found `...`" in messages (shortened when long).
     pub fn text(&self, span: &Range<usize>) -> String {
-        let text = self.source.get(span.clone()).unwrap_or("").trim();
-        match text.char_indices().nth(40) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text.to_string(),
-        }
+        super::diagnostic::quote(self.source.get(span.clone()).unwrap_or("").trim())
     }
 
     /// The position just after the last non-blank character (where a missing table would go).
@@ -428,10 +424,16 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
                 c.report(e);
                 return None;
             };
-            let points = match parse_points_csv(&data_path, text) {
+            let points = match parse_points_csv(&data_path, text, Some(c.path)) {
                 Ok(p) => p,
                 Err(e) => {
-                    c.report(e);
+                    // A file outside the project (read because the command line allows it)
+                    // may be anything: its content is not shown.
+                    let outside = !crate::input::inside_project(
+                        &data_path,
+                        &crate::input::project_folders(c.path),
+                    );
+                    c.report(if outside { e.hiding_content() } else { e });
                     return None;
                 }
             };
@@ -542,12 +544,26 @@ fn check_whole(c: &mut Checker, raw: &Raw, at: &str) -> Option<i64> {
         Ok(v) => Some(v),
         Err(()) => {
             match raw.value {
-                RawValue::Float(f) => {
+                RawValue::Float(f) if f.fract() == 0.0 || !f.is_finite() => {
+                    // Whole, but beyond what a whole number here can be.
                     let e = c
                         .at(
                             raw.span.clone(),
                             at,
-                            format!("expected a whole number, found {f}"),
+                            format!(
+                                "expected a whole number below 2^62 (about 4.6e18), found {}",
+                                c.text(&raw.span)
+                            ),
+                        )
+                        .with_hint("use a smaller number");
+                    c.report(e);
+                }
+                RawValue::Float(_) => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!("expected a whole number, found {}", c.text(&raw.span)),
                         )
                         .with_hint("this value is a whole number: no fractional part");
                     c.report(e);
@@ -678,28 +694,38 @@ fn point(c: &mut Checker, raw: &Raw, at: &str, what: &str) -> Option<[f64; 2]> {
 
 /// A window range `[min, max]` with min < max and a finite width.
 fn interval(c: &mut Checker, raw: &Raw, at: &str) -> Option<(f64, f64)> {
+    use super::diagnostic::compact;
     let [lo, hi] = point(c, raw, at, "a range [min, max]")?;
+    let limit = crate::picture::plot::AXIS_LIMIT;
     // The width must be a finite number too: [-1e308, 1e308] has none.
-    if lo < hi && (hi - lo).is_finite() {
+    if lo < hi && (hi - lo).is_finite() && lo.abs() <= limit && hi.abs() <= limit {
         return Some((lo, hi));
     }
     let e = if lo < hi {
         c.at(
             raw.span.clone(),
             at,
-            format!("the window [{lo}, {hi}] is wider than the largest number"),
+            format!(
+                "the window [{}, {}] is too large to draw",
+                compact(lo),
+                compact(hi)
+            ),
         )
-        .with_hint("use a window whose width is below 1e308")
+        .with_hint("use a window within ±1e300 whose width is a finite number")
     } else {
         c.at(
             raw.span.clone(),
             at,
-            format!("expected a range [min, max] with min < max, found [{lo}, {hi}]"),
+            format!(
+                "expected a range [min, max] with min < max, found [{}, {}]",
+                compact(lo),
+                compact(hi)
+            ),
         )
         .with_hint(format!(
             "write [{}, {}]",
-            lo.min(hi),
-            lo.max(hi) + f64::from(u8::from(lo == hi))
+            compact(lo.min(hi)),
+            compact(lo.max(hi) + f64::from(u8::from(lo == hi)))
         ))
     };
     c.report(e);

@@ -69,6 +69,18 @@ impl SceneError {
         self
     }
 
+    /// The same error without the content of the file it is in: its message says where, not
+    /// what (for files outside the project, which may hold anything).
+    pub fn hiding_content(mut self) -> Self {
+        self.message = format!(
+            "line {} is not a row `x,y` of two finite numbers (the file is outside the scene's \
+             folder and the working directory: its content is not shown)",
+            self.line
+        );
+        self.source_line.clear();
+        self
+    }
+
     /// Adds a hint if there is one.
     pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
@@ -83,6 +95,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The most characters of a source line shown under an error; a longer line is shown around
+/// the error's column, elided at both ends.
+const SHOWN_LINE: usize = 100;
+
 impl fmt::Display for SceneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: ", self.path.display(), self.line, self.column)?;
@@ -91,15 +107,33 @@ impl fmt::Display for SceneError {
         }
         writeln!(f, "{}", self.message)?;
         if !self.source_line.is_empty() {
+            let chars: Vec<char> = self.source_line.chars().collect();
+            // The part of the line shown: all of it, or a window around the column.
+            let (from, to) = if chars.len() <= SHOWN_LINE {
+                (0, chars.len())
+            } else {
+                let from = (self.column - 1).saturating_sub(SHOWN_LINE / 3);
+                (from, (from + SHOWN_LINE).min(chars.len()))
+            };
+            let mut shown: String = chars[from..to].iter().map(|&c| visible(c)).collect();
+            let mut caret_at = self.column - 1 - from;
+            if from > 0 {
+                shown.insert(0, '…');
+                caret_at += 1;
+            }
+            if to < chars.len() {
+                shown.push('…');
+            }
+            let width = self.width.min(to.saturating_sub(self.column - 1)).max(1);
             let gutter = self.line.to_string().len();
             writeln!(f, "{:gutter$} |", "")?;
-            writeln!(f, "{} | {}", self.line, self.source_line)?;
+            writeln!(f, "{} | {shown}", self.line)?;
             writeln!(
                 f,
                 "{:gutter$} | {}{}",
                 "",
-                " ".repeat(self.column - 1),
-                "^".repeat(self.width)
+                " ".repeat(caret_at),
+                "^".repeat(width)
             )?;
         }
         if let Some(hint) = &self.hint {
@@ -110,6 +144,57 @@ impl fmt::Display for SceneError {
 }
 
 impl std::error::Error for SceneError {}
+
+/// A character as shown in a message: itself, or a stand-in where it would not be seen (a tab
+/// is a space; other control characters and invisible marks, a byte-order mark or a zero-width
+/// space, are replaced by `�`, so the columns of the caret line stay right).
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() || is_invisible(c) => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Marks that take no room on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Text a message quotes (a value as written, a data row): invisible and control characters
+/// written as escapes (`\u{FEFF}`), and a long text cut in its middle, so a 10 MB row makes a
+/// short message.
+pub fn quote(text: &str) -> String {
+    const MOST: usize = 60;
+    let escaped = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_control() || is_invisible(c) {
+                    format!("\\u{{{:04X}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let n = text.chars().count();
+    if n <= MOST {
+        return escaped(text);
+    }
+    let head: String = text.chars().take(MOST / 2).collect();
+    let tail: String = text.chars().skip(n - MOST / 3).collect();
+    format!("{}…{}", escaped(&head), escaped(&tail))
+}
+
+/// A number as a message or label shows it: as Rust writes it where that is short, in
+/// exponent form where it would be long (`1e308`, not 309 digits; `1e-12`).
+pub fn compact(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() >= 1e16 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.
 ///
@@ -141,6 +226,38 @@ mod tests {
         let start = src.find('2').unwrap();
         let e = SceneError::at(Path::new("s.toml"), src, start..start + 1, "", "x");
         assert_eq!((e.line, e.column), (2, 5));
+    }
+
+    #[test]
+    fn long_lines_and_long_or_invisible_text_stay_short_and_visible() {
+        let row = format!("3,{}x", "9".repeat(10_000));
+        let src = format!("x,y\n{row}\n");
+        let e = SceneError::at(Path::new("d.csv"), &src, 4..4 + row.len(), "", quote(&row));
+        let text = e.to_string();
+        assert!(text.len() < 600, "{} bytes", text.len());
+        assert!(text.contains("2 | 3,999") && text.contains('…'), "{text}");
+        assert_eq!(quote("\u{FEFF}1,2"), "\\u{FEFF}1,2");
+        assert!(quote(&"a".repeat(1000)).chars().count() < 100);
+        // Far into a long line, the caret still points at the column.
+        let src = format!("{}bad{}", "a".repeat(500), "b".repeat(500));
+        let e = SceneError::at(Path::new("s.toml"), &src, 500..503, "", "x");
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let caret = lines[3].find('^').unwrap();
+        let shown = &lines[2];
+        let at: String = shown.chars().skip(caret).take(3).collect();
+        assert_eq!(at, "bad", "{text}");
+    }
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(compact(1e308), "1e308");
+        assert_eq!(compact(-6.666666666666666e307), "-6.666666666666666e307");
+        assert_eq!(compact(0.05), "0.05");
+        assert_eq!(compact(0.0095), "0.0095");
+        assert_eq!(compact(1e-12), "1e-12");
+        assert_eq!(compact(250000.0), "250000");
+        assert_eq!(compact(0.0), "0");
     }
 
     #[test]

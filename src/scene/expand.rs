@@ -82,7 +82,7 @@ fn expand_entry(
                     "form" => Some(form.to_string()),
                     "start" => Some(String::new()),
                     "run" => Some(first_run.to_string()),
-                    other => value(other).map(|v| v.to_string()),
+                    other => value(other).map(super::diagnostic::compact),
                 });
                 filled.split_whitespace().collect::<Vec<_>>().join(" ")
             }
@@ -109,7 +109,7 @@ fn expand_entry(
                     "form" => Some(form.to_string()),
                     "start" => Some(format!("({}, {})", start[0], start[1])),
                     "run" => Some(run_index.to_string()),
-                    other => value(other).map(|v| v.to_string()),
+                    other => value(other).map(super::diagnostic::compact),
                 }),
                 None => default_label(entry, &index, starts.len() > 1, *start),
             };
@@ -144,7 +144,13 @@ fn swept_values(params: &[Param], index: &[usize]) -> String {
         .iter()
         .zip(index)
         .filter(|(p, _)| p.list)
-        .map(|(p, i)| format!("{}={}", p.key.symbol_or_name(), p.values[*i]))
+        .map(|(p, i)| {
+            format!(
+                "{}={}",
+                p.key.symbol_or_name(),
+                super::diagnostic::compact(p.values[*i])
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -592,6 +592,25 @@ fn check_start_points(
     // sets is kept as written.
     let window = window_holding(s.window, &points, !s.set.0, !s.set.1);
     let mut ok = true;
+    if !drawable(&window) {
+        // A window the scene set was checked as written: the start points grew this one.
+        let (_, span) = starts
+            .iter()
+            .max_by(|a, b| {
+                let m = |p: &Point| p[0].abs().max(p[1].abs());
+                m(&a.0).total_cmp(&m(&b.0))
+            })
+            .expect("a scene has start points");
+        let e = c
+            .at(
+                span.clone(),
+                "start",
+                "the view window grown to hold this start point is too large to draw",
+            )
+            .with_hint("give the window yourself (`surface.x`, `surface.y`), or move the point");
+        c.report(e);
+        return None;
+    }
     for (i, (p, span)) in starts.iter().enumerate() {
         let key = format!("start[{i}].at");
         if !window.contains(*p) {
@@ -606,20 +625,42 @@ fn check_start_points(
         }
         let (f, gx, gy) = s.surface.value_and_gradient(*p);
         if !(f.is_finite() && gx.is_finite() && gy.is_finite()) {
+            use diagnostic::compact;
+            let hint = if s.surface.kind().name == crate::surface::FORMULA.name {
+                "start where the formula is defined, e.g. inside the domain of ln or sqrt"
+            } else {
+                "start closer to the minimum: this far out the value overflows"
+            };
             let e = c
                 .at(
                     span.clone(),
                     &key,
-                    format!("the surface is not finite here (f = {f}, ∇f = ({gx}, {gy}))"),
+                    format!(
+                        "the surface is not finite here (f = {}, ∇f = ({}, {}))",
+                        compact(f),
+                        compact(gx),
+                        compact(gy)
+                    ),
                 )
-                .with_hint(
-                    "start where the formula is defined, e.g. inside the domain of ln or sqrt",
-                );
+                .with_hint(hint);
             c.report(e);
             ok = false;
         }
     }
     ok.then_some(window)
+}
+
+/// True when a window can be drawn: finite ends within ±1e300 and a finite, positive width
+/// and height.
+fn drawable(w: &crate::surface::Window) -> bool {
+    let limit = crate::picture::plot::AXIS_LIMIT;
+    [w.x.0, w.x.1, w.y.0, w.y.1]
+        .iter()
+        .all(|v| v.is_finite() && v.abs() <= limit)
+        && w.width().is_finite()
+        && w.height().is_finite()
+        && w.width() > 0.0
+        && w.height() > 0.0
 }
 
 /// Refuses more panels than [`limits::MAX_PANELS`].
@@ -684,14 +725,23 @@ fn window_holding(window: Window, points: &[Point], grow_x: bool, grow_y: bool) 
 
 /// Parses `x,y` rows; a first row that is not numeric is a header. Blank lines and `#` comments
 /// are skipped.
-pub fn parse_points_csv(path: &Path, text: &str) -> Result<Vec<Point>, SceneError> {
+pub fn parse_points_csv(
+    path: &Path,
+    text: &str,
+    scene: Option<&Path>,
+) -> Result<Vec<Point>, SceneError> {
     let mut points = Vec::new();
     let mut offset = 0;
     let mut first_row = true;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        let row = line.trim();
+        // A byte-order mark at the start of the file is no part of the first row.
+        let row = if start == 0 {
+            line.trim_start_matches('\u{FEFF}').trim()
+        } else {
+            line.trim()
+        };
         if row.is_empty() || row.starts_with('#') {
             continue;
         }
@@ -701,13 +751,24 @@ pub fn parse_points_csv(path: &Path, text: &str) -> Result<Vec<Point>, SceneErro
             [Some(x), Some(y)] if x.is_finite() && y.is_finite() => points.push([*x, *y]),
             _ if first_row && parsed.iter().all(Option::is_none) => {}
             _ => {
-                return Err(SceneError::at(
+                let e = SceneError::at(
                     path,
                     text,
                     start..start + line.trim_end().len(),
-                    "",
-                    format!("expected a row `x,y` of two finite numbers, found `{row}`"),
-                ))
+                    "surface.data_file",
+                    format!(
+                        "expected a row `x,y` of two finite numbers, found `{}`",
+                        diagnostic::quote(row)
+                    ),
+                );
+                return Err(match scene {
+                    Some(scene) => e.with_hint(format!(
+                        "this is the data file of `{}`: rows are `x,y`, a first row that is \
+                         not numeric is a header, `#` starts a comment",
+                        scene.display()
+                    )),
+                    None => e,
+                });
             }
         }
         first_row = false;

@@ -1716,16 +1716,16 @@ fn load_reports_an_unreadable_scene_file() {
 
 #[test]
 fn csv_header_row_is_skipped() {
-    let p = parse_points_csv(Path::new("p.csv"), "x,y\n1,2\n3.5,-4e-1\n").unwrap();
+    let p = parse_points_csv(Path::new("p.csv"), "x,y\n1,2\n3.5,-4e-1\n", None).unwrap();
     assert_eq!(p, vec![[1.0, 2.0], [3.5, -0.4]]);
-    let p = parse_points_csv(Path::new("p.csv"), "1,2\n3,4").unwrap();
+    let p = parse_points_csv(Path::new("p.csv"), "1,2\n3,4", None).unwrap();
     assert_eq!(p, vec![[1.0, 2.0], [3.0, 4.0]]);
 }
 
 #[test]
 fn csv_comments_blank_lines_spaces_and_crlf_are_skipped() {
     let text = "x, y\r\n# a comment\r\n\r\n 1 , 2 \r\n   \r\n  # indented comment\r\n3,4\r\n";
-    let p = parse_points_csv(Path::new("p.csv"), text).unwrap();
+    let p = parse_points_csv(Path::new("p.csv"), text, None).unwrap();
     assert_eq!(p, vec![[1.0, 2.0], [3.0, 4.0]]);
 }
 
@@ -1734,13 +1734,13 @@ fn csv_comments_blank_lines_spaces_and_crlf_are_skipped() {
 #[test]
 fn csv_header_after_a_leading_comment_is_skipped() {
     let text = "# measurements, 2024\nx,y\n1,2\n3,4\n";
-    let p = parse_points_csv(Path::new("p.csv"), text);
+    let p = parse_points_csv(Path::new("p.csv"), text, None);
     assert_eq!(
         p.map_err(|e| e.to_string()),
         Ok(vec![[1.0, 2.0], [3.0, 4.0]])
     );
     let text = "\nx,y\n1,2\n3,4\n";
-    let p = parse_points_csv(Path::new("p.csv"), text);
+    let p = parse_points_csv(Path::new("p.csv"), text, None);
     assert_eq!(
         p.map_err(|e| e.to_string()),
         Ok(vec![[1.0, 2.0], [3.0, 4.0]])
@@ -1757,7 +1757,7 @@ fn csv_bad_rows_are_located() {
         ("1,2\nNaN,1\n", 2, "NaN,1"),
         ("1,x\n", 1, "1,x"),
     ] {
-        let e = parse_points_csv(Path::new("data/p.csv"), text).unwrap_err();
+        let e = parse_points_csv(Path::new("data/p.csv"), text, None).unwrap_err();
         assert_eq!(e.path, Path::new("data/p.csv"));
         assert_eq!((e.line, e.column), (line, 1), "{text:?}: {e}");
         assert!(

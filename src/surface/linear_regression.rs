@@ -51,6 +51,14 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
         )
         .with_hint("give points with at least two different x values")
     })?;
+    if !lr.is_drawable() {
+        return Err(KeyError::at(
+            key,
+            "the data are too large to draw: their least-squares fit, or its loss, is not a \
+             finite number small enough for a view window",
+        )
+        .with_hint("rescale the data (values below about 1e100 draw)"));
+    }
     Ok(Surface::new(&KIND, lr))
 }
 
@@ -73,6 +81,16 @@ pub struct LinearRegression {
 }
 
 impl LinearRegression {
+    /// True when the fit, its loss and its curvatures are finite and the fit lies where a
+    /// default window around it (a few times its own size) stays finite.
+    fn is_drawable(&self) -> bool {
+        [self.h_mm, self.h_mb, self.h_bb, self.min_loss]
+            .iter()
+            .chain(&self.optimum)
+            .all(|v| v.is_finite())
+            && self.optimum.iter().all(|v| v.abs() < 1e150)
+    }
+
     /// Summarises the data; `None` when the x values do not vary (the optimum is not unique).
     pub fn new(points: Vec<Point>) -> Option<Self> {
         let n = points.len() as f64;

@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests.
+// Each test crate uses some of these helpers, not all.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
