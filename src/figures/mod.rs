@@ -84,18 +84,30 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
-/// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files.
+/// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files, a PNG and an
+/// SVG of the same picture per chart.
 pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, DrawError> {
+    let mut files = Vec::new();
+    for (suffix, picture) in chart_pictures(scene, trajectories)? {
+        let (png, svg) = encode(&picture)?;
+        files.push((format!("{suffix}.png"), png));
+        files.push((format!("{suffix}.svg"), svg));
+    }
+    Ok(files)
+}
+
+/// The charts a scene asks for, as pictures: (file-name suffix such as ".loss", picture).
+pub fn chart_pictures(
+    scene: &Scene,
+    trajectories: &[Trajectory],
+) -> Result<Vec<(&'static str, Picture)>, DrawError> {
     let mut files = Vec::new();
     let fonts = crate::render::fonts_for(scene);
     let (w, h) = (scene.output.width, scene.output.height * 3 / 4);
-    // Draws one chart with the same generic drawing call for both backends and files it as
-    // `<suffix>.png` and `<suffix>.svg` (a closure cannot be generic over the backend).
+    // Draws one chart through the recording backend into a picture filed under `suffix`.
     macro_rules! chart {
         ($suffix:literal, $height:expr, |$area:ident, $scale:ident| $draw:expr) => {{
-            let (png, svg) = both(&fonts, w, $height, |$area, $scale| $draw)?;
-            files.push((concat!($suffix, ".png").to_string(), png));
-            files.push((concat!($suffix, ".svg").to_string(), svg));
+            files.push(($suffix, record(&fonts, w, $height, |$area, $scale| $draw)?));
         }};
     }
     let curvatures = scene.surface.quadratic_curvatures().filter(|c| c.0 > 0.0);
@@ -181,15 +193,14 @@ fn log_tick(v: f64) -> String {
     s.replace('-', "−")
 }
 
-/// Draws a chart (a function generic over plotters' backend, called once) into a `w × h`
-/// picture through the recording backend, and encodes that one picture as PNG and as SVG, so
-/// the two have the same content.
-fn both<D>(
+/// Draws a chart (a function generic over plotters' backend) into a `w × h` picture through the
+/// recording backend.
+fn record<D>(
     fonts: &std::sync::Arc<crate::text::Fonts>,
     w: u32,
     h: u32,
     draw: D,
-) -> Result<(Vec<u8>, Vec<u8>), DrawError>
+) -> Result<Picture, DrawError>
 where
     D: Fn(DrawingArea<Recorder, Shift>, f64) -> Result<(), DrawError>,
 {
@@ -198,10 +209,15 @@ where
         let area = Recorder::new(&mut picture).into_drawing_area();
         draw(area, f64::from(crate::picture::plot::SCALE))?;
     }
-    let pixmap = crate::picture::raster::paint(&picture)?;
+    Ok(picture)
+}
+
+/// A chart's picture encoded as PNG and as SVG: the same content in both.
+fn encode(picture: &Picture) -> Result<(Vec<u8>, Vec<u8>), DrawError> {
+    let pixmap = crate::picture::raster::paint(picture)?;
     let png =
         crate::encode::png::encode(&pixmap, crate::encode::png::Content::Lines).map_err(err)?;
-    let svg = crate::picture::svg::write(&picture, 0, &crate::encode::png::encode_image);
+    let svg = crate::picture::svg::write(picture, 0, &crate::encode::png::encode_image);
     Ok((png, svg.into_bytes()))
 }
 

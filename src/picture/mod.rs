@@ -176,6 +176,29 @@ pub struct Text {
     pub rotation: Rotation,
 }
 
+impl Text {
+    /// The text's line box on the canvas: (left, top, right, bottom), pixels, turned with the
+    /// text.
+    pub fn bounds(&self) -> (f32, f32, f32, f32) {
+        let s = &self.shaped;
+        match self.rotation {
+            Rotation::None => (
+                self.x,
+                self.y - s.ascent,
+                self.x + s.width,
+                self.y + s.descent,
+            ),
+            // Turned a quarter counter-clockwise about the pen: the advance runs up.
+            Rotation::Ccw90 => (
+                self.x - s.ascent,
+                self.y - s.width,
+                self.x + s.descent,
+                self.y,
+            ),
+        }
+    }
+}
+
 /// An opaque RGB raster, row-major.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
