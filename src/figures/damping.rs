@@ -18,9 +18,10 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
     scale: f64,
     scene: &Scene,
     trajectories: &[Trajectory],
-    place: &LegendPlace,
+    legend: &Legend,
 ) -> Result<(), DrawError> {
-    let font = page(&root, scale, scene, "damping")?;
+    let page = page(&root, scale, scene, "damping")?;
+    let font = page.font;
     let x_star = scene.surface.minima().first().map_or(0.0, |m| m[0]);
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -31,37 +32,8 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
         }
     }
     let pad = ((hi - lo) * 0.08).max(1e-9);
-    let y_range = axis_range(lo - pad, hi + pad);
-    let body = under_title(&root, font, (0.8, 1.2));
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size((font * 2.6) as u32)
-        .y_label_area_size((font * 4.2) as u32)
-        .build_cartesian_2d(0f64..scene.output.steps.max(1) as f64, y_range.clone())
-        .map_err(err)?;
-    let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .label_style(text_style(font * TICK, INK))
-        .axis_desc_style(text_style(font, INK))
-        .x_desc("step")
-        .y_desc("x − x*")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| y_ticks.label(*v))
-        .draw()
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            [
-                (0.0, near(&y_range, 0.0)),
-                (scene.output.steps as f64, near(&y_range, 0.0)),
-            ],
-            RGBColor(180, 180, 180).stroke_width(scale as u32),
-        ))
-        .map_err(err)?;
-    let width = (2.0 * scale) as u32;
     let (y0, y1, steps) = (lo - pad, hi + pad, scene.output.steps.max(1) as f64);
+    let width = (2.0 * scale) as u32;
     let mut lines = Vec::new();
     let mut rows: Vec<LegendRow> = Vec::new();
     for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
@@ -79,6 +51,48 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
             Some(theory::Damping::Under) => format!("{}: under-damped", run.label),
             None => run.label.clone(),
         };
+        rows.push((label, Swatch::Line(c.stroke_width(width))));
+    }
+    let body = under_title(&root, &page, (0.8, 1.2));
+    let x_area = font * 2.6;
+    let y_ticks = TickFormat::for_range(y0, y1);
+    let label = |v: f64| y_ticks.label(v);
+    let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &label, font, scale);
+    let plot = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area);
+    let plan = legend.plan(&lines, &rows, small(font), plot);
+    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
+    let (y0, y1) = plan.grow_linear(y0, y1);
+    let y_range = axis_range(y0, y1);
+    let mut chart = ChartBuilder::on(&body)
+        .x_label_area_size(x_area as u32)
+        .y_label_area_size(y_area as u32)
+        .build_cartesian_2d(0f64..steps, y_range.clone())
+        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        &root,
+        scene,
+        font,
+        scale,
+        &Axes {
+            x_title: "step",
+            y_title: "x − x*",
+            x_label: &|v| format!("{v:.0}"),
+            y_label: &label,
+            grid: true,
+        },
+    )?;
+    chart
+        .draw_series(LineSeries::new(
+            [
+                (0.0, near(&y_range, 0.0)),
+                (scene.output.steps as f64, near(&y_range, 0.0)),
+            ],
+            RGBColor(180, 180, 180).stroke_width(scale as u32),
+        ))
+        .map_err(err)?;
+    for (i, t) in trajectories.iter().enumerate() {
+        let c = rgb(run_colour(scene, i));
         chart
             .draw_series(LineSeries::new(
                 t.positions
@@ -88,9 +102,13 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
                 c.stroke_width(width),
             ))
             .map_err(err)?;
-        rows.push((label, c.stroke_width(width)));
     }
-    place.draw(&chart, scale, font * TICK, &lines, &rows)?;
+    if !plan.below {
+        legend_box(&chart, scale, small(font), &rows, plan.corner)?;
+    }
+    if let Some((band, top)) = band {
+        band.draw(&root, top, scale)?;
+    }
     root.present().map_err(err)?;
     Ok(())
 }

@@ -24,65 +24,100 @@ pub fn noisy_gradients(scene: &Scene, trajectories: &[Trajectory]) -> Option<(St
     Some((run.label.clone(), xs))
 }
 
+/// The colours of the moving averages' β: a ramp of the run's colour, darker for a longer
+/// memory, as a sweep's runs are.
+fn beta_colours(run: Rgb) -> [Rgb; 3] {
+    [0.0f32, 0.3, 0.6].map(|t| run.map(|v| (f32::from(v) * (1.0 - t)).round() as u8))
+}
+
 /// The EWMA figure: the noisy series, and its moving averages for three β, plain (left) and
-/// bias-corrected (right).
+/// bias-corrected (right), on one y axis.
 pub(super) fn draw_ewma<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     scale: f64,
     scene: &Scene,
     series: &(String, Vec<f64>),
-    place: &LegendPlace,
+    legend: &Legend,
 ) -> Result<(), DrawError> {
-    let font = page(&root, scale, scene, "moving averages of noisy gradients")?;
+    let page = page(&root, scale, scene, "moving averages of noisy gradients")?;
+    let font = page.font;
     let (label, xs) = series;
     let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.08).max(1e-9);
-    let body = under_title(&root, font, (0.5, 0.8));
+    let (y0, y1) = (lo - pad, hi + pad);
+    let body = under_title(&root, &page, (0.5, 0.8));
     let betas = [0.5, 0.9, 0.98];
-    let colours = [style::PALETTE[4], style::PALETTE[1], style::PALETTE[3]];
-    for (k, panel) in body.split_evenly((1, 2)).iter().enumerate() {
+    let run = scene
+        .runs
+        .iter()
+        .position(|r| r.noise.is_some())
+        .map_or(style::PALETTE[0], |i| run_colour(scene, i));
+    let colours = beta_colours(run);
+    let averages: Vec<(Vec<f64>, Vec<f64>)> = betas.iter().map(|b| theory::ewma(xs, *b)).collect();
+    let grey = RGBColor(170, 170, 170);
+    let width = (2.0 * scale) as u32;
+    let mut rows: Vec<LegendRow> = vec![(
+        "noisy gradient".to_string(),
+        Swatch::Line(grey.stroke_width(scale as u32)),
+    )];
+    for (beta, colour) in betas.iter().zip(colours) {
+        rows.push((
+            format!("β = {beta}"),
+            Swatch::Line(rgb(colour).stroke_width(width)),
+        ));
+    }
+    let n = xs.len().max(1) as f64;
+    let fractions = |v: &[f64]| -> Vec<(f64, f64)> {
+        v.iter()
+            .enumerate()
+            .map(|(t, &x)| ((t + 1) as f64 / n, (x - y0) / (y1 - y0)))
+            .collect()
+    };
+    // The legend goes in the right panel; the room it needs grows both panels' axes alike.
+    let mut lines = vec![fractions(xs)];
+    lines.extend(averages.iter().map(|(_, corrected)| fractions(corrected)));
+    let panels = body.split_evenly((1, 2));
+    let (margin, x_area) = (font * 0.6, font * 2.6);
+    let y_ticks = TickFormat::for_range(y0, y1);
+    let tick = |v: f64| y_ticks.label(v);
+    let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &tick, font, scale);
+    let caption_h = caption_height(font);
+    let plot = plot_size(panels[1].dim_in_pixel(), margin, caption_h, x_area, y_area);
+    let plan = legend.plan(&lines, &rows, small(font), plot);
+    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
+    let (y0, y1) = plan.grow_linear(y0, y1);
+    let y_range = axis_range(y0, y1);
+    let panels = body.split_evenly((1, 2));
+    let y_title = format!("∂f/∂x seen by {label}");
+    for (k, panel) in panels.iter().enumerate() {
         let caption = if k == 0 {
             "vₜ = β·vₜ₋₁ + (1 − β)·gₜ"
         } else {
             "bias-corrected vₜ / (1 − βᵗ)"
         };
-        let y_range = axis_range(lo - pad, hi + pad);
         let mut chart = ChartBuilder::on(panel)
-            .margin((font * 0.6) as u32)
-            .caption(caption, text_style(font * 0.9, INK))
-            .x_label_area_size((font * 2.6) as u32)
-            .y_label_area_size((font * 3.6) as u32)
-            .build_cartesian_2d(0f64..xs.len().max(1) as f64, y_range.clone())
+            .margin(margin as u32)
+            .margin_top((margin + caption_h) as u32)
+            .x_label_area_size(x_area as u32)
+            .y_label_area_size(y_area as u32)
+            .build_cartesian_2d(0f64..n, y_range.clone())
             .map_err(err)?;
-        let y_ticks = TickFormat::for_range(lo - pad, hi + pad);
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(text_style(font * TICK, INK))
-            .axis_desc_style(text_style(font * 0.9, INK))
-            .x_desc("step")
-            .y_desc(format!("∂f/∂x seen by {label}"))
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| y_ticks.label(*v))
-            .draw()
-            .map_err(err)?;
-        let grey = RGBColor(170, 170, 170);
-        // Every line of this panel in plot fractions, for the legend's place.
-        let (y0, y1) = (lo - pad, hi + pad);
-        let n = xs.len().max(1) as f64;
-        let fractions = |v: &[f64]| -> Vec<(f64, f64)> {
-            v.iter()
-                .enumerate()
-                .map(|(t, &x)| ((t + 1) as f64 / n, (x - y0) / (y1 - y0)))
-                .collect()
-        };
-        let mut lines = vec![fractions(xs)];
-        let mut rows: Vec<LegendRow> = vec![(
-            "noisy gradient".to_string(),
-            grey.stroke_width(scale as u32),
-        )];
+        draw_caption(&root, &chart, scene, caption, font, scale)?;
+        draw_axes(
+            &mut chart,
+            &root,
+            scene,
+            font,
+            scale,
+            &Axes {
+                x_title: "step",
+                y_title: &y_title,
+                x_label: &|v| format!("{v:.0}"),
+                y_label: &tick,
+                grid: true,
+            },
+        )?;
         chart
             .draw_series(LineSeries::new(
                 xs.iter()
@@ -91,27 +126,24 @@ pub(super) fn draw_ewma<DB: DrawingBackend>(
                 grey.stroke_width(scale as u32),
             ))
             .map_err(err)?;
-        for (beta, colour) in betas.iter().zip(colours) {
-            let (plain, corrected) = theory::ewma(xs, *beta);
+        for ((plain, corrected), colour) in averages.iter().zip(colours) {
             let values = if k == 0 { plain } else { corrected };
-            lines.push(fractions(&values));
-            let c = rgb(colour);
-            let width = (2.0 * scale) as u32;
-            let label = format!("β = {beta}");
             chart
                 .draw_series(LineSeries::new(
                     values
                         .iter()
                         .enumerate()
                         .map(|(t, &v)| ((t + 1) as f64, near(&y_range, v))),
-                    c.stroke_width(width),
+                    rgb(colour).stroke_width(width),
                 ))
                 .map_err(err)?;
-            rows.push((label, c.stroke_width(width)));
         }
-        if k == 1 {
-            place.draw(&chart, scale, font * TICK, &lines, &rows)?;
+        if k == 1 && !plan.below {
+            legend_box(&chart, scale, small(font), &rows, plan.corner)?;
         }
+    }
+    if let Some((band, top)) = band {
+        band.draw(&root, top, scale)?;
     }
     root.present().map_err(err)?;
     Ok(())

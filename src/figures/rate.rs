@@ -17,84 +17,151 @@ pub(super) fn rate_curves(c: (f64, f64)) -> [Vec<(f64, f64)>; 2] {
     })
 }
 
+/// The rate chart: theory's curves in the colours of their methods' runs (gradient descent's
+/// best rate dashed across), Polyak's optimum ringed and labelled beneath, each run a dot at
+/// its own (β, ρ) named in the legend. The y axis spans what is drawn, not 0 to 1.
 pub(super) fn draw_rate<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     scale: f64,
     scene: &Scene,
     c: (f64, f64),
     curves: &[Vec<(f64, f64)>; 2],
+    legend: &Legend,
 ) -> Result<(), DrawError> {
-    let font = page(&root, scale, scene, "rate against β")?;
-    let body = under_title(&root, font, (0.8, 1.2));
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size((font * 2.6) as u32)
-        .y_label_area_size((font * 4.2) as u32)
-        .build_cartesian_2d(0f64..1f64, 0f64..1.02f64)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .label_style(text_style(font * TICK, INK))
-        .axis_desc_style(text_style(font, INK))
-        .x_desc("β")
-        .y_desc("worst-case convergence factor ρ (best lr)")
-        .draw()
-        .map_err(err)?;
+    let page = page(&root, scale, scene, "rate against β")?;
+    let font = page.font;
+    let body = under_title(&root, &page, (0.8, 1.2));
     let width = (2.0 * scale) as u32;
     let (lr_star, beta_star, rate_star) = theory::optimal_heavy_ball(c);
     let gd = theory::optimal_gd(c).1;
-    let grey = RGBColor(200, 200, 200);
+    let runs: Vec<(usize, f64, f64)> = scene
+        .runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, run)| {
+            let (method, lr, beta) = theory_point(&run.optimizer)?;
+            Some((i, beta, theory::worst_rate(method, lr, beta, c).min(1.02)))
+        })
+        .collect();
+    // The y range: every curve, run and the optimum, with room under the optimum for its label.
+    let values = curves
+        .iter()
+        .flatten()
+        .map(|p| p.1)
+        .chain(runs.iter().map(|r| r.2))
+        .chain([gd, rate_star]);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let span = (hi - lo).max(0.05);
+    let (y0, y1) = (lo - span * 0.05, hi + span * 0.05);
+    let colour = |kind: &str| rgb(style::named_kind_colour(kind));
+    let theory_rows = [
+        (format!("GD's best rate {gd:.3}"), colour("gd"), true),
+        ("heavy ball, best lr".to_string(), colour("momentum"), false),
+        ("Nesterov, best lr".to_string(), colour("nesterov"), false),
+    ];
+    let mut rows: Vec<LegendRow> = theory_rows
+        .iter()
+        .map(|(label, c, dashed)| {
+            let style = c.stroke_width(if *dashed { scale as u32 * 3 / 2 } else { width });
+            let swatch = if *dashed {
+                Swatch::Dashed(style, (5.0, 3.0))
+            } else {
+                Swatch::Line(style)
+            };
+            (label.clone(), swatch)
+        })
+        .collect();
+    rows.push(("fastest (Polyak's β*)".to_string(), Swatch::Ring));
+    for &(i, _, _) in &runs {
+        rows.push((
+            scene.runs[i].label.clone(),
+            Swatch::Dot(rgb(run_colour(scene, i))),
+        ));
+    }
+    let fraction = |(b, r): (f64, f64)| (b, (r - y0) / (y1 - y0));
+    let mut lines: Vec<Vec<(f64, f64)>> = curves
+        .iter()
+        .map(|curve| curve.iter().map(|&p| fraction(p)).collect())
+        .collect();
+    lines.push(vec![fraction((0.0, gd)), fraction((1.0, gd))]);
+    lines.extend(runs.iter().map(|&(_, b, r)| vec![fraction((b, r))]));
+    lines.push(vec![fraction((beta_star, rate_star))]);
+    let x_area = font * 2.6;
+    let tick = |v: f64| format!("{}", (v * 100.0).round() / 100.0);
+    let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &tick, font, scale);
+    let plot = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area);
+    let plan = legend.plan(&lines, &rows, small(font), plot);
+    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
+    let (y0, y1) = plan.grow_linear(y0, y1);
+    // Room under the optimum for its label: the ring, a gap and a line of text.
+    let plot_h = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area).1;
+    let need = (10.0 * scale + small(font) * 1.4) / plot_h;
+    let y0 = if (rate_star - y0) / (y1 - y0) < need && need < 0.9 {
+        (rate_star - need * y1) / (1.0 - need)
+    } else {
+        y0
+    };
+    let mut chart = ChartBuilder::on(&body)
+        .x_label_area_size(x_area as u32)
+        .y_label_area_size(y_area as u32)
+        .build_cartesian_2d(0f64..1f64, axis_range(y0, y1))
+        .map_err(err)?;
+    let y_ticks = TickFormat::for_range(y0, y1);
+    draw_axes(
+        &mut chart,
+        &root,
+        scene,
+        font,
+        scale,
+        &Axes {
+            x_title: "β",
+            y_title: "worst-case convergence factor ρ",
+            x_label: &|v| format!("{}", (v * 10.0).round() / 10.0),
+            y_label: &|v| y_ticks.label(v),
+            grid: true,
+        },
+    )?;
     chart
-        .draw_series(LineSeries::new(
+        .draw_series(DashedLineSeries::new(
             [(0.0, gd), (1.0, gd)],
-            grey.stroke_width((scale) as u32),
+            5.0 * scale,
+            3.0 * scale,
+            colour("gd").stroke_width(scale as u32 * 3 / 2),
         ))
         .map_err(err)?;
-    let mut rows: Vec<LegendRow> = vec![(
-        format!("GD's best rate {gd:.3}"),
-        grey.stroke_width(scale as u32),
-    )];
-    // Theory in ink and grey; colours are kept for the scene's runs.
-    for (points, name, colour) in [
-        (&curves[0], "heavy ball", INK_RGB),
-        (&curves[1], "Nesterov", RGBColor(150, 150, 150)),
-    ] {
+    for (points, kind) in [(&curves[0], "momentum"), (&curves[1], "nesterov")] {
         chart
             .draw_series(LineSeries::new(
                 points.iter().copied(),
-                colour.stroke_width(width),
+                colour(kind).stroke_width(width),
             ))
             .map_err(err)?;
-        rows.push((name.to_string(), colour.stroke_width(width)));
     }
-    chart
-        .draw_series(LineSeries::new(
-            [(beta_star, 0.0), (beta_star, 1.02)],
-            RGBColor(200, 200, 200).stroke_width(scale as u32),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series(std::iter::once(Text::new(
-            format!("β* = {beta_star:.3}, ρ* = {rate_star:.3}, lr* = {lr_star:.3}"),
-            (beta_star, 0.05),
-            text_style(font * TICK, INK).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        )))
-        .map_err(err)?;
-    for (i, run) in scene.runs.iter().enumerate() {
-        if let Some((method, lr, beta)) = theory_point(&run.optimizer) {
-            let r = theory::worst_rate(method, lr, beta, c).min(1.02);
-            let colour = rgb(run_colour(scene, i));
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (beta, r),
-                    (4.0 * scale) as i32,
-                    colour.filled(),
-                )))
-                .map_err(err)?;
-        }
+    // The optimum: ringed, its values beneath it.
+    let star = point_at(&chart, &(beta_star, rate_star));
+    ring(&root, star, scale)?;
+    root.draw_text(
+        &format!("β* = {beta_star:.3}, ρ* = {rate_star:.3}, lr* = {lr_star:.3}"),
+        &text_style(small(font), INK).pos(Pos::new(HPos::Center, VPos::Top)),
+        (star.0, star.1 + (10.0 * scale) as i32),
+    )
+    .map_err(err)?;
+    for &(i, beta, r) in &runs {
+        dot(
+            &root,
+            point_at(&chart, &(beta, r)),
+            rgb(run_colour(scene, i)),
+            scale,
+        )?;
     }
-    legend_box(&chart, scale, font * TICK, &rows, Corner::LowerRight)?;
+    if !plan.below {
+        legend_box(&chart, scale, small(font), &rows, plan.corner)?;
+    }
+    if let Some((band, top)) = band {
+        band.draw(&root, top, scale)?;
+    }
     root.present().map_err(err)?;
     Ok(())
 }

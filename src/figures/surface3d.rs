@@ -13,7 +13,8 @@ pub(super) fn draw_surface3d<DB: DrawingBackend>(
     scene: &Scene,
     trajectories: &[Trajectory],
 ) -> Result<(), DrawError> {
-    let font = page(&root, scale, scene, "the surface in 3-D")?;
+    let page = page(&root, scale, scene, "the surface in 3-D")?;
+    let font = page.font;
     let win = scene.window;
     let f = |x: f64, y: f64| scene.surface.value([x, y]);
     let start_top = scene
@@ -51,7 +52,7 @@ pub(super) fn draw_surface3d<DB: DrawingBackend>(
     };
     let clamp = move |v: f64| if v.is_finite() { v.clamp(lo, cap) } else { cap };
     let body = root.margin(
-        (font * 2.0) as u32,
+        page.top as u32,
         (font * 0.5) as u32,
         (font * 0.5) as u32,
         (font * 0.5) as u32,
@@ -82,7 +83,7 @@ pub(super) fn draw_surface3d<DB: DrawingBackend>(
         .configure_axes()
         .light_grid_style(RGBColor(235, 235, 235))
         .max_light_lines(2)
-        .label_style(text_style(font * TICK, INK))
+        .label_style(text_style(small(font), INK))
         .x_formatter(&|v| x_ticks.label(*v))
         .y_formatter(&|v| f_ticks.label(*v))
         .z_formatter(&|v| y_ticks.label(*v))
@@ -121,7 +122,7 @@ pub(super) fn draw_surface3d<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(path.clone(), c.stroke_width(width)))
             .map_err(err)?;
-        rows.push((run.label.clone(), c.stroke_width(width)));
+        rows.push((run.label.clone(), Swatch::Line(c.stroke_width(width))));
         if let Some(&first) = path.first() {
             // The start, as in the animation: a white ring.
             for style in [WHITE.filled(), INK_RGB.stroke_width(scale.max(1.0) as u32)] {
@@ -144,10 +145,10 @@ pub(super) fn draw_surface3d<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    legend_box(&chart, scale, font * TICK, &rows, Corner::UpperLeft)?;
+    legend_box(&chart, scale, small(font), &rows, Corner::UpperLeft)?;
     root.draw_text(
         &format!("{x_name} left–right, f up, {y_name} in depth; ring: start; grey: cut off"),
-        &text_style(font * TICK, INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        &text_style(small(font), INK).pos(Pos::new(HPos::Left, VPos::Bottom)),
         (
             (font * 0.8) as i32,
             root.dim_in_pixel().1 as i32 - (font * 0.5) as i32,

@@ -3,8 +3,9 @@
 //! Run colours follow the optimizer, not the run's position in the file: where a scene has one
 //! run of a kind, that run takes its kind's colour (gradient descent is always vermillion,
 //! momentum blue, Nesterov green, ...), so a colour means the same thing in every scene. The runs
-//! of one entry's sweep take a ramp of their kind's colour, from the kind's colour at the
-//! sweep's smallest value to a darker shade at its largest, so the legend reads in order.
+//! of one entry's sweep take a ramp of their kind's colour, from a light tint of it at the
+//! sweep's smallest value to a dark shade at its largest, so the legend reads in order and
+//! neighbouring values stay apart.
 //! Colours come from Okabe & Ito's colour-blind-safe palette (yellow left out: it vanishes on
 //! light backgrounds), on a washed-out viridis background, so every path stays visible on every
 //! band.
@@ -30,13 +31,32 @@ pub fn kind_colour(o: &Optimizer) -> usize {
     o.kind_index() % PALETTE.len()
 }
 
+/// The colour of the optimizer kind named `name` (a scene's `kind = "..."`), as its runs take it:
+/// what a chart's theory curve for that method is drawn in.
+pub fn named_kind_colour(name: &str) -> Rgb {
+    let k = crate::optimizer::OPTIMIZER_KINDS
+        .iter()
+        .position(|k| k.name == name)
+        .unwrap_or(0);
+    PALETTE[k % PALETTE.len()]
+}
+
+/// `c` mixed with white by −`t` for `t` < 0, with black by `t` for `t` > 0.
+fn shade(c: Rgb, t: f32) -> Rgb {
+    if t < 0.0 {
+        return c.map(|v| (f32::from(v) + (255.0 - f32::from(v)) * -t).round() as u8);
+    }
+    darker(c, t)
+}
+
 /// `c` mixed with black by `t` ∈ [0, 1].
 fn darker(c: Rgb, t: f32) -> Rgb {
     c.map(|v| (f32::from(v) * (1.0 - t)).round() as u8)
 }
 
-/// How dark a ramp's last colour is (the share of black mixed in).
-const RAMP_DEPTH: f32 = 0.62;
+/// A ramp's ends: its first colour's share of white, its last colour's share of black.
+const RAMP_LIGHT: f32 = 0.4;
+const RAMP_DEPTH: f32 = 0.6;
 
 /// Every run's colour, in run order (see the module header). With one panel per start point a
 /// setting has one colour in every panel.
@@ -101,12 +121,12 @@ pub fn run_colours(scene: &Scene) -> Vec<Rgb> {
         let n = mine.len();
         for (k, group) in mine.iter().enumerate() {
             let t = if n > 1 {
-                RAMP_DEPTH * k as f32 / (n - 1) as f32
+                -RAMP_LIGHT + (RAMP_LIGHT + RAMP_DEPTH) * k as f32 / (n - 1) as f32
             } else {
                 0.0
             };
             for &r in group.iter() {
-                colours[r] = darker(PALETTE[base], t);
+                colours[r] = shade(PALETTE[base], t);
             }
         }
     }
@@ -177,18 +197,19 @@ mod tests {
         assert_eq!(cc[2], PALETTE[1]);
     }
 
-    /// A sweep's runs take an ordered ramp of their kind's colour: each darker than the last,
-    /// in the order of the swept values, however the sweep lists them.
+    /// A sweep's runs take an ordered ramp of their kind's colour, light to dark: each darker
+    /// than the last by a step the eye tells apart, in the order of the swept values, however
+    /// the sweep lists them.
     #[test]
     fn a_sweep_takes_an_ordered_ramp() {
         let s = scene(&format!(
             "{HEAD}[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.0, 0.5, 0.9, 0.99]\n"
         ));
         let c = run_colours(&s);
-        assert_eq!(c[0], PALETTE[1]);
         let lum = |c: Rgb| c.iter().map(|&v| u32::from(v)).sum::<u32>();
+        assert!(lum(c[0]) > lum(PALETTE[1]) && lum(c[3]) < lum(PALETTE[1]), "{c:?}");
         for k in 1..4 {
-            assert!(lum(c[k]) < lum(c[k - 1]), "{c:?}");
+            assert!(lum(c[k]) + 90 < lum(c[k - 1]), "{c:?}");
         }
         let shuffled = scene(&format!(
             "{HEAD}[[optimizer]]\nkind = \"momentum\"\nlr = 0.1\nbeta = [0.9, 0.0, 0.99, 0.5]\n"

@@ -408,6 +408,41 @@ pub fn wrap_two(fonts: &Fonts, text: &str, size: f32, max: f32) -> Vec<String> {
     }
 }
 
+/// A title set to fit `max` pixels: on one line at `size` if it fits; else on one line shrunk
+/// down to at most a fifth smaller (never below `min`); else on two lines, broken at a space,
+/// at the largest size from `size` down to `min` at which both fit. Only a title too long for
+/// two lines at `min` is shortened (its second line ends in an ellipsis). Returns the lines and
+/// their size.
+pub fn title_lines(fonts: &Fonts, text: &str, size: f32, min: f32, max: f32) -> (Vec<String>, f32) {
+    let min = min.min(size);
+    let width = fonts.width(text, size);
+    if width <= max {
+        return (vec![text.to_string()], size);
+    }
+    let shrunk = size * max / width;
+    if shrunk >= min.max(size * 0.8) {
+        // Shaping is not exactly linear in size (hinting-free, but rounding): a hair smaller.
+        return (vec![text.to_string()], shrunk * 0.995);
+    }
+    // Two lines: the largest size (in steps of 4 %) at which both fit whole.
+    let fits = |s: f32| {
+        let lines = wrap_two(fonts, text, s, max);
+        // Whole: the second line is the rest of the text, not shortened.
+        let whole = lines.len() == 2 && text.ends_with(lines[1].as_str());
+        whole.then_some(lines)
+    };
+    let mut s = size;
+    loop {
+        if let Some(lines) = fits(s) {
+            return (lines, s);
+        }
+        if s <= min {
+            return (wrap_two(fonts, text, min, max), min);
+        }
+        s = (s * 0.96).max(min);
+    }
+}
+
 /// `text` shortened with an ellipsis until it fits in `max` pixels at `size`. The text is
 /// shaped once and cut where the pen passes the room left for the ellipsis, so the work is
 /// linear in the text's length.
