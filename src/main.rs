@@ -181,11 +181,11 @@ impl Progress for Bars {
                 eprintln!("timings: {}: {}", scene.output.name, stages.join(", "));
             }
             Note::Diverged { scene, run } => eprintln!(
-                "note: {}: run {} ({}) diverged at step {}",
+                "note: {}: run {} ({}) {}",
                 scene.path.display(),
                 run.run,
                 run.label,
-                run.step
+                run.note
             ),
         });
     }

@@ -46,14 +46,7 @@ fn huge_window() -> Window {
 }
 
 fn run(optimizer: Optimizer, start: Point) -> Run {
-    Run {
-        index: 0,
-        label: String::new(),
-        entry: 0,
-        optimizer,
-        start,
-        noise: None,
-    }
+    Run::new(0, "", optimizer, start)
 }
 
 fn sim(optimizer: Optimizer, surface: &Surface, start: Point, steps: usize) -> Trajectory {
@@ -561,11 +554,11 @@ fn pytorch_momentum_state_holds_the_buffer() {
     let mut s = OptimizerState::new(momentum::pytorch(lr, beta, damp));
     let g0 = [3.0, -4.0];
     let g1 = [1.0, 2.0];
-    let info = s.step([0.0, 0.0], |_| g0);
+    let info = s.step([0.0, 0.0], |_| g0).unwrap();
     assert_eq!(info.gradient, g0);
     assert_eq!(info.gradient_at, [0.0, 0.0]);
     assert_eq!(s.velocity(), g0, "first buffer is g itself");
-    s.step(info.position, |_| g1);
+    s.step(info.position, |_| g1).unwrap();
     let want = [
         beta * g0[0] + (1.0 - damp) * g1[0],
         beta * g0[1] + (1.0 - damp) * g1[1],
@@ -607,8 +600,8 @@ fn pytorch_momentum_equals_velocity_form_with_the_same_lr() {
         let (mut sp, mut sv) = (OptimizerState::new(py), OptimizerState::new(vel));
         let (mut tp, mut tv) = (ROSEN_START, ROSEN_START);
         for _ in 0..30 {
-            tp = sp.step(tp, |p| surface.gradient(p)).position;
-            tv = sv.step(tv, |p| surface.gradient(p)).position;
+            tp = sp.step(tp, |p| surface.gradient(p)).unwrap().position;
+            tv = sv.step(tv, |p| surface.gradient(p)).unwrap().position;
             for i in 0..2 {
                 assert_close(
                     sv.velocity()[i],
@@ -684,8 +677,8 @@ fn pytorch_nesterov_positions_are_the_lookahead_points() {
         let (mut sp, mut sl) = (OptimizerState::new(py), OptimizerState::new(la));
         let (mut tp, mut tl) = (ROSEN_START, ROSEN_START);
         for _ in 0..n {
-            let ip = sp.step(tp, |p| surface.gradient(p));
-            let il = sl.step(tl, |p| surface.gradient(p));
+            let ip = sp.step(tp, |p| surface.gradient(p)).unwrap();
+            let il = sl.step(tl, |p| surface.gradient(p)).unwrap();
             for (i, &tp_i) in tp.iter().enumerate() {
                 assert_close(il.gradient_at[i], tp_i, 1e-12, "gradient point");
                 assert_close(il.gradient[i], ip.gradient[i], 1e-9, "gradient");
@@ -803,7 +796,7 @@ fn gd_above_two_over_lambda_max_leaves_the_bound() {
             traj.diverged,
             Some(Divergence {
                 step: expected_step,
-                left_bound: true
+                reason: StopReason::LeftBound
             }),
             "lr {lr} {window:?}"
         );
@@ -850,7 +843,7 @@ fn non_finite_position_is_dropped_and_not_a_bound_exit() {
         traj.diverged,
         Some(Divergence {
             step: 1,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions, vec![start]);
@@ -871,7 +864,7 @@ fn finite_position_with_non_finite_loss_is_dropped() {
         traj.diverged,
         Some(Divergence {
             step: 1,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions, vec![[1.0, 1.0]]);
@@ -881,13 +874,7 @@ fn finite_position_with_non_finite_loss_is_dropped() {
 fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
     // f = ln(x) + y²: GD steps x ← x − lr/x, y ← (1 − 2·lr)·y until x ≤ 0 makes ln NaN.
     let expr = Expr::parse("ln(x) + y^2").unwrap();
-    let surface = Surface::new(
-        &formula::KIND,
-        formula::Formula {
-            expr,
-            minima: vec![],
-        },
-    );
+    let surface = Surface::new(&formula::KIND, formula::Formula::with_minima(expr, vec![]));
     let window = Window::new((-10.0, 10.0), (-10.0, 10.0));
     let (lr, start) = (5.0, [4.0, 0.0]);
     let traj = simulate(&run(gd::new(lr), start), &surface, &window, 50);
@@ -906,7 +893,7 @@ fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
         traj.diverged,
         Some(Divergence {
             step: nan_step,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions.len(), nan_step);
@@ -991,10 +978,12 @@ fn lookahead_nesterov_is_noisy_at_the_lookahead_point() {
     let mut state = OptimizerState::new(opt);
     let mut theta = START;
     for t in 0..5 {
-        let info = state.step(theta, |p| {
-            let g = surface.gradient(p);
-            [g[0] + stream.sample(), g[1] + stream.sample()]
-        });
+        let info = state
+            .step(theta, |p| {
+                let g = surface.gradient(p);
+                [g[0] + stream.sample(), g[1] + stream.sample()]
+            })
+            .unwrap();
         assert_eq!(info.gradient_at, traj.gradient_points[t]);
         assert_eq!(info.position, traj.positions[t + 1]);
         theta = info.position;
@@ -1018,12 +1007,14 @@ fn twenty_runs() -> Vec<Run> {
                 seed: (k % 5) as u64,
             });
             Run {
-                index: k,
-                label: format!("run {k}"),
                 entry: k % optimizers.len(),
-                optimizer: optimizers[k % optimizers.len()],
-                start,
                 noise,
+                ..Run::new(
+                    k,
+                    format!("run {k}"),
+                    optimizers[k % optimizers.len()],
+                    start,
+                )
             }
         })
         .collect()
