@@ -447,6 +447,16 @@ impl Key {
         self.named.iter().find(|n| n.name == name)
     }
 
+    /// True when `v` (a number, or a flag held as 1 or 0) is the key's default.
+    pub fn is_default(&self, v: f64) -> bool {
+        match self.absent {
+            Absent::Number(d) => v == d,
+            Absent::Whole(d) => v == d as f64,
+            Absent::Bool(d) => (v != 0.0) == d,
+            _ => false,
+        }
+    }
+
     /// A value of this key as scene files write it: `true`/`false` for a flag (held as 1 or
     /// 0 in sweeps and optimizers), the number otherwise.
     pub fn value_text(&self, v: f64) -> String {
@@ -746,6 +756,46 @@ mod tests {
         );
         assert_eq!(damp.summary_in_form(), "dampening = 0 (from 0 to 1)");
         assert!(damp.applies_to_form("pytorch") && !damp.applies_to_form("ema"));
+    }
+
+    #[test]
+    fn flags_names_and_single_values_describe_themselves() {
+        let flag = Key::flag("amsgrad", "AMSGrad flag", "doc", false);
+        assert_eq!(flag.summary(), "amsgrad = false");
+        assert_eq!(
+            (flag.value_text(1.0), flag.value_text(0.0)),
+            ("true".into(), "false".into())
+        );
+        assert!(flag.is_default(0.0) && !flag.is_default(1.0));
+        let only_zero = Key::number(
+            "dampening",
+            "dampening",
+            "doc",
+            Range::from_to(0.0, 0.0),
+            0.0,
+        );
+        assert_eq!(only_zero.expected(), "a dampening equal to 0");
+        assert!(only_zero.range().contains(0.0) && !only_zero.range().contains(0.5));
+        const HALF: Named = Named {
+            name: "half",
+            doc: "Half the smallest curvature.",
+            value: |(lo, _), _| lo / 2.0,
+        };
+        let lr = Key::sweepable(
+            "lr",
+            "learning rate",
+            "doc",
+            Range::above(0.0),
+            Absent::Required,
+        )
+        .named(&[HALF]);
+        assert_eq!(lr.summary(), "lr (required, > 0, or \"half\")");
+        assert_eq!(
+            lr.named_value("half").map(|n| (n.value)((4.0, 9.0), "")),
+            Some(2.0)
+        );
+        assert!(lr.named_value("polyak").is_none());
+        assert!(!lr.is_default(0.1) && lr.value_text(0.1) == "0.1");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! flags, the learning-rate `schedule` table, minibatches (`batch`, `shuffle_seed`), swept
 //! noise, the names theory computes (`lr = "polyak"`), label formats, and torch's refusals for
 //! Nesterov. Each valid form is checked by what it expands to; each invalid one by where the
-//! error points, what it says and its hint.
+//! error points, what it says and its hint. The example scenes in `tests/scenes` (every newer
+//! rule with the theory charts, Newton stopped by its Hessian, minibatch SGD on a schedule)
+//! render end to end.
 
 use std::path::Path;
 
@@ -534,4 +536,69 @@ fn placeholders_take_rust_number_formats() {
         s.runs[0].label,
         "β=0.900 lr=1.25e-2 (1.25e-2, 0.0125) true {x}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example scenes in tests/scenes render end to end.
+
+fn example(name: &str) -> Scene {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenes")
+        .join(name);
+    inertia::scene::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Every newer rule, schedule, swept noise and the theory charts on one quadratic: each output
+/// is made, and the CSV has a row per run per step.
+#[test]
+fn the_newer_optimizers_scene_renders() {
+    let scene = example("newer_optimizers.toml");
+    assert_eq!(scene.runs.len(), 6);
+    let out = inertia::pipeline::render(&scene, &inertia::report::NoProgress).expect("renders");
+    let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+    for chart in ["loss", "rate", "stability", "damping", "ewma"] {
+        assert!(
+            names.contains(&format!("newer_optimizers.{chart}.png").as_str()),
+            "{names:?}"
+        );
+    }
+    let csv = &out
+        .files
+        .iter()
+        .find(|(n, _)| n.ends_with(".csv"))
+        .unwrap()
+        .1;
+    let rows = String::from_utf8_lossy(csv).lines().count();
+    assert_eq!(rows, 1 + 6 * 21, "a header and 21 rows per run");
+    assert!(out.diverged.is_empty(), "{:?}", out.diverged);
+}
+
+/// A singular Hessian ends the Newton run with its reason; the other run goes on.
+#[test]
+fn the_newton_scene_says_why_its_run_stopped() {
+    let scene = example("newton_stops.toml");
+    assert!(
+        scene.surface.minima().is_empty(),
+        "x² has a valley of minima, none isolated"
+    );
+    let out = inertia::pipeline::render(&scene, &inertia::report::NoProgress).expect("renders");
+    assert_eq!(out.diverged.len(), 1);
+    let (run, label, stop) = &out.diverged[0];
+    assert_eq!((*run, label.as_str()), (0, "Newton"));
+    assert_eq!(stop.note(), "singular Hessian at step 1");
+}
+
+/// Minibatch runs on a step schedule: the batches expand in order, every trajectory records
+/// the halving rate.
+#[test]
+fn the_minibatch_scene_renders() {
+    let scene = example("minibatch_sgd.toml");
+    let labels: Vec<&str> = scene.runs.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["batch 1", "batch 5", "batch 10"]);
+    let trajectories = inertia::pipeline::trajectories(&scene);
+    for t in &trajectories {
+        assert_eq!(t.lrs[..11], [[0.01; 10].as_slice(), &[0.005]].concat());
+        assert_eq!(t.lrs[29], 0.0025);
+    }
+    inertia::pipeline::render(&scene, &inertia::report::NoProgress).expect("renders");
 }
