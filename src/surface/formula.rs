@@ -101,12 +101,16 @@ impl SurfaceFn for Formula {
             return None;
         }
         let expr = &self.expr;
+        // A budget of formula bytes times evaluations: a few thousand evaluations of a typical
+        // formula, a thousand of the longest (about a second unoptimised).
+        let budget = (10_000_000 / (expr.source().len() + 100)).clamp(1_000, 40_000);
         let minima = super::minima::find(
             &|[x, y]| {
                 let (f, g, h) = expr.value_gradient_hessian(x, y);
                 (f, g, h)
             },
             window,
+            budget,
         );
         Some(Box::new(Formula {
             expr: self.expr.clone(),

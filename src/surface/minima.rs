@@ -8,7 +8,9 @@
 //! vanishes to rounding (the last Newton step is tiny), the exact Hessian is positive definite
 //! and the point lies inside the window; limits closer than a millionth of the window are one
 //! minimum. Points where the Hessian is singular (a valley floor of minima, a kink) are not
-//! isolated minima and are not reported.
+//! isolated minima and are not reported. The search stops after a budget of evaluations (the
+//! caller's, so that a long formula costs no more time than a short one), keeping what it has
+//! found; the grid is walked in a fixed order, so what is found is the same on every run.
 
 use super::{Hessian, Point, Window};
 
@@ -42,17 +44,31 @@ fn solve(h: &Hessian, mu: f64, g: Point) -> Option<Point> {
 }
 
 /// The local minima of `f` inside `window`, lowest first (equally deep ones in the order
-/// found). `f` gives (value, gradient, Hessian) at a point.
-pub fn find(f: &dyn Fn(Point) -> (f64, Point, Hessian), window: &Window) -> Vec<Point> {
+/// found), from at most `budget` evaluations of `f`, which gives (value, gradient, Hessian) at
+/// a point.
+pub fn find(
+    f: &dyn Fn(Point) -> (f64, Point, Hessian),
+    window: &Window,
+    budget: usize,
+) -> Vec<Point> {
     let size = window.width().max(window.height());
+    let evaluations = std::cell::Cell::new(0usize);
+    let counted = |p: Point| {
+        evaluations.set(evaluations.get() + 1);
+        f(p)
+    };
     let mut found: Vec<(Point, f64)> = Vec::new();
     for i in 0..GRID {
         for j in 0..GRID {
+            if evaluations.get() >= budget {
+                break;
+            }
             let start = [
                 window.x.0 + window.width() * (i as f64 + 0.5) / GRID as f64,
                 window.y.0 + window.height() * (j as f64 + 0.5) / GRID as f64,
             ];
-            let Some((p, value)) = descend(f, start, size) else {
+            let Some((p, value)) = descend(&counted, start, size, &|| evaluations.get() >= budget)
+            else {
                 continue;
             };
             if !window.contains(p) {
@@ -72,15 +88,20 @@ pub fn find(f: &dyn Fn(Point) -> (f64, Point, Hessian), window: &Window) -> Vec<
     found.into_iter().map(|(p, _)| p).collect()
 }
 
-/// Damped Newton descent from `start`; the minimum it ends at with its value, if it is one.
+/// Damped Newton descent from `start`; the minimum it ends at with its value, if it is one
+/// (`None` too when `spent` says the budget ran out on the way).
 fn descend(
     f: &dyn Fn(Point) -> (f64, Point, Hessian),
     start: Point,
     size: f64,
+    spent: &dyn Fn() -> bool,
 ) -> Option<(Point, f64)> {
     let mut p = start;
     let (mut value, mut g, mut h) = f(p);
     for _ in 0..MAX_STEPS {
+        if spent() {
+            return None;
+        }
         if !(value.is_finite() && g[0].is_finite() && g[1].is_finite()) {
             return None;
         }
@@ -102,6 +123,9 @@ fn descend(
         let slope = g[0] * d[0] + g[1] * d[1];
         let mut t = 1.0;
         loop {
+            if spent() {
+                return None;
+            }
             let q = [p[0] - t * d[0], p[1] - t * d[1]];
             let (fq, gq, hq) = f(q);
             if fq.is_finite() && fq <= value - 1e-4 * t * slope {
@@ -152,7 +176,7 @@ mod tests {
                 [[12.0 * x * x - 4.0, 0.0], [0.0, 2.0]],
             )
         };
-        let minima = find(&f, &window(2.0));
+        let minima = find(&f, &window(2.0), 100_000);
         assert_eq!(minima.len(), 2, "{minima:?}");
         for m in &minima {
             assert!(
@@ -172,11 +196,31 @@ mod tests {
             let (sy, cy) = y.sin_cos();
             (-cx - cy, [sx, sy], [[cx, 0.0], [0.0, cy]])
         };
-        let minima = find(&f, &window(4.0));
+        let minima = find(&f, &window(4.0), 100_000);
         assert_eq!(minima.len(), 1, "{minima:?}");
         assert!(minima[0][0].abs() < 1e-12 && minima[0][1].abs() < 1e-12);
-        let minima = find(&f, &Window::new((2.0, 9.0), (-1.0, 1.0)));
+        let minima = find(&f, &Window::new((2.0, 9.0), (-1.0, 1.0)), 100_000);
         assert_eq!(minima.len(), 1);
         assert!((minima[0][0] - std::f64::consts::TAU).abs() < 1e-9);
+    }
+
+    /// The budget bounds the work, and a small one finds what its first starts reach.
+    #[test]
+    fn the_budget_bounds_the_evaluations() {
+        let calls = std::cell::Cell::new(0);
+        let f = |[x, y]: Point| {
+            calls.set(calls.get() + 1);
+            let w = x * x - 1.0;
+            (
+                w * w + y * y,
+                [4.0 * x * w, 2.0 * y],
+                [[12.0 * x * x - 4.0, 0.0], [0.0, 2.0]],
+            )
+        };
+        let all = find(&f, &window(2.0), 100_000);
+        let unbounded = calls.replace(0);
+        let some = find(&f, &window(2.0), 60);
+        assert!(calls.get() <= 60, "{} evaluations", calls.get());
+        assert!(unbounded > 60 && some.len() <= all.len() && !some.is_empty());
     }
 }
