@@ -98,14 +98,21 @@ fn flags_are_true_or_false_and_may_be_swept() {
     assert_eq!(s.runs[1].label, "Adam amsgrad=true");
     assert_eq!(s.runs[2].optimizer.flag("centered"), Some(true));
     assert_eq!(s.runs[2].optimizer.get("momentum"), Some(0.9));
-    let src = on_quadratic("[[optimizer]]\nkind = \"adamw\"\nlr = 0.1\namsgrad = 1\n");
-    check(
-        &fail(&src),
-        after(&src, "amsgrad = "),
-        "optimizer[0].amsgrad",
-        "expected true or false, found `1`",
-        Some("amsgrad = true"),
-    );
+    for written in ["1", "\"true\"", "[true, 0]"] {
+        let src = on_quadratic(&format!(
+            "[[optimizer]]\nkind = \"adamw\"\nlr = 0.1\namsgrad = {written}\n"
+        ));
+        let e = fail(&src);
+        assert_eq!(e.key, "optimizer[0].amsgrad", "{e}");
+        assert!(
+            e.message.starts_with("expected true or false, found `"),
+            "{e}"
+        );
+        assert!(
+            e.hint.as_deref().unwrap_or("").contains("amsgrad = true"),
+            "{e}"
+        );
+    }
 }
 
 #[test]

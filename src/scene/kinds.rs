@@ -487,7 +487,8 @@ fn check_entry(
             continue;
         }
         let value = match written {
-            Some(entry) if contains_text(&entry.value) => {
+            // A number written as a name theory computes (or as text by mistake).
+            Some(entry) if is_number(key) && contains_text(&entry.value) => {
                 let key_at = join(&at, key.name);
                 entry_keys::resolve_names(
                     c,
@@ -533,6 +534,11 @@ fn check_entry(
         schedule,
         label,
     })
+}
+
+/// True for a numeric key.
+fn is_number(key: &Key) -> bool {
+    matches!(key.ty, crate::keys::Type::Number { .. })
 }
 
 /// True when a value is text, or a list holding text: a name for a number (`"polyak"`).
