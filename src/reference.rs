@@ -219,7 +219,14 @@ pub fn schedules_markdown() -> String {
             kind.torch,
             cell(kind.formula),
             cell(kind.doc),
-            keys_cell(kind.keys, &[])
+            cell(
+                &kind
+                    .keys
+                    .iter()
+                    .map(Key::summary)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
     }
     out
