@@ -10,7 +10,6 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::keys::Absent;
 use crate::optimizer::Optimizer;
 use crate::scene::Scene;
 use crate::text::escape_markup;
@@ -72,10 +71,15 @@ fn run_line(label: &str, optimizer: &Optimizer) -> String {
     let mut line = format!("{label}:");
     let shown = optimizer
         .parameters()
-        .filter(|(key, value)| key.brief || key.absent != Absent::Number(*value));
+        .filter(|(key, value)| key.brief || !key.is_default(*value));
     for (i, (key, value)) in shown.enumerate() {
         let sep = if i == 0 { " " } else { ", " };
-        let _ = write!(line, "{sep}{} {value}", key.symbol_or_name());
+        let _ = write!(
+            line,
+            "{sep}{} {}",
+            key.symbol_or_name(),
+            key.value_text(value)
+        );
     }
     line
 }

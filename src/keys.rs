@@ -117,6 +117,7 @@ impl Range {
             (Inclusive(a), Open) => format!("≥ {}", n(a)),
             (Open, Exclusive(b)) => format!("< {}", n(b)),
             (Open, Inclusive(b)) => format!("≤ {}", n(b)),
+            (Inclusive(a), Inclusive(b)) if a == b => format!("equal to {}", n(a)),
             (Inclusive(a), Inclusive(b)) => format!("from {} to {}", n(a), n(b)),
             (Exclusive(a), Exclusive(b)) if a == -b => format!("with |{symbol}| < {}", n(b)),
             (lo, hi) => {
@@ -202,8 +203,14 @@ pub enum Type {
     /// A finite number within `range`; with `sweep`, a list of them is a sweep (one run per
     /// value).
     Number { range: Range, sweep: bool },
-    /// A whole number within `range`, written `60` or `60.0` (the JSON Schema's integers).
-    Whole { range: Range },
+    /// A whole number within `range`, written `60` or `60.0` (the JSON Schema's integers); with
+    /// `sweep`, a list of them is a sweep.
+    Whole { range: Range, sweep: bool },
+    /// `true` or `false`; with `sweep`, a list of them is a sweep.
+    Bool { sweep: bool },
+    /// A list of whole numbers within `range`, strictly increasing, at least one
+    /// (`milestones = [30, 80]`).
+    WholeList { range: Range },
     /// Any text.
     Text,
     /// A plain file name: letters, digits, `_`, `-` and `.` (not first), at most 100 characters.
@@ -238,6 +245,9 @@ pub enum Type {
     /// The `[[optimizer]]` tables: each entry's keys are those of its kind (see
     /// [`crate::optimizer`]).
     Optimizers,
+    /// A learning-rate schedule, an inline table `{ kind = "...", ... }` whose keys are those
+    /// of its kind (see [`crate::schedule`]).
+    Schedule,
 }
 
 /// What a missing key means.
@@ -251,6 +261,7 @@ pub enum Absent {
     Computed(&'static str),
     Number(f64),
     Whole(i64),
+    Bool(bool),
     Point(Point),
     WholePair([i64; 2]),
     /// One name of a [`Type::Choice`].
@@ -268,6 +279,7 @@ impl Absent {
             Absent::Computed(words) => words.to_string(),
             Absent::Number(v) => number_text(*v),
             Absent::Whole(v) => v.to_string(),
+            Absent::Bool(v) => v.to_string(),
             Absent::Point([x, y]) => format!("[{}, {}]", number_text(*x), number_text(*y)),
             Absent::WholePair([a, b]) => format!("[{a}, {b}]"),
             Absent::Name(n) => format!("\"{n}\""),
@@ -304,6 +316,32 @@ pub struct Key {
     /// Named in one-line summaries (the gallery's run lines) even at its default value; keys
     /// that rarely change (ε, dampening) are named only when set to something else.
     pub brief: bool,
+    /// Names a number key also takes, each standing for a value theory computes from the
+    /// surface (`lr = "polyak"`); empty for most keys.
+    pub named: &'static [Named],
+    /// Why the range is what it is, given as the hint when a value is outside it (empty: no
+    /// hint).
+    pub why: &'static str,
+}
+
+/// A name a number key also takes (`lr = "polyak"`): a value computed from the principal
+/// curvatures (λ_min, λ_max) of a convex quadratic surface, where theory gives an optimum.
+#[derive(Debug, Clone, Copy)]
+pub struct Named {
+    pub name: &'static str,
+    /// One line: what the value is.
+    pub doc: &'static str,
+    /// The value for curvatures (λ_min, λ_max), 0 < λ_min ≤ λ_max, in the optimizer form it
+    /// is written for (a form may scale its learning rate differently).
+    pub value: fn((f64, f64), &str) -> f64,
+}
+
+/// Two names are the same when they are written and documented alike (what the value is
+/// computed by is then the same declaration).
+impl PartialEq for Named {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.doc == other.doc
+    }
 }
 
 impl Key {
@@ -319,6 +357,8 @@ impl Key {
             example: "",
             forms: &[],
             brief: true,
+            named: &[],
+            why: "",
         }
     }
 
@@ -382,6 +422,50 @@ impl Key {
         Key { forms, ..self }
     }
 
+    /// The same key, also taking these names for values theory computes (`lr = "polyak"`).
+    pub const fn named(self, named: &'static [Named]) -> Key {
+        Key { named, ..self }
+    }
+
+    /// The same key, with why its range is what it is (the hint of an out-of-range error).
+    pub const fn why(self, why: &'static str) -> Key {
+        Key { why, ..self }
+    }
+
+    /// A flag: `true` or `false`, or a list of them (a sweep), defaulting to `default`.
+    pub const fn flag(
+        name: &'static str,
+        what: &'static str,
+        doc: &'static str,
+        default: bool,
+    ) -> Key {
+        Key::new(name, Type::Bool { sweep: true }, what, doc).absent(Absent::Bool(default))
+    }
+
+    /// The named value `name`, if the key takes it.
+    pub fn named_value(&self, name: &str) -> Option<&'static Named> {
+        self.named.iter().find(|n| n.name == name)
+    }
+
+    /// True when `v` (a number, or a flag held as 1 or 0) is the key's default.
+    pub fn is_default(&self, v: f64) -> bool {
+        match self.absent {
+            Absent::Number(d) => v == d,
+            Absent::Whole(d) => v == d as f64,
+            Absent::Bool(d) => (v != 0.0) == d,
+            _ => false,
+        }
+    }
+
+    /// A value of this key as scene files write it: `true`/`false` for a flag (held as 1 or
+    /// 0 in sweeps and optimizers), the number otherwise.
+    pub fn value_text(&self, v: f64) -> String {
+        match self.ty {
+            Type::Bool { .. } => (v != 0.0).to_string(),
+            _ => compact(v),
+        }
+    }
+
     /// The same key, named in summaries only when set to something other than its default.
     pub const fn named_when_set(self) -> Key {
         Key {
@@ -407,9 +491,10 @@ impl Key {
     /// The checked range of a numeric key ([`Range::ANY`] for other types).
     pub fn range(&self) -> Range {
         match self.ty {
-            Type::Number { range, .. } | Type::Whole { range } | Type::WholePair { range, .. } => {
-                range
-            }
+            Type::Number { range, .. }
+            | Type::Whole { range, .. }
+            | Type::WholeList { range }
+            | Type::WholePair { range, .. } => range,
             _ => Range::ANY,
         }
     }
@@ -466,6 +551,14 @@ impl Key {
         if !range.is_empty() {
             notes.push(range.trim_start_matches("with ").to_string());
         }
+        if !self.named.is_empty() {
+            let names: Vec<String> = self
+                .named
+                .iter()
+                .map(|n| format!("\"{}\"", n.name))
+                .collect();
+            notes.push(format!("or {}", names.join(" or ")));
+        }
         if with_forms && !self.forms.is_empty() {
             notes.push(format!("{} form only", self.forms.join(", ")));
         }
@@ -495,6 +588,9 @@ pub enum Value {
         list: bool,
     },
     Whole(i64),
+    Bool(bool),
+    /// A strictly increasing list of whole numbers ([`Type::WholeList`]).
+    Wholes(Vec<i64>),
     Text(String),
     /// The index of the name in the key's [`Choice`] table.
     Choice(usize),
@@ -605,6 +701,16 @@ impl KeyError {
     }
 }
 
+/// A number as a message or label shows it: as Rust writes it where that is short, in
+/// exponent form where it would be long (`1e308`, not 309 digits; `1e-12`).
+pub fn compact(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() >= 1e16 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,6 +769,46 @@ mod tests {
     }
 
     #[test]
+    fn flags_names_and_single_values_describe_themselves() {
+        let flag = Key::flag("amsgrad", "AMSGrad flag", "doc", false);
+        assert_eq!(flag.summary(), "amsgrad = false");
+        assert_eq!(
+            (flag.value_text(1.0), flag.value_text(0.0)),
+            ("true".into(), "false".into())
+        );
+        assert!(flag.is_default(0.0) && !flag.is_default(1.0));
+        let only_zero = Key::number(
+            "dampening",
+            "dampening",
+            "doc",
+            Range::from_to(0.0, 0.0),
+            0.0,
+        );
+        assert_eq!(only_zero.expected(), "a dampening equal to 0");
+        assert!(only_zero.range().contains(0.0) && !only_zero.range().contains(0.5));
+        const HALF: Named = Named {
+            name: "half",
+            doc: "Half the smallest curvature.",
+            value: |(lo, _), _| lo / 2.0,
+        };
+        let lr = Key::sweepable(
+            "lr",
+            "learning rate",
+            "doc",
+            Range::above(0.0),
+            Absent::Required,
+        )
+        .named(&[HALF]);
+        assert_eq!(lr.summary(), "lr (required, > 0, or \"half\")");
+        assert_eq!(
+            lr.named_value("half").map(|n| (n.value)((4.0, 9.0), "")),
+            Some(2.0)
+        );
+        assert!(lr.named_value("polyak").is_none());
+        assert!(!lr.is_default(0.1) && lr.value_text(0.1) == "0.1");
+    }
+
+    #[test]
     fn defaults_are_written_as_in_scene_files() {
         assert_eq!(Absent::Names(&["loss"]).text().unwrap(), "[\"loss\"]");
         assert_eq!(Absent::WholePair([640, 480]).text().unwrap(), "[640, 480]");
@@ -693,3 +839,4 @@ mod tests {
         assert_eq!(FRUITS[1].doc, "green");
     }
 }
+

@@ -4,7 +4,8 @@
 //!
 //! 1. [`scene`]: a TOML scene file becomes a checked [`scene::Scene`] (all input errors are born
 //!    here, located to file, line, column and key).
-//! 2. [`trajectory`]: the scene's runs ([`optimizer`] rules on a [`surface`]) become
+//! 2. [`trajectory`]: the scene's runs ([`optimizer`] rules on a [`surface`], their learning
+//!    rates following a [`schedule`], their gradients from [`minibatch`]es on data) become
 //!    [`trajectory::Trajectory`]s, computed in parallel.
 //! 3. [`render`]: a scene and its trajectories become one [`picture::Picture`], the display list
 //!    every backend reads: [`picture::frames`] animates it, [`picture::raster`] paints it,
@@ -19,8 +20,9 @@
 //! prints: `src/main.rs` parses the command line into a [`batch::Batch`], shows its progress,
 //! prints its report and maps errors to exit statuses.
 //!
-//! Each surface kind, optimizer kind, chart and overlay is declared once: a surface or an
-//! optimizer in its own file under [`surface`] or [`optimizer`], the scene's own keys and names
+//! Each surface kind, optimizer kind, schedule kind, chart and overlay is declared once: a
+//! surface or an optimizer in its own file under [`surface`] or [`optimizer`], a schedule in
+//! [`schedule`], the scene's own keys and names
 //! in [`scene::tables`], all described with [`keys`]. The scene checker, [`schema`] (the JSON
 //! Schema), [`reference`](mod@reference) (`render --list`, the README's tables) and [`gallery`] read those
 //! declarations and list nothing of their own.
@@ -38,6 +40,7 @@ pub mod gallery;
 pub mod input;
 pub mod keys;
 pub mod manifest;
+pub mod minibatch;
 pub mod noise;
 pub mod optimizer;
 pub mod output;
@@ -47,6 +50,7 @@ pub mod reference;
 pub mod render;
 pub mod report;
 pub mod scene;
+pub mod schedule;
 pub mod schema;
 pub mod surface;
 pub mod text;

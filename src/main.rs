@@ -214,11 +214,11 @@ impl Progress for Bars {
                 ));
             }
             Note::Diverged { scene, run } => tell(&format!(
-                "note: {}: run {} ({}) diverged at step {}\n",
+                "note: {}: run {} ({}) {}\n",
                 scene.path.display(),
                 run.run,
                 run.label,
-                run.step
+                run.note
             )),
             Note::Folder(text) => tell(&format!("note: {text}\n")),
         });

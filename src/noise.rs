@@ -1,29 +1,24 @@
-//! Reproducible Gaussian gradient noise.
+//! Reproducible randomness: Gaussian gradient noise, and the generator behind it and behind
+//! the minibatches' shuffles.
 //!
 //! Each noisy run owns a [`GaussianNoise`] seeded from the scene's `seed` alone, so a run's path does
 //! not depend on the thread that computes it, on the other runs, or on a crate's RNG version: the
-//! generator (SplitMix64) and the transform (Marsaglia's polar method) are written out here.
+//! generator ([`SplitMix64`]) and the transform (Marsaglia's polar method) are written out here.
 //! Runs sharing a seed see the same noise sequence, which is what a side-by-side comparison wants.
 
-/// A deterministic stream of standard normal samples scaled by `std`.
+/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, well-mixed 64-bit generator whose whole state
+/// is its seed, written out so that a seed means the same stream in every version.
 #[derive(Debug, Clone)]
-pub struct GaussianNoise {
+pub struct SplitMix64 {
     state: u64,
-    std: f64,
-    spare: Option<f64>,
 }
 
-impl GaussianNoise {
-    pub fn new(std: f64, seed: u64) -> Self {
-        GaussianNoise {
-            state: seed,
-            std,
-            spare: None,
-        }
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64 { state: seed }
     }
 
-    /// SplitMix64 (Steele, Lea, Flood 2014).
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -31,9 +26,38 @@ impl GaussianNoise {
         z ^ (z >> 31)
     }
 
+    /// Uniform in 0..n (n ≥ 1) without bias: Lemire's multiply-and-reject.
+    pub fn below(&mut self, n: u64) -> u64 {
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let product = u128::from(self.next_u64()) * u128::from(n);
+            if (product as u64) >= threshold {
+                return (product >> 64) as u64;
+            }
+        }
+    }
+}
+
+/// A deterministic stream of standard normal samples scaled by `std`.
+#[derive(Debug, Clone)]
+pub struct GaussianNoise {
+    rng: SplitMix64,
+    std: f64,
+    spare: Option<f64>,
+}
+
+impl GaussianNoise {
+    pub fn new(std: f64, seed: u64) -> Self {
+        GaussianNoise {
+            rng: SplitMix64::new(seed),
+            std,
+            spare: None,
+        }
+    }
+
     /// Uniform in (−1, 1), from the top 53 bits.
     fn next_signed_unit(&mut self) -> f64 {
-        let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let u = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         2.0 * u - 1.0
     }
 
@@ -75,6 +99,20 @@ mod tests {
         };
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn below_is_uniform_and_in_range() {
+        let mut r = SplitMix64::new(3);
+        let mut counts = [0usize; 5];
+        for _ in 0..50_000 {
+            counts[r.below(5) as usize] += 1;
+        }
+        // Each count is 10 000 ± 100·√(0.8·... ) ≈ ±90 per standard deviation.
+        for c in counts {
+            assert!((c as i64 - 10_000).abs() < 500, "{counts:?}");
+        }
+        assert_eq!(SplitMix64::new(9).below(1), 0);
     }
 
     #[test]

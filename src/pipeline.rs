@@ -26,8 +26,8 @@ pub use crate::error::Error;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outputs {
     pub files: Vec<(String, Vec<u8>)>,
-    /// Runs that diverged: (run index, label, step).
-    pub diverged: Vec<(usize, String, usize)>,
+    /// Runs that stopped early: (run index, label, why and when).
+    pub diverged: Vec<(usize, String, crate::trajectory::Divergence)>,
 }
 
 impl Outputs {
@@ -70,12 +70,15 @@ pub fn trajectories(scene: &Scene) -> Vec<Trajectory> {
     )
 }
 
-fn diverged(scene: &Scene, trajectories: &[Trajectory]) -> Vec<(usize, String, usize)> {
+fn diverged(
+    scene: &Scene,
+    trajectories: &[Trajectory],
+) -> Vec<(usize, String, crate::trajectory::Divergence)> {
     scene
         .runs
         .iter()
         .zip(trajectories)
-        .filter_map(|(r, t)| t.diverged.map(|d| (r.index, r.label.clone(), d.step)))
+        .filter_map(|(r, t)| t.diverged.map(|d| (r.index, r.label.clone(), d)))
         .collect()
 }
 

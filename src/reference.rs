@@ -3,14 +3,15 @@
 //! fails, showing the table to paste, when the README's differ).
 //!
 //! Nothing here names a kind, a key or a chart: everything comes from
-//! [`crate::surface::SURFACE_KINDS`], [`crate::optimizer::OPTIMIZER_KINDS`] and
-//! [`crate::scene::tables`].
+//! [`crate::surface::SURFACE_KINDS`], [`crate::optimizer::OPTIMIZER_KINDS`],
+//! [`crate::schedule::SCHEDULE_KINDS`] and [`crate::scene::tables`].
 
 use std::fmt::Write;
 
 use crate::keys::{Key, Type};
 use crate::optimizer::{OptimizerKind, OPTIMIZER_KINDS};
 use crate::scene::tables;
+use crate::schedule::SCHEDULE_KINDS;
 use crate::surface::{SurfaceKind, FORMULA, SURFACE_KINDS};
 
 /// What `render --list` prints: every surface kind (formula, keys with defaults and ranges,
@@ -26,9 +27,26 @@ pub fn list() -> String {
     for kind in SURFACE_KINDS.iter().copied().chain([FORMULA]) {
         list_surface(&mut out, kind);
     }
-    out.push_str("\nOptimizers ([[optimizer]] kind = \"...\"; g is the gradient):\n");
+    out.push_str(
+        "\nOptimizers ([[optimizer]] kind = \"...\"; g is the gradient, plus weight_decay·θ where \
+         that is set):\n",
+    );
     for kind in OPTIMIZER_KINDS {
         list_optimizer(&mut out, kind);
+    }
+    out.push_str(
+        "\nSchedules ([[optimizer]] schedule = { kind = \"...\", ... }; lr at step k, 0-based):\n",
+    );
+    for kind in SCHEDULE_KINDS {
+        let indent = format!("  {:<12} ", "");
+        let _ = writeln!(
+            out,
+            "  {:<12} {} (torch's {})",
+            kind.name, kind.formula, kind.torch
+        );
+        let _ = writeln!(out, "{indent}{}", kind.doc);
+        let keys: Vec<String> = kind.keys.iter().map(Key::summary).collect();
+        let _ = writeln!(out, "{indent}keys: {}", keys.join(", "));
     }
     for key in tables::DRAW_KEYS {
         let (form, choices) = match key.ty {
@@ -187,6 +205,33 @@ pub fn optimizers_markdown() -> String {
     out
 }
 
+/// The README's table of schedule kinds (under "### Schedules").
+pub fn schedules_markdown() -> String {
+    let mut out = String::from(
+        "| kind | torch | lr at step k | what it does | keys (defaults, ranges) |\n\
+         |---|---|---|---|---|\n",
+    );
+    for kind in SCHEDULE_KINDS {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | {} | {} |",
+            kind.name,
+            kind.torch,
+            cell(kind.formula),
+            cell(kind.doc),
+            cell(
+                &kind
+                    .keys
+                    .iter()
+                    .map(Key::summary)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +262,16 @@ mod tests {
         }
         for c in tables::CHARTS.iter().chain(tables::OVERLAYS) {
             assert!(text.contains(c.doc), "{}", c.name);
+        }
+        for kind in SCHEDULE_KINDS {
+            assert!(
+                text.contains(kind.formula) && text.contains(kind.doc),
+                "{}",
+                kind.name
+            );
+            for key in kind.keys {
+                assert!(text.contains(&key.summary()), "{}", key.summary());
+            }
         }
         assert!(
             text.contains("Charts ([draw] charts = [...]; default [\"loss\"]):"),

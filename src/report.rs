@@ -119,6 +119,8 @@ pub struct DivergedRun {
     pub run: usize,
     pub label: String,
     pub step: usize,
+    /// Why and when, in words: "diverged at step 12", "singular Hessian at step 3".
+    pub note: String,
 }
 
 impl SceneReport {

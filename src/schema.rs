@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use crate::keys::{Absent, Bound, Choice, Key, Range, Type};
 use crate::optimizer::{OptimizerKind, OPTIMIZER_KINDS};
 use crate::scene::{limits, tables};
+use crate::schedule::SCHEDULE_KINDS;
 use crate::surface::{SurfaceKind, FORMULA, SURFACE_KINDS};
 
 /// The draft the schema is written in (the one Taplo supports best).
@@ -68,23 +69,51 @@ fn names(choices: &[Choice]) -> Vec<&'static str> {
     choices.iter().map(|c| c.name).collect()
 }
 
+/// One value (`one`), or with `sweep` also a list of them.
+fn maybe_swept(one: Value, sweep: bool) -> Value {
+    if sweep {
+        json!({
+            "anyOf": [
+                one,
+                { "type": "array", "items": one, "minItems": 1, "maxItems": limits::MAX_RUNS }
+            ]
+        })
+    } else {
+        one
+    }
+}
+
+/// A number within `range`, or one of `names` (values theory computes), or with `sweep` a
+/// list of these.
+fn number_schema(range: Range, sweep: bool, names: &[&str]) -> Value {
+    let number = with(json!({ "type": "number" }), bounds(range));
+    let one = if names.is_empty() {
+        number
+    } else {
+        json!({ "anyOf": [number, { "type": "string", "enum": names }] })
+    };
+    maybe_swept(one, sweep)
+}
+
+/// The names a key's number may be written as.
+fn named(key: &Key) -> Vec<&'static str> {
+    key.named.iter().map(|n| n.name).collect()
+}
+
 /// The type part of a key's schema.
 fn type_schema(key: &Key) -> Value {
     match key.ty {
-        Type::Number { range, sweep } => {
-            let one = with(json!({ "type": "number" }), bounds(range));
-            if sweep {
-                json!({
-                    "anyOf": [
-                        one,
-                        { "type": "array", "items": one, "minItems": 1, "maxItems": limits::MAX_RUNS }
-                    ]
-                })
-            } else {
-                one
-            }
+        Type::Number { range, sweep } => number_schema(range, sweep, &named(key)),
+        Type::Whole { range, sweep } => {
+            maybe_swept(with(json!({ "type": "integer" }), bounds(range)), sweep)
         }
-        Type::Whole { range } => with(json!({ "type": "integer" }), bounds(range)),
+        Type::Bool { sweep } => maybe_swept(json!({ "type": "boolean" }), sweep),
+        Type::WholeList { range } => json!({
+            "type": "array",
+            "items": with(json!({ "type": "integer" }), bounds(range)),
+            "minItems": 1
+        }),
+        Type::Schedule => schedule_schema(),
         Type::Text | Type::PointsFile { .. } | Type::FontFile => json!({ "type": "string" }),
         Type::FileName => json!({
             "type": "string",
@@ -141,7 +170,21 @@ fn description(key: &Key) -> String {
     if key.range() != Range::ANY {
         text.push_str(&format!(" Expected: {}.", key.expected()));
     }
-    if let Type::Number { sweep: true, .. } = key.ty {
+    if !key.named.is_empty() {
+        let each: Vec<String> = key
+            .named
+            .iter()
+            .map(|n| format!("\"{}\": {}", n.name, n.doc.trim_end_matches('.')))
+            .collect();
+        text.push_str(&format!(
+            " On convex quadratic surfaces also {}.",
+            each.join("; ")
+        ));
+    }
+    if let Type::Number { sweep: true, .. }
+    | Type::Whole { sweep: true, .. }
+    | Type::Bool { sweep: true } = key.ty
+    {
         text.push_str(" A list is a sweep: one run per value.");
     }
     if !key.forms.is_empty() {
@@ -160,6 +203,7 @@ fn default(key: &Key) -> Option<Value> {
     Some(match key.absent {
         Absent::Number(v) => number(v),
         Absent::Whole(v) => json!(v),
+        Absent::Bool(v) => json!(v),
         Absent::Point(p) => json!([number(p[0]), number(p[1])]),
         Absent::WholePair(p) => json!(p),
         Absent::Name(n) => json!(n),
@@ -216,18 +260,13 @@ fn union<'k>(
     all
 }
 
-/// A union key's schema in the shared list: its type with no range (each kind's `then` has the
-/// kind's own), and each owner's doc.
-fn union_key_schema(key: &Key, owners: &[&str], docs: &[String]) -> Value {
-    let loose = Key {
-        ty: match key.ty {
-            Type::Number { sweep, .. } => Type::Number {
-                range: Range::ANY,
-                sweep,
-            },
-            other => other,
-        },
-        ..*key
+/// A union key's schema in the shared list: its type with no range and every owner's names
+/// (each kind's `then` has the kind's own), and each owner's doc.
+fn union_key_schema(key: &Key, owners: &[&str], docs: &[String], names: &[&str]) -> Value {
+    let loose_type = match key.ty {
+        Type::Number { sweep, .. } => number_schema(Range::ANY, sweep, names),
+        Type::Whole { sweep, .. } => maybe_swept(json!({ "type": "integer" }), sweep),
+        _ => type_schema(key),
     };
     // Owners that document the key alike share one sentence: "adagrad, rmsprop, adam: ...".
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -241,10 +280,7 @@ fn union_key_schema(key: &Key, owners: &[&str], docs: &[String]) -> Value {
         .iter()
         .map(|(names, doc)| format!("{}: {doc}", names.join(", ")))
         .collect();
-    with(
-        type_schema(&loose),
-        json!({ "description": described.join(" ") }),
-    )
+    with(loose_type, json!({ "description": described.join(" ") }))
 }
 
 /// `if` the table's `kind` is `name`.
@@ -300,7 +336,7 @@ fn surface_schema() -> Value {
                 kind.key(key.name).expect("its key").doc.to_string()
             })
             .collect();
-        props.insert(key.name.into(), union_key_schema(key, owners, &docs));
+        props.insert(key.name.into(), union_key_schema(key, owners, &docs, &[]));
     }
     for key in tables::WINDOW_KEYS {
         props.insert(key.name.into(), key_schema(key));
@@ -370,17 +406,27 @@ fn optimizer_schema() -> Value {
         with(key_schema(&tables::FORM), json!({ "enum": forms })),
     );
     for (key, owners) in &shared {
-        let docs: Vec<String> = owners
+        let owned: Vec<&Key> = owners
             .iter()
             .map(|o| {
                 let kind = OPTIMIZER_KINDS
                     .iter()
                     .find(|k| k.name == *o)
                     .expect("an owner");
-                kind.key(key.name).expect("its key").doc.to_string()
+                kind.key(key.name).expect("its key")
             })
             .collect();
-        props.insert(key.name.into(), union_key_schema(key, owners, &docs));
+        let docs: Vec<String> = owned.iter().map(|k| k.doc.to_string()).collect();
+        let mut names: Vec<&str> = Vec::new();
+        for name in owned.iter().flat_map(|k| named(k)) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        props.insert(
+            key.name.into(),
+            union_key_schema(key, owners, &docs, &names),
+        );
     }
     let cases: Vec<Value> = OPTIMIZER_KINDS
         .iter()
@@ -392,6 +438,58 @@ fn optimizer_schema() -> Value {
         "properties": props,
         "additionalProperties": false,
         "required": [tables::OPTIMIZER_KIND.name],
+        "allOf": cases
+    })
+}
+
+/// `schedule = { kind = "...", ... }`: every schedule kind's keys, and per kind which it takes.
+fn schedule_schema() -> Value {
+    let shared = union(SCHEDULE_KINDS.iter().map(|k| (k.name, k.keys)));
+    let mut props: Map<String, Value> = Map::new();
+    let kind_list: Vec<String> = SCHEDULE_KINDS
+        .iter()
+        .map(|k| {
+            format!(
+                "`{}` (torch's {}): lr at step k = {}",
+                k.name, k.torch, k.formula
+            )
+        })
+        .collect();
+    props.insert(
+        "kind".into(),
+        json!({
+            "type": "string",
+            "enum": SCHEDULE_KINDS.iter().map(|k| k.name).collect::<Vec<_>>(),
+            "description": format!("The schedule: {}.", kind_list.join("; "))
+        }),
+    );
+    for (key, owners) in &shared {
+        let docs: Vec<String> = owners
+            .iter()
+            .map(|o| {
+                let kind = SCHEDULE_KINDS
+                    .iter()
+                    .find(|k| k.name == *o)
+                    .expect("an owner");
+                kind.key(key.name).expect("its key").doc.to_string()
+            })
+            .collect();
+        props.insert(key.name.into(), union_key_schema(key, owners, &docs, &[]));
+    }
+    let cases: Vec<Value> = SCHEDULE_KINDS
+        .iter()
+        .map(|kind| {
+            json!({
+                "if": kind_is(kind.name),
+                "then": kind_then(kind.keys, shared.iter().map(|(k, _)| k.name))
+            })
+        })
+        .collect();
+    json!({
+        "type": "object",
+        "properties": props,
+        "additionalProperties": false,
+        "required": ["kind"],
         "allOf": cases
     })
 }
@@ -517,8 +615,8 @@ mod tests {
                 );
             }
         });
-        // The top level, output, surface, draw, start, optimizer, noise.
-        assert_eq!(tables, 7);
+        // The top level, output, surface, draw, start, optimizer, noise, schedule.
+        assert_eq!(tables, 8);
     }
 
     #[test]

@@ -76,6 +76,17 @@ pub fn optimal_gd(curvatures: (f64, f64)) -> (f64, f64) {
     (2.0 / (mu + l), (l - mu) / (l + mu))
 }
 
+/// Nesterov's classical constants for curvatures (λ_min, λ_max): the step 1/L = 1/λ_max and
+/// the momentum (√κ − 1)/(√κ + 1) with κ = λ_max/λ_min, and the worst-case rate they give on
+/// the quadratic (Nesterov's recurrence, see [`worst_rate`]). Returns (lr, β, rate).
+pub fn optimal_nesterov(curvatures: (f64, f64)) -> (f64, f64, f64) {
+    let (mu, l) = curvatures;
+    let sk = (l / mu).sqrt();
+    let lr = 1.0 / l;
+    let beta = (sk - 1.0) / (sk + 1.0);
+    (lr, beta, worst_rate(Method::Nesterov, lr, beta, curvatures))
+}
+
 /// The best worst-case rate over learning rates for a fixed β (a search over lr on a fine grid
 /// refined twice around the best point). Returns (lr, rate).
 pub fn best_rate_for_beta(method: Method, beta: f64, curvatures: (f64, f64)) -> (f64, f64) {

@@ -1,13 +1,18 @@
-//! Integration tests of the optimizer update rules and of trajectory simulation.
+//! Integration tests of the optimizer update rules, learning-rate schedules, minibatches and
+//! trajectory simulation.
 //!
 //! Every expected value is derived independently of the code under test: by hand-unrolled
 //! scalar formulas (the surfaces used are separable, so each coordinate is a 1-D problem with its
-//! own curvature), by closed forms on quadratics (companion-matrix powers, characteristic roots),
-//! or by algebraic identities between conventions.
+//! own curvature), by closed forms on quadratics (companion-matrix powers, characteristic roots,
+//! one Newton step, geometric decay), by torch's closed forms transcribed from its Python, or by
+//! algebraic identities between conventions. `tests/torch_transcription.rs` compares the rules
+//! with a line-by-line transcription of torch's optimizers over long runs.
 
 use inertia::expr::Expr;
+use inertia::minibatch::Minibatch;
 use inertia::noise::GaussianNoise;
 use inertia::optimizer::*;
+use inertia::schedule::Schedule;
 use inertia::surface::*;
 use inertia::trajectory::*;
 
@@ -46,14 +51,7 @@ fn huge_window() -> Window {
 }
 
 fn run(optimizer: Optimizer, start: Point) -> Run {
-    Run {
-        index: 0,
-        label: String::new(),
-        entry: 0,
-        optimizer,
-        start,
-        noise: None,
-    }
+    Run::new(0, "", optimizer, start)
 }
 
 fn sim(optimizer: Optimizer, surface: &Surface, start: Point, steps: usize) -> Trajectory {
@@ -561,11 +559,11 @@ fn pytorch_momentum_state_holds_the_buffer() {
     let mut s = OptimizerState::new(momentum::pytorch(lr, beta, damp));
     let g0 = [3.0, -4.0];
     let g1 = [1.0, 2.0];
-    let info = s.step([0.0, 0.0], |_| g0);
+    let info = s.step([0.0, 0.0], |_| g0).unwrap();
     assert_eq!(info.gradient, g0);
     assert_eq!(info.gradient_at, [0.0, 0.0]);
     assert_eq!(s.velocity(), g0, "first buffer is g itself");
-    s.step(info.position, |_| g1);
+    s.step(info.position, |_| g1).unwrap();
     let want = [
         beta * g0[0] + (1.0 - damp) * g1[0],
         beta * g0[1] + (1.0 - damp) * g1[1],
@@ -607,8 +605,8 @@ fn pytorch_momentum_equals_velocity_form_with_the_same_lr() {
         let (mut sp, mut sv) = (OptimizerState::new(py), OptimizerState::new(vel));
         let (mut tp, mut tv) = (ROSEN_START, ROSEN_START);
         for _ in 0..30 {
-            tp = sp.step(tp, |p| surface.gradient(p)).position;
-            tv = sv.step(tv, |p| surface.gradient(p)).position;
+            tp = sp.step(tp, |p| surface.gradient(p)).unwrap().position;
+            tv = sv.step(tv, |p| surface.gradient(p)).unwrap().position;
             for i in 0..2 {
                 assert_close(
                     sv.velocity()[i],
@@ -684,8 +682,8 @@ fn pytorch_nesterov_positions_are_the_lookahead_points() {
         let (mut sp, mut sl) = (OptimizerState::new(py), OptimizerState::new(la));
         let (mut tp, mut tl) = (ROSEN_START, ROSEN_START);
         for _ in 0..n {
-            let ip = sp.step(tp, |p| surface.gradient(p));
-            let il = sl.step(tl, |p| surface.gradient(p));
+            let ip = sp.step(tp, |p| surface.gradient(p)).unwrap();
+            let il = sl.step(tl, |p| surface.gradient(p)).unwrap();
             for (i, &tp_i) in tp.iter().enumerate() {
                 assert_close(il.gradient_at[i], tp_i, 1e-12, "gradient point");
                 assert_close(il.gradient[i], ip.gradient[i], 1e-9, "gradient");
@@ -803,7 +801,7 @@ fn gd_above_two_over_lambda_max_leaves_the_bound() {
             traj.diverged,
             Some(Divergence {
                 step: expected_step,
-                left_bound: true
+                reason: StopReason::LeftBound
             }),
             "lr {lr} {window:?}"
         );
@@ -850,7 +848,7 @@ fn non_finite_position_is_dropped_and_not_a_bound_exit() {
         traj.diverged,
         Some(Divergence {
             step: 1,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions, vec![start]);
@@ -871,7 +869,7 @@ fn finite_position_with_non_finite_loss_is_dropped() {
         traj.diverged,
         Some(Divergence {
             step: 1,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions, vec![[1.0, 1.0]]);
@@ -881,13 +879,7 @@ fn finite_position_with_non_finite_loss_is_dropped() {
 fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
     // f = ln(x) + y²: GD steps x ← x − lr/x, y ← (1 − 2·lr)·y until x ≤ 0 makes ln NaN.
     let expr = Expr::parse("ln(x) + y^2").unwrap();
-    let surface = Surface::new(
-        &formula::KIND,
-        formula::Formula {
-            expr,
-            minima: vec![],
-        },
-    );
+    let surface = Surface::new(&formula::KIND, formula::Formula::with_minima(expr, vec![]));
     let window = Window::new((-10.0, 10.0), (-10.0, 10.0));
     let (lr, start) = (5.0, [4.0, 0.0]);
     let traj = simulate(&run(gd::new(lr), start), &surface, &window, 50);
@@ -906,7 +898,7 @@ fn formula_leaving_its_domain_stops_with_the_nan_point_dropped() {
         traj.diverged,
         Some(Divergence {
             step: nan_step,
-            left_bound: false
+            reason: StopReason::NonFinite
         })
     );
     assert_eq!(traj.positions.len(), nan_step);
@@ -991,10 +983,12 @@ fn lookahead_nesterov_is_noisy_at_the_lookahead_point() {
     let mut state = OptimizerState::new(opt);
     let mut theta = START;
     for t in 0..5 {
-        let info = state.step(theta, |p| {
-            let g = surface.gradient(p);
-            [g[0] + stream.sample(), g[1] + stream.sample()]
-        });
+        let info = state
+            .step(theta, |p| {
+                let g = surface.gradient(p);
+                [g[0] + stream.sample(), g[1] + stream.sample()]
+            })
+            .unwrap();
         assert_eq!(info.gradient_at, traj.gradient_points[t]);
         assert_eq!(info.position, traj.positions[t + 1]);
         theta = info.position;
@@ -1018,12 +1012,14 @@ fn twenty_runs() -> Vec<Run> {
                 seed: (k % 5) as u64,
             });
             Run {
-                index: k,
-                label: format!("run {k}"),
                 entry: k % optimizers.len(),
-                optimizer: optimizers[k % optimizers.len()],
-                start,
                 noise,
+                ..Run::new(
+                    k,
+                    format!("run {k}"),
+                    optimizers[k % optimizers.len()],
+                    start,
+                )
             }
         })
         .collect()
@@ -1053,4 +1049,881 @@ fn simulate_all_equals_sequential_simulate_whatever_the_thread_count() {
         let got = pool.install(|| simulate_all(&runs, &surface, &window, steps));
         assert_eq!(got, sequential, "{threads} thread(s)");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Weight decay and the newer torch rules, hand-worked on f = ½(x² + 10y²) from (2.5, −2).
+//    Each is written in torch's order: the step is θ + (−s·g)/d (`addcdiv_`), the first
+//    moment torch's `lerp_`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn hand_steps_gd_with_weight_decay() {
+    // g ← λθ + wd·θ, so each coordinate shrinks by 1 − lr·(λ + wd) per step.
+    let wd = 0.1;
+    check_hand_steps(
+        "gd weight_decay",
+        gd::with_decay(LR, wd),
+        |w0, l| {
+            let w1 = w0 - LR * (l * w0 + wd * w0);
+            let w2 = w1 - LR * (l * w1 + wd * w1);
+            let w3 = w2 - LR * (l * w2 + wd * w2);
+            vec![w1, w2, w3]
+        },
+        // x: ×0.945 per step; y: ×0.495 per step.
+        Some([
+            [2.3625, -0.99],
+            [2.2325625, -0.49005],
+            [2.1097715625, -0.24257475],
+        ]),
+    );
+}
+
+#[test]
+fn hand_steps_momentum_with_weight_decay() {
+    let wd = 0.2;
+    check_hand_steps(
+        "momentum/pytorch weight_decay",
+        momentum::pytorch_with_decay(LR, BETA, 0.0, wd),
+        |w0, l| {
+            let g0 = l * w0 + wd * w0;
+            let buf1 = g0;
+            let w1 = w0 - LR * buf1;
+            let g1 = l * w1 + wd * w1;
+            let buf2 = BETA * buf1 + g1;
+            let w2 = w1 - LR * buf2;
+            let g2 = l * w2 + wd * w2;
+            let buf3 = BETA * buf2 + g2;
+            let w3 = w2 - LR * buf3;
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+}
+
+/// torch's SGD keeps no buffer when momentum is 0: the dampening does nothing, and with
+/// dampening 1 the run does not freeze after one step (it used to: buf = 0·buf + 0·g).
+#[test]
+fn momentum_zero_is_plain_sgd_whatever_the_dampening() {
+    let surface = quad(LAMBDA[0], LAMBDA[1]);
+    let gd = sim(gd::new(LR), &surface, START, 40);
+    for dampening in [0.0, 0.5, 1.0] {
+        let m = sim(momentum::pytorch(LR, 0.0, dampening), &surface, START, 40);
+        assert_eq!(m.positions, gd.positions, "dampening {dampening}");
+    }
+    // The hand decimals of GD, reached with dampening 1.
+    let m = sim(momentum::pytorch(LR, 0.0, 1.0), &surface, START, 3);
+    assert_eq!(m.positions[2], [2.25625, -0.5]);
+    assert_eq!(m.positions[3], [2.1434375, -0.25]);
+}
+
+#[test]
+fn hand_steps_nesterov_with_weight_decay() {
+    let wd = 0.3;
+    check_hand_steps(
+        "nesterov/pytorch weight_decay",
+        nesterov::pytorch_with_decay(LR, BETA, wd),
+        |w0, l| {
+            let g0 = l * w0 + wd * w0;
+            let buf1 = g0;
+            let w1 = w0 - LR * (g0 + BETA * buf1);
+            let g1 = l * w1 + wd * w1;
+            let buf2 = BETA * buf1 + g1;
+            let w2 = w1 - LR * (g1 + BETA * buf2);
+            let g2 = l * w2 + wd * w2;
+            let buf3 = BETA * buf2 + g2;
+            let w3 = w2 - LR * (g2 + BETA * buf3);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+}
+
+#[test]
+fn hand_steps_adagrad_with_initial_accumulator_and_weight_decay() {
+    let (eps, wd, s0) = (1e-10, 0.1, 0.4);
+    check_hand_steps(
+        "adagrad initial_accumulator_value weight_decay",
+        adagrad::with_options(LR, 0.0, wd, s0, eps),
+        |w0, l| {
+            // state_sum starts at s0; clr = lr; θ + (−clr·g)/(√s + eps).
+            let g0 = l * w0 + wd * w0;
+            let s1 = s0 + g0 * g0;
+            let w1 = w0 + (-LR * g0) / (s1.sqrt() + eps);
+            let g1 = l * w1 + wd * w1;
+            let s2 = s1 + g1 * g1;
+            let w2 = w1 + (-LR * g1) / (s2.sqrt() + eps);
+            let g2 = l * w2 + wd * w2;
+            let s3 = s2 + g2 * g2;
+            let w3 = w2 + (-LR * g2) / (s3.sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // A larger start of the accumulator shortens the first step: x moves by
+    // lr·2.75/√(0.4 + 2.75²) instead of ≈ lr.
+    let t = sim(
+        adagrad::with_options(LR, 0.0, wd, s0, eps),
+        &quad(1.0, 10.0),
+        START,
+        1,
+    );
+    let g = 2.75;
+    assert_close(
+        START[0] - t.positions[1][0],
+        LR * g / ((s0 + g * g).sqrt() + eps),
+        1e-14,
+        "first step",
+    );
+}
+
+#[test]
+fn hand_steps_rmsprop_centered() {
+    let (alpha, eps, lr) = (0.9, 1e-8, 0.01);
+    check_hand_steps(
+        "rmsprop centered",
+        rmsprop::with_options(lr, alpha, eps, 0.0, 0.0, true),
+        |w0, l| {
+            // v = α·v + (1 − α)·g²; a = lerp(a, g, 1 − α) = a + (1 − α)(g − a) (weight < ½);
+            // θ + (−lr·g)/(√(v − a²) + eps).
+            let g0 = l * w0;
+            let v1 = (1.0 - alpha) * g0 * g0;
+            let a1 = (1.0 - alpha) * g0;
+            let w1 = w0 + (-lr * g0) / ((v1 - a1 * a1).sqrt() + eps);
+            let g1 = l * w1;
+            let v2 = alpha * v1 + (1.0 - alpha) * g1 * g1;
+            let a2 = a1 + (1.0 - alpha) * (g1 - a1);
+            let w2 = w1 + (-lr * g1) / ((v2 - a2 * a2).sqrt() + eps);
+            let g2 = l * w2;
+            let v3 = alpha * v2 + (1.0 - alpha) * g2 * g2;
+            let a3 = a2 + (1.0 - alpha) * (g2 - a2);
+            let w3 = w2 + (-lr * g2) / ((v3 - a3 * a3).sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // Step 1: √(v − a²) = |g|·√(0.1 − 0.01) = 0.3·|g|, so each coordinate moves lr/0.3.
+    let t = sim(
+        rmsprop::with_options(lr, alpha, eps, 0.0, 0.0, true),
+        &quad(1.0, 10.0),
+        START,
+        1,
+    );
+    assert_close(START[0] - t.positions[1][0], lr / 0.3, 1e-7, "x step");
+    assert_close(t.positions[1][1] - START[1], lr / 0.3, 1e-7, "y step");
+}
+
+#[test]
+fn hand_steps_rmsprop_with_momentum_and_weight_decay() {
+    let (alpha, eps, mu, wd) = (0.99, 1e-8, 0.9, 0.05);
+    check_hand_steps(
+        "rmsprop momentum",
+        rmsprop::with_options(LR, alpha, eps, wd, mu, false),
+        |w0, l| {
+            // b = μ·b + g/(√v + eps); θ − lr·b.
+            let g0 = l * w0 + wd * w0;
+            let v1 = (1.0 - alpha) * g0 * g0;
+            let b1 = g0 / (v1.sqrt() + eps);
+            let w1 = w0 - LR * b1;
+            let g1 = l * w1 + wd * w1;
+            let v2 = alpha * v1 + (1.0 - alpha) * g1 * g1;
+            let b2 = mu * b1 + g1 / (v2.sqrt() + eps);
+            let w2 = w1 - LR * b2;
+            let g2 = l * w2 + wd * w2;
+            let v3 = alpha * v2 + (1.0 - alpha) * g2 * g2;
+            let b3 = mu * b2 + g2 / (v3.sqrt() + eps);
+            let w3 = w2 - LR * b3;
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+}
+
+/// AMSGrad divides by the largest second moment so far: after a large gradient and then small
+/// ones, its steps stay short where Adam's grow back.
+#[test]
+fn amsgrad_keeps_the_largest_second_moment() {
+    let (lr, b1, b2, eps) = (0.1, 0.5, 0.5, 1e-8);
+    let grads = [10.0, 0.1, 0.1, 0.1];
+    let run = |amsgrad: bool| {
+        let mut s = OptimizerState::new(adam::with_options(lr, b1, b2, eps, 0.0, amsgrad));
+        let mut theta = [0.0, 0.0];
+        let mut xs = vec![];
+        for g in grads {
+            theta = s.step(theta, |_| [g, 0.0]).unwrap().position;
+            xs.push(theta[0]);
+        }
+        xs
+    };
+    // By hand: m = lerp(m, g, ½) (the large-weight form end − (end − m)·½), v = ½v + ½g².
+    let (mut m, mut v, mut vmax, mut x) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut want = vec![];
+    for (t, g) in grads.iter().enumerate() {
+        let t = t as f64 + 1.0;
+        m = g - (g - m) * (1.0 - (1.0 - b1));
+        v = v * b2 + (1.0 - b2) * g * g;
+        vmax = vmax.max(v);
+        let step_size = lr / (1.0 - b1.powf(t));
+        let denom = vmax.sqrt() / (1.0 - b2.powf(t)).sqrt() + eps;
+        x += -step_size * m / denom;
+        want.push(x);
+    }
+    let got = run(true);
+    for (g, w) in got.iter().zip(&want) {
+        assert_close(*g, *w, 1e-14, "amsgrad");
+    }
+    // Adam's own step 4 is longer than AMSGrad's (v has decayed, vmax has not).
+    let adam = run(false);
+    assert!((adam[3] - adam[2]).abs() > 2.0 * (got[3] - got[2]).abs());
+    assert_eq!(adam[0], got[0], "the first steps agree");
+}
+
+/// AdamW with no gradient is pure decoupled decay: θ_t = θ₀·(1 − lr·wd)ᵗ exactly, since m and
+/// v stay 0 and the Adam step is 0/(0 + eps) = 0.
+#[test]
+fn adamw_without_a_gradient_decays_geometrically() {
+    let (lr, wd) = (0.05, 0.2);
+    let mut s = OptimizerState::new(adamw::new(lr, 0.9, 0.999, 1e-8, wd, false));
+    let mut theta = START;
+    let factor: f64 = 1.0 - lr * wd;
+    for t in 1..=200 {
+        theta = s.step(theta, |_| [0.0, 0.0]).unwrap().position;
+        for i in 0..2 {
+            assert_close(
+                theta[i],
+                START[i] * factor.powi(t),
+                1e-13,
+                &format!("step {t}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn hand_steps_adamw() {
+    let (b1, b2, eps, wd) = (0.9, 0.999, 1e-8, 0.1);
+    check_hand_steps(
+        "adamw",
+        adamw::new(LR, b1, b2, eps, wd, false),
+        |w0, l| {
+            // θ ← θ·(1 − lr·wd) with g taken at θ before; then Adam on the decayed θ.
+            let decay = 1.0 - LR * wd;
+            let g0 = l * w0;
+            let m1 = (1.0 - b1) * g0;
+            let v1 = (1.0 - b2) * g0 * g0;
+            let w1 = w0 * decay + (-(LR / (1.0 - b1)) * m1) / (v1.sqrt() / (1.0 - b2).sqrt() + eps);
+            let g1 = l * w1;
+            let m2 = m1 + (1.0 - b1) * (g1 - m1);
+            let v2 = b2 * v1 + (1.0 - b2) * g1 * g1;
+            let w2 = w1 * decay
+                + (-(LR / (1.0 - b1 * b1)) * m2) / (v2.sqrt() / (1.0 - b2 * b2).sqrt() + eps);
+            let g2 = l * w2;
+            let m3 = m2 + (1.0 - b1) * (g2 - m2);
+            let v3 = b2 * v2 + (1.0 - b2) * g2 * g2;
+            let w3 = w2 * decay
+                + (-(LR / (1.0 - b1 * b1 * b1)) * m3)
+                    / (v3.sqrt() / (1.0 - b2 * b2 * b2).sqrt() + eps);
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // With no decay AdamW is Adam, bit for bit.
+    let surface = rosenbrock();
+    let a = sim(adam::new(0.02, b1, b2, eps), &surface, ROSEN_START, 300);
+    let w = sim(
+        adamw::new(0.02, b1, b2, eps, 0.0, false),
+        &surface,
+        ROSEN_START,
+        300,
+    );
+    assert_eq!(a.positions, w.positions);
+    // Coupled and decoupled decay differ: Adam's decay is divided by √v, AdamW's is not.
+    let a = sim(
+        adam::with_options(0.02, b1, b2, eps, 0.1, false),
+        &surface,
+        ROSEN_START,
+        50,
+    );
+    let w = sim(
+        adamw::new(0.02, b1, b2, eps, 0.1, false),
+        &surface,
+        ROSEN_START,
+        50,
+    );
+    assert_ne!(a.positions, w.positions);
+}
+
+#[test]
+fn hand_steps_nadam() {
+    let (b1, b2, eps, psi) = (0.9, 0.999, 1e-8, 0.004);
+    check_hand_steps(
+        "nadam",
+        nadam::new(LR, b1, b2, eps, 0.0, psi),
+        |w0, l| {
+            // μ_t = β₁(1 − ½·0.96^(t·ψ)); the step adds (−lr(1 − μ_t)/(1 − Π_t))·g/d and
+            // (−lr·μ_{t+1}/(1 − Π_{t+1}))·m/d, d = √(v/(1 − β₂ᵗ)) + eps.
+            let mu = |t: f64| b1 * (1.0 - 0.5 * 0.96f64.powf(t * psi));
+            let (mu1, mu2, mu3, mu4) = (mu(1.0), mu(2.0), mu(3.0), mu(4.0));
+            let g0 = l * w0;
+            let m1 = (1.0 - b1) * g0;
+            let v1 = (1.0 - b2) * g0 * g0;
+            let d1 = (v1 / (1.0 - b2)).sqrt() + eps;
+            let p1 = mu1;
+            let w1 = w0
+                + (-LR * (1.0 - mu1) / (1.0 - p1)) * g0 / d1
+                + (-LR * mu2 / (1.0 - p1 * mu2)) * m1 / d1;
+            let g1 = l * w1;
+            let m2 = m1 + (1.0 - b1) * (g1 - m1);
+            let v2 = b2 * v1 + (1.0 - b2) * g1 * g1;
+            let d2 = (v2 / (1.0 - b2 * b2)).sqrt() + eps;
+            let p2 = p1 * mu2;
+            let w2 = w1
+                + (-LR * (1.0 - mu2) / (1.0 - p2)) * g1 / d2
+                + (-LR * mu3 / (1.0 - p2 * mu3)) * m2 / d2;
+            let g2 = l * w2;
+            let m3 = m2 + (1.0 - b1) * (g2 - m2);
+            let v3 = b2 * v2 + (1.0 - b2) * g2 * g2;
+            let d3 = (v3 / (1.0 - b2 * b2 * b2)).sqrt() + eps;
+            let p3 = p2 * mu3;
+            let w3 = w2
+                + (-LR * (1.0 - mu3) / (1.0 - p3)) * g2 / d3
+                + (-LR * mu4 / (1.0 - p3 * mu4)) * m3 / d3;
+            vec![w1, w2, w3]
+        },
+        None,
+    );
+    // The first step: g/d = sign(g) up to eps, and m/d = 0.1·sign(g), so each coordinate moves
+    // lr·(1 + 0.1·μ₂/(1 − μ₁μ₂)) ≈ 0.05·1.1812…
+    let mu = |t: f64| b1 * (1.0 - 0.5 * 0.96f64.powf(t * psi));
+    let expected = LR * (1.0 + 0.1 * mu(2.0) / (1.0 - mu(1.0) * mu(2.0)));
+    let t = sim(
+        nadam::new(LR, b1, b2, eps, 0.0, psi),
+        &quad(1.0, 10.0),
+        START,
+        1,
+    );
+    assert_close(START[0] - t.positions[1][0], expected, 1e-8, "nadam x");
+    assert_close(t.positions[1][1] - START[1], expected, 1e-8, "nadam y");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Newton's method.
+// ---------------------------------------------------------------------------------------------
+
+/// On any quadratic one full Newton step lands on the centre; half a step goes half way.
+#[test]
+fn newton_lands_on_a_quadratics_minimum_in_one_step() {
+    for (a, b, angle, center) in [
+        (1.0, 10.0, 0.0, [0.0, 0.0]),
+        (2.0, 0.5, 0.7, [0.5, -1.25]),
+        (100.0, 1.0, -1.1, [3.0, 2.0]),
+    ] {
+        let surface = Surface::new(
+            &quadratic::KIND,
+            quadratic::Quadratic {
+                a,
+                b,
+                angle,
+                center,
+            },
+        );
+        let t = sim(newton::new(1.0, 0.0), &surface, START, 2);
+        for (i, c) in center.iter().enumerate() {
+            assert_close(t.positions[1][i], *c, 1e-12, "one step");
+            assert_close(t.positions[2][i], *c, 1e-12, "and it stays");
+        }
+        let half = sim(newton::new(0.5, 0.0), &surface, START, 1);
+        for i in 0..2 {
+            assert_close(
+                half.positions[1][i],
+                (START[i] + center[i]) / 2.0,
+                1e-12,
+                "half a step",
+            );
+        }
+    }
+}
+
+/// Newton solves ∇f = 0: on x² − y² it jumps straight to the saddle, where gradient descent
+/// leaves along y.
+#[test]
+fn newton_goes_to_the_saddle() {
+    let t = sim(newton::new(1.0, 0.0), &saddle(), [1.5, 0.8], 3);
+    assert_eq!(t.positions[1], [0.0, 0.0]);
+    assert_eq!(t.positions[3], [0.0, 0.0]);
+    let gd = sim(gd::new(0.1), &saddle(), [1.5, 0.8], 30);
+    assert!(gd.positions[30][1].abs() > 10.0);
+}
+
+/// Damping adds to the diagonal: on ½(x² + 10y²), x ← x − x·1/(1 + d), y ← y − y·10/(10 + d).
+#[test]
+fn newton_damping_shortens_the_step() {
+    let d = 2.0;
+    let t = sim(newton::new(1.0, d), &quad(1.0, 10.0), START, 2);
+    let (fx, fy) = (1.0 - 1.0 / (1.0 + d), 1.0 - 10.0 / (10.0 + d));
+    assert_close(t.positions[1][0], START[0] * fx, 1e-14, "x");
+    assert_close(t.positions[1][1], START[1] * fy, 1e-14, "y");
+    assert_close(t.positions[2][0], START[0] * fx * fx, 1e-14, "x, step 2");
+}
+
+/// Newton on Rosenbrock from the classic start converges quadratically; the formula's
+/// Hessian (second-order duals) gives the analytic Hessian's path.
+#[test]
+fn newton_on_rosenbrock_and_on_its_formula() {
+    let builtin = sim(newton::new(1.0, 0.0), &rosenbrock(), [-1.2, 1.0], 12);
+    let last = builtin.positions[12];
+    assert!(
+        (last[0] - 1.0).abs() < 1e-12 && (last[1] - 1.0).abs() < 1e-12,
+        "{last:?}"
+    );
+    let expr = Expr::parse("(1 - x)^2 + 100*(y - x^2)^2").unwrap();
+    let formula = Surface::new(&formula::KIND, formula::Formula::with_minima(expr, vec![]));
+    let t = sim(newton::new(1.0, 0.0), &formula, [-1.2, 1.0], 12);
+    for (a, b) in t.positions.iter().zip(&builtin.positions) {
+        for i in 0..2 {
+            assert_close(a[i], b[i], 1e-9, "formula vs built-in");
+        }
+    }
+}
+
+/// A singular Hessian ends the run at the step that needed it, with that reason.
+#[test]
+fn newton_stops_at_a_singular_hessian() {
+    // x² has no curvature along y: H = [[2, 0], [0, 0]].
+    let expr = Expr::parse("x^2").unwrap();
+    let surface = Surface::new(&formula::KIND, formula::Formula::with_minima(expr, vec![]));
+    let t = simulate(
+        &run(newton::new(1.0, 0.0), [1.0, 1.0]),
+        &surface,
+        &huge_window(),
+        10,
+    );
+    assert_eq!(t.positions, vec![[1.0, 1.0]]);
+    let stop = t.diverged.expect("stopped");
+    assert_eq!((stop.step, stop.reason), (1, StopReason::SingularHessian));
+    assert_eq!(stop.note(), "singular Hessian at step 1");
+    // Damping makes it invertible: x lands on 0, y stays.
+    let t = sim(newton::new(1.0, 1.0), &surface, [1.0, 1.0], 1);
+    assert_close(t.positions[1][0], 1.0 - 2.0 / 3.0, 1e-15, "x");
+    assert_eq!(t.positions[1][1], 1.0);
+    // Divergence notes read as the legend and the terminal say them.
+    let d = Divergence {
+        step: 7,
+        reason: StopReason::LeftBound,
+    };
+    assert_eq!(d.note(), "diverged at step 7");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Learning-rate schedules: torch's closed forms, and every rule stepping with them.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn schedule_closed_forms() {
+    let lr = 0.2;
+    let step = Schedule::Step {
+        step_size: 30,
+        gamma: 0.1,
+    };
+    for (k, want) in [
+        (0, lr),
+        (29, lr),
+        (30, lr * 0.1),
+        (59, lr * 0.1),
+        (60, lr * 0.01),
+    ] {
+        assert_close(step.lr(lr, k), want, 1e-15, &format!("step k = {k}"));
+    }
+    let multi = Schedule::MultiStep {
+        milestones: vec![30, 80],
+        gamma: 0.1,
+    };
+    for (k, want) in [
+        (0, lr),
+        (29, lr),
+        (30, lr * 0.1),
+        (79, lr * 0.1),
+        (80, lr * 0.01),
+        (500, lr * 0.01),
+    ] {
+        assert_close(multi.lr(lr, k), want, 1e-15, &format!("multistep k = {k}"));
+    }
+    let exp = Schedule::Exponential { gamma: 0.95 };
+    assert_eq!(exp.lr(lr, 0), lr);
+    assert_close(exp.lr(lr, 1), lr * 0.95, 1e-15, "exponential 1");
+    assert_close(
+        exp.lr(lr, 10),
+        lr * 0.598_736_939_238_378_1,
+        1e-14,
+        "exponential 10",
+    );
+    let eta = 0.01;
+    let cosine = Schedule::Cosine {
+        t_max: 100,
+        eta_min: eta,
+    };
+    assert_eq!(cosine.lr(lr, 0), lr);
+    assert_close(cosine.lr(lr, 50), (lr + eta) / 2.0, 1e-15, "cosine t_max/2");
+    assert_close(cosine.lr(lr, 100), eta, 1e-15, "cosine t_max");
+    assert_close(
+        cosine.lr(lr, 150),
+        (lr + eta) / 2.0,
+        1e-14,
+        "cosine 3·t_max/2",
+    );
+    assert_close(cosine.lr(lr, 200), lr, 1e-15, "cosine 2·t_max: periodic");
+    assert_close(
+        cosine.lr(lr, 25),
+        eta + (lr - eta) * (1.0 + 0.5f64.sqrt()) / 2.0,
+        1e-15,
+        "cosine t_max/4",
+    );
+    let linear = Schedule::Linear {
+        start_factor: 0.1,
+        end_factor: 1.0,
+        total_iters: 10,
+    };
+    assert_close(linear.lr(lr, 0), lr * 0.1, 1e-15, "linear 0");
+    assert_close(linear.lr(lr, 5), lr * 0.55, 1e-15, "linear 5");
+    assert_close(linear.lr(lr, 10), lr, 1e-15, "linear total_iters");
+    assert_close(linear.lr(lr, 1000), lr, 1e-15, "linear after");
+}
+
+/// The rates are torch's bit for bit: `_get_closed_form_lr` transcribed from the Python.
+#[test]
+fn schedule_rates_are_torchs_closed_form_bit_for_bit() {
+    use std::f64::consts::PI;
+    let base_lr: f64 = 0.3;
+    for last_epoch in 0u64..400 {
+        let e = last_epoch as f64;
+        let cases: [(Schedule, f64); 5] = [
+            // base_lr * self.gamma ** (self.last_epoch // self.step_size)
+            (
+                Schedule::Step {
+                    step_size: 7,
+                    gamma: 0.7,
+                },
+                base_lr * 0.7f64.powf((last_epoch / 7) as f64),
+            ),
+            // base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
+            (
+                Schedule::MultiStep {
+                    milestones: vec![3, 50, 51, 300],
+                    gamma: 0.3,
+                },
+                base_lr
+                    * 0.3f64.powf(
+                        [3u64, 50, 51, 300]
+                            .iter()
+                            .filter(|m| **m <= last_epoch)
+                            .count() as f64,
+                    ),
+            ),
+            // base_lr * self.gamma ** self.last_epoch
+            (
+                Schedule::Exponential { gamma: 0.99 },
+                base_lr * 0.99f64.powf(e),
+            ),
+            // self.eta_min + (base_lr - self.eta_min) *
+            //     (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+            (
+                Schedule::Cosine {
+                    t_max: 37,
+                    eta_min: 0.01,
+                },
+                0.01 + (base_lr - 0.01) * (1.0 + (PI * e / 37.0).cos()) / 2.0,
+            ),
+            // base_lr * (self.start_factor + (self.end_factor - self.start_factor) *
+            //     min(self.total_iters, self.last_epoch) / self.total_iters)
+            (
+                Schedule::Linear {
+                    start_factor: 1.0 / 3.0,
+                    end_factor: 0.9,
+                    total_iters: 13,
+                },
+                base_lr * (1.0 / 3.0 + (0.9 - 1.0 / 3.0) * (13u64.min(last_epoch) as f64) / 13.0),
+            ),
+        ];
+        for (schedule, torch) in cases {
+            assert_eq!(
+                schedule.lr(base_lr, last_epoch).to_bits(),
+                torch.to_bits(),
+                "{schedule:?} at last_epoch {last_epoch}"
+            );
+        }
+    }
+}
+
+/// An oracle with the same gradient and Hessian everywhere: each rule's state then does not
+/// depend on θ, so a step at rate lr is exactly lr times the step at rate 1 (for the rules
+/// whose state does not hold lr).
+struct Constant;
+
+impl inertia::optimizer::Oracle for Constant {
+    fn gradient(&mut self, _: Point) -> Point {
+        [0.3, -0.7]
+    }
+    fn hessian(&mut self, _: Point) -> [[f64; 2]; 2] {
+        [[2.0, 0.5], [0.5, 1.0]]
+    }
+}
+
+/// Every rule sees the schedule's rate at every step: with a constant gradient its step at
+/// step k is the closed form's lr_k times its step at lr = 1, and the trajectory records lr_k.
+#[test]
+fn every_rule_steps_with_the_scheduled_rate() {
+    let schedules = [
+        Schedule::Step {
+            step_size: 4,
+            gamma: 0.5,
+        },
+        Schedule::MultiStep {
+            milestones: vec![2, 9],
+            gamma: 0.2,
+        },
+        Schedule::Exponential { gamma: 0.9 },
+        Schedule::Cosine {
+            t_max: 6,
+            eta_min: 0.001,
+        },
+        Schedule::Linear {
+            start_factor: 0.25,
+            end_factor: 1.0,
+            total_iters: 5,
+        },
+    ];
+    let optimizers = [
+        gd::new(0.1),
+        momentum::pytorch(0.1, 0.9, 0.3),
+        momentum::ema(0.1, 0.9),
+        nesterov::pytorch(0.1, 0.9),
+        adagrad::new(0.1, 0.2, 1e-10),
+        rmsprop::with_options(0.1, 0.9, 1e-8, 0.0, 0.5, true),
+        adam::with_options(0.1, 0.9, 0.999, 1e-8, 0.0, true),
+        adamw::new(0.1, 0.9, 0.999, 1e-8, 0.0, false),
+        nadam::new(0.1, 0.9, 0.999, 1e-8, 0.0, 0.004),
+        newton::new(0.5, 0.1),
+    ];
+    for optimizer in optimizers {
+        // Steps at rate 1 from the same state sequence.
+        let mut unit = OptimizerState::new(optimizer);
+        let unit_steps: Vec<Point> = (0..20)
+            .map(|_| {
+                unit.step_at_lr(1.0, [0.0, 0.0], &mut Constant)
+                    .unwrap()
+                    .position
+            })
+            .collect();
+        for schedule in &schedules {
+            let mut state = OptimizerState::new(optimizer);
+            for (k, unit_step) in unit_steps.iter().enumerate() {
+                let lr = schedule.lr(optimizer.lr(), k as u64);
+                let step = state
+                    .step_at_lr(lr, [0.0, 0.0], &mut Constant)
+                    .unwrap()
+                    .position;
+                for i in 0..2 {
+                    assert_close(
+                        step[i],
+                        lr * unit_step[i],
+                        1e-14,
+                        &format!("{optimizer:?} {schedule:?} step {}", k + 1),
+                    );
+                }
+            }
+        }
+    }
+    // The run applies the schedule and records each step's rate.
+    let schedule = schedules[3].clone();
+    let r = Run {
+        schedule: Some(schedule.clone()),
+        ..run(gd::new(0.1), START)
+    };
+    let t = simulate(&r, &quad(1.0, 10.0), &huge_window(), 20);
+    assert_eq!(t.lrs.len(), 20);
+    let mut x = START[0];
+    for (k, lr) in t.lrs.iter().enumerate() {
+        assert_eq!(lr.to_bits(), schedule.lr(0.1, k as u64).to_bits());
+        // GD on ½x²: x ← x − lr_k·x.
+        x -= lr * x;
+        assert_close(t.positions[k + 1][0], x, 1e-14, "gd x");
+    }
+    // Without a schedule every step records the optimizer's own rate.
+    let t = sim(
+        adam::new(0.05, 0.9, 0.999, 1e-8),
+        &quad(1.0, 10.0),
+        START,
+        5,
+    );
+    assert_eq!(t.lrs, vec![0.05; 5]);
+}
+
+/// Schedules in the forms whose state holds lr (velocity, look-ahead): hand-worked.
+#[test]
+fn velocity_forms_carry_earlier_rates_in_their_state() {
+    let schedule = Schedule::Exponential { gamma: 0.5 };
+    for (optimizer, lookahead) in [
+        (momentum::velocity(LR, BETA), false),
+        (nesterov::lookahead(LR, BETA), true),
+    ] {
+        let r = Run {
+            schedule: Some(schedule.clone()),
+            ..run(optimizer, START)
+        };
+        let t = simulate(&r, &quad(1.0, 10.0), &huge_window(), 3);
+        for i in 0..2 {
+            let l = LAMBDA[i];
+            let (mut w, mut v) = (START[i], 0.0);
+            for k in 0..3 {
+                let lr = LR * 0.5f64.powi(k);
+                let at = if lookahead { w + BETA * v } else { w };
+                v = BETA * v - lr * (l * at);
+                w += v;
+                assert_close(
+                    t.positions[k as usize + 1][i],
+                    w,
+                    1e-14,
+                    &format!("{optimizer:?}"),
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Minibatches on data.
+// ---------------------------------------------------------------------------------------------
+
+/// 20 noisy points around y = 2x + 1.
+fn regression() -> Surface {
+    let points: Vec<Point> = (0..20)
+        .map(|i| {
+            let x = -1.0 + 0.17 * i as f64;
+            [x, 2.0 * x + 1.0 + 0.3 * ((i * 7 % 5) as f64 - 2.0)]
+        })
+        .collect();
+    Surface::new(
+        &linear_regression::KIND,
+        linear_regression::LinearRegression::new(points).unwrap(),
+    )
+}
+
+fn batched(optimizer: Optimizer, size: usize, seed: u64) -> Run {
+    Run {
+        batch: Some(Minibatch { size, seed }),
+        ..run(optimizer, [-1.0, 3.0])
+    }
+}
+
+/// A batch of every point is full-batch gradient descent, bit for bit, for every rule.
+#[test]
+fn a_batch_of_every_point_is_full_batch_bit_for_bit() {
+    let surface = regression();
+    for optimizer in [
+        gd::new(0.1),
+        momentum::pytorch(0.05, 0.9, 0.0),
+        nesterov::lookahead(0.05, 0.9),
+        adam::new(0.05, 0.9, 0.999, 1e-8),
+        newton::new(0.5, 0.0),
+    ] {
+        let full = simulate(&run(optimizer, [-1.0, 3.0]), &surface, &huge_window(), 200);
+        for seed in [0, 9] {
+            let b = simulate(&batched(optimizer, 20, seed), &surface, &huge_window(), 200);
+            assert_eq!(b.positions, full.positions, "{optimizer:?} seed {seed}");
+        }
+    }
+}
+
+/// With batch 1 each step is one point's squared-error gradient step, and each epoch uses
+/// every point once; the loss recorded is the full data's.
+#[test]
+fn batch_one_visits_every_point_once_per_epoch() {
+    let surface = regression();
+    let data = surface
+        .downcast_ref::<linear_regression::LinearRegression>()
+        .unwrap();
+    let lr = 0.05;
+    let t = simulate(&batched(gd::new(lr), 1, 3), &surface, &huge_window(), 60);
+    let mut visited = Vec::new();
+    for k in 1..=60 {
+        let [m, b] = t.positions[k - 1];
+        // The one point whose gradient 2(m·x + b − y)·(x, 1) made this step.
+        let matches: Vec<usize> = (0..20)
+            .filter(|&i| {
+                let [x, y] = data.points[i];
+                let r = m * x + b - y;
+                let want = [m - lr * 2.0 * r * x, b - lr * 2.0 * r];
+                (0..2).all(|j| (t.positions[k][j] - want[j]).abs() < 1e-12)
+            })
+            .collect();
+        assert_eq!(matches.len(), 1, "step {k}: {matches:?}");
+        visited.push(matches[0]);
+        assert_eq!(t.losses[k], surface.value(t.positions[k]), "full-data loss");
+    }
+    for epoch in visited.chunks(20) {
+        let mut sorted = epoch.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            (0..20).collect::<Vec<_>>(),
+            "a permutation per epoch"
+        );
+    }
+    assert_ne!(visited[..20], visited[20..40], "shuffled afresh each epoch");
+    // The seed decides the order.
+    let other = simulate(&batched(gd::new(lr), 1, 4), &surface, &huge_window(), 60);
+    assert_ne!(other.positions, t.positions);
+}
+
+/// Minibatch runs, like every run, come out the same whatever the thread count.
+#[test]
+fn minibatches_do_not_depend_on_the_thread_count() {
+    let surface = regression();
+    let runs: Vec<Run> = (0..12)
+        .map(|k| Run {
+            index: k,
+            noise: (k % 2 == 0).then_some(Noise {
+                std: 0.5,
+                seed: k as u64,
+            }),
+            ..batched(
+                momentum::pytorch(0.02, 0.9, 0.0),
+                [1, 3, 7, 20][k % 4],
+                k as u64 / 4,
+            )
+        })
+        .collect();
+    let sequential: Vec<Trajectory> = runs
+        .iter()
+        .map(|r| simulate(r, &surface, &huge_window(), 300))
+        .collect();
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let got = pool.install(|| simulate_all(&runs, &surface, &huge_window(), 300));
+        assert_eq!(got, sequential, "{threads} thread(s)");
+    }
+    // Smaller batches are noisier: the last 100 steps wander further from the optimum.
+    let optimum = surface.minima()[0];
+    let spread = |t: &Trajectory| {
+        t.positions[200..]
+            .iter()
+            .map(|p| (p[0] - optimum[0]).hypot(p[1] - optimum[1]))
+            .fold(0.0, f64::max)
+    };
+    let one = simulate(&batched(gd::new(0.05), 1, 0), &surface, &huge_window(), 300);
+    let all = simulate(
+        &batched(gd::new(0.05), 20, 0),
+        &surface,
+        &huge_window(),
+        300,
+    );
+    assert!(
+        spread(&one) > 10.0 * spread(&all),
+        "{} vs {}",
+        spread(&one),
+        spread(&all)
+    );
 }

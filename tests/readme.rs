@@ -1,7 +1,7 @@
 //! The README's reference tables are the ones the declarations produce: the surface table under
-//! "### Surfaces" and the optimizer table under "### Optimizers" must equal
-//! `inertia::reference::surfaces_markdown()` and `optimizers_markdown()` (what `render --list`
-//! is made from). A failure prints the table to paste; `INERTIA_BLESS=1 cargo test --test readme`
+//! "### Surfaces", the optimizer table under "### Optimizers" and the schedule table under
+//! "### Schedules" must equal `inertia::reference::surfaces_markdown()`,
+//! `optimizers_markdown()` and `schedules_markdown()` (what `render --list` is made from). A failure prints the table to paste; `INERTIA_BLESS=1 cargo test --test readme`
 //! writes the tables into the README instead.
 
 use std::path::Path;
@@ -65,6 +65,11 @@ fn the_surface_table_is_generated_from_the_declarations() {
 #[test]
 fn the_optimizer_table_is_generated_from_the_declarations() {
     assert_table("### Optimizers", &inertia::reference::optimizers_markdown());
+}
+
+#[test]
+fn the_schedule_table_is_generated_from_the_declarations() {
+    assert_table("### Schedules", &inertia::reference::schedules_markdown());
 }
 
 #[test]

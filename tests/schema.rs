@@ -414,7 +414,7 @@ fn invalid_documents() -> Vec<(&'static str, String, &'static str, &'static str)
         ),
         (
             "bad enum: optimizer kind",
-            edit("kind = \"adam\"", "kind = \"adamw\""),
+            edit("kind = \"adam\"", "kind = \"adamax\""),
             "optimizer[1].kind",
             "optimizer[1].kind",
         ),

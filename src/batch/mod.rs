@@ -422,10 +422,11 @@ fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
     outputs
         .diverged
         .iter()
-        .map(|(run, label, step)| DivergedRun {
+        .map(|(run, label, divergence)| DivergedRun {
             run: *run,
             label: label.clone(),
-            step: *step,
+            step: divergence.step,
+            note: divergence.note(),
         })
         .collect()
 }

@@ -49,18 +49,12 @@ mod tests {
 
     #[test]
     fn quotes_labels_and_round_trips_floats() {
-        let run = Run {
-            index: 0,
-            label: "GD, \"fast\"".into(),
-            entry: 0,
-            optimizer: gd::new(0.1),
-            start: [0.1, 0.2],
-            noise: None,
-        };
+        let run = Run::new(0, "GD, \"fast\"", gd::new(0.1), [0.1, 0.2]);
         let traj = Trajectory {
             positions: vec![[0.1, 0.2], [1.0 / 3.0, -2e-300]],
             losses: vec![0.05, 1e300],
             gradient_points: vec![[0.1, 0.2]],
+            lrs: vec![0.1],
             diverged: None,
         };
         let text = String::from_utf8(encode(&[run], &[traj])).unwrap();

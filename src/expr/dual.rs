@@ -196,7 +196,7 @@ impl Scalar for Dual {
 }
 
 /// d(a^c)/da = c·a^(c−1), taken as 0 for c = 0 (so `x^0` is flat even at x = 0).
-fn power_slope(base: f64, exponent: f64) -> f64 {
+pub(super) fn power_slope(base: f64, exponent: f64) -> f64 {
     if exponent == 0.0 {
         0.0
     } else {
@@ -206,7 +206,7 @@ fn power_slope(base: f64, exponent: f64) -> f64 {
 
 impl Func {
     /// The derivative f'(u), given `value = f(u)` to save recomputing it.
-    fn slope(self, u: f64, value: f64) -> f64 {
+    pub(super) fn slope(self, u: f64, value: f64) -> f64 {
         match self {
             Func::Exp => value,
             // Outside the domain the value is NaN; keep the slope NaN too rather than a

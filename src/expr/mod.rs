@@ -15,7 +15,9 @@
 //! * `vm.rs`: the stack machine that runs the code over any number type;
 //! * `dual.rs`: dual numbers, so the same code gives the value and the exact gradient by
 //!   forward-mode automatic differentiation. Finite differences are never used: optimizers walk
-//!   along these gradients for thousands of steps and would amplify their truncation error.
+//!   along these gradients for thousands of steps and would amplify their truncation error;
+//! * `hyper.rs`: second-order dual numbers, so the same code gives the exact Hessian too (for
+//!   Newton's method and for finding a formula's minima).
 //!
 //! Evaluation runs hundreds of thousands of times per image, so it allocates nothing for
 //! ordinary formulas and never recurses.
@@ -25,6 +27,7 @@ use std::ops::Range;
 
 mod dual;
 mod fold;
+mod hyper;
 mod lex;
 mod names;
 mod parse;
@@ -34,6 +37,7 @@ mod vm;
 mod test_support;
 
 use dual::Dual;
+use hyper::HyperDual;
 use vm::{Op, Scalar, INLINE_STACK};
 
 /// Longest accepted formula in bytes; anything longer is almost certainly a mistake (a pasted
@@ -130,6 +134,16 @@ impl Expr {
     pub fn value_and_gradient(&self, x: f64, y: f64) -> (f64, f64, f64) {
         let result = self.run(Dual::variable(x, 1.0, 0.0), Dual::variable(y, 0.0, 1.0));
         (result.value, result.dx, result.dy)
+    }
+
+    /// (f, ∇f, Hessian) at (x, y), exact (second-order dual numbers); the value is
+    /// [`Expr::value`]'s bit for bit.
+    pub fn value_gradient_hessian(&self, x: f64, y: f64) -> (f64, [f64; 2], [[f64; 2]; 2]) {
+        let r = self.run(
+            HyperDual::variable(x, 1.0, 0.0),
+            HyperDual::variable(y, 0.0, 1.0),
+        );
+        (r.value, [r.dx, r.dy], [[r.dxx, r.dxy], [r.dxy, r.dyy]])
     }
 
     /// The formula as written (trimmed), for legends and error messages.

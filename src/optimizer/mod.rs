@@ -11,27 +11,112 @@
 //! **Adding an optimizer** is one new file here (copy `rmsprop.rs`) plus its line in
 //! [`OPTIMIZER_KINDS`]. Nothing else lists optimizers.
 //!
-//! An [`Optimizer`] is a fully specified rule (every hyper-parameter a number, sweeps already
-//! expanded); [`OptimizerState`] is what it carries from step to step. All arithmetic is f64 and
-//! written in the same order as the reference implementation it names (PyTorch's `torch.optim`
-//! for `pytorch` forms, Adagrad, RMSprop and Adam), so results agree with that reference to the
-//! last bits on the same inputs.
+//! An [`Optimizer`] is a fully specified rule (every hyper-parameter a number, flags 0 or 1,
+//! sweeps already expanded); [`OptimizerState`] is what it carries from step to step. A rule
+//! asks an [`Oracle`] for gradients (and, for Newton, Hessians) wherever it needs them.
+//!
+//! All arithmetic is f64, and the `pytorch` forms, Adagrad, RMSprop, Adam, AdamW and NAdam are
+//! written in the order of operations of torch's single-tensor code paths
+//! (`torch/optim/*.py`, `_single_tensor_*`) with ATen's CPU kernels spelled out by the helpers
+//! below ([`lerp`], [`addcmul`], [`addcdiv`], [`add`]): `param.addcdiv_(m, d, value=-s)` is
+//! θ + (−s·m)/d, not θ − s·(m/d). No multiply-add is ever fused (Rust never contracts
+//! `a * b + c`), so a run agrees with torch in float64 to the last bits on the same inputs.
 
 pub mod adagrad;
 pub mod adam;
+pub mod adamw;
 pub mod gd;
 pub mod momentum;
+pub mod nadam;
 pub mod nesterov;
+pub mod newton;
 pub mod rmsprop;
 
 use std::fmt;
 
 use crate::keys::{Absent, Key, Range};
-use crate::surface::Point;
+use crate::surface::{Hessian, Point};
 use crate::theory::Method;
 
-/// The most keys an optimizer kind declares (Adam's lr, β₁, β₂, ε).
-pub const MAX_KEYS: usize = 4;
+/// The most keys an optimizer kind declares (RMSprop's lr, α, ε, weight decay, momentum and
+/// `centered`).
+pub const MAX_KEYS: usize = 6;
+
+/// Where a rule gets its derivatives: the gradient at a point (noise and minibatches
+/// included) and, for second-order rules, the Hessian.
+pub trait Oracle {
+    /// The gradient the rule steps with at `p`.
+    fn gradient(&mut self, p: Point) -> Point;
+    /// The Hessian at `p`, exact.
+    fn hessian(&mut self, p: Point) -> Hessian;
+}
+
+/// A gradient function is an oracle without second derivatives: its Hessian is NaN, which a
+/// second-order rule reports as a Hessian it cannot use (first-order rules never ask).
+impl<F: FnMut(Point) -> Point> Oracle for F {
+    fn gradient(&mut self, p: Point) -> Point {
+        self(p)
+    }
+
+    fn hessian(&mut self, _: Point) -> Hessian {
+        [[f64::NAN; 2]; 2]
+    }
+}
+
+/// Why a rule could not take its step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepError {
+    /// Newton's (damped) Hessian is singular or not finite: H⁻¹∇f does not exist.
+    SingularHessian,
+}
+
+// torch's tensor arithmetic, one ATen CPU kernel each, in the kernel's order of operations.
+
+/// `self.lerp_(end, weight)`: ATen's `lerp`, self + w·(end − self) for |w| < 0.5 and
+/// end − (end − self)·(1 − w) otherwise (the form that is exact at w = 1).
+pub fn lerp(start: f64, end: f64, weight: f64) -> f64 {
+    if weight.abs() < 0.5 {
+        start + weight * (end - start)
+    } else {
+        end - (end - start) * (1.0 - weight)
+    }
+}
+
+/// `self.add_(other, alpha=alpha)`: self + alpha·other.
+pub fn add(current: f64, other: f64, alpha: f64) -> f64 {
+    current + alpha * other
+}
+
+/// `self.addcmul_(t1, t2, value=value)`: self + (value·t1)·t2.
+pub fn addcmul(current: f64, t1: f64, t2: f64, value: f64) -> f64 {
+    current + value * t1 * t2
+}
+
+/// `self.addcdiv_(t1, t2, value=value)`: self + (value·t1)/t2.
+pub fn addcdiv(current: f64, t1: f64, t2: f64, value: f64) -> f64 {
+    current + value * t1 / t2
+}
+
+/// `torch.maximum(a, b)`: the larger, NaN if either is NaN (unlike `f64::max`).
+pub fn maximum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+/// torch's coupled weight decay, `grad = grad.add(param, alpha=weight_decay)` when the decay
+/// is not 0 (torch skips it at 0, so g is untouched even where θ is not finite).
+pub fn with_weight_decay(g: Point, theta: Point, weight_decay: f64) -> Point {
+    if weight_decay == 0.0 {
+        return g;
+    }
+    [
+        add(g[0], theta[0], weight_decay),
+        add(g[1], theta[1], weight_decay),
+    ]
+}
 
 /// What one step did: the new position and where the gradient was taken.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,25 +129,49 @@ pub struct StepInfo {
     pub gradient: Point,
 }
 
-/// What an optimizer remembers between steps, per coordinate.
+/// What an optimizer remembers between steps, per coordinate (torch's per-parameter state).
+/// Every field starts at zero (`mu_product` at one); a rule that starts elsewhere (Adagrad's
+/// `initial_accumulator_value`) sets its state on step 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Memory {
-    /// The step being taken: 1 on the first step (t in the formulas).
+    /// The step being taken: 1 on the first step (t in the formulas, torch's `step`).
     pub t: u64,
-    /// Momentum buffer / velocity / first moment.
+    /// Momentum buffer / velocity / first moment (`exp_avg`).
     pub first: Point,
-    /// Second moment / sum of squared gradients.
+    /// Second moment / sum of squared gradients (`exp_avg_sq`, `square_avg`, `sum`).
     pub second: Point,
+    /// AMSGrad's running maximum of the second moment (`max_exp_avg_sq`).
+    pub max_second: Point,
+    /// Centred RMSprop's moving average of gradients (`grad_avg`).
+    pub grad_avg: Point,
+    /// RMSprop's momentum buffer (`momentum_buffer`).
+    pub buffer: Point,
+    /// NAdam's product of momentum coefficients μ₁·…·μ_t (`mu_product`).
+    pub mu_product: f64,
+}
+
+impl Memory {
+    /// The state before the first step.
+    pub const START: Memory = Memory {
+        t: 0,
+        first: [0.0; 2],
+        second: [0.0; 2],
+        max_second: [0.0; 2],
+        grad_avg: [0.0; 2],
+        buffer: [0.0; 2],
+        mu_product: 1.0,
+    };
 }
 
 /// An update rule: one step from `theta` with hyper-parameters `values` (in the order of the
-/// kind's keys), updating `memory`. `gradient` returns the gradient at a point (noise included).
+/// kind's keys, the learning rate first: the one in force at this step), updating `memory`.
+/// `oracle` gives the gradient (noise included) and the Hessian at a point.
 pub type Rule = fn(
     values: &[f64; MAX_KEYS],
     memory: &mut Memory,
     theta: Point,
-    gradient: &mut dyn FnMut(Point) -> Point,
-) -> StepInfo;
+    oracle: &mut dyn Oracle,
+) -> Result<StepInfo, StepError>;
 
 /// One convention of an optimizer kind.
 #[derive(Debug, Clone, Copy)]
@@ -99,8 +208,9 @@ pub struct OptimizerKind {
     /// Its hyper-parameters, in the order sweeps expand (the first varies slowest).
     pub keys: &'static [Key],
     /// The recurrence it is on quadratics, for the theory charts; `None` where no linear
-    /// recurrence describes it (the adaptive methods).
-    pub theory: Option<fn(&Optimizer) -> QuadraticTheory>,
+    /// recurrence describes it (the adaptive methods), and from the function where a setting
+    /// leaves the recurrence (weight decay shifts the curvatures).
+    pub theory: Option<fn(&Optimizer) -> Option<QuadraticTheory>>,
 }
 
 impl OptimizerKind {
@@ -129,6 +239,9 @@ pub const OPTIMIZER_KINDS: &[&OptimizerKind] = &[
     &adagrad::KIND,
     &rmsprop::KIND,
     &adam::KIND,
+    &adamw::KIND,
+    &nadam::KIND,
+    &newton::KIND,
 ];
 
 /// Looks up an optimizer kind by name.
@@ -145,6 +258,17 @@ pub const LR: Key = Key::sweepable(
     Absent::Required,
 )
 .required("0.05");
+
+/// torch's coupled weight decay (an L2 penalty ½·wd·|θ|² added to the loss): g ← g + wd·θ
+/// before anything else the rule does.
+pub const WEIGHT_DECAY: Key = Key::sweepable(
+    "weight_decay",
+    "weight decay",
+    "torch's coupled weight decay (L2 penalty): g ← g + weight_decay·θ before the rule uses g.",
+    Range::at_least(0.0),
+    Absent::Number(0.0),
+)
+.named_when_set();
 
 /// The momentum coefficient of heavy ball and Nesterov.
 pub const BETA: Key = Key::sweepable(
@@ -168,6 +292,35 @@ pub const fn eps(default: f64) -> Key {
     .symbol("ε")
     .named_when_set()
 }
+
+/// Adam's and its relatives' first-moment decay.
+pub const BETA1: Key = Key::sweepable(
+    "beta1",
+    "first-moment decay β₁",
+    "The decay of the moving average of gradients.",
+    Range::UNIT,
+    Absent::Number(0.9),
+)
+.symbol("β₁");
+
+/// Adam's and its relatives' second-moment decay.
+pub const BETA2: Key = Key::sweepable(
+    "beta2",
+    "second-moment decay β₂",
+    "The decay of the moving average of squared gradients.",
+    Range::UNIT,
+    Absent::Number(0.999),
+)
+.symbol("β₂");
+
+/// AMSGrad: divide by the running maximum of the second moment instead of the moment itself.
+pub const AMSGRAD: Key = Key::flag(
+    "amsgrad",
+    "AMSGrad flag",
+    "AMSGrad: divide by the largest second moment so far, so the effective step never grows.",
+    false,
+)
+.named_when_set();
 
 /// A fully specified optimizer: a kind, one of its forms and a value for each of its keys.
 #[derive(Clone, Copy)]
@@ -193,7 +346,10 @@ impl fmt::Debug for Optimizer {
             s.field("form", &self.form.name);
         }
         for (key, value) in self.kind.keys.iter().zip(self.values) {
-            s.field(key.name, &value);
+            match key.ty {
+                crate::keys::Type::Bool { .. } => s.field(key.name, &(value != 0.0)),
+                _ => s.field(key.name, &value),
+            };
         }
         s.finish()
     }
@@ -256,6 +412,11 @@ impl Optimizer {
         self.get("beta")
     }
 
+    /// The flag `name` (a `true`/`false` key, held as 1 or 0), if the kind has it.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        self.get(name).map(|v| v != 0.0)
+    }
+
     /// The keys that apply to this optimizer's form, with their values, in declared order.
     pub fn parameters(&self) -> impl Iterator<Item = (&'static Key, f64)> + '_ {
         self.kind
@@ -268,7 +429,7 @@ impl Optimizer {
     /// The recurrence this optimizer is on quadratics, if theory covers it (see
     /// [`OptimizerKind::theory`]).
     pub fn theory(&self) -> Option<QuadraticTheory> {
-        self.kind.theory.map(|theory| theory(self))
+        self.kind.theory.and_then(|theory| theory(self))
     }
 }
 
@@ -283,11 +444,7 @@ impl OptimizerState {
     pub fn new(optimizer: Optimizer) -> Self {
         OptimizerState {
             optimizer,
-            memory: Memory {
-                t: 0,
-                first: [0.0; 2],
-                second: [0.0; 2],
-            },
+            memory: Memory::START,
         }
     }
 
@@ -296,22 +453,65 @@ impl OptimizerState {
         self.memory.first
     }
 
-    /// Takes one step from `theta`. `gradient` returns the gradient at a point (the caller adds
-    /// noise there, so that noisy runs see noise wherever the gradient is taken).
-    pub fn step(&mut self, theta: Point, mut gradient: impl FnMut(Point) -> Point) -> StepInfo {
+    /// What the optimizer remembers so far.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// Takes one step from `theta` at the optimizer's own learning rate, `gradient` giving the
+    /// gradient at a point (the caller adds noise there, so that noisy runs see noise wherever
+    /// the gradient is taken). A second-order rule has no Hessian this way, and says so.
+    pub fn step(
+        &mut self,
+        theta: Point,
+        mut gradient: impl FnMut(Point) -> Point,
+    ) -> Result<StepInfo, StepError> {
+        self.step_at_lr(self.optimizer.values[0], theta, &mut gradient)
+    }
+
+    /// Takes one step at learning rate `lr` (a schedule's rate for this step): the rule sees
+    /// `lr` where it would see its own, exactly as torch's rules read `group["lr"]` after a
+    /// scheduler has set it.
+    pub fn step_at_lr(
+        &mut self,
+        lr: f64,
+        theta: Point,
+        oracle: &mut dyn Oracle,
+    ) -> Result<StepInfo, StepError> {
         self.memory.t += 1;
-        (self.optimizer.form.step)(
-            &self.optimizer.values,
-            &mut self.memory,
-            theta,
-            &mut gradient,
-        )
+        let mut values = self.optimizer.values;
+        values[0] = lr;
+        (self.optimizer.form.step)(&values, &mut self.memory, theta, oracle)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A gradient and Hessian oracle for f = x² + 2y² (gradient (2x, 4y)).
+    struct Bowl;
+
+    impl Oracle for Bowl {
+        fn gradient(&mut self, p: Point) -> Point {
+            [2.0 * p[0], 4.0 * p[1]]
+        }
+        fn hessian(&mut self, _: Point) -> Hessian {
+            [[2.0, 0.0], [0.0, 4.0]]
+        }
+    }
+
+    /// The values a kind's keys default to (0.1 for a required one).
+    fn defaults(k: &OptimizerKind) -> Vec<f64> {
+        k.keys
+            .iter()
+            .map(|key| match key.absent {
+                Absent::Number(v) => v,
+                Absent::Bool(b) => f64::from(u8::from(b)),
+                _ => 0.1,
+            })
+            .collect()
+    }
 
     #[test]
     fn every_kind_is_declared_consistently() {
@@ -335,19 +535,13 @@ mod tests {
                     assert!(k.form(form).is_some(), "{}.{}: {form}", k.name, key.name);
                 }
             }
-            // Each form steps with its declared defaults.
+            // Each form steps downhill with its declared defaults.
             for form in k.forms {
-                let values: Vec<f64> = k
-                    .keys
-                    .iter()
-                    .map(|key| match key.absent {
-                        Absent::Number(v) => v,
-                        _ => 0.1,
-                    })
-                    .collect();
-                let o = Optimizer::new(k, form.name, &values);
+                let o = Optimizer::new(k, form.name, &defaults(k));
                 let mut s = OptimizerState::new(o);
-                let info = s.step([1.0, -1.0], |p| [2.0 * p[0], 4.0 * p[1]]);
+                let info = s
+                    .step_at_lr(o.lr(), [1.0, -1.0], &mut Bowl)
+                    .unwrap_or_else(|e| panic!("{o:?}: {e:?}"));
                 assert!(
                     info.position[0] < 1.0 && info.position[1] > -1.0,
                     "{o:?} steps downhill: {info:?}"
@@ -365,9 +559,12 @@ mod tests {
             adagrad::new(0.1, 0.0, 1e-10),
             rmsprop::new(0.1, 0.99, 1e-8),
             adam::new(0.1, 0.9, 0.999, 1e-8),
+            adamw::new(0.1, 0.9, 0.999, 1e-8, 0.01, false),
+            nadam::new(0.1, 0.9, 0.999, 1e-8, 0.0, 0.004),
+            newton::new(1.0, 0.0),
         ];
         let places: Vec<usize> = kinds.iter().map(Optimizer::kind_index).collect();
-        assert_eq!(places, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(places, (0..OPTIMIZER_KINDS.len()).collect::<Vec<_>>());
         assert_eq!(
             momentum::pytorch(0.1, 0.9, 0.0).kind_index(),
             1,
@@ -379,15 +576,19 @@ mod tests {
     fn parameters_follow_the_form() {
         let p = momentum::pytorch(0.1, 0.9, 0.5);
         let keys: Vec<&str> = p.parameters().map(|(k, _)| k.name).collect();
-        assert_eq!(keys, ["lr", "beta", "dampening"]);
+        assert_eq!(keys, ["lr", "beta", "dampening", "weight_decay"]);
         let e = momentum::ema(0.1, 0.9);
         let keys: Vec<&str> = e.parameters().map(|(k, _)| k.name).collect();
-        assert_eq!(keys, ["lr", "beta"]);
+        assert_eq!(keys, ["lr", "beta", "weight_decay"]);
         assert_eq!(e.get("dampening"), Some(0.0));
         assert_eq!(
             format!("{p:?}"),
-            "Momentum { form: \"pytorch\", lr: 0.1, beta: 0.9, dampening: 0.5 }"
+            "Momentum { form: \"pytorch\", lr: 0.1, beta: 0.9, dampening: 0.5, weight_decay: 0.0 }"
         );
+        // Flags read as flags.
+        let a = adam::with_options(0.1, 0.9, 0.999, 1e-8, 0.0, true);
+        assert_eq!(a.flag("amsgrad"), Some(true));
+        assert!(format!("{a:?}").contains("amsgrad: true"), "{a:?}");
     }
 
     #[test]
@@ -404,9 +605,43 @@ mod tests {
         assert_eq!(momentum::velocity(0.1, 0.9).theory(), hb(0.1, 0.9));
         // The EMA form's steps are (1 − β) times the velocity form's with the same lr.
         assert_eq!(momentum::ema(0.1, 0.5).theory(), hb(0.05, 0.5));
+        // Dampening shortens the buffer's steps, except at β = 0 where torch keeps no buffer.
+        assert_eq!(momentum::pytorch(0.1, 0.5, 0.5).theory(), hb(0.05, 0.5));
+        assert_eq!(momentum::pytorch(0.1, 0.0, 0.5).theory(), hb(0.1, 0.0));
         for o in [nesterov::pytorch(0.1, 0.9), nesterov::lookahead(0.1, 0.9)] {
             assert_eq!(o.theory().map(|t| t.method), Some(Method::Nesterov));
         }
         assert_eq!(adam::new(0.1, 0.9, 0.999, 1e-8).theory(), None);
+        // Weight decay shifts every curvature: the surface's recurrence no longer holds.
+        assert_eq!(gd::with_decay(0.1, 0.01).theory(), None);
+        assert_eq!(
+            momentum::pytorch_with_decay(0.1, 0.9, 0.0, 0.01).theory(),
+            None
+        );
+        assert_eq!(nesterov::pytorch_with_decay(0.1, 0.9, 0.01).theory(), None);
+    }
+
+    /// ATen's lerp switches formulas at weight 0.5, and is exact at both ends.
+    #[test]
+    fn lerp_is_atens() {
+        assert_eq!(lerp(2.0, 6.0, 0.25), 2.0 + 0.25 * (6.0 - 2.0));
+        assert_eq!(lerp(2.0, 6.0, 0.75), 6.0 - (6.0 - 2.0) * (1.0 - 0.75));
+        assert_eq!(lerp(0.1, 0.7, 1.0), 0.7, "the end itself at weight 1");
+        assert_eq!(lerp(0.1, 0.7, 0.0), 0.1);
+        // The two formulas round differently: the large-weight one is torch's for w ≥ 0.5.
+        let (a, b, w) = (0.1, 0.7, 0.9);
+        assert_eq!(lerp(a, b, w).to_bits(), (b - (b - a) * (1.0 - w)).to_bits());
+        assert_eq!(addcdiv(1.0, 3.0, 7.0, -0.1), 1.0 + (-0.1 * 3.0) / 7.0);
+        assert!(maximum(f64::NAN, 1.0).is_nan() && maximum(1.0, 2.0) == 2.0);
+    }
+
+    #[test]
+    fn a_gradient_function_has_no_hessian_for_newton() {
+        let mut s = OptimizerState::new(newton::new(1.0, 0.0));
+        assert_eq!(
+            s.step([1.0, 1.0], |p| p),
+            Err(StepError::SingularHessian),
+            "a NaN Hessian cannot be inverted"
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Figure {
     pub fn new(scene: &Scene, trajectories: &[Trajectory]) -> Result<Figure, DrawError> {
         let fonts = fonts_for(scene);
         let (w, h) = (scene.output.width, scene.output.height);
-        let note = |t: &Trajectory| t.diverged.map(|d| format!("diverged at step {}", d.step));
+        let note = |t: &Trajectory| t.diverged.map(|d| d.note());
         let small_multiples = scene.draw.panels != Panels::Single;
         let colours = style::run_colours(scene);
         // Each run's panel: its setting's or its start point's with small multiples, else the

@@ -156,11 +156,20 @@ pub fn check_key(
     }
 }
 
+/// `e` with the key's reason for its range as the hint, when it declares one.
+fn with_why(e: SceneError, key: &Key) -> SceneError {
+    if key.why.is_empty() {
+        e
+    } else {
+        e.with_hint(key.why)
+    }
+}
+
 /// Reports that the required `key` is missing from the table at `span`.
 pub fn report_missing(c: &mut Checker, key: &Key, span: Range<usize>, at: &str) {
     let whole_table = matches!(
         key.ty,
-        Type::Table(_) | Type::Tables { .. } | Type::Surface | Type::Optimizers
+        Type::Table(_) | Type::Tables { .. } | Type::Surface | Type::Optimizers | Type::Schedule
     );
     let e = if whole_table {
         c.at(span, key.name, format!("no {}", key.what))
@@ -194,7 +203,16 @@ pub fn default_value(key: &Key) -> Option<Value> {
             list: false,
         },
         (Absent::Number(v), _) => Value::Number(v),
+        (Absent::Whole(v), Type::Whole { sweep: true, .. }) => Value::Sweep {
+            values: vec![v as f64],
+            list: false,
+        },
         (Absent::Whole(v), _) => Value::Whole(v),
+        (Absent::Bool(b), Type::Bool { sweep: true }) => Value::Sweep {
+            values: vec![f64::from(u8::from(b))],
+            list: false,
+        },
+        (Absent::Bool(b), _) => Value::Bool(b),
         (Absent::Point(p), _) => Value::Point(p),
         (Absent::WholePair(p), _) => Value::WholePair(p),
         (Absent::Name(n), Type::Choice(choices)) => Value::Choice(names(choices, &[n])[0]),
@@ -260,7 +278,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
                     at,
                     format!("expected {}, found {}", key.expected(), number_text(*bad)),
                 );
-                c.report(e);
+                c.report(with_why(e, key));
                 return None;
             }
             Some(if sweep {
@@ -269,18 +287,132 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
                 Value::Number(values[0])
             })
         }
-        Type::Whole { range } => {
-            let v = check_whole(c, raw, at)?;
-            if !range.contains(v as f64) {
-                let e = c.at(
-                    raw.span.clone(),
-                    at,
-                    format!("expected {}, found {v}", key.expected()),
-                );
+        Type::Whole { range, sweep } => {
+            let (items, list) = match &raw.value {
+                RawValue::Array(items) if sweep => {
+                    if items.is_empty() {
+                        let e = c.at(
+                            raw.span.clone(),
+                            at,
+                            "an empty sweep: give at least one value",
+                        );
+                        c.report(e);
+                        return None;
+                    }
+                    (items.as_slice(), true)
+                }
+                _ => (std::slice::from_ref(raw), false),
+            };
+            let mut values = Vec::new();
+            for item in items {
+                let v = check_whole(c, item, at)?;
+                if !range.contains(v as f64) {
+                    let e = c.at(
+                        item.span.clone(),
+                        at,
+                        format!("expected {}, found {v}", key.expected()),
+                    );
+                    c.report(with_why(e, key));
+                    return None;
+                }
+                values.push(v);
+            }
+            Some(if sweep {
+                Value::Sweep {
+                    values: values.iter().map(|&v| v as f64).collect(),
+                    list,
+                }
+            } else {
+                Value::Whole(values[0])
+            })
+        }
+        Type::Bool { sweep } => {
+            let (items, list) = match &raw.value {
+                RawValue::Array(items) if sweep && !items.is_empty() => (items.as_slice(), true),
+                _ => (std::slice::from_ref(raw), false),
+            };
+            let mut values = Vec::new();
+            for item in items {
+                let RawValue::Bool(b) = item.value else {
+                    let e = c
+                        .at(
+                            item.span.clone(),
+                            at,
+                            format!("expected true or false, found `{}`", c.text(&item.span)),
+                        )
+                        .with_hint(format!("write {} = true or {} = false", key.name, key.name));
+                    c.report(e);
+                    return None;
+                };
+                values.push(b);
+            }
+            Some(if sweep {
+                Value::Sweep {
+                    values: values.iter().map(|&b| f64::from(u8::from(b))).collect(),
+                    list,
+                }
+            } else {
+                Value::Bool(values[0])
+            })
+        }
+        Type::WholeList { range } => {
+            let RawValue::Array(items) = &raw.value else {
+                let e = c
+                    .at(
+                        raw.span.clone(),
+                        at,
+                        format!(
+                            "expected a list of {}s, found `{}`",
+                            key.what,
+                            c.text(&raw.span)
+                        ),
+                    )
+                    .with_hint(format!(
+                        "a list is written in brackets, e.g. {}",
+                        key.example
+                    ));
+                c.report(e);
+                return None;
+            };
+            if items.is_empty() {
+                let e = c
+                    .at(
+                        raw.span.clone(),
+                        at,
+                        format!("expected at least one {}", key.what),
+                    )
+                    .with_hint(format!("e.g. {}", key.example));
                 c.report(e);
                 return None;
             }
-            Some(Value::Whole(v))
+            let mut values: Vec<i64> = Vec::new();
+            for item in items {
+                let v = check_whole(c, item, at)?;
+                if !range.contains(v as f64) {
+                    let e = c.at(
+                        item.span.clone(),
+                        at,
+                        format!("expected {}s {}, found {v}", key.what, range.text("")),
+                    );
+                    c.report(with_why(e, key));
+                    return None;
+                }
+                if let Some(&last) = values.last() {
+                    if v <= last {
+                        let e = c
+                            .at(
+                                item.span.clone(),
+                                at,
+                                format!("the {}s must increase: {v} follows {last}", key.what),
+                            )
+                            .with_hint("list them in increasing order, each once");
+                        c.report(e);
+                        return None;
+                    }
+                }
+                values.push(v);
+            }
+            Some(Value::Wholes(values))
         }
         Type::Text => text(c, raw, at).map(Value::Text),
         Type::FileName => {
@@ -474,7 +606,7 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
                 .collect::<Option<Vec<_>>>()
                 .map(Value::Tables)
         }
-        Type::Surface | Type::Optimizers => {
+        Type::Surface | Type::Optimizers | Type::Schedule => {
             unreachable!("the kind-dependent tables are checked by scene::kinds")
         }
     }

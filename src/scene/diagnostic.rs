@@ -186,15 +186,7 @@ pub fn quote(text: &str) -> String {
     format!("{}…{}", escaped(&head), escaped(&tail))
 }
 
-/// A number as a message or label shows it: as Rust writes it where that is short, in
-/// exponent form where it would be long (`1e308`, not 309 digits; `1e-12`).
-pub fn compact(v: f64) -> String {
-    if v != 0.0 && v.is_finite() && (v.abs() >= 1e16 || v.abs() < 1e-6) {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
+pub use crate::keys::compact;
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.
 ///

@@ -1,13 +1,15 @@
 //! Checked optimizer entries become runs: one per sweep combination and start point, in the
 //! documented order (entries in file order, then sweep values with the kind's first key varying
-//! slowest, then start points), with their labels.
+//! slowest, then start points), with their labels (placeholders filled, numbers in the format
+//! a placeholder asks for).
 
+use crate::minibatch::Minibatch;
 use crate::optimizer::Optimizer;
 use crate::surface::Point;
-use crate::trajectory::Run;
+use crate::trajectory::{Noise, Run};
 
 use super::check::Checker;
-use super::kinds::{Entry, Param};
+use super::kinds::{Entry, Param, Slot};
 use super::{limits, Setting};
 
 /// Expands every entry into its runs and settings; reports (once) a scene whose sweeps make
@@ -57,21 +59,42 @@ fn expand_entry(
 ) {
     let params = &entry.params;
     let (kind, form) = (entry.kind.name, entry.form.name);
+    let schedule = entry
+        .schedule
+        .as_ref()
+        .map_or("constant", |s| s.kind().name);
     let mut index = vec![0usize; params.len()];
     loop {
-        let value = |k: &str| {
+        let picked = |slot: Slot| {
             params
                 .iter()
                 .zip(&index)
-                .find(|(p, _)| p.key.name == k)
+                .filter(|(p, _)| p.slot == slot)
                 .map(|(p, i)| p.values[*i])
+                .collect::<Vec<f64>>()
         };
-        let values: Vec<f64> = params
-            .iter()
-            .zip(&index)
-            .map(|(p, i)| p.values[*i])
-            .collect();
-        let optimizer = Optimizer::new(entry.kind, form, &values);
+        // A placeholder's value as a label writes it, formatted when asked.
+        let value = |placeholder: &str| {
+            let (name, format) = split_placeholder(placeholder);
+            let (param, i) = params
+                .iter()
+                .zip(&index)
+                .find(|(p, _)| p.placeholder() == name)?;
+            let v = param.values[*i];
+            Some(match format.and_then(NumberFormat::parse) {
+                Some(f) => f.apply(v),
+                None => param.key.value_text(v),
+            })
+        };
+        let optimizer = Optimizer::new(entry.kind, form, &picked(Slot::Kind));
+        let noise = entry.noisy.then(|| Noise {
+            std: picked(Slot::NoiseStd)[0],
+            seed: picked(Slot::NoiseSeed)[0] as u64,
+        });
+        let batch = entry.batched.then(|| Minibatch {
+            size: picked(Slot::Batch)[0] as usize,
+            seed: picked(Slot::ShuffleSeed).first().map_or(0, |s| *s as u64),
+        });
         let first_run = runs.len();
         let setting_label = match &entry.label {
             Some(l) => {
@@ -80,9 +103,10 @@ fn expand_entry(
                 let filled = fill_label(&without, &|name| match name {
                     "kind" => Some(kind.to_string()),
                     "form" => Some(form.to_string()),
+                    "schedule" => Some(schedule.to_string()),
                     "start" => Some(String::new()),
                     "run" => Some(first_run.to_string()),
-                    other => value(other).map(super::diagnostic::compact),
+                    other => value(other),
                 });
                 filled.split_whitespace().collect::<Vec<_>>().join(" ")
             }
@@ -107,9 +131,10 @@ fn expand_entry(
                 Some(l) => fill_label(l, &|name| match name {
                     "kind" => Some(kind.to_string()),
                     "form" => Some(form.to_string()),
+                    "schedule" => Some(schedule.to_string()),
                     "start" => Some(format!("({}, {})", start[0], start[1])),
                     "run" => Some(run_index.to_string()),
-                    other => value(other).map(super::diagnostic::compact),
+                    other => value(other),
                 }),
                 None => default_label(entry, &index, starts.len() > 1, *start),
             };
@@ -119,7 +144,9 @@ fn expand_entry(
                 entry: entry.index,
                 optimizer,
                 start: *start,
-                noise: entry.noise,
+                noise,
+                schedule: entry.schedule.clone(),
+                batch,
             });
         }
         // Advance the odometer, last key fastest.
@@ -148,14 +175,68 @@ fn swept_values(params: &[Param], index: &[usize]) -> String {
             format!(
                 "{}={}",
                 p.key.symbol_or_name(),
-                super::diagnostic::compact(p.values[*i])
+                p.key.value_text(p.values[*i])
             )
         })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// The `{name}` placeholders in a label (`{{` and `}}` are literal braces).
+/// The placeholders that are not keys: what the run is and where it starts.
+pub const TEXT_PLACEHOLDERS: &[&str] = &["kind", "form", "start", "run", "schedule"];
+
+/// `name` and its format, from a placeholder's text `name:format` (`lr:.3` → (`lr`, `.3`)).
+pub fn split_placeholder(placeholder: &str) -> (&str, Option<&str>) {
+    match placeholder.split_once(':') {
+        Some((name, format)) => (name, Some(format)),
+        None => (placeholder, None),
+    }
+}
+
+/// How a label writes a number, Rust's way: `.N` with N decimals (`{beta:.3}` → 0.900),
+/// `.Ne` in scientific notation with N decimals (`{lr:.2e}` → 5.00e-2), `e` in the shortest
+/// scientific notation that reads back the same (`{lr:e}` → 5e-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberFormat {
+    Fixed(usize),
+    Scientific(Option<usize>),
+}
+
+impl NumberFormat {
+    /// What the formats are, for hints.
+    pub const HINT: &'static str = "a number takes a format as in Rust: {lr:.3} (3 decimals), \
+                                    {lr:.2e} (scientific, 2 decimals) or {lr:e} (scientific)";
+
+    /// The format written `text` (after the colon), if it is one; at most 17 decimals.
+    pub fn parse(text: &str) -> Option<NumberFormat> {
+        let digits = |d: &str| {
+            (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| d.parse::<usize>().ok())
+                .flatten()
+                .filter(|n| *n <= 17)
+        };
+        if text == "e" {
+            return Some(NumberFormat::Scientific(None));
+        }
+        let decimals = text.strip_prefix('.')?;
+        match decimals.strip_suffix('e') {
+            Some(d) => digits(d).map(|n| NumberFormat::Scientific(Some(n))),
+            None => digits(decimals).map(NumberFormat::Fixed),
+        }
+    }
+
+    /// `v` written in this format.
+    pub fn apply(self, v: f64) -> String {
+        match self {
+            NumberFormat::Fixed(n) => format!("{v:.n$}"),
+            NumberFormat::Scientific(Some(n)) => format!("{v:.n$e}"),
+            NumberFormat::Scientific(None) => format!("{v:e}"),
+        }
+    }
+}
+
+/// The `{name}` placeholders in a label, each as written inside its braces (`lr:.3` included;
+/// `{{` and `}}` are literal braces).
 pub fn label_placeholders(label: &str) -> Vec<String> {
     let names = std::cell::RefCell::new(Vec::new());
     fill_label(label, &|name| {

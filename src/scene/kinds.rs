@@ -1,23 +1,26 @@
 //! Stage 2's kind-dependent tables: `[surface]` and each `[[optimizer]]` entry, whose keys
 //! depend on the kind they name. The keys come from the kinds' declarations
 //! ([`crate::surface::SURFACE_KINDS`], [`crate::optimizer::OPTIMIZER_KINDS`]) and from
-//! [`super::tables`]; nothing here lists a kind or a key.
+//! [`super::tables`]; nothing here lists a kind or a key. An entry's keys that depend on more
+//! than its kind (names for numbers, the schedule, minibatches) are checked in
+//! [`super::entry_keys`].
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::keys::{Key, KeyError, Value, Values};
 use crate::optimizer::{optimizer_kind, Form, OptimizerKind, OPTIMIZER_KINDS};
+use crate::schedule::Schedule;
 use crate::surface::{surface_kind, Surface, SurfaceKind, Window, FORMULA, SURFACE_KINDS};
-use crate::trajectory::Noise;
 
 use super::check::{
-    and_list, check_key, join, quoted, report_missing, report_not_a_table, report_unknown_keys,
-    text, Checker,
+    and_list, check_key, check_value, join, quoted, report_missing, report_not_a_table,
+    report_unknown_keys, text, Checker,
 };
 use super::diagnostic::did_you_mean;
 use super::file::{Raw, RawTable, RawValue};
 use super::tables::{self, OPTIMIZER_KEYS, SURFACE_KIND, WINDOW_KEYS};
+use super::{entry_keys, expand};
 
 /// A checked `[surface]`.
 pub struct CheckedSurface {
@@ -290,13 +293,39 @@ fn span_in_string(source: &str, value: Range<usize>, inner: Range<usize>) -> Ran
     start..end.max(start)
 }
 
-/// One hyper-parameter of an optimizer entry: its key, and its values (one, or a sweep).
+/// What a parameter of an optimizer entry sets in its runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// One of the kind's keys (the optimizer's hyper-parameters).
+    Kind,
+    /// `batch`: points per minibatch.
+    Batch,
+    /// `shuffle_seed`: the minibatches' shuffle.
+    ShuffleSeed,
+    /// `noise.std`.
+    NoiseStd,
+    /// `noise.seed`.
+    NoiseSeed,
+}
+
+/// One parameter of an optimizer entry: its key, and its values (one, or a sweep).
 #[derive(Debug, Clone)]
 pub struct Param {
     pub key: &'static Key,
     pub values: Vec<f64>,
     /// Written as a list (a sweep, even of one value).
     pub list: bool,
+    pub slot: Slot,
+}
+
+impl Param {
+    /// The name its placeholder has in labels: the key's, `noise.` before noise's keys.
+    pub fn placeholder(&self) -> String {
+        match self.slot {
+            Slot::NoiseStd | Slot::NoiseSeed => format!("noise.{}", self.key.name),
+            _ => self.key.name.to_string(),
+        }
+    }
 }
 
 /// A checked optimizer entry, before its sweeps are expanded.
@@ -308,9 +337,15 @@ pub struct Entry {
     pub span: Range<usize>,
     pub kind: &'static OptimizerKind,
     pub form: &'static Form,
-    /// In the order of the kind's keys (the first varies slowest).
+    /// The kind's keys in their declared order, then `batch` and `shuffle_seed` (with
+    /// minibatches), then `noise.std` and `noise.seed` (with noise): the order sweeps expand
+    /// in, the first varying slowest.
     pub params: Vec<Param>,
-    pub noise: Option<Noise>,
+    /// Whether the entry has gradient noise (its values are among the params).
+    pub noisy: bool,
+    /// Whether the entry steps on minibatches (its values are among the params).
+    pub batched: bool,
+    pub schedule: Option<Schedule>,
     pub label: Option<String>,
 }
 
@@ -327,8 +362,13 @@ fn every_optimizer_key() -> Vec<&'static str> {
     names
 }
 
-/// Checks the `[[optimizer]]` entries (`raw`: their array, if written).
-pub fn check_optimizers(c: &mut Checker, raw: Option<&Raw>) -> Option<Vec<Entry>> {
+/// Checks the `[[optimizer]]` entries (`raw`: their array, if written) for the checked
+/// `surface` (`None` when it is invalid: the checks that depend on it are skipped).
+pub fn check_optimizers(
+    c: &mut Checker,
+    raw: Option<&Raw>,
+    surface: Option<&Surface>,
+) -> Option<Vec<Entry>> {
     let Some(raw) = raw else {
         let end = c.end_of_text();
         report_missing(c, &tables::OPTIMIZER, end, "");
@@ -342,12 +382,18 @@ pub fn check_optimizers(c: &mut Checker, raw: Option<&Raw>) -> Option<Vec<Entry>
     let entries: Vec<Option<Entry>> = items
         .into_iter()
         .enumerate()
-        .map(|(i, (t, span))| check_entry(c, i, t, span))
+        .map(|(i, (t, span))| check_entry(c, i, t, span, surface))
         .collect();
     entries.into_iter().collect()
 }
 
-fn check_entry(c: &mut Checker, index: usize, t: &RawTable, span: Range<usize>) -> Option<Entry> {
+fn check_entry(
+    c: &mut Checker,
+    index: usize,
+    t: &RawTable,
+    span: Range<usize>,
+    surface: Option<&Surface>,
+) -> Option<Entry> {
     let at = format!("optimizer[{index}]");
     let errors = c.errors.len();
     let known = every_optimizer_key();
@@ -369,18 +415,17 @@ fn check_entry(c: &mut Checker, index: usize, t: &RawTable, span: Range<usize>) 
     };
     report_unknown_keys(c, t, &known, &allowed, &at);
     let noise = match check_key(c, &tables::NOISE, t, &span, &at) {
-        Some(Value::Table(v)) => Some(Noise {
-            std: match v.get("std") {
-                Some(Value::Number(std)) => *std,
-                _ => unreachable!("std is required"),
-            },
-            seed: match v.get("seed") {
-                Some(Value::Whole(seed)) => *seed as u64,
-                _ => unreachable!("seed has a default"),
-            },
-        }),
+        Some(Value::Table(v)) => Some(entry_keys::noise_params(&v)),
         _ => None,
     };
+    // Not written: no schedule; written: the schedule, or `None` when it is wrong.
+    let schedule: Option<Option<Schedule>> = match t.get(tables::SCHEDULE.name) {
+        None => Some(None),
+        Some(entry) => {
+            entry_keys::check_schedule(c, &entry.value, &join(&at, tables::SCHEDULE.name)).map(Some)
+        }
+    };
+    let batch = entry_keys::check_batch(c, t, &span, &at, surface);
     let label = match check_key(c, &tables::LABEL, t, &span, &at) {
         Some(Value::Text(l)) => Some(l),
         _ => None,
@@ -441,15 +486,42 @@ fn check_entry(c: &mut Checker, index: usize, t: &RawTable, span: Range<usize>) 
             c.report(e);
             continue;
         }
-        if let Some(Value::Sweep { values, list }) = check_key(c, key, t, &span, &at) {
-            params.push(Param { key, values, list });
+        let value = match written {
+            // A number written as a name theory computes (or as text by mistake).
+            Some(entry) if is_number(key) && contains_text(&entry.value) => {
+                let key_at = join(&at, key.name);
+                entry_keys::resolve_names(
+                    c,
+                    kind.name,
+                    form.name,
+                    key,
+                    &entry.value,
+                    &key_at,
+                    surface,
+                )
+                .and_then(|raw| check_value(c, key, &raw, &key_at))
+            }
+            _ => check_key(c, key, t, &span, &at),
+        };
+        if let Some(Value::Sweep { values, list }) = value {
+            params.push(Param {
+                key,
+                values,
+                list,
+                slot: Slot::Kind,
+            });
         }
     }
     if c.errors.len() > errors {
         return None;
     }
+    let (batch, schedule) = (batch?, schedule?);
+    let batched = !batch.is_empty();
+    params.extend(batch);
+    let noisy = noise.is_some();
+    params.extend(noise.unwrap_or_default());
     if let Some(label) = &label {
-        check_placeholders(c, kind, label, t, &at)?;
+        check_placeholders(c, kind, &params, label, t, &at)?;
     }
     Some(Entry {
         index,
@@ -457,9 +529,25 @@ fn check_entry(c: &mut Checker, index: usize, t: &RawTable, span: Range<usize>) 
         kind,
         form,
         params,
-        noise,
+        noisy,
+        batched,
+        schedule,
         label,
     })
+}
+
+/// True for a numeric key.
+fn is_number(key: &Key) -> bool {
+    matches!(key.ty, crate::keys::Type::Number { .. })
+}
+
+/// True when a value is text, or a list holding text: a name for a number (`"polyak"`).
+fn contains_text(raw: &Raw) -> bool {
+    match &raw.value {
+        RawValue::String(_) => true,
+        RawValue::Array(items) => items.iter().any(|i| matches!(i.value, RawValue::String(_))),
+        _ => false,
+    }
 }
 
 fn pick_optimizer_kind(c: &mut Checker, raw: &Raw, at: &str) -> Option<&'static OptimizerKind> {
@@ -526,32 +614,36 @@ fn pick_form(
     None
 }
 
-/// The names a label of an entry of `kind` may use in `{...}`.
-pub fn placeholders(kind: &OptimizerKind) -> BTreeSet<&'static str> {
+/// The names a label of an entry of `kind` with these `params` may use in `{...}`.
+pub fn placeholders(kind: &OptimizerKind, params: &[Param]) -> BTreeSet<String> {
     kind.keys
         .iter()
-        .map(|k| k.name)
-        .chain(["kind", "form", "start", "run"])
+        .map(|k| k.name.to_string())
+        .chain(params.iter().map(Param::placeholder))
+        .chain(expand::TEXT_PLACEHOLDERS.iter().map(|p| p.to_string()))
         .collect()
 }
 
 fn check_placeholders(
     c: &mut Checker,
     kind: &OptimizerKind,
+    params: &[Param],
     label: &str,
     t: &RawTable,
     at: &str,
 ) -> Option<()> {
-    let allowed = placeholders(kind);
-    for name in super::expand::label_placeholders(label) {
-        if !allowed.contains(name.as_str()) {
-            let span = t
-                .get(tables::LABEL.name)
-                .map_or(0..0, |e| e.value.span.clone());
+    let allowed = placeholders(kind, params);
+    let span = t
+        .get(tables::LABEL.name)
+        .map_or(0..0, |e| e.value.span.clone());
+    let at = join(at, tables::LABEL.name);
+    for placeholder in expand::label_placeholders(label) {
+        let (name, format) = expand::split_placeholder(&placeholder);
+        if !allowed.contains(name) {
             let e = c
                 .at(
-                    span,
-                    &join(at, tables::LABEL.name),
+                    span.clone(),
+                    &at,
                     format!("unknown placeholder `{{{name}}}`"),
                 )
                 .with_hint(format!(
@@ -562,6 +654,37 @@ fn check_placeholders(
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
+            c.report(e);
+            return None;
+        }
+        let Some(format) = format else {
+            continue;
+        };
+        let numeric = kind
+            .key(name)
+            .copied()
+            .or_else(|| {
+                params
+                    .iter()
+                    .find(|p| p.placeholder() == name)
+                    .map(|p| *p.key)
+            })
+            .is_some_and(|k| !matches!(k.ty, crate::keys::Type::Bool { .. }));
+        let problem = if !numeric {
+            Some(format!(
+                "`{{{placeholder}}}`: only numbers take a format, and `{name}` is not one"
+            ))
+        } else if expand::NumberFormat::parse(format).is_none() {
+            Some(format!(
+                "`{{{placeholder}}}`: unknown number format `{format}`"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            let e = c
+                .at(span.clone(), &at, message)
+                .with_hint(expand::NumberFormat::HINT);
             c.report(e);
             return None;
         }

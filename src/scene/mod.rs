@@ -12,11 +12,13 @@
 //! to re-check its input.
 //!
 //! Modules: [`file`](mod@file) (stage 1), [`check`] (a value against a declared key), [`kinds`] (the
-//! kind-dependent `[surface]` and `[[optimizer]]` tables), [`expand`] (sweeps into runs and
-//! labels), [`tables`] (declarations), [`diagnostic`] (located errors).
+//! kind-dependent `[surface]` and `[[optimizer]]` tables), [`entry_keys`] (an entry's names
+//! for numbers, schedule and minibatches), [`expand`] (sweeps into runs and labels),
+//! [`tables`] (declarations), [`diagnostic`] (located errors).
 
 pub mod check;
 pub mod diagnostic;
+pub mod entry_keys;
 pub mod expand;
 pub mod file;
 pub mod kinds;
@@ -286,12 +288,16 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
     let surface = kinds::check_surface(c, root.get(tables::SURFACE.name).map(|e| &e.value));
     let draw = own_table(c, &tables::DRAW, root).map(|v| draw_spec(&v));
     let starts = check_starts(c, root);
-    let entries = kinds::check_optimizers(c, root.get(tables::OPTIMIZER.name).map(|e| &e.value));
+    let entries = kinds::check_optimizers(
+        c,
+        root.get(tables::OPTIMIZER.name).map(|e| &e.value),
+        surface.as_ref().map(|s| &s.surface),
+    );
 
     // Checks across tables, each once the tables it relates are valid.
     let chart_span = || span_of(root, &["draw", tables::CHARTS_KEY.name]);
     if let (Some(draw), Some(entries)) = (&draw, &entries) {
-        if draw.charts.contains(&Chart::Ewma) && !entries.iter().any(|e| e.noise.is_some()) {
+        if draw.charts.contains(&Chart::Ewma) && !entries.iter().any(|e| e.noisy) {
             let e = c
                 .at(
                     chart_span(),
@@ -355,7 +361,8 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         title,
         output,
         surface_name: surface.name,
-        surface: surface.surface,
+        // A formula without `minima` has its minima found in the window it is shown in.
+        surface: surface.surface.with_minima_found(&window),
         window,
         draw,
         runs,

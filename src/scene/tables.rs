@@ -143,6 +143,7 @@ pub const STEPS: Key = Key::new(
     "steps",
     Type::Whole {
         range: Range::from_to(1.0, limits::MAX_STEPS as f64),
+        sweep: false,
     },
     "number of steps",
     "Optimizer steps; the animation has steps + 1 frames (frame 0 is the start).",
@@ -195,6 +196,7 @@ pub const DRAW_KEYS: &[Key] = &[
         "levels",
         Type::Whole {
             range: Range::from_to(limits::LEVELS.0 as f64, limits::LEVELS.1 as f64),
+            sweep: false,
         },
         "number of contour levels",
         "How many contour levels are drawn.",
@@ -278,7 +280,9 @@ pub const LABEL: Key = Key::new(
     Type::Text,
     "label",
     "The legend label; {key} placeholders are filled from the run's values: {kind}, {form}, \
-     {start}, {run} and the entry's keys ({lr}, {beta}, ...); {{ and }} are literal braces.",
+     {start}, {run}, {schedule}, the entry's keys ({lr}, {beta}, ...), {batch}, \
+     {shuffle_seed}, {noise.std} and {noise.seed}; a number takes a format, {lr:.3} (3 \
+     decimals) or {lr:.2e} (scientific, 2 decimals); {{ and }} are literal braces.",
 )
 .absent(Absent::Computed(
     "the optimizer's name and the swept values, and the start point when there are several",
@@ -302,22 +306,24 @@ pub const FORM: Key = Key::new(
 )
 .absent(Absent::Computed("the kind's first form"));
 
-/// `noise = { std = ..., seed = ... }`'s keys.
+/// `noise = { std = ..., seed = ... }`'s keys; both may be swept.
 pub const NOISE_KEYS: &[Key] = &[
     Key::new(
         "std",
         Type::Number {
             range: Range::at_least(0.0),
-            sweep: false,
+            sweep: true,
         },
         "standard deviation",
         "N(0, std²) is added to each gradient component wherever the gradient is taken.",
     )
+    .symbol("σ")
     .required("0.5"),
     Key::new(
         "seed",
         Type::Whole {
             range: Range::at_least(0.0),
+            sweep: true,
         },
         "seed",
         "Runs with the same seed see the same noise sequence.",
@@ -333,5 +339,53 @@ pub const NOISE: Key = Key::new(
     "Gaussian gradient noise, e.g. { std = 0.5, seed = 7 }.",
 );
 
+/// `[[optimizer]] schedule`.
+pub const SCHEDULE: Key = Key::new(
+    "schedule",
+    Type::Schedule,
+    "schedule",
+    "A learning-rate schedule, torch's closed form: step k uses the rate after k calls of \
+     scheduler.step(), e.g. { kind = \"cosine\", t_max = 100 }.",
+)
+.absent(Absent::Computed("the optimizer's lr at every step"))
+.example("{ kind = \"step\", step_size = 30, gamma = 0.1 }");
+
+/// `[[optimizer]] batch`: minibatches on surfaces made from data.
+pub const BATCH: Key = Key::new(
+    "batch",
+    Type::Whole {
+        range: Range::at_least(1.0),
+        sweep: true,
+    },
+    "batch size",
+    "Data points per step on a linear_regression surface: each epoch visits the points in a \
+     shuffled order, and each step takes the mean-squared-error gradient of the next batch.",
+)
+.absent(Absent::Computed(
+    "every data point: full-batch gradient descent",
+))
+.example("5");
+
+/// `[[optimizer]] shuffle_seed`.
+pub const SHUFFLE_SEED: Key = Key::new(
+    "shuffle_seed",
+    Type::Whole {
+        range: Range::at_least(0.0),
+        sweep: true,
+    },
+    "shuffle seed",
+    "Seeds each epoch's shuffle of the data points (with `batch`): the same seed, the same \
+     batches.",
+)
+.absent(Absent::Whole(0));
+
 /// The keys every optimizer entry has, besides its kind's.
-pub const OPTIMIZER_KEYS: &[Key] = &[LABEL, OPTIMIZER_KIND, FORM, NOISE];
+pub const OPTIMIZER_KEYS: &[Key] = &[
+    LABEL,
+    OPTIMIZER_KIND,
+    FORM,
+    NOISE,
+    SCHEDULE,
+    BATCH,
+    SHUFFLE_SEED,
+];

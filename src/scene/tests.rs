@@ -876,7 +876,7 @@ fn beta_out_of_range_inside_a_sweep() {
         loc(&src, "[0.5, 0.9, 1.0]"),
         "optimizer[1].beta",
         "found 1",
-        None,
+        Some("Nesterov momentum requires a momentum and zero dampening"),
     );
 }
 
@@ -970,13 +970,25 @@ fn keys_that_do_not_apply_to_the_kind() {
         "`beta` does not apply to `gd`",
         Some("`gd` takes `lr`"),
     );
+    // torch's SGD takes dampening = 0 with nesterov=True, and refuses any other.
     let src = with_optimizers("[[optimizer]]\nkind = \"nesterov\"\nlr = 0.1\ndampening = 0.1\n");
     check(
         &fail(&src),
         after(&src, "dampening = "),
         "optimizer[0].dampening",
-        "`dampening` does not apply to `nesterov`",
-        Some("`nesterov` takes `lr`, `beta`"),
+        "expected a dampening equal to 0, found 0.1",
+        Some("torch's SGD refuses nesterov=True with dampening"),
+    );
+    parse(&with_optimizers(
+        "[[optimizer]]\nkind = \"nesterov\"\nlr = 0.1\ndampening = 0\n",
+    ));
+    let src = with_optimizers("[[optimizer]]\nkind = \"adam\"\nlr = 0.1\ndampening = 0.1\n");
+    check(
+        &fail(&src),
+        after(&src, "dampening = "),
+        "optimizer[0].dampening",
+        "`dampening` does not apply to `adam`",
+        Some("`adam` takes `lr`, `beta1`"),
     );
     let src = with_optimizers("[[optimizer]]\nkind = \"adam\"\nlr = 0.1\nform = \"ema\"\n");
     check(
@@ -1341,7 +1353,12 @@ fn expression_surface_parses_with_minima() {
     assert_eq!(s.surface_name, "expr");
     assert_eq!(s.window, Window::new((-2.0, 2.0), (-3.0, 3.0)));
     match s.surface.downcast_ref::<Formula>() {
-        Some(Formula { expr, minima }) => {
+        Some(Formula {
+            expr,
+            minima,
+            given,
+        }) => {
+            assert!(*given);
             assert_eq!(minima, &vec![[1.0, 1.0]]);
             assert_eq!(expr.value(1.0, 1.0), 0.0);
             assert_eq!(expr.value(0.0, 0.0), 1.0);
@@ -1356,6 +1373,46 @@ fn expression_surface_parses_with_minima() {
         "does not apply to an `expr` surface",
         Some("`minima`"),
     );
+}
+
+/// Without `minima`, a formula's minima are found inside its window: the global ones first,
+/// local ones after, saddles and maxima never, and none outside the window.
+#[test]
+fn a_formula_without_minima_has_them_found_in_its_window() {
+    // (x² − 1)² + 0.5·x + y²: a deep well near x = −1.06, a shallow one near x = 0.93, a
+    // saddle between them.
+    let s = parse(&with_surface(
+        "expr = \"(x^2 - 1)^2 + 0.5*x + y^2\"\nx = [-2, 2]\n",
+    ));
+    let minima = s.surface.minima();
+    assert_eq!(minima.len(), 2, "{minima:?}");
+    assert!(minima[0][0] < -1.0 && minima[1][0] > 0.9, "{minima:?}");
+    for m in &minima {
+        let g = s.surface.gradient(*m);
+        assert!(g[0].abs() < 1e-12 && g[1].abs() < 1e-12, "{m:?}: {g:?}");
+    }
+    assert_eq!(s.surface.global_minimum_count(), 1);
+    assert!(s.surface.is_global_minimum(0) && !s.surface.is_global_minimum(1));
+    // A window that holds only the shallow well finds only it, and it is global there.
+    let s = parse(&with_surface(
+        "expr = \"(x^2 - 1)^2 + 0.5*x + y^2\"\nx = [0.5, 2]\ny = [-1, 1]\n",
+    ));
+    let minima = s.surface.minima();
+    assert_eq!(minima.len(), 1, "{minima:?}");
+    assert!(minima[0][0] > 0.9);
+    // Equally deep minima are all global: x⁴ − 2x² + y² has two.
+    let s = parse(&with_surface("expr = \"x^4 - 2*x^2 + y^2\"\nx = [-2, 2]\n"));
+    assert_eq!(s.surface.minima().len(), 2);
+    assert_eq!(s.surface.global_minimum_count(), 2);
+    // A saddle has no minimum; neither has a valley of them (a singular Hessian).
+    for expr in ["x^2 - y^2", "(x - y)^2"] {
+        let s = parse(&with_surface(&format!("expr = \"{expr}\"\n")));
+        assert!(
+            s.surface.minima().is_empty(),
+            "{expr}: {:?}",
+            s.surface.minima()
+        );
+    }
 }
 
 // Linear regression.
@@ -1589,7 +1646,9 @@ fn unknown_label_placeholder() {
         loc(&src, "\"Momentum"),
         "optimizer[0].label",
         "unknown placeholder `{gamma}`",
-        Some("{beta}, {dampening}, {form}, {kind}, {lr}, {run}, {start}"),
+        Some(
+            "{beta}, {dampening}, {form}, {kind}, {lr}, {run}, {schedule}, {start}, {weight_decay}",
+        ),
     );
     // A key of another kind is unknown to this entry.
     let src = with_optimizers("[[optimizer]]\nlabel = \"GD β={beta}\"\nkind = \"gd\"\nlr = 0.1\n");
@@ -2090,7 +2149,7 @@ fn every_declared_bound_of_a_kind_is_enforced() {
                     (line, column + key.name.len() + 3),
                     &at,
                     &format!("expected {}, found", key.expected()),
-                    None,
+                    (!key.why.is_empty()).then_some(key.why),
                 );
                 checked += 1;
             }
@@ -2131,13 +2190,19 @@ fn declared_defaults_are_valid_values() {
                     body.push_str(&format!("{} = {}\n", key.name, crate::keys::number_text(d)));
                 }
                 Absent::Required => body.push_str(&format!("{} = {}\n", key.name, key.example)),
+                Absent::Bool(b) => body.push_str(&format!("{} = {b}\n", key.name)),
                 other => panic!("{}.{}: {other:?}", kind.name, key.name),
             }
         }
         let s = parse(&with_optimizers(&body));
         let written = s.runs[0].optimizer;
+        // The learning rate as written above when it is required, else its default too.
+        let lr = match kind.keys[0].absent {
+            Absent::Required => format!("lr = {}\n", kind.keys[0].example),
+            _ => String::new(),
+        };
         let defaulted = parse(&with_optimizers(&format!(
-            "[[optimizer]]\nkind = \"{}\"\nlr = 0.05\n",
+            "[[optimizer]]\nkind = \"{}\"\n{lr}",
             kind.name
         )))
         .runs[0]

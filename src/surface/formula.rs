@@ -1,10 +1,11 @@
-//! The formula surface, `[surface] expr = "..."`: a user's f(x, y) with exact gradients
-//! (see [`crate::expr`]) and the minima the user asks to mark.
+//! The formula surface, `[surface] expr = "..."`: a user's f(x, y) with exact gradients and
+//! Hessians (see [`crate::expr`]), and the minima the user asks to mark, or, without
+//! `minima`, those found inside the view window (see [`super::minima`]).
 
 use crate::expr::Expr;
 use crate::keys::{Key, KeyError, Type, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "expr",
@@ -23,7 +24,10 @@ pub const KIND: SurfaceKind = SurfaceKind {
             },
             "point",
             "Points [[x, y], ...] to mark as minima.",
-        ),
+        )
+        .absent(crate::keys::Absent::Computed(
+            "the local minima found inside the view window",
+        )),
     ],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-3.0, 3.0), (-3.0, 3.0))),
@@ -38,18 +42,39 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
         hint: e.hint,
         within: Some(e.span),
     })?;
-    let minima = v
-        .points("minima")
-        .map(<[Point]>::to_vec)
-        .unwrap_or_default();
-    Ok(Surface::new(&KIND, Formula { expr, minima }))
+    let formula = match v.points("minima") {
+        Some(given) => Formula::with_minima(expr, given.to_vec()),
+        None => Formula {
+            expr,
+            minima: Vec::new(),
+            given: false,
+        },
+    };
+    Ok(Surface::new(&KIND, formula))
 }
 
-/// A user formula in x and y; `minima` are the points the user asked to mark.
+/// A user formula in x and y and its minima: the points the user asked to mark, or those
+/// found inside the view window.
 #[derive(Debug, Clone)]
 pub struct Formula {
     pub expr: Expr,
+    /// The minima, deepest first.
     pub minima: Vec<Point>,
+    /// Whether the scene gave the minima (otherwise they are searched for).
+    pub given: bool,
+}
+
+impl Formula {
+    /// The formula with the minima the user gave, deepest first (equally deep ones in the
+    /// order given).
+    pub fn with_minima(expr: Expr, mut minima: Vec<Point>) -> Formula {
+        minima.sort_by(|a, b| expr.value(a[0], a[1]).total_cmp(&expr.value(b[0], b[1])));
+        Formula {
+            expr,
+            minima,
+            given: true,
+        }
+    }
 }
 
 impl SurfaceFn for Formula {
@@ -63,7 +88,34 @@ impl SurfaceFn for Formula {
         self.expr.value(x, y)
     }
 
+    fn hessian(&self, [x, y]: Point) -> Hessian {
+        self.expr.value_gradient_hessian(x, y).2
+    }
+
     fn minima(&self) -> Vec<Point> {
         self.minima.clone()
+    }
+
+    fn with_minima_found(&self, window: &Window) -> Option<Box<dyn SurfaceFn>> {
+        if self.given {
+            return None;
+        }
+        let expr = &self.expr;
+        // A budget of formula bytes times evaluations: a few thousand evaluations of a typical
+        // formula, a thousand of the longest (about a second unoptimised).
+        let budget = (10_000_000 / (expr.source().len() + 100)).clamp(1_000, 40_000);
+        let minima = super::minima::find(
+            &|[x, y]| {
+                let (f, g, h) = expr.value_gradient_hessian(x, y);
+                (f, g, h)
+            },
+            window,
+            budget,
+        );
+        Some(Box::new(Formula {
+            expr: self.expr.clone(),
+            minima,
+            given: false,
+        }))
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "himmelblau",
@@ -27,6 +27,18 @@ impl SurfaceFn for Himmelblau {
         let p = x * x + y - 11.0;
         let q = x + y * y - 7.0;
         (p * p + q * q, 4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q)
+    }
+
+    /// With p = x² + y − 11 and q = x + y² − 7: f_xx = 4p + 8x² + 2, f_xy = 4x + 4y,
+    /// f_yy = 2 + 4q + 8y².
+    fn hessian(&self, [x, y]: Point) -> Hessian {
+        let p = x * x + y - 11.0;
+        let q = x + y * y - 7.0;
+        let xy = 4.0 * x + 4.0 * y;
+        [
+            [4.0 * p + 8.0 * x * x + 2.0, xy],
+            [xy, 2.0 + 4.0 * q + 8.0 * y * y],
+        ]
     }
 
     fn minima(&self) -> Vec<Point> {

@@ -1,7 +1,7 @@
 //! `linear_regression`: the mean squared error of a line y ≈ m·x + b through data points, over
 //! (m, b) = (x, y).
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 use crate::keys::{Key, KeyError, Type, Values};
 
 /// The most data points a linear-regression surface takes (inline or from a file).
@@ -64,27 +64,82 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
 
 /// Least-squares data summarised for the MSE surface of y ≈ m·x + b.
 ///
-/// The loss is kept in its exact quadratic form around the least-squares optimum,
+/// The loss is kept in its exact quadratic form around the least-squares optimum (m*, b*),
 /// f(m, b) = f* + h_mm·dm² + 2·h_mb·dm·db + h_bb·db², which is algebraically equal to
 /// (1/n)·Σ(m·xᵢ + b − yᵢ)² but evaluates in O(1) and does not lose digits near the optimum.
+///
+/// The gradient is that of the mean squared error of a set of points (all of them, or a
+/// minibatch, see [`LinearRegression::batch_gradient`]) in the same centred form: with the
+/// residuals at the optimum rᵢ = m*·xᵢ + b* − yᵢ,
+/// ∇ = 2·(mean(x²)·dm + mean(x)·db + mean(r·x), mean(x)·dm + db + mean(r)).
+/// The residuals' means vanish for all points together (the normal equations) up to rounding;
+/// for a minibatch they are its pull away from the full-data optimum. The means are summed in
+/// data order, so a batch of every point gives the full-data gradient bit for bit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearRegression {
     /// The data points (xᵢ, yᵢ).
     pub points: Vec<Point>,
-    h_mm: f64,
-    h_mb: f64,
-    h_bb: f64,
+    /// The means over all points.
+    all: Means,
     /// The least-squares slope and intercept.
     pub optimum: Point,
     /// The MSE at the optimum.
     pub min_loss: f64,
 }
 
+/// The means of a set of points that its mean-squared-error gradient is made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Means {
+    /// mean(x²).
+    xx: f64,
+    /// mean(x).
+    x: f64,
+    /// mean(r·x), r the residual at the full-data optimum.
+    rx: f64,
+    /// mean(r).
+    r: f64,
+}
+
+impl Means {
+    /// The means over `points` (summed in the order given) with residuals at `optimum`.
+    fn of<'a>(points: impl Iterator<Item = &'a Point>, optimum: Point) -> Means {
+        let (mut xx, mut x, mut rx, mut r, mut n) = (0.0, 0.0, 0.0, 0.0, 0usize);
+        for p in points {
+            let residual = optimum[0] * p[0] + optimum[1] - p[1];
+            xx += p[0] * p[0];
+            x += p[0];
+            rx += residual * p[0];
+            r += residual;
+            n += 1;
+        }
+        let n = n as f64;
+        Means {
+            xx: xx / n,
+            x: x / n,
+            rx: rx / n,
+            r: r / n,
+        }
+    }
+
+    /// The mean-squared-error gradient at (m*, b*) + (dm, db).
+    fn gradient(&self, dm: f64, db: f64) -> Point {
+        let gm = self.xx * dm + self.x * db + self.rx;
+        let gb = self.x * dm + db + self.r;
+        [2.0 * gm, 2.0 * gb]
+    }
+
+    /// The mean squared error's Hessian, 2·[[mean(x²), mean(x)], [mean(x), 1]].
+    fn hessian(&self) -> Hessian {
+        [[2.0 * self.xx, 2.0 * self.x], [2.0 * self.x, 2.0]]
+    }
+}
+
 impl LinearRegression {
     /// True when the fit, its loss and its curvatures are finite and the fit lies where a
     /// default window around it (a few times its own size) stays finite.
     fn is_drawable(&self) -> bool {
-        [self.h_mm, self.h_mb, self.h_bb, self.min_loss]
+        let Means { xx, x, rx, r } = self.all;
+        [xx, x, rx, r, self.min_loss]
             .iter()
             .chain(&self.optimum)
             .all(|v| v.is_finite())
@@ -114,15 +169,26 @@ impl LinearRegression {
             .map(|p| (m * p[0] + b - p[1]).powi(2))
             .sum::<f64>()
             / n;
-        let sum_x2 = points.iter().map(|p| p[0] * p[0]).sum::<f64>();
+        let optimum = [m, b];
         Some(LinearRegression {
-            h_mm: sum_x2 / n,
-            h_mb: mean_x,
-            h_bb: 1.0,
-            optimum: [m, b],
+            all: Means::of(points.iter(), optimum),
+            optimum,
             min_loss,
             points,
         })
+    }
+
+    /// The gradient of the mean squared error over the points at `indices` (increasing, as a
+    /// [`crate::minibatch::Batches`] gives them) at `(m, b)`: a minibatch's gradient. Every
+    /// index gives [`SurfaceFn::value_and_gradient`]'s gradient bit for bit.
+    pub fn batch_gradient(&self, [m, b]: Point, indices: &[usize]) -> Point {
+        let means = Means::of(indices.iter().map(|&i| &self.points[i]), self.optimum);
+        means.gradient(m - self.optimum[0], b - self.optimum[1])
+    }
+
+    /// The Hessian of the mean squared error over the points at `indices`.
+    pub fn batch_hessian(&self, indices: &[usize]) -> Hessian {
+        Means::of(indices.iter().map(|&i| &self.points[i]), self.optimum).hessian()
     }
 }
 
@@ -130,10 +196,14 @@ impl SurfaceFn for LinearRegression {
     fn value_and_gradient(&self, [m, b]: Point) -> (f64, f64, f64) {
         let dm = m - self.optimum[0];
         let db = b - self.optimum[1];
-        let gm = self.h_mm * dm + self.h_mb * db;
-        let gb = self.h_mb * dm + self.h_bb * db;
-        let f = self.min_loss + dm * gm + db * gb;
-        (f, 2.0 * gm, 2.0 * gb)
+        let Means { xx, x, .. } = self.all;
+        let f = self.min_loss + dm * (xx * dm + x * db) + db * (x * dm + db);
+        let [gm, gb] = self.all.gradient(dm, db);
+        (f, gm, gb)
+    }
+
+    fn hessian(&self, _: Point) -> Hessian {
+        self.all.hessian()
     }
 
     fn minima(&self) -> Vec<Point> {
@@ -141,8 +211,9 @@ impl SurfaceFn for LinearRegression {
     }
 
     fn quadratic_curvatures(&self) -> Option<(f64, f64)> {
-        let tr = 2.0 * (self.h_mm + self.h_bb);
-        let det = 4.0 * (self.h_mm * self.h_bb - self.h_mb * self.h_mb);
+        let Means { xx, x, .. } = self.all;
+        let tr = 2.0 * (xx + 1.0);
+        let det = 4.0 * (xx - x * x);
         let disc = (tr * tr / 4.0 - det).max(0.0).sqrt();
         Some((tr / 2.0 - disc, tr / 2.0 + disc))
     }
@@ -181,5 +252,40 @@ mod tests {
             assert!((f - mse).abs() < 1e-12 * (1.0 + mse), "{f} vs {mse}");
         }
         assert!(LinearRegression::new(vec![[1.0, 1.0], [1.0, 2.0]]).is_none());
+    }
+
+    /// A minibatch's gradient is 2/|B|·Σ(m·xᵢ + b − yᵢ)·(xᵢ, 1) over its points, and a batch
+    /// of every point is the surface's gradient bit for bit.
+    #[test]
+    fn batch_gradients_are_the_batch_mean_squared_error_gradients() {
+        let pts = vec![[0.0, 1.0], [1.0, 2.9], [2.0, 5.2], [3.0, 6.8], [4.5, 9.1]];
+        let s = LinearRegression::new(pts.clone()).unwrap();
+        for (m, b) in [(0.0, 0.0), (2.0, 1.0), (-1.5, 3.25)] {
+            for batch in [&[0usize][..], &[1, 3], &[0, 2, 4], &[0, 1, 2, 3, 4]] {
+                let k = batch.len() as f64;
+                let (mut gm, mut gb) = (0.0, 0.0);
+                for &i in batch {
+                    let [x, y] = pts[i];
+                    gm += 2.0 * (m * x + b - y) * x / k;
+                    gb += 2.0 * (m * x + b - y) / k;
+                }
+                let g = s.batch_gradient([m, b], batch);
+                for (a, e) in [(g[0], gm), (g[1], gb)] {
+                    assert!(
+                        (a - e).abs() < 1e-12 * (1.0 + e.abs()),
+                        "{batch:?}: {a} vs {e}"
+                    );
+                }
+                let h = s.batch_hessian(batch);
+                let xx: f64 = batch.iter().map(|&i| pts[i][0] * pts[i][0]).sum::<f64>() / k;
+                assert!(
+                    (h[0][0] - 2.0 * xx).abs() < 1e-12 && h[1][1] == 2.0,
+                    "{h:?}"
+                );
+            }
+            let (_, gx, gy) = s.value_and_gradient([m, b]);
+            let all = s.batch_gradient([m, b], &[0, 1, 2, 3, 4]);
+            assert_eq!([gx.to_bits(), gy.to_bits()], all.map(f64::to_bits));
+        }
     }
 }

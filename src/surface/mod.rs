@@ -18,6 +18,7 @@ pub mod bowl;
 pub mod formula;
 pub mod himmelblau;
 pub mod linear_regression;
+pub mod minima;
 pub mod multi_minima;
 pub mod quadratic;
 pub mod rastrigin;
@@ -35,6 +36,9 @@ use crate::keys::{Key, KeyError, Values};
 
 /// A point or vector in the plane.
 pub type Point = [f64; 2];
+
+/// The matrix of second derivatives [[∂²f/∂x², ∂²f/∂x∂y], [∂²f/∂y∂x, ∂²f/∂y²]].
+pub type Hessian = [[f64; 2]; 2];
 
 /// A view window `[x_min, x_max] × [y_min, y_max]`, with min < max on both axes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,8 +88,8 @@ impl Window {
 
 /// A surface's math. One type per kind implements it, in the kind's file.
 ///
-/// Only [`SurfaceFn::value_and_gradient`] and [`SurfaceFn::minima`] are required; the other
-/// methods are hooks with the answer "not known" by default. A surface is plain data shared by
+/// [`SurfaceFn::value_and_gradient`], [`SurfaceFn::hessian`] and [`SurfaceFn::minima`] are
+/// required; the other methods are hooks with the answer "not known" by default. A surface is plain data shared by
 /// every rendering thread (hence `Send + Sync`), and a panic while rendering never leaves it
 /// half-updated (hence `RefUnwindSafe`).
 pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
@@ -96,6 +100,10 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
     fn value(&self, p: Point) -> f64 {
         self.value_and_gradient(p).0
     }
+
+    /// The Hessian at `p`, exact (analytic, or second-order dual numbers for formulas): what
+    /// Newton's method steps with and what tells a minimum from a saddle.
+    fn hessian(&self, p: Point) -> Hessian;
 
     /// The known minima, to mark on figures (global ones first where there are several).
     fn minima(&self) -> Vec<Point>;
@@ -126,6 +134,12 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
 
     /// The data points the surface is made from, for surfaces made from data.
     fn data_points(&self) -> Option<&[Point]> {
+        None
+    }
+
+    /// The same math with its minima found inside `window`, for a surface that does not know
+    /// them (a formula without `minima`); `None` when the surface keeps its own.
+    fn with_minima_found(&self, _window: &Window) -> Option<Box<dyn SurfaceFn>> {
         None
     }
 }
@@ -252,9 +266,43 @@ impl Surface {
         self.f.value_and_gradient(p)
     }
 
-    /// The known minima, to mark on figures (global ones first where the surface has several).
+    /// The Hessian at `p`, exact (see [`SurfaceFn::hessian`]).
+    pub fn hessian(&self, p: Point) -> Hessian {
+        self.f.hessian(p)
+    }
+
+    /// The known minima, to mark on figures: the global ones (equally deep, see
+    /// [`Surface::global_minimum_count`]) first, then the local ones.
     pub fn minima(&self) -> Vec<Point> {
         self.f.minima()
+    }
+
+    /// How many of [`Surface::minima`] are global: the first ones, as deep as the deepest
+    /// within [`minima::SAME_DEPTH`]·(1 + |f*|). The rest are local minima.
+    pub fn global_minimum_count(&self) -> usize {
+        let values: Vec<f64> = self.minima().iter().map(|m| self.value(*m)).collect();
+        let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
+        values
+            .iter()
+            .take_while(|v| **v - lowest <= minima::SAME_DEPTH * (1.0 + lowest.abs()))
+            .count()
+    }
+
+    /// True when minimum `i` of [`Surface::minima`] is a global one.
+    pub fn is_global_minimum(&self, i: usize) -> bool {
+        i < self.global_minimum_count()
+    }
+
+    /// This surface with its minima found inside `window`, for a kind that finds its own (a
+    /// formula written without `minima`); the surface itself otherwise. See [`minima`].
+    pub fn with_minima_found(&self, window: &Window) -> Surface {
+        match self.f.with_minima_found(window) {
+            Some(f) => Surface {
+                kind: self.kind,
+                f: Arc::from(f),
+            },
+            None => self.clone(),
+        }
     }
 
     /// The lowest value at the known minima (f*), when there are minima and it is finite.
@@ -376,6 +424,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The analytic Hessians agree with central differences of the exact gradients, and are
+    /// symmetric.
+    #[test]
+    fn hessians_match_differences_of_the_gradients() {
+        let h = 1e-6;
+        let mut surfaces = every_kind();
+        surfaces.push(Surface::new(
+            &quadratic::KIND,
+            quadratic::Quadratic {
+                a: 1.0,
+                b: 10.0,
+                angle: 0.4,
+                center: [0.5, -0.25],
+            },
+        ));
+        for s in surfaces {
+            for p in [[0.3, -0.7], [1.1, 0.4], [-1.6, 1.3], [2.0, -0.2]] {
+                let hess = s.hessian(p);
+                assert_eq!(hess[0][1], hess[1][0], "{s:?} at {p:?}: symmetric");
+                let (gxp, gxm) = (s.gradient([p[0] + h, p[1]]), s.gradient([p[0] - h, p[1]]));
+                let (gyp, gym) = (s.gradient([p[0], p[1] + h]), s.gradient([p[0], p[1] - h]));
+                let numeric = [
+                    [(gxp[0] - gxm[0]) / (2.0 * h), (gyp[0] - gym[0]) / (2.0 * h)],
+                    [(gxp[1] - gxm[1]) / (2.0 * h), (gyp[1] - gym[1]) / (2.0 * h)],
+                ];
+                for i in 0..2 {
+                    for j in 0..2 {
+                        let (a, n) = (hess[i][j], numeric[i][j]);
+                        assert!(
+                            (a - n).abs() <= 1e-5 * (1.0 + n.abs()),
+                            "{s:?} at {p:?} [{i}][{j}]: analytic {a} vs numeric {n}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which listed minima are global: all four of Himmelblau's, both of the six-hump camel's
+    /// listed ones, the deeper of the tilted double well's.
+    #[test]
+    fn global_minima_are_the_equally_deepest() {
+        let count = |name: &str| {
+            let s = every_kind()
+                .into_iter()
+                .find(|s| s.kind().name == name)
+                .expect("a kind");
+            (s.global_minimum_count(), s.minima().len())
+        };
+        assert_eq!(count("himmelblau"), (4, 4));
+        assert_eq!(count("six_hump_camel"), (2, 2));
+        assert_eq!(count("multi_minima"), (1, 2));
+        assert_eq!(count("saddle"), (0, 0));
+        assert_eq!(count("rosenbrock"), (1, 1));
     }
 
     /// Every listed minimum is a stationary point, and no other sample point nearby is lower.

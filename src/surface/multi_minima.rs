@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "multi_minima",
@@ -40,6 +40,11 @@ impl SurfaceFn for MultiMinima {
         let tilt = self.tilt;
         let w = x * x - 1.0;
         (w * w + tilt * x + y * y, 4.0 * x * w + tilt, 2.0 * y)
+    }
+
+    /// f_xx = 12x² − 4, f_yy = 2.
+    fn hessian(&self, [x, _]: Point) -> Hessian {
+        [[12.0 * x * x - 4.0, 0.0], [0.0, 2.0]]
     }
 
     fn minima(&self) -> Vec<Point> {

@@ -3,7 +3,7 @@
 
 use crate::keys::{Key, KeyError, Range, Type, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "quadratic",
@@ -81,6 +81,18 @@ impl SurfaceFn for Quadratic {
         let v = -s * dx + c * dy;
         let f = 0.5 * (a * u * u + b * v * v);
         (f, a * u * c - b * v * s, a * u * s + b * v * c)
+    }
+
+    /// Rᵀ·diag(a, b)·R: f_xx = a·c² + b·s², f_xy = (a − b)·s·c, f_yy = a·s² + b·c² with
+    /// (s, c) = (sin, cos) of the angle; diag(a, b) unrotated.
+    fn hessian(&self, _: Point) -> Hessian {
+        let Quadratic { a, b, angle, .. } = *self;
+        if angle == 0.0 {
+            return [[a, 0.0], [0.0, b]];
+        }
+        let (s, c) = angle.sin_cos();
+        let xy = (a - b) * s * c;
+        [[a * c * c + b * s * s, xy], [xy, a * s * s + b * c * c]]
     }
 
     fn minima(&self) -> Vec<Point> {

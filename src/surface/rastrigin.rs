@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "rastrigin",
@@ -40,6 +40,16 @@ impl SurfaceFn for Rastrigin {
             2.0 * x + a * tau * (tau * x).sin(),
             2.0 * y + a * tau * (tau * y).sin(),
         )
+    }
+
+    /// f_xx = 2 + A·4π²·cos 2πx, f_yy likewise, f_xy = 0.
+    fn hessian(&self, [x, y]: Point) -> Hessian {
+        let a = self.a;
+        let tau = std::f64::consts::TAU;
+        [
+            [2.0 + a * tau * tau * (tau * x).cos(), 0.0],
+            [0.0, 2.0 + a * tau * tau * (tau * y).cos()],
+        ]
     }
 
     fn minima(&self) -> Vec<Point> {

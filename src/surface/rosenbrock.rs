@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "rosenbrock",
@@ -52,6 +52,14 @@ impl SurfaceFn for Rosenbrock {
         let r = y - x * x;
         let f = (a - x).powi(2) + b * r * r;
         (f, -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r)
+    }
+
+    /// f_xx = 2 − 4b(y − x²) + 8bx², f_xy = −4bx, f_yy = 2b.
+    fn hessian(&self, [x, y]: Point) -> Hessian {
+        let Rosenbrock { b, .. } = *self;
+        let r = y - x * x;
+        let xy = -4.0 * b * x;
+        [[2.0 - 4.0 * b * r + 8.0 * b * x * x, xy], [xy, 2.0 * b]]
     }
 
     fn minima(&self) -> Vec<Point> {

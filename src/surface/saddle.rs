@@ -2,7 +2,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "saddle",
@@ -25,6 +25,10 @@ pub struct Saddle;
 impl SurfaceFn for Saddle {
     fn value_and_gradient(&self, [x, y]: Point) -> (f64, f64, f64) {
         (x * x - y * y, 2.0 * x, -2.0 * y)
+    }
+
+    fn hessian(&self, _: Point) -> Hessian {
+        [[2.0, 0.0], [0.0, -2.0]]
     }
 
     fn minima(&self) -> Vec<Point> {

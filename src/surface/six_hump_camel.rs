@@ -2,7 +2,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "six_hump_camel",
@@ -29,6 +29,15 @@ impl SurfaceFn for SixHumpCamel {
         let gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y;
         let gy = x - 8.0 * y + 16.0 * y2 * y;
         (f, gx, gy)
+    }
+
+    /// f_xx = 8 − 25.2x² + 10x⁴, f_xy = 1, f_yy = −8 + 48y².
+    fn hessian(&self, [x, y]: Point) -> Hessian {
+        let x2 = x * x;
+        [
+            [8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0],
+            [1.0, -8.0 + 48.0 * y * y],
+        ]
     }
 
     fn minima(&self) -> Vec<Point> {
