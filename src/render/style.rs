@@ -14,15 +14,18 @@ use crate::optimizer::Optimizer;
 use crate::picture::mark::Rgb;
 use crate::scene::{Panels, Scene};
 
-/// Okabe & Ito's palette without yellow, in the order kinds take them.
-pub const PALETTE: [Rgb; 7] = [
-    [0xD5, 0x5E, 0x00], // vermillion
-    [0x00, 0x72, 0xB2], // blue
-    [0x00, 0x9E, 0x73], // bluish green
-    [0xCC, 0x79, 0xA7], // reddish purple
-    [0xE6, 0x9F, 0x00], // orange
-    [0x56, 0xB4, 0xE9], // sky blue
-    [0x00, 0x00, 0x00], // black
+/// Okabe & Ito's palette without yellow, then Tol's wine and olive (also told apart with
+/// colour-blind eyes) and black, in the order kinds take them: one colour per registered kind.
+pub const PALETTE: [Rgb; 9] = [
+    [0xD5, 0x5E, 0x00], // vermillion: gd
+    [0x00, 0x72, 0xB2], // blue: momentum
+    [0x00, 0x9E, 0x73], // bluish green: nesterov
+    [0xCC, 0x79, 0xA7], // reddish purple: adagrad
+    [0xE6, 0x9F, 0x00], // orange: rmsprop
+    [0x56, 0xB4, 0xE9], // sky blue: adam
+    [0x88, 0x22, 0x55], // wine: adamw
+    [0x99, 0x99, 0x33], // olive: nadam
+    [0x00, 0x00, 0x00], // black: newton
 ];
 
 /// The colour of an optimizer kind (an index into [`PALETTE`]): the kind's place in the
@@ -195,6 +198,16 @@ mod tests {
         assert_eq!(cc[0], PALETTE[0]);
         assert!(!PALETTE[..2].contains(&cc[1]), "{:?}", cc[1]);
         assert_eq!(cc[2], PALETTE[1]);
+    }
+
+    /// Every registered kind has a colour of its own.
+    #[test]
+    fn every_kind_has_its_own_colour() {
+        let kinds = crate::optimizer::OPTIMIZER_KINDS;
+        assert!(kinds.len() <= PALETTE.len());
+        let colours: std::collections::BTreeSet<Rgb> =
+            kinds.iter().map(|k| named_kind_colour(k.name)).collect();
+        assert_eq!(colours.len(), kinds.len());
     }
 
     /// A sweep's runs take an ordered ramp of their kind's colour, light to dark: each darker
