@@ -839,4 +839,3 @@ mod tests {
         assert_eq!(FRUITS[1].doc, "green");
     }
 }
-

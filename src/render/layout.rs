@@ -76,8 +76,11 @@ pub struct Layout {
     /// The plot rectangles inside `plot`, in reading order.
     pub panels: Vec<Panel>,
     pub window: Window,
-    /// The middle of the title line.
+    /// The middle of the title's first line.
     pub title_y: f32,
+    /// The title's lines (one, or two when it is too long for one; see [`Layout::set_title`])
+    /// and their size.
+    pub title: (Vec<String>, f32),
     /// Room under a panel for tick labels and the axis title, and left of it.
     pub x_label_area: i32,
     pub y_label_area: i32,
@@ -142,6 +145,7 @@ impl Layout {
             }],
             window,
             title_y: title_h as f32 * 0.5,
+            title: (Vec::new(), sizes.title_font),
             x_label_area,
             y_label_area,
             legend_x,
@@ -153,6 +157,38 @@ impl Layout {
             swatch_width,
             legend_text_x: legend_x as f32 + swatch_width + sizes.head_radius + f * 0.6,
         }
+    }
+
+    /// Sets the title: shrunk a little or put on two lines to fit the canvas (see
+    /// [`crate::text::title_lines`]). A second line moves the plotting region down by a line,
+    /// so call this before the plot is equalized or split.
+    pub fn set_title(&mut self, fonts: &crate::text::Fonts, title: &str) {
+        let (lines, size) = crate::text::title_lines(
+            fonts,
+            title,
+            self.sizes.title_font,
+            crate::picture::mark::MIN_FONT,
+            self.width as f32 - 8.0,
+        );
+        if lines.len() > 1 {
+            let line = (size * 1.2).ceil() as i32;
+            let h = self.height as i32;
+            let room = (self.region.height() as i32 - MIN_PLOT).max(0);
+            let down = line.min(room);
+            self.region.y0 += down;
+            self.plot.y0 += down;
+            for p in &mut self.panels {
+                p.rect.y0 += down;
+            }
+            self.counter = IRect::new(
+                self.counter.x0,
+                self.counter.y0 + down,
+                self.counter.x1,
+                (self.counter.y1 + down).min(h),
+            );
+            self.title_y = (self.title_y - line as f32 / 2.0 + size * 0.7).max(size * 0.7);
+        }
+        self.title = (lines, size);
     }
 
     /// Shrinks a `w × h` rectangle to the proportions of the window when `equal` (one data unit

@@ -122,6 +122,7 @@ impl Figure {
                 .collect()
         };
         let mut layout = Layout::new(w, h, scene.window);
+        layout.set_title(&fonts, &scene.title);
         let equal = scene.draw.aspect == Aspect::Equal;
         if equal && !small_multiples {
             layout.equalize();
@@ -205,7 +206,7 @@ impl Figure {
             );
             frame(&mut picture, p.rect, INK);
         }
-        draw_title(&mut picture, &scene.title, &layout);
+        draw_title(&mut picture, &layout);
         for p in &layout.panels {
             if let Some(t) = &p.title {
                 draw_panel_title(&mut picture, &layout, p.rect, t, &colours);
@@ -475,29 +476,23 @@ fn frame(picture: &mut Picture, r: IRect, c: Rgb) {
     );
 }
 
-/// The title, centred over the plotting region, shrunk (never below the smallest text size)
-/// and then shortened so it never runs off the canvas.
-fn draw_title(picture: &mut Picture, title: &str, layout: &Layout) {
-    let s = layout.sizes;
-    let room = layout.width as f32 - 8.0;
-    let natural = picture.fonts.width(title, s.title_font);
-    let size = if natural > room {
-        (s.title_font * room / natural).max(crate::picture::mark::MIN_FONT.min(s.title_font))
-    } else {
-        s.title_font
-    };
-    let text = crate::text::fit_text(&picture.fonts, title, size, room);
-    let width = picture.fonts.width(&text, size);
-    let centre = ((layout.region.x0 + layout.region.x1) as f32 / 2.0)
-        .clamp(width / 2.0 + 4.0, layout.width as f32 - width / 2.0 - 4.0);
-    picture.anchored_text(
-        Layer::Under,
-        &text,
-        size,
-        (centre, layout.title_y),
-        (HPos::Center, VPos::Center),
-        INK,
-    );
+/// The title (its lines as the layout set them), centred over the plotting region but never
+/// off the canvas.
+fn draw_title(picture: &mut Picture, layout: &Layout) {
+    let (lines, size) = &layout.title;
+    for (k, text) in lines.iter().enumerate() {
+        let width = picture.fonts.width(text, *size);
+        let centre = ((layout.region.x0 + layout.region.x1) as f32 / 2.0)
+            .clamp(width / 2.0 + 4.0, layout.width as f32 - width / 2.0 - 4.0);
+        picture.anchored_text(
+            Layer::Under,
+            text,
+            *size,
+            (centre, layout.title_y + k as f32 * (size * 1.2).ceil()),
+            (HPos::Center, VPos::Center),
+            INK,
+        );
+    }
 }
 
 /// Axes, ticks and tick labels around every panel, through plotters; small multiples share

@@ -220,7 +220,10 @@ mod tests {
         ));
         let c = run_colours(&s);
         let lum = |c: Rgb| c.iter().map(|&v| u32::from(v)).sum::<u32>();
-        assert!(lum(c[0]) > lum(PALETTE[1]) && lum(c[3]) < lum(PALETTE[1]), "{c:?}");
+        assert!(
+            lum(c[0]) > lum(PALETTE[1]) && lum(c[3]) < lum(PALETTE[1]),
+            "{c:?}"
+        );
         for k in 1..4 {
             assert!(lum(c[k]) + 90 < lum(c[k - 1]), "{c:?}");
         }

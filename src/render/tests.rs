@@ -291,3 +291,35 @@ fn a_head_on_the_minimum_does_not_hide_it() {
         .count();
     assert!(dark_in_head > 0, "the outline crosses the head");
 }
+
+/// A title too long for the canvas is shrunk a little or put on two lines, never cut: the
+/// lines hold the whole title, lie on the canvas, and the plot starts under the second.
+#[test]
+fn long_titles_wrap_and_push_the_plot_down() {
+    let fonts = crate::text::embedded();
+    let window = Window::new((-1.0, 1.0), (-1.0, 1.0));
+    let short = "Gradient descent";
+    let long = "A run that diverges beside two that converge, and a title long enough that it \
+                cannot stay on one line of a small canvas";
+    let plain = Layout::new(640, 240, window);
+    let mut one = Layout::new(640, 240, window);
+    one.set_title(&fonts, short);
+    assert_eq!(one.title.0, [short]);
+    assert_eq!(one.region, plain.region, "a short title moves nothing");
+    let mut two = Layout::new(640, 240, window);
+    two.set_title(&fonts, long);
+    let (lines, size) = &two.title;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(format!("{} {}", lines[0], lines[1]), long);
+    for l in lines {
+        assert!(fonts.width(l, *size) <= 640.0 - 8.0, "{l}");
+    }
+    assert!(*size >= crate::picture::mark::MIN_FONT);
+    let second_bottom = two.title_y + (size * 1.2).ceil() + size * 0.6;
+    assert!(
+        two.region.y0 as f32 >= second_bottom,
+        "{:?} vs {second_bottom}",
+        two.region
+    );
+    assert!(two.region.height() < plain.region.height());
+}

@@ -46,7 +46,74 @@ pub fn expand(
         }
         expand_entry(entry, only, starts, &mut runs, &mut settings);
     }
+    distinguish_defaults(entries, &mut runs, &mut settings);
     Some((runs, settings))
+}
+
+/// Settings of different entries whose default labels coincide (two `gd` entries that differ
+/// only in their learning rate both read "GD") get what tells them apart appended: every key
+/// whose value differs within the group, and the form when forms differ.
+fn distinguish_defaults(entries: &[Entry], runs: &mut [Run], settings: &mut [Setting]) {
+    let written = |entry: usize| {
+        entries
+            .iter()
+            .find(|e| e.index == entry)
+            .is_some_and(|e| e.label.is_some())
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (k, s) in settings.iter().enumerate() {
+        if written(s.entry) {
+            continue;
+        }
+        match groups.iter_mut().find(|g| settings[g[0]].label == s.label) {
+            Some(g) => g.push(k),
+            None => groups.push(vec![k]),
+        }
+    }
+    for group in groups {
+        let entries_in: std::collections::BTreeSet<usize> =
+            group.iter().map(|&k| settings[k].entry).collect();
+        if entries_in.len() < 2 {
+            continue;
+        }
+        let optimizers: Vec<Optimizer> = group
+            .iter()
+            .map(|&k| runs[settings[k].runs[0]].optimizer)
+            .collect();
+        let forms_differ = optimizers
+            .iter()
+            .any(|o| o.form().name != optimizers[0].form().name);
+        let keys: Vec<&crate::keys::Key> = optimizers[0]
+            .kind()
+            .keys
+            .iter()
+            .filter(|key| {
+                let first = optimizers[0].get(key.name);
+                optimizers.iter().any(|o| o.get(key.name) != first)
+            })
+            .collect();
+        for (&k, o) in group.iter().zip(&optimizers) {
+            let mut suffix = String::new();
+            if forms_differ {
+                suffix.push_str(&format!(" ({})", o.form().name));
+            }
+            for key in &keys {
+                if let Some(v) = o.get(key.name) {
+                    suffix.push_str(&format!(" {}={}", key.symbol_or_name(), key.value_text(v)));
+                }
+            }
+            let old = settings[k].label.clone();
+            settings[k].label.push_str(&suffix);
+            for &r in &settings[k].runs {
+                // Before the start point, if the label names one.
+                let label = &mut runs[r].label;
+                match label.strip_prefix(old.as_str()) {
+                    Some(rest) => *label = format!("{old}{suffix}{rest}"),
+                    None => label.push_str(&suffix),
+                }
+            }
+        }
+    }
 }
 
 /// Expands one entry (`only`: the scene's one entry), odometer-style, the last key fastest.

@@ -312,6 +312,49 @@ beta = [0.9]
     );
 }
 
+/// Entries whose default labels would read the same are told apart by what differs: the keys
+/// whose values differ, the form when forms differ; written labels are left as written.
+#[test]
+fn clashing_default_labels_name_what_differs() {
+    let s = parse(&with_optimizers(
+        r#"[[optimizer]]
+kind = "gd"
+lr = 0.05
+
+[[optimizer]]
+kind = "gd"
+lr = 0.1
+
+[[optimizer]]
+kind = "momentum"
+form = "velocity"
+lr = 0.05
+beta = 0.9
+
+[[optimizer]]
+kind = "momentum"
+form = "ema"
+lr = 0.05
+beta = 0.9
+
+[[optimizer]]
+label = "GD"
+kind = "gd"
+lr = 0.2
+"#,
+    ));
+    assert_eq!(
+        labels(&s),
+        [
+            "GD lr=0.05",
+            "GD lr=0.1",
+            "Momentum (velocity)",
+            "Momentum (ema)",
+            "GD",
+        ]
+    );
+}
+
 #[test]
 fn default_labels_name_the_start_when_there_are_several() {
     let src = with_optimizers("[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n").replace(
