@@ -19,6 +19,32 @@ pub const MAX_FONT_BYTES: u64 = 64 << 20;
 /// The largest `manifest.json` read, bytes (a larger one is ignored: everything renders).
 pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
+/// The scene argument that means standard input (`render -`).
+pub const STDIN_ARG: &str = "-";
+/// How a scene read from standard input is named in messages and in the manifest.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// True when `path` is the argument that means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_ARG
+}
+
+/// Reads standard input to its end, at most `limit` bytes. A terminal is refused: reading it
+/// would wait for someone to type a scene.
+pub fn read_stdin(limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(ReadError::Terminal);
+    }
+    let mut bytes = Vec::new();
+    stdin.lock().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -28,6 +54,9 @@ pub enum ReadError {
     /// Larger than the limit for its kind.
     #[error("it is larger than the {} limit", human(*.limit))]
     TooLarge { limit: u64 },
+    /// Standard input is a terminal, not a piped scene.
+    #[error("standard input is a terminal; pipe a scene in, e.g. `render - < scene.toml`")]
+    Terminal,
     /// The file system refused.
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -52,6 +52,7 @@ pub mod report;
 pub mod scene;
 pub mod schedule;
 pub mod schema;
+pub mod starter;
 pub mod surface;
 pub mod text;
 pub mod theory;

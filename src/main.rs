@@ -25,8 +25,9 @@ use inertia::Error;
 #[derive(Debug, Parser)]
 #[command(name = "render", version, about)]
 struct Cli {
-    /// Scene files (TOML), or folders whose *.toml files are scenes.
-    #[arg(value_name = "SCENE", required_unless_present_any = ["list", "schema"])]
+    /// Scene files (TOML), folders whose *.toml files (sub-folders included) are scenes, or
+    /// `-` for a scene on standard input.
+    #[arg(value_name = "SCENE", required_unless_present_any = ["list", "schema", "new"])]
     scenes: Vec<PathBuf>,
     /// Folder the outputs are written to.
     #[arg(short, long, value_name = "DIR", default_value = "outputs")]
@@ -60,6 +61,10 @@ struct Cli {
     /// longer exist, and say which.
     #[arg(long, conflicts_with_all = ["check", "frame", "verify", "watch"])]
     prune: bool,
+    /// Write a commented starter scene to scenes/NAME.toml (never over an existing file) and
+    /// say how to render it.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["check", "frame", "verify", "watch", "prune"])]
+    new: Option<String>,
     /// Let scenes read data files and fonts anywhere (by default they must be in the scene's
     /// folder or the working directory).
     #[arg(long)]
@@ -315,6 +320,36 @@ fn main() -> ExitCode {
         if cli.scenes.is_empty() {
             return ExitCode::SUCCESS;
         }
+    }
+    if let Some(name) = &cli.new {
+        return match inertia::starter::write_starter(std::path::Path::new("."), name) {
+            Ok(path) => {
+                let path = path
+                    .strip_prefix(".")
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                say(&format!("wrote {path}\nrender it with: render {path}\n"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_error(&e);
+                ExitCode::from(e.exit_code() as u8)
+            }
+        };
+    }
+    let piped = cli
+        .scenes
+        .iter()
+        .filter(|p| inertia::input::is_stdin(p))
+        .count();
+    if piped > 1 || (piped == 1 && cli.watch) {
+        print_error(&Error::Usage(if cli.watch {
+            "--watch cannot watch standard input (`-`); give scene files".to_string()
+        } else {
+            "standard input (`-`) can be read once; give `-` once".to_string()
+        }));
+        return ExitCode::from(2);
     }
     let batch = cli.batch();
     let bars = Bars::new(cli.quiet);

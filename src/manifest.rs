@@ -68,6 +68,9 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// A path as the manifest in `out` stores it: relative to `out`.
 pub fn stored_path(path: &Path, out: &Path) -> String {
+    if path == Path::new(crate::input::STDIN_NAME) {
+        return crate::input::STDIN_NAME.to_string();
+    }
     output::relative_path(path, out)
 }
 

@@ -989,3 +989,112 @@ fn a_cjk_scene_needs_its_font() {
     assert!(err.contains("hint: set `draw.font`"), "{err}");
     assert!(listing(&out).is_empty());
 }
+
+/// `render -` reads the scene from standard input: its files are named after `output.name`
+/// (`stdin` by default), its errors are located in `<stdin>`, and `-` is read only once.
+#[test]
+fn a_scene_on_standard_input_renders_and_is_located_as_stdin() {
+    use std::io::Write;
+    let t = TempDir::new("cli", "stdin");
+    let out = t.path("out");
+    let pipe = |text: &str, args: &[&str]| {
+        let mut child = render()
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = pipe(&tiny_scene("piped", 3), &["-"]);
+    assert_status(&o, 0);
+    assert!(out.join("piped.gif").is_file() && out.join("piped.png").is_file());
+    let unnamed = tiny_scene("x", 3).replace("name = \"x\"\n", "");
+    assert_status(&pipe(&unnamed, &["-"]), 0);
+    assert!(out.join("stdin.gif").is_file(), "{:?}", listing(&out));
+    let o = pipe(&invalid_scene("bad"), &["--check", "-"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("<stdin>:"), "{}", stderr(&o));
+    let o = pipe("", &["-", "-"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("read once"), "{}", stderr(&o));
+}
+
+/// A folder's scenes include its sub-folders' (one folder per chapter), sorted by path; hidden
+/// folders are passed over; two chapters' scenes with one output name are refused.
+#[test]
+fn folders_are_searched_with_their_sub_folders() {
+    let t = TempDir::new("cli", "chapters");
+    let scenes = t.path("scenes");
+    for dir in ["ch1", "ch2/part", ".hidden"] {
+        std::fs::create_dir_all(scenes.join(dir)).unwrap();
+    }
+    std::fs::write(scenes.join("ch1/a.toml"), tiny_scene("a", 2)).unwrap();
+    std::fs::write(scenes.join("ch2/part/b.toml"), tiny_scene("b", 2)).unwrap();
+    std::fs::write(scenes.join(".hidden/c.toml"), invalid_scene("c")).unwrap();
+    let out = t.path("out");
+    let o = run(&[&"--out", &out, &scenes]);
+    assert_status(&o, 0);
+    assert!(out.join("a.gif").is_file() && out.join("b.gif").is_file());
+    assert!(!out.join("c.gif").exists());
+    // The same name in two chapters: refused, at the second scene's name.
+    std::fs::write(scenes.join("ch2/a.toml"), tiny_scene("a", 3)).unwrap();
+    let o = run(&[&"--check", &scenes]);
+    assert_status(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("ch2") && err.contains("`output.name`"),
+        "{err}"
+    );
+}
+
+/// `render --new NAME` writes a commented starter scene that renders as it is, and never
+/// overwrites one.
+#[test]
+fn new_writes_a_starter_scene_that_renders() {
+    let t = TempDir::new("cli", "new");
+    let o = render()
+        .current_dir(&t.0)
+        .args(["--new", "first"])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert!(
+        stdout(&o).contains("render scenes/first.toml"),
+        "{}",
+        stdout(&o)
+    );
+    let scene = t.path("scenes/first.toml");
+    let text = std::fs::read_to_string(&scene).unwrap();
+    assert!(
+        text.lines().filter(|l| l.contains('#')).count() >= 8,
+        "commented"
+    );
+    let o = render()
+        .current_dir(&t.0)
+        .arg("scenes/first.toml")
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    for f in ["first.gif", "first.png", "first.loss.png", "first.csv"] {
+        assert!(t.path("outputs").join(f).is_file(), "{f}");
+    }
+    std::fs::write(&scene, "# mine").unwrap();
+    let o = render()
+        .current_dir(&t.0)
+        .args(["--new", "first"])
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&scene).unwrap(), "# mine");
+}

@@ -178,7 +178,9 @@ impl Batch {
             let in_scope = scene_file
                 .parent()
                 .is_some_and(|p| folders.contains(&output::absolute(p)));
-            if !in_scope || scene_file.is_file() {
+            // A scene read from standard input has no file to miss.
+            let piped = record.scene == crate::input::STDIN_NAME;
+            if !in_scope || piped || scene_file.is_file() {
                 return true;
             }
             let files: Vec<PathBuf> = record
@@ -341,31 +343,58 @@ impl Batch {
     }
 }
 
-/// The scene files `inputs` name: files as given, folders as their `*.toml` files, sorted. A
-/// folder that cannot be read or holds no scene is invalid input.
+/// The scene files `inputs` name: files as given (`-` for standard input), folders as the
+/// `*.toml` files in them and in their sub-folders (a course keeps a folder per chapter),
+/// sorted by path. Hidden entries are passed over, and links to folders are not followed (no
+/// loop can make the walk endless). A folder that cannot be read or holds no scene is invalid
+/// input.
 pub fn scene_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut paths = Vec::new();
     for input in inputs {
-        if !input.is_dir() {
+        if crate::input::is_stdin(input) || !input.is_dir() {
             paths.push(input.clone());
             continue;
         }
-        let entries = std::fs::read_dir(input)
-            .map_err(|e| SceneError::whole_file(input, format!("cannot read the folder: {e}")))?;
-        let mut found: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
+        let mut found = Vec::new();
+        walk(input, 0, &mut found)?;
         found.sort();
         if found.is_empty() {
-            return Err(
-                SceneError::whole_file(input, "this folder holds no scene files (*.toml)").into(),
-            );
+            return Err(SceneError::whole_file(
+                input,
+                "this folder holds no scene files (*.toml), nor do its sub-folders",
+            )
+            .into());
         }
         paths.extend(found);
     }
     Ok(paths)
+}
+
+/// How deep [`scene_paths`] looks into sub-folders.
+const MAX_FOLDER_DEPTH: usize = 16;
+
+/// The `*.toml` files in `folder` and its sub-folders (see [`scene_paths`]).
+fn walk(folder: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| SceneError::whole_file(folder, format!("cannot read the folder: {e}")))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // The entry's own type: a link to a folder is not walked into.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if depth < MAX_FOLDER_DEPTH {
+                walk(&path, depth + 1, found)?;
+            }
+        } else if path.extension().is_some_and(|x| x == "toml") {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Every pair of scenes that would write the same file (by the same `output.name`, or through

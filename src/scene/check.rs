@@ -903,6 +903,7 @@ fn read_beside_scene(
                 crate::input::ReadError::Io(_) => "the path is relative to the scene file's folder",
                 crate::input::ReadError::NotAFile(_) => "name a file",
                 crate::input::ReadError::TooLarge { .. } => "use a smaller file",
+                crate::input::ReadError::Terminal => "name a file",
             };
             let e = c
                 .at(

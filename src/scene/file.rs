@@ -90,13 +90,8 @@ impl SceneFile {
     /// all of them.
     pub fn parse(path: &Path, source: &str) -> Result<SceneFile, Vec<SceneError>> {
         let table = DeTable::parse(source).map_err(|e| {
-            vec![SceneError::at(
-                path,
-                source,
-                e.span().unwrap_or(0..0),
-                "",
-                e.message().trim().to_string(),
-            )]
+            let span = e.span().unwrap_or(0..0);
+            vec![syntax_error(path, source, span, e.message().trim())]
         })?;
         let mut errors = Vec::new();
         let root = convert_table(table.get_ref(), path, source, "", &mut errors);
@@ -106,6 +101,65 @@ impl SceneFile {
             Err(errors)
         }
     }
+}
+
+/// A TOML syntax error in the scene's terms: the `toml` crate's message where it is already
+/// plain, and for the slips a newcomer makes most (an unquoted word, a missing `=`), what to
+/// write instead.
+fn syntax_error(
+    path: &Path,
+    source: &str,
+    span: std::ops::Range<usize>,
+    message: &str,
+) -> SceneError {
+    let start = span.start.min(source.len());
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    let line = &source[line_start..line_end];
+    // The key written on the line, if any (`kind = quadratic` → `kind`).
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.contains(['[', ' ']));
+    let error = |text: String| {
+        SceneError::at(
+            path,
+            source,
+            span.clone(),
+            key.clone().unwrap_or_default(),
+            text,
+        )
+    };
+    if message.contains("string values must be quoted")
+        || message.contains("expected literal string")
+    {
+        let word = source
+            .get(span.clone())
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches(',')
+            .to_string();
+        let hint = match &key {
+            Some(k) if !word.is_empty() => format!("write {k} = \"{word}\""),
+            _ => "put the text in double quotes: \"like this\"".to_string(),
+        };
+        return error(format!(
+            "`{}` is text, and text is written in quotes",
+            crate::scene::diagnostic::quote(&word)
+        ))
+        .with_hint(hint);
+    }
+    if message.contains("expected `.`, `=`") || message.contains("expected `=`") {
+        return error("a key must be followed by `=` and its value".into())
+            .with_hint("write key = value, e.g. steps = 60");
+    }
+    if message.contains("duplicate key") {
+        return error(format!("{message}: a key may be given once per table"))
+            .with_hint("remove one of the two, or use [[table]] for a list of tables");
+    }
+    error(message.to_string())
 }
 
 fn convert_table(

@@ -172,8 +172,22 @@ pub struct LoadOptions {
 
 /// Reads (a regular file, at most [`crate::input::MAX_SCENE_BYTES`]) and checks a scene file;
 /// every independent error, in file order.
+///
+/// The path `-` reads the scene from standard input: it is called `<stdin>` in messages, its
+/// data files are found from the working directory, and its default output name is `stdin`.
 pub fn load_with(path: &Path, options: LoadOptions) -> Result<Scene, Vec<SceneError>> {
-    let bytes = crate::input::read_bounded(path, crate::input::MAX_SCENE_BYTES).map_err(|e| {
+    let (path, read) = if crate::input::is_stdin(path) {
+        (
+            Path::new(crate::input::STDIN_NAME),
+            crate::input::read_stdin(crate::input::MAX_SCENE_BYTES),
+        )
+    } else {
+        (
+            path,
+            crate::input::read_bounded(path, crate::input::MAX_SCENE_BYTES),
+        )
+    };
+    let bytes = read.map_err(|e| {
         vec![SceneError::whole_file(
             path,
             format!("cannot read the scene file: {e}"),
@@ -460,12 +474,15 @@ fn own_table(c: &mut Checker, key: &Key, root: &RawTable) -> Option<Values> {
 
 fn check_output(c: &mut Checker, root: &RawTable) -> Option<OutputSpec> {
     let v = own_table(c, &tables::OUTPUT, root)?;
-    let default_name = c
-        .path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("scene")
-        .to_string();
+    let default_name = if c.path == Path::new(crate::input::STDIN_NAME) {
+        "stdin".to_string()
+    } else {
+        c.path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scene")
+            .to_string()
+    };
     let whole = |k: &str| match v.get(k) {
         Some(Value::Whole(n)) => *n,
         other => unreachable!("`{k}` is a whole number with a default: {other:?}"),

@@ -2415,3 +2415,16 @@ fn a_font_collection_gives_its_first_face() {
         crate::text::FontError::NoSuchFace(2)
     );
 }
+
+/// The TOML slips a newcomer makes most are answered with what to write, in the scene's terms.
+#[test]
+fn toml_slips_say_what_to_write() {
+    let e = fail("[surface]\nkind = quadratic\n");
+    assert_eq!((e.line, e.column), (2, 8));
+    assert!(e.message.contains("written in quotes"), "{e}");
+    assert_eq!(e.hint.as_deref(), Some("write kind = \"quadratic\""));
+    let e = fail("[output]\nsteps 20\n");
+    assert!(e.message.contains("followed by `=`"), "{e}");
+    let e = fail("title = \"a\"\ntitle = \"b\"\n");
+    assert!(e.message.contains("once per table"), "{e}");
+}
