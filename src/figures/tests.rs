@@ -210,12 +210,13 @@ fn the_3d_view_draws_the_surface_and_every_path() {
             >= 32 * 32,
         "the surface is drawn as a mesh"
     );
-    // The legend names both runs; the start is a white ring.
-    assert!(
-        svg.contains("GD run") && svg.contains("Momentum"),
-        "a legend"
-    );
-    assert!(svg.contains("ring: start"));
+    // The legend names both runs; the key explains the start's ring, the minimum's star and
+    // the cut; the axes are titled.
+    let texts = texts(&svg);
+    for t in ["GD run", "Momentum", "start", "minimum", "x", "y", "f"] {
+        assert!(texts.iter().any(|x| x == t), "{t}: {texts:?}");
+    }
+    assert!(texts.iter().any(|t| t.starts_with("cut off above f = ")));
     // The bowl rises above the cap (a quarter above the start's height): cut cells are grey.
     let grey = hex(crate::picture::mark::MASKED.map(|v| ((u32::from(v) * 9 + 255) / 10) as u8));
     assert!(svg.contains(&grey), "cut cells");
