@@ -165,11 +165,10 @@ pub fn chart_pictures(
         }
     }
     if scene.draw.charts.contains(&Chart::Surface3d) {
-        chart!(".surface3d", h * 4 / 3, |area, scale| draw_surface3d(
-            area,
-            scale,
-            scene,
-            trajectories
+        // Drawn into its picture directly (plotters draws its title only).
+        files.push((
+            ".surface3d",
+            surface3d_picture(&fonts, w, h * 4 / 3, scene, trajectories)?,
         ));
     }
     if !scene.draw.charts.contains(&Chart::Loss) {
