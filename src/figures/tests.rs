@@ -388,7 +388,7 @@ fn fills(picture: &Picture) -> Vec<(crate::picture::Colour, (f32, f32, f32, f32)
 #[test]
 fn no_chart_text_overlaps_another_or_leaves_the_page() {
     let mut clashes = Vec::new();
-    for (name, suffix, picture) in every_chart() {
+    for (name, _, picture) in every_chart() {
         let boxes = text_boxes(&picture);
         for (i, (a, ba)) in boxes.iter().enumerate() {
             if ba.0 < -0.5
