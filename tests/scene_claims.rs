@@ -282,7 +282,7 @@ fn ravine_25_heavy_ball_damps_the_zigzag_and_speeds_along_the_floor() {
 #[test]
 fn effective_learning_rate_momentum_moves_like_gd_with_ten_times_the_lr() {
     let r = Runs::new(load("effective_learning_rate"));
-    let (gd10, mom, gd1) = (r.get("GD lr=0.01"), r.get("Momentum"), r.get("GD lr=0.001"));
+    let (gd10, mom, gd1) = (r.get("GD lr=10η"), r.get("Momentum"), r.get("GD lr=η"));
     let start = gd10.positions[0];
     let d = |t: &Trajectory, k: usize| dist(t.positions[k], start);
     let steps = r.scene.output.steps;
@@ -323,7 +323,7 @@ fn effective_learning_rate_is_exactly_ten_times_on_a_consistent_slope() {
         &[("kind = \"bowl\"", "expr = \"0.3*x - 0.4*y\"")],
     );
     let r = Runs::new(scene);
-    let (gd10, mom) = (r.get("GD lr=0.01"), r.get("Momentum"));
+    let (gd10, mom) = (r.get("GD lr=10η"), r.get("Momentum"));
     let (s_gd10, s_mom) = (steps_of(gd10), steps_of(mom));
     let g = 0.5; // |∇f| = |(0.3, −0.4)|
     for (i, (a, b)) in s_gd10.iter().zip(&s_mom).enumerate() {
