@@ -34,6 +34,15 @@ pub enum Schedule {
         end_factor: f64,
         total_iters: u64,
     },
+    /// torch's `SequentialLR([LinearLR(start_factor, 1, warmup), CosineAnnealingLR(t_max,
+    /// eta_min)], milestones=[warmup])`: a linear warm-up, then cosine annealing from step
+    /// `warmup` on (the cosine counts its steps from there).
+    WarmupCosine {
+        warmup: u64,
+        start_factor: f64,
+        t_max: u64,
+        eta_min: f64,
+    },
 }
 
 impl Schedule {
@@ -71,6 +80,25 @@ impl Schedule {
                         + (end_factor - start_factor) * total_iters.min(k) as f64
                             / total_iters as f64)
             }
+            // SequentialLR steps the scheduler whose milestone is passed with last_epoch
+            // counted from its milestone: each part's closed form, the second restarted.
+            Schedule::WarmupCosine {
+                warmup,
+                start_factor,
+                t_max,
+                eta_min,
+            } => {
+                if k < warmup {
+                    Schedule::Linear {
+                        start_factor,
+                        end_factor: 1.0,
+                        total_iters: warmup,
+                    }
+                    .lr(base_lr, k)
+                } else {
+                    Schedule::Cosine { t_max, eta_min }.lr(base_lr, k - warmup)
+                }
+            }
         }
     }
 
@@ -82,6 +110,7 @@ impl Schedule {
             Schedule::Exponential { .. } => &EXPONENTIAL,
             Schedule::Cosine { .. } => &COSINE,
             Schedule::Linear { .. } => &LINEAR,
+            Schedule::WarmupCosine { .. } => &WARMUP_COSINE,
         }
     }
 }
@@ -111,7 +140,14 @@ impl ScheduleKind {
 }
 
 /// Every schedule kind, in the order `render --list` and the README show them.
-pub const SCHEDULE_KINDS: &[&ScheduleKind] = &[&STEP, &MULTISTEP, &EXPONENTIAL, &COSINE, &LINEAR];
+pub const SCHEDULE_KINDS: &[&ScheduleKind] = &[
+    &STEP,
+    &MULTISTEP,
+    &EXPONENTIAL,
+    &COSINE,
+    &LINEAR,
+    &WARMUP_COSINE,
+];
 
 /// Looks up a schedule kind by name.
 pub fn schedule_kind(name: &str) -> Option<&'static ScheduleKind> {
@@ -283,6 +319,57 @@ pub const LINEAR: ScheduleKind = ScheduleKind {
     },
 };
 
+pub const WARMUP_COSINE: ScheduleKind = ScheduleKind {
+    name: "warmup_cosine",
+    torch: "SequentialLR(LinearLR, CosineAnnealingLR)",
+    formula: "k < warmup: lr·(start_factor + (1 − start_factor)·k/warmup); \
+              then η_min + (lr − η_min)·(1 + cos(π·(k − warmup)/t_max))/2",
+    doc: "A linear warm-up from start_factor·lr to lr over `warmup` steps, then cosine \
+          annealing down to eta_min over t_max steps.",
+    keys: &[
+        steps_key(
+            "warmup",
+            "warm-up steps",
+            "The steps the rate takes to rise from start_factor·lr to lr.",
+            1.0,
+        )
+        .absent(Absent::Whole(5)),
+        Key::number(
+            "start_factor",
+            "start factor",
+            "The factor at step 0.",
+            Range {
+                min: crate::keys::Bound::Exclusive(0.0),
+                max: crate::keys::Bound::Inclusive(1.0),
+            },
+            0.1,
+        ),
+        steps_key(
+            "t_max",
+            "half period",
+            "The steps from the end of the warm-up down to eta_min.",
+            1.0,
+        )
+        .required("100"),
+        Key::number(
+            "eta_min",
+            "minimum learning rate",
+            "The learning rate at t_max steps after the warm-up.",
+            Range::at_least(0.0),
+            0.0,
+        )
+        .symbol("η_min"),
+    ],
+    build: |v| {
+        Ok(Schedule::WarmupCosine {
+            warmup: whole(v, "warmup"),
+            start_factor: v.number("start_factor"),
+            t_max: whole(v, "t_max"),
+            eta_min: v.number("eta_min"),
+        })
+    },
+};
+
 /// The whole number `key` (checked ≥ 0, so the conversion is exact). Panics like
 /// [`Values::number`] when the declaration has no such key.
 fn whole(v: &Values, key: &str) -> u64 {
@@ -321,12 +408,39 @@ mod tests {
                 end_factor: 1.0,
                 total_iters: 4,
             },
+            Schedule::WarmupCosine {
+                warmup: 3,
+                start_factor: 0.1,
+                t_max: 10,
+                eta_min: 0.0,
+            },
         ];
         for (s, kind) in examples.iter().zip(SCHEDULE_KINDS) {
             assert_eq!(s.kind().name, kind.name);
             // At step 0 every schedule but the warm-up runs at the base rate.
             let lr0 = s.lr(0.2, 0);
-            assert!(lr0 == 0.2 || kind.name == "linear", "{s:?}: {lr0}");
+            assert!(
+                lr0 == 0.2 || ["linear", "warmup_cosine"].contains(&kind.name),
+                "{s:?}: {lr0}"
+            );
         }
+    }
+
+    /// The warm-up then cosine: torch's SequentialLR, each part's closed form with the cosine's
+    /// steps counted from the milestone (hand-worked: lr 0.2, warm-up 4 from 0.1·lr, t_max 8).
+    #[test]
+    fn warmup_cosine_is_a_linear_ramp_then_a_restarted_cosine() {
+        let s = Schedule::WarmupCosine {
+            warmup: 4,
+            start_factor: 0.1,
+            t_max: 8,
+            eta_min: 0.0,
+        };
+        let lr = |k| s.lr(0.2, k);
+        assert!((lr(0) - 0.02).abs() < 1e-15);
+        assert!((lr(2) - 0.2 * (0.1 + 0.9 * 2.0 / 4.0)).abs() < 1e-15);
+        assert_eq!(lr(4), 0.2, "the cosine starts at the base rate");
+        assert!((lr(8) - 0.1).abs() < 1e-15, "half-way down at t_max/2");
+        assert!(lr(12).abs() < 1e-15, "eta_min at t_max after the warm-up");
     }
 }

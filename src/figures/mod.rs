@@ -9,8 +9,8 @@
 //! the legend ([`legend`]: placed where it hides no data).
 //!
 //! Charts now: `loss` (convergence, every scene with known minima; the loss itself otherwise),
-//! `rate` and `stability` (momentum theory on a convex quadratic), `damping`, `ewma` and
-//! `surface3d`.
+//! `rate` and `stability` (momentum theory on a convex quadratic), `damping`, `ewma`, `lr`
+//! and `surface3d`.
 
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -31,6 +31,7 @@ mod damping;
 mod ewma;
 mod legend;
 mod loss;
+mod lr;
 mod rate;
 mod stability;
 mod surface3d;
@@ -43,6 +44,7 @@ pub use ewma::noisy_gradients;
 use ewma::*;
 use legend::*;
 use loss::*;
+use lr::*;
 use rate::*;
 use stability::*;
 pub use stability::{map_lr_max, stability_grid, MAP_CELLS};
@@ -163,6 +165,16 @@ pub fn chart_pictures(
                 area, scale, scene, &series, &place
             ));
         }
+    }
+    if scene.draw.charts.contains(&Chart::Lr) {
+        let legend = Legend::new(&fonts);
+        chart!(".lr", h, |area, scale| draw_lr(
+            area,
+            scale,
+            scene,
+            trajectories,
+            &legend
+        ));
     }
     if scene.draw.charts.contains(&Chart::Surface3d) {
         // Drawn into its picture directly (plotters draws its title only).

@@ -688,3 +688,34 @@ fn long_chart_titles_wrap_instead_of_being_cut() {
         }
     }
 }
+
+/// The lr chart draws the rate each step used: a step schedule's line drops where the schedule
+/// does (after steps 5 and 10 for step_size 5), level in between.
+#[test]
+fn the_lr_chart_follows_the_schedule() {
+    let s = scene(
+        "[output]\nsize = [320, 240]\nsteps = 12\n[surface]\nkind = \"bowl\"\n[draw]\ncharts = [\"lr\"]\n\
+         [[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n\
+         schedule = { kind = \"step\", step_size = 5, gamma = 0.5 }\n",
+    );
+    let t = crate::pipeline::trajectories(&s);
+    assert_eq!(t[0].lrs[4], 0.1);
+    assert_eq!(t[0].lrs[5], 0.05);
+    let pictures = chart_pictures(&s, &t).unwrap();
+    assert_eq!(pictures.iter().map(|p| p.0).collect::<Vec<_>>(), [".lr"]);
+    let line = strokes(&pictures[0].1)
+        .into_iter()
+        .filter(|(c, _, p)| *c == run_colour(&s, 0) && p.len() > 2)
+        .max_by_key(|(_, _, p)| p.len())
+        .unwrap()
+        .2;
+    // Three levels, each lower on the page (greater y) than the last.
+    let mut levels: Vec<f32> = Vec::new();
+    for p in &line {
+        if levels.last().is_none_or(|&y| (p.1 - y).abs() > 0.5) {
+            levels.push(p.1);
+        }
+    }
+    assert_eq!(levels.len(), 3, "{line:?}");
+    assert!(levels[0] < levels[1] && levels[1] < levels[2]);
+}

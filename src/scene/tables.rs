@@ -30,6 +30,7 @@ choices! {
         Damping = "damping": "Each run's x − x* against the step, heavy-ball runs on axis-aligned quadratics labelled over-, critically or under-damped.",
         Ewma = "ewma": "The first noisy run's gradients (x component) and their moving averages for β = 0.5, 0.9, 0.98, plain and bias-corrected (needs a run with noise).",
         Surface3d = "surface3d": "A 3-D view of the surface with every run's path on it.",
+        Lr = "lr": "The learning rate each run used at each step (its schedule), one line per run.",
     }
 }
 
