@@ -416,6 +416,36 @@ fn closed_form_lr(schedule: &Schedule, base_lr: f64, last_epoch: u64) -> f64 {
                     + (end_factor - start_factor) * (*total_iters).min(last_epoch) as f64
                         / *total_iters as f64)
         }
+        // SequentialLR(schedulers, milestones): idx = bisect_right(milestones, last_epoch);
+        // past a milestone the scheduler is stepped with last_epoch - milestone (step(0), then
+        // step() calls from there).
+        Schedule::WarmupCosine {
+            warmup,
+            start_factor,
+            t_max,
+            eta_min,
+        } => {
+            if last_epoch < *warmup {
+                closed_form_lr(
+                    &Schedule::Linear {
+                        start_factor: *start_factor,
+                        end_factor: 1.0,
+                        total_iters: *warmup,
+                    },
+                    base_lr,
+                    last_epoch,
+                )
+            } else {
+                closed_form_lr(
+                    &Schedule::Cosine {
+                        t_max: *t_max,
+                        eta_min: *eta_min,
+                    },
+                    base_lr,
+                    last_epoch - warmup,
+                )
+            }
+        }
     }
 }
 
@@ -522,6 +552,12 @@ fn compare(name: &str, pairs: &[(Optimizer, Torch)]) -> f64 {
         Some(Schedule::MultiStep {
             milestones: vec![50, 120],
             gamma: 0.3,
+        }),
+        Some(Schedule::WarmupCosine {
+            warmup: 20,
+            start_factor: 0.1,
+            t_max: 100,
+            eta_min: 0.001,
         }),
     ];
     let mut largest: f64 = 0.0;
