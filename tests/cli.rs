@@ -291,6 +291,7 @@ fn every_shipped_scene_renders_valid_outputs() {
                 inertia::scene::Chart::Damping => "damping",
                 inertia::scene::Chart::Ewma => "ewma",
                 inertia::scene::Chart::Surface3d => "surface3d",
+                inertia::scene::Chart::Lr => "lr",
             };
             expected.push(format!("{name}.{suffix}.png"));
             expected.push(format!("{name}.{suffix}.svg"));
