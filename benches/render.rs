@@ -64,7 +64,7 @@ fn stages(scene: &Scene, reps: usize) {
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
         let frames = plan
-            .run(NearestCache::default, |cache, _, p| {
+            .run(NearestCache::default, |cache, _, p, _| {
                 encoder.quantize(&p, cache)
             })
             .expect("frames");

@@ -106,7 +106,7 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             )
         },
         || {
-            plan.run(NearestCache::default, |cache, _, patch| {
+            plan.run(NearestCache::default, |cache, _, patch, _| {
                 progress.frame_done(scene);
                 encoder.quantize(&patch, cache)
             })
