@@ -30,6 +30,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod batch;
+pub mod caption;
 pub mod encode;
 pub mod error;
 pub mod expr;
