@@ -43,6 +43,7 @@ pub mod optimizer;
 pub mod output;
 pub mod picture;
 pub mod pipeline;
+pub mod player;
 pub mod reference;
 pub mod render;
 pub mod report;

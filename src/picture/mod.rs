@@ -7,6 +7,10 @@
 //! - [`frames`] animates it: the frame of step k is painted incrementally from the frame of
 //!   step k − 1, only where something changed (GIF frames);
 //! - [`svg`] writes it as an SVG document, text as glyph outlines;
+//! - [`player`] writes it as the SVG of an HTML player: the static items once, and per step
+//!   what the trails reveal and the tracks show, as data its script draws;
+//! - [`pdf`] writes it as a PDF with one vector page per step, everything that does not
+//!   change (the surface image, text, axes) written once and reused by every page;
 //! - [`plot`] is a plotters `DrawingBackend` that records what plotters draws (axes, ticks,
 //!   labels, chart series) as items, so charts keep plotters' layout and gain this list's
 //!   painters.
@@ -25,6 +29,8 @@
 pub mod frames;
 pub mod geom;
 pub mod mark;
+pub mod pdf;
+pub mod player;
 pub mod plot;
 pub mod raster;
 pub mod svg;
