@@ -648,8 +648,10 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
         })
         .collect();
 
-    // The document.
+    // The document: PDF 1.4 (nothing here is newer: form XObjects, Flate with PNG predictors,
+    // constant alpha), which pdfLaTeX includes without a warning.
     let mut pdf = Pdf::new();
+    pdf.set_version(1, 4);
     let image_refs: Vec<Ref> = picture.images.iter().map(|_| alloc()).collect();
     let glyph_refs: Vec<Ref> = names.glyphs.iter().map(|_| alloc()).collect();
     let static_refs: Vec<Ref> = static_forms.iter().map(|_| alloc()).collect();
