@@ -37,7 +37,9 @@ impl Outputs {
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
         let mut written = Vec::new();
-        let mut folders: Vec<(&str, Vec<(&str, &[u8])>)> = Vec::new();
+        // Each folder with its files (name inside it, bytes).
+        type Folder<'a> = (&'a str, Vec<(&'a str, &'a [u8])>);
+        let mut folders: Vec<Folder> = Vec::new();
         for (name, bytes) in &self.files {
             if let Some((folder, file)) = name.split_once('/') {
                 match folders.iter_mut().find(|(f, _)| *f == folder) {
@@ -142,6 +144,22 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
         None => (None, None),
     };
     let caption = crate::caption::describe(scene, &trajectories);
+    // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
+    // PDF, by whichever needs one first.
+    let encoded: Vec<std::sync::OnceLock<Vec<u8>>> =
+        picture.images.iter().map(|_| Default::default()).collect();
+    let png_of = |image: &crate::picture::Image| -> Vec<u8> {
+        match picture
+            .images
+            .iter()
+            .position(|i| std::ptr::eq(&**i, image))
+        {
+            Some(k) => encoded[k]
+                .get_or_init(|| encode::png::encode_image(image))
+                .clone(),
+            None => encode::png::encode_image(image),
+        }
+    };
     // Frames are drawn (quantized for the GIF, encoded for the folder) chunk by chunk in
     // parallel, while the stills, the charts, the player and the PDF are made beside them.
     let (others, frames) = rayon::join(
@@ -153,9 +171,8 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
                 })
             };
             let svg = || {
-                o.writes(Format::Svg).then(|| {
-                    svg::write(picture, picture.steps, &encode::png::encode_image).into_bytes()
-                })
+                o.writes(Format::Svg)
+                    .then(|| svg::write(picture, picture.steps, &png_of).into_bytes())
             };
             let charts = || {
                 let wanted = |name: &str| {
@@ -171,19 +188,13 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             };
             let html = || {
                 o.writes(Format::Html).then(|| {
-                    crate::player::html(
-                        scene,
-                        &trajectories,
-                        &figure,
-                        &caption,
-                        &encode::png::encode_image,
-                    )
-                    .into_bytes()
+                    crate::player::html(scene, &trajectories, &figure, &caption, &png_of)
+                        .into_bytes()
                 })
             };
             let pdf = || {
                 o.writes(Format::Pdf)
-                    .then(|| crate::picture::pdf::frames(picture, &encode::png::encode_image))
+                    .then(|| crate::picture::pdf::frames(picture, &png_of))
             };
             let ((png, svg), (charts, (html, pdf))) = rayon::join(
                 || rayon::join(png, svg),

@@ -21,6 +21,9 @@
 
 use std::collections::BTreeMap;
 
+use miniz_oxide::deflate::core::{
+    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+};
 use pdf_writer::types::{LineCapStyle, LineJoinStyle};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 use rayon::prelude::*;
@@ -388,9 +391,42 @@ impl<'a> Painter<'a> {
     }
 }
 
-/// Flate (zlib) compression of a content stream.
-fn deflate(data: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+/// Flate (zlib) compression of content streams, with one compressor reused from stream to
+/// stream (allocating one costs about as much as compressing a glyph's outline).
+struct Deflater(Box<CompressorOxide>);
+
+impl Deflater {
+    fn new() -> Self {
+        // Level 6, a zlib header, the default strategy.
+        Deflater(Box::new(CompressorOxide::new(
+            create_comp_flags_from_zip_params(6, 1, 0),
+        )))
+    }
+
+    fn deflate(&mut self, mut input: &[u8]) -> Vec<u8> {
+        self.0.reset();
+        let mut out = vec![0; (input.len() / 2).max(64)];
+        let mut at = 0;
+        loop {
+            let (status, read, written) =
+                compress(&mut self.0, input, &mut out[at..], TDEFLFlush::Finish);
+            at += written;
+            input = &input[read..];
+            match status {
+                TDEFLStatus::Done => {
+                    out.truncate(at);
+                    return out;
+                }
+                TDEFLStatus::Okay => {
+                    if out.len() - at < 64 {
+                        out.resize(out.len() * 2, 0);
+                    }
+                }
+                // Compressing into memory has no other outcome but a defect.
+                other => panic!("deflate failed: {other:?}"),
+            }
+        }
+    }
 }
 
 /// The concatenated IDAT data of a non-interlaced 8-bit RGB PNG: a zlib stream of rows, each
@@ -613,7 +649,7 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
     // The pages' contents, in parallel.
     let contents: Vec<Vec<u8>> = (0..=steps)
         .into_par_iter()
-        .map(|step| {
+        .map_init(Deflater::new, |deflater, step| {
             let mut p = Painter::new(picture, &names);
             p.c.transform([1.0, 0.0, 0.0, -1.0, 0.0, h]);
             for op in &ops {
@@ -644,7 +680,7 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
                     }
                 }
             }
-            deflate(&p.finish())
+            deflater.deflate(&p.finish())
         })
         .collect();
 
@@ -688,10 +724,11 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
             }
         }
     }
+    let mut deflater = Deflater::new();
     for (img, r) in picture.images.iter().zip(&image_refs) {
         let (data, predicted) = match png_rgb_rows(&png(img)) {
             Some(rows) => (rows, true),
-            None => (deflate(&img.rgb), false),
+            None => (deflater.deflate(&img.rgb), false),
         };
         let mut x = pdf.image_xobject(*r, &data);
         x.filter(Filter::FlateDecode);
@@ -709,7 +746,7 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
     }
     for ((&(font, id), _), r) in names.glyphs.iter().zip(&glyph_refs) {
         let outline = picture.fonts.outline(font, id);
-        let data = deflate(&glyph_content(&outline.segments));
+        let data = deflater.deflate(&glyph_content(&outline.segments));
         let mut f = pdf.form_xobject(*r, &data);
         f.filter(Filter::FlateDecode);
         f.bbox(outline_bounds(&outline.segments));
@@ -721,7 +758,7 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
         .chain(&block_forms)
         .zip(static_refs.iter().chain(&block_refs))
     {
-        let data = deflate(content);
+        let data = deflater.deflate(content);
         let mut f = pdf.form_xobject(*r, &data);
         f.filter(Filter::FlateDecode);
         // The form draws in the page's flipped space: its box is the canvas there.

@@ -51,13 +51,15 @@ enum Placed {
 /// and several sets are given), for each step, what is placed.
 type TrackSteps = Vec<Vec<Vec<Placed>>>;
 
+/// Glyphs of one scale: pixels per font unit, and each glyph (index, dx, dy) from the pen.
+type GlyphGroup = (f32, Vec<(usize, f32, f32)>);
+
 /// A text as the script composes it: its colour and its glyphs relative to its pen, in groups
 /// of one scale (a glyph from a fallback font has its own).
 #[derive(Debug, Clone, PartialEq)]
 struct TextParts {
     fill: super::Rgb,
-    /// (pixels per font unit, [(glyph index, dx, dy)]).
-    groups: Vec<(f32, Vec<(usize, f32, f32)>)>,
+    groups: Vec<GlyphGroup>,
 }
 
 impl TextParts {
@@ -117,7 +119,7 @@ impl Collected {
     }
 
     fn text_parts(&mut self, picture: &Picture, t: &Text) -> TextParts {
-        let mut groups: Vec<(f32, Vec<(usize, f32, f32)>)> = Vec::new();
+        let mut groups: Vec<GlyphGroup> = Vec::new();
         for g in &t.shaped.glyphs {
             if picture.fonts.outline(g.font, g.id).segments.is_empty() {
                 continue;
