@@ -19,6 +19,7 @@
 
 use std::fmt::Write as _;
 
+use crate::keys::number_text;
 use crate::scene::Scene;
 use crate::surface::{Point, Surface};
 use crate::trajectory::Trajectory;
@@ -128,11 +129,13 @@ fn coordinate_text(v: f64) -> String {
 /// and its text.
 pub fn tolerance(side: f64) -> (f64, String) {
     let t = 0.01 * side;
-    let e = t.log10().floor() as i32;
-    let mantissa = (t / 10f64.powi(e)).round();
-    let decimals = (-e).max(0) as usize;
-    let text = format!("{:.*}", decimals, mantissa * 10f64.powi(e));
-    (text.parse().unwrap_or(t), text)
+    // A window too narrow for a normal number (checked windows are finite): as it is.
+    if !t.is_normal() {
+        return (t, number_text(t));
+    }
+    // One significant digit, rounded as the decimal expansion says.
+    let value: f64 = format!("{t:.0e}").parse().unwrap_or(t);
+    (value, number_text(value))
 }
 
 fn distance(a: Point, b: Point) -> f64 {
@@ -467,7 +470,11 @@ mod tests {
         assert_eq!(tolerance(6.0), (0.06, "0.06".to_string()));
         assert_eq!(tolerance(3.2), (0.03, "0.03".to_string()));
         assert_eq!(tolerance(10.0), (0.1, "0.1".to_string()));
-        assert_eq!(tolerance(250.0), (3.0, "3".to_string()));
+        assert_eq!(tolerance(260.0), (3.0, "3".to_string()));
+        // Windows at the ends of the doubles.
+        assert_eq!(tolerance(1e-300), (1e-302, "1e-302".to_string()));
+        assert_eq!(tolerance(3e300), (3e298, "3e298".to_string()));
+        assert_eq!(tolerance(1e-323).1, "0");
     }
 
     #[test]

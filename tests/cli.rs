@@ -436,10 +436,12 @@ fn invalid_scene_leaves_existing_outputs_untouched() {
             "manifest.json",
             "same.csv",
             "same.gif",
+            "same.html",
             "same.loss.png",
             "same.loss.svg",
             "same.png",
-            "same.svg"
+            "same.svg",
+            "same.txt"
         ]
     );
 
