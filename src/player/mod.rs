@@ -485,6 +485,28 @@ mod tests {
     }
 
     #[test]
+    fn two_sliders_choose_one_run_of_a_two_key_sweep() {
+        let src = "[draw]\nsliders = [\"beta\", \"lr\"]\n\
+                   [surface]\nkind = \"quadratic\"\n[[start]]\nat = [2.5, -2.0]\n\
+                   [[optimizer]]\nkind = \"momentum\"\nlr = [0.01, 0.02, 0.03]\nbeta = [0.5, 0.9]\n";
+        let scene = Scene::from_toml(std::path::Path::new("s.toml"), src).unwrap();
+        let (sliders, visible) = sliders(&scene);
+        assert_eq!(
+            sliders.iter().map(|s| s.key).collect::<Vec<_>>(),
+            ["beta", "lr"]
+        );
+        // Combinations with the last slider fastest, as the script numbers them.
+        assert_eq!(visible.len(), 6);
+        for (c, set) in visible.iter().enumerate() {
+            let (beta, lr) = (sliders[0].values[c / 3], sliders[1].values[c % 3]);
+            let shown: Vec<usize> = (0..set.len()).filter(|&r| set[r]).collect();
+            assert_eq!(shown.len(), 1, "{set:?}");
+            let o = &scene.runs[shown[0]].optimizer;
+            assert_eq!((o.beta(), o.lr()), (Some(beta), lr));
+        }
+    }
+
+    #[test]
     fn the_lr_in_force_follows_adagrad_decay() {
         let o = crate::optimizer::adagrad::new(0.5, 0.1, 1e-10);
         assert_eq!(lr_in_force(&o, 1), 0.5);
