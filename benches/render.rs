@@ -37,6 +37,8 @@ fn stages(scene: &Scene, reps: usize) {
         "png",
         "svg",
         "gif",
+        "player",
+        "pdf",
     ];
     let mut times: Vec<Vec<Duration>> = vec![vec![]; names.len()];
     let mut gif_len = 0;
@@ -64,7 +66,7 @@ fn stages(scene: &Scene, reps: usize) {
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
         let frames = plan
-            .run(NearestCache::default, |cache, _, p| {
+            .run(NearestCache::default, |cache, _, p, _| {
                 encoder.quantize(&p, cache)
             })
             .expect("frames");
@@ -76,6 +78,17 @@ fn stages(scene: &Scene, reps: usize) {
         let gif = encoder.encode(&frames, &delays).expect("gif");
         lap(&mut times, 7);
         gif_len = gif.len();
+        let caption = inertia::caption::describe(scene, &trajectories);
+        let _ = inertia::player::html(
+            scene,
+            &trajectories,
+            &figure,
+            &caption,
+            &encode::png::encode_image,
+        );
+        lap(&mut times, 8);
+        let _ = inertia::picture::pdf::frames(&figure.picture, &encode::png::encode_image);
+        lap(&mut times, 9);
     }
     let parts: Vec<String> = names
         .iter()
@@ -88,21 +101,40 @@ fn stages(scene: &Scene, reps: usize) {
     );
 }
 
-/// Times the whole `render` process.
-fn process(binary: &Path, scene: &Path, out: &Path, reps: usize) -> Duration {
-    let mut times = vec![];
+/// Times the whole `render` process on each of `scenes` (runs alternating between them, so a
+/// machine's drift spreads over all alike); medians, in order.
+fn process(binary: &Path, scenes: &[&Path], out: &Path, reps: usize) -> Vec<Duration> {
+    let mut times = vec![vec![]; scenes.len()];
     for _ in 0..reps {
-        let t = Instant::now();
-        let status = Command::new(binary)
-            .args(["--quiet", "--force", "--out"])
-            .arg(out)
-            .arg(scene)
-            .status()
-            .expect("run render");
-        times.push(t.elapsed());
-        assert!(status.success());
+        for (scene, times) in scenes.iter().zip(&mut times) {
+            let t = Instant::now();
+            let status = Command::new(binary)
+                .args(["--quiet", "--force", "--out"])
+                .arg(out)
+                .arg(scene)
+                .status()
+                .expect("run render");
+            times.push(t.elapsed());
+            assert!(status.success());
+        }
     }
-    median(times)
+    times.into_iter().map(median).collect()
+}
+
+/// A copy of the scene at `path` in `dir` that writes `formats`.
+fn with_formats(path: &Path, dir: &Path, suffix: &str, formats: &str) -> PathBuf {
+    let text = std::fs::read_to_string(path).expect("bench scene");
+    let copy = dir.join(format!(
+        "{}-{suffix}.toml",
+        path.file_stem().unwrap().to_string_lossy()
+    ));
+    std::fs::create_dir_all(dir).expect("bench folder");
+    std::fs::write(
+        &copy,
+        text.replacen("[output]", &format!("[output]\nformats = {formats}"), 1),
+    )
+    .expect("bench scene copy");
+    copy
 }
 
 /// How much `gifsicle -O3` (a lossless GIF optimizer) can still shrink the GIF, when installed.
@@ -150,14 +182,33 @@ fn main() {
         stages(&scene, reps);
         let _ = pipeline::render(&scene, &NoProgress);
         if binary.exists() {
-            let t = process(&binary, path, &out, reps);
+            // The scene as it is (the default formats, the player among them), without the
+            // player, and with the frames PDF too.
+            let scenes = out.join("scenes");
+            let plain = with_formats(path, &scenes, "plain", r#"["gif", "png", "svg", "csv"]"#);
+            let pdf = with_formats(
+                path,
+                &scenes,
+                "pdf",
+                r#"["gif", "png", "svg", "csv", "html", "pdf"]"#,
+            );
+            let t = process(&binary, &[path, &plain, &pdf], &out, reps);
             let gif = out.join(format!("{}.gif", scene.output.name));
             let size = std::fs::metadata(&gif).map(|m| m.len()).unwrap_or(0);
+            let html = out.join(format!("{}.html", scene.output.name));
+            let html_size = std::fs::metadata(&html).map(|m| m.len()).unwrap_or(0);
+            let pdf_file = out.join(format!("{}.frames.pdf", scene.output.name));
+            let pdf_size = std::fs::metadata(&pdf_file).map(|m| m.len()).unwrap_or(0);
             println!(
-                "  whole `render` process (median of {reps}): {} ; {} {} bytes",
-                ms(t),
-                gif.display(),
-                size
+                "  whole `render` process (medians of {reps}): {} ; without the player {} ; \
+                 with the player and the frames PDF {}",
+                ms(t[0]),
+                ms(t[1]),
+                ms(t[2])
+            );
+            println!(
+                "  {} {size} bytes ; player {html_size} bytes ; frames PDF {pdf_size} bytes",
+                gif.display()
             );
             gifsicle_check(&gif, size);
         } else {

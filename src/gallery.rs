@@ -2,10 +2,13 @@
 //!
 //! This module owns the page and nothing else: a [`GalleryEntry`] per rendered scene (built from
 //! the checked [`Scene`] and the files written for it) and [`index_html`], which turns the entries
-//! into a self-contained HTML5 document. The page has no external resources (no CDN, no web
-//! fonts, no scripts; inline CSS only), escapes every text, and is deterministic: the same
-//! entries give the same bytes (no dates, no absolute paths unless a relative one cannot be
-//! computed). Writing the page, and deciding when to, is the caller's business.
+//! into a self-contained HTML5 document. Each scene shows its animation linked to its player
+//! (`NAME.html`), or its still where the reader prefers reduced motion, with the scene's
+//! caption (see [`crate::caption`]) as the image's `alt` text and under it. The page has no
+//! external resources (no CDN, no web fonts, no scripts; inline CSS only), escapes every text,
+//! and is deterministic: the same entries give the same bytes (no dates, no absolute paths
+//! unless a relative one cannot be computed). Writing the page, and deciding when to, is the
+//! caller's business.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -32,8 +35,11 @@ pub struct GalleryEntry {
     /// The animation's width and height in pixels (the `<img>`'s `width` and `height`, so the
     /// page does not reflow while the GIFs load).
     pub size: (u32, u32),
-    /// The files, in order (gif, png, csv): name (relative to index.html) and size in bytes.
+    /// The files, in order (gif, png, csv, ...): name (relative to index.html) and size in
+    /// bytes. Files in a folder (`NAME.frames/0000.png`) are linked as their folder.
     pub files: Vec<(String, u64)>,
+    /// What the runs do, in words (the image's `alt` text).
+    pub caption: String,
 }
 
 impl GalleryEntry {
@@ -60,7 +66,25 @@ impl GalleryEntry {
             ),
             size: (o.width, o.height),
             files: files.to_vec(),
+            caption: crate::caption::describe(scene, &crate::pipeline::trajectories(scene)).text(),
         }
+    }
+
+    /// The links of the card: each file, and each folder once with the total size of its
+    /// files (`NAME.frames/`).
+    fn links(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = Vec::new();
+        for (name, size) in &self.files {
+            let link = match name.split_once('/') {
+                Some((folder, _)) => format!("{folder}/"),
+                None => name.clone(),
+            };
+            match out.iter_mut().find(|(l, _)| *l == link) {
+                Some((_, total)) => *total += size,
+                None => out.push((link, *size)),
+            }
+        }
+        out
     }
 }
 
@@ -114,9 +138,23 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// The file's kind for its link: the extension in capitals ("PNG"), preceded by the chart's
-/// name for the charts of [`crate::figures`] ("loss PNG" for `NAME.loss.png`), or "file".
+/// name for the charts of [`crate::figures`] ("loss PNG" for `NAME.loss.png`); "player" for
+/// the HTML player, "caption", "frames PDF", "LaTeX", "frames" for the folder of frames; or
+/// "file".
 fn file_kind(name: &str) -> String {
+    if name.ends_with('/') {
+        return "frames".to_string();
+    }
+    if name.ends_with(".frames.pdf") {
+        return "frames PDF".to_string();
+    }
     let path = Path::new(name);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => return "player".to_string(),
+        Some("txt") => return "caption".to_string(),
+        Some("tex") => return "LaTeX".to_string(),
+        _ => {}
+    }
     let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_uppercase()) else {
         return "file".to_string();
     };
@@ -191,13 +229,16 @@ h1 { font-size: 1.55rem; margin: 0 0 2px; letter-spacing: -0.01em; }
 }
 .links a:hover, .links a:focus-visible { background: #e9f0fc; border-color: #9fb8e6; }
 .links .size { color: #5b6474; font-variant-numeric: tabular-nums; }
+.caption { margin: 8px 0 0; font-size: 0.88rem; color: #3c4452; }
+.caption summary { cursor: pointer; color: #1b5bbf; }
+.caption p { margin: 6px 0 0; }
 .empty { color: #5b6474; }
 "#;
 
 /// The whole page: a static HTML5 document, the entries as a responsive grid of cards in the
 /// given order, headed by the number of scenes and the total size of their files.
 pub fn index_html(entries: &[GalleryEntry]) -> String {
-    let files: usize = entries.iter().map(|e| e.files.len()).sum();
+    let files: usize = entries.iter().map(|e| e.links().len()).sum();
     let bytes: u64 = entries.iter().flat_map(|e| &e.files).map(|f| f.1).sum();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -221,13 +262,39 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
         let title = escape_markup(&e.title);
         h.push_str("<article class=\"card\">\n");
         let _ = writeln!(h, "<h2>{title}</h2>");
-        if let Some((gif, _)) = e.files.iter().find(|(n, _)| file_kind(n) == "GIF") {
-            let src = escape_markup(&url_path(gif));
+        let find = |kind: &str| {
+            e.files
+                .iter()
+                .find(|(n, _)| file_kind(n) == kind)
+                .map(|(n, _)| escape_markup(&url_path(n)))
+        };
+        let (gif, still, player) = (find("GIF"), find("PNG"), find("player"));
+        let alt = escape_markup(&e.caption);
+        if let Some(img) = gif.as_ref().or(still.as_ref()) {
+            let href = player.as_ref().unwrap_or(img);
+            let label = if player.is_some() {
+                format!(" aria-label=\"Open the player: {title}\"")
+            } else {
+                String::new()
+            };
+            let _ = write!(h, "<a class=\"anim\" href=\"{href}\"{label}><picture>");
+            // The still where the reader asks for less motion.
+            if let (Some(_), Some(png)) = (&gif, &still) {
+                let _ = write!(
+                    h,
+                    "<source media=\"(prefers-reduced-motion: reduce)\" srcset=\"{png}\">"
+                );
+            }
             let _ = writeln!(
                 h,
-                "<a class=\"anim\" href=\"{src}\"><img src=\"{src}\" width=\"{}\" height=\"{}\" \
-                 alt=\"Animation: {title}\"></a>",
+                "<img src=\"{img}\" width=\"{}\" height=\"{}\" alt=\"{alt}\"></picture></a>",
                 e.size.0, e.size.1
+            );
+        }
+        if !e.caption.is_empty() {
+            let _ = writeln!(
+                h,
+                "<details class=\"caption\"><summary>What the runs do</summary><p>{alt}</p></details>"
             );
         }
         let _ = writeln!(h, "<p class=\"summary\">{}</p>", escape_markup(&e.summary));
@@ -239,7 +306,7 @@ pub fn index_html(entries: &[GalleryEntry]) -> String {
             h.push_str("</ul>\n");
         }
         h.push_str("<p class=\"links\">\n");
-        for (name, size) in &e.files {
+        for (name, size) in &e.links() {
             let _ = writeln!(
                 h,
                 "<a href=\"{}\" title=\"{}\">{} <span class=\"size\">{}</span></a>",
@@ -349,7 +416,11 @@ beta = 0.9
         assert!(html.contains(
             "<h2>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;β&quot;</h2>"
         ));
-        assert!(html.contains("alt=\"Animation: &lt;script&gt;"));
+        // The alt text is the caption, made from the trajectories, not from the title.
+        assert!(
+            html.contains("alt=\"Two runs of 40 steps on a quadratic surface"),
+            "{html}"
+        );
         assert!(html.contains("<li>Momentum β=0.9: lr 0.05, β 0.9</li>"));
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.starts_with("<!DOCTYPE html>"));

@@ -219,6 +219,9 @@ pub enum Type {
     Choice(&'static [Choice]),
     /// A list of the names, each at most once.
     Choices(&'static [Choice]),
+    /// A list of names of optimizer keys that can be swept, each at most once (the names are
+    /// [`crate::scene::tables::slider_keys`]; checked as [`Value::Choices`] of that list).
+    SweptKeys,
     /// `[x, y]`: two finite numbers.
     Point,
     /// `[min, max]`: two finite numbers with min < max and a finite width.

@@ -32,6 +32,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod batch;
+pub mod caption;
 pub mod encode;
 pub mod error;
 pub mod expr;
@@ -46,6 +47,7 @@ pub mod optimizer;
 pub mod output;
 pub mod picture;
 pub mod pipeline;
+pub mod player;
 pub mod reference;
 pub mod render;
 pub mod report;

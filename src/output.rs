@@ -224,6 +224,70 @@ pub fn relative_path(path: &Path, base: &Path) -> String {
     }
 }
 
+/// Writes a folder of files atomically as a whole: the files are written (in parallel) and
+/// flushed into a temporary folder beside `path`, which is then renamed to `path`. An existing
+/// folder at `path` is first renamed aside (to a temporary name) and removed once the new one
+/// is in place, so the folder is replaced whole: a reader sees all the old files or all the new
+/// ones (and, for the instant between the two renames, no folder). On failure `path` is
+/// untouched and the temporary folder removed.
+pub fn write_dir_atomic(path: &Path, files: &[(&str, &[u8])]) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _writing = WriterLock::new(dir);
+    let fresh = create_temporary_dir(dir, &name).map_err(err(path))?;
+    files.par_iter().try_for_each(|(file, bytes)| {
+        let target = fresh.path().join(file);
+        let mut f = File::create(&target).map_err(err(&target))?;
+        f.write_all(bytes).map_err(err(&target))?;
+        f.sync_all().map_err(err(&target))
+    })?;
+    // The old folder goes aside onto an empty temporary folder (a rename may replace an empty
+    // folder), and is removed with it when `aside` is dropped.
+    let aside = if path.is_dir() {
+        let aside = create_temporary_dir(dir, &name).map_err(err(path))?;
+        fs::rename(path, aside.path()).map_err(err(path))?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(fresh.path(), path) {
+        if let Some(aside) = &aside {
+            // Put the old folder back: the write failed, the outputs stay as they were.
+            let _ = fs::rename(aside.path(), path);
+        }
+        return Err(err(path)(e));
+    }
+    // `fresh` is `path` now: keep it.
+    let _ = fresh.keep();
+    drop(aside);
+    Ok(())
+}
+
+/// A new, empty temporary folder in `dir` for the folder `target_name`, with the permissions
+/// of a folder made by [`fs::create_dir`].
+fn create_temporary_dir(dir: &Path, target_name: &str) -> std::io::Result<tempfile::TempDir> {
+    let mut end = target_name.len().min(NAME_IN_TEMPORARY);
+    while !target_name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = format!(".{}{TEMP_MARKER}", &target_name[..end]);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o777));
+    }
+    builder.tempdir_in(dir)
+}
+
 /// Removes the temporaries that killed renders left in `dir` and returns how many it removed.
 /// Nothing is removed while any render holds the folder's writer lock (or when locks are
 /// unavailable there): a temporary is only ever removed once no process can still be writing it.
@@ -239,11 +303,16 @@ pub fn remove_stray_temporaries(dir: &Path) -> usize {
     };
     let mut removed = 0;
     for entry in entries.flatten() {
-        let stray = is_temporary(&entry.file_name().to_string_lossy())
-            && entry.file_type().is_ok_and(|t| t.is_file());
-        if stray && fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
+        if !is_temporary(&entry.file_name().to_string_lossy()) {
+            continue;
         }
+        // Temporary folders come from [`write_dir_atomic`].
+        let gone = match entry.file_type() {
+            Ok(t) if t.is_file() => fs::remove_file(entry.path()).is_ok(),
+            Ok(t) if t.is_dir() => fs::remove_dir_all(entry.path()).is_ok(),
+            _ => false,
+        };
+        removed += usize::from(gone);
     }
     // Closing `folder` releases the exclusive lock.
     removed
@@ -309,6 +378,38 @@ mod tests {
         write_atomic(&path, b"new").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(names(dir.path()), ["a.txt"]);
+    }
+
+    #[test]
+    fn a_folder_is_replaced_whole_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.frames");
+        write_dir_atomic(
+            &path,
+            &[("0.png", b"old0"), ("1.png", b"old1"), ("2.png", b"x")],
+        )
+        .unwrap();
+        write_dir_atomic(&path, &[("0.png", b"new0"), ("1.png", b"new1")]).unwrap();
+        assert_eq!(names(&path), ["0.png", "1.png"]);
+        assert_eq!(fs::read(path.join("0.png")).unwrap(), b"new0");
+        assert_eq!(names(dir.path()), ["a.frames"]);
+        // A killed write's temporary folder is swept like a file.
+        fs::create_dir(dir.path().join(".a.frames.inertia-tmp-abcdef")).unwrap();
+        fs::write(
+            dir.path().join(".a.frames.inertia-tmp-abcdef/0.png"),
+            b"half",
+        )
+        .unwrap();
+        assert_eq!(remove_stray_temporaries(dir.path()), 1);
+        assert_eq!(names(dir.path()), ["a.frames"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let plain = dir.path().join("plain");
+            fs::create_dir(&plain).unwrap();
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
+            assert_eq!(mode(&path), mode(&plain));
+        }
     }
 
     #[test]

@@ -11,11 +11,11 @@ use crate::encode::{
 };
 use crate::error::EncodeError;
 use crate::output::{self, OutputError};
-use crate::picture::frames;
 use crate::picture::mark::{INK, WHITE};
+use crate::picture::{frames, svg};
 use crate::render::Figure;
 use crate::report::{Note, Progress};
-use crate::scene::Scene;
+use crate::scene::{Format, Scene};
 use crate::trajectory::{self, Trajectory};
 
 /// The error of every stage, defined in [`crate::error`]; named here too for callers of
@@ -31,13 +31,30 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Writes every file into `dir` atomically; returns the paths written.
+    /// Writes every file into `dir` atomically; returns the paths written. Files named
+    /// `FOLDER/FILE` (the frames, `NAME.frames/0000.png`, ...) are written as their folder, the
+    /// whole folder atomically (see [`output::write_dir_atomic`]); its path is returned once.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
         let mut written = Vec::new();
+        // Each folder with its files (name inside it, bytes).
+        type Folder<'a> = (&'a str, Vec<(&'a str, &'a [u8])>);
+        let mut folders: Vec<Folder> = Vec::new();
         for (name, bytes) in &self.files {
+            if let Some((folder, file)) = name.split_once('/') {
+                match folders.iter_mut().find(|(f, _)| *f == folder) {
+                    Some((_, files)) => files.push((file, bytes)),
+                    None => folders.push((folder, vec![(file, bytes)])),
+                }
+                continue;
+            }
             let path = dir.join(name);
             output::write_atomic(&path, bytes)?;
+            written.push(path);
+        }
+        for (folder, files) in folders {
+            let path = dir.join(folder);
+            output::write_dir_atomic(&path, &files)?;
             written.push(path);
         }
         Ok(written)
@@ -82,10 +99,32 @@ fn diverged(
         .collect()
 }
 
-/// Renders the whole scene in memory: `<name>.gif`, `<name>.png` and `<name>.svg` (the last
-/// frame), `<name>.csv` and the charts
-/// of [`crate::figures`] (`<name>.loss.png` and `.svg`). `progress` hears of the frame count and
-/// of each frame drawn.
+/// The file names of one scene's outputs: `NAME.gif`, `NAME.frames/0000.png`, ...
+pub struct FileNames<'a>(pub &'a str);
+
+impl FileNames<'_> {
+    pub fn with(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.0)
+    }
+
+    /// The folder of frames, `NAME.frames` (see [`Outputs::write`]).
+    pub fn frames_dir(&self) -> String {
+        format!("{}.frames", self.0)
+    }
+
+    /// Frame `index` of `frames` inside the folder: `NAME.frames/0007.png`, numbered with at
+    /// least four digits and as many as the last frame's number needs, so names sort in order.
+    pub fn frame(&self, index: usize, frames: usize) -> String {
+        let digits = frames.saturating_sub(1).to_string().len().max(4);
+        format!("{}/{index:0digits$}.png", self.frames_dir())
+    }
+}
+
+/// Renders the whole scene in memory: the files its `[output] formats` ask for (by default
+/// `<name>.gif`, `<name>.png` and `<name>.svg` of the last frame, `<name>.csv`, the player
+/// `<name>.html`, and the charts of [`crate::figures`] as PNG and SVG; on request the frames
+/// PDF with its LaTeX line and the folder of frames), and always the caption `<name>.txt`.
+/// `progress` hears of the frame count and of each frame drawn.
 pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
@@ -93,66 +132,157 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let figure = Figure::new(scene, &trajectories)?;
     clock.lap("background");
     let picture = &figure.picture;
-    progress.frames(scene, picture.steps + 1);
-    let (plan, keyframes) = frames::Plan::new(picture)?;
-    clock.lap("plan");
-    let encoder = GifEncoder::new(
-        picture.width,
-        picture.height,
-        gif_palette(&figure, &keyframes),
+    let o = &scene.output;
+    let (gif_on, png_on, frames_on) = (
+        o.writes(Format::Gif),
+        o.writes(Format::Png),
+        o.writes(Format::Frames),
     );
-    let delays = encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
+    let animated = gif_on || frames_on;
+    if animated {
+        progress.frames(scene, picture.steps + 1);
+    }
+    // The plan paints every segment once; its last keyframe is the PNG.
+    let planned = if animated || png_on {
+        Some(frames::Plan::new(picture)?)
+    } else {
+        None
+    };
+    clock.lap("plan");
+    let encoder = match (&planned, gif_on) {
+        (Some((_, keyframes)), true) => Some(GifEncoder::new(
+            picture.width,
+            picture.height,
+            gif_palette(&figure, keyframes),
+        )),
+        _ => None,
+    };
     clock.lap("palette");
-    // Frames are drawn and quantized chunk by chunk in parallel, while the PNG and the SVG (of
-    // the last frame, known from the plan) and the charts are made beside them.
-    let (((png, svg), charts), frames) = rayon::join(
+    let (plan, keyframes) = match planned {
+        Some((plan, keyframes)) => (Some(plan), Some(keyframes)),
+        None => (None, None),
+    };
+    let caption = crate::caption::describe(scene, &trajectories);
+    // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
+    // PDF, by whichever needs one first.
+    let encoded: Vec<std::sync::OnceLock<Vec<u8>>> =
+        picture.images.iter().map(|_| Default::default()).collect();
+    let png_of = |image: &crate::picture::Image| -> Vec<u8> {
+        match picture
+            .images
+            .iter()
+            .position(|i| std::ptr::eq(&**i, image))
+        {
+            Some(k) => encoded[k]
+                .get_or_init(|| encode::png::encode_image(image))
+                .clone(),
+            None => encode::png::encode_image(image),
+        }
+    };
+    // Frames are drawn (quantized for the GIF, encoded for the folder) chunk by chunk in
+    // parallel, while the stills, the charts, the player and the PDF are made beside them.
+    let (others, frames) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    rayon::join(
-                        || encode::png::encode(&keyframes.last, encode::png::Content::Bands),
-                        || {
-                            crate::picture::svg::write(
-                                picture,
-                                picture.steps,
-                                &encode::png::encode_image,
-                            )
-                            .into_bytes()
-                        },
-                    )
-                },
-                || crate::figures::charts(scene, &trajectories),
-            )
+            let png = || {
+                keyframes.as_ref().filter(|_| png_on).map(|k| {
+                    encode::png::encode(&k.last, encode::png::Content::Bands)
+                        .map_err(EncodeError::Png)
+                })
+            };
+            let svg = || {
+                o.writes(Format::Svg)
+                    .then(|| svg::write(picture, picture.steps, &png_of).into_bytes())
+            };
+            let charts = || {
+                let wanted = |name: &str| {
+                    (name.ends_with(".png") && png_on)
+                        || (name.ends_with(".svg") && o.writes(Format::Svg))
+                };
+                if o.writes(Format::Png) || o.writes(Format::Svg) {
+                    crate::figures::charts(scene, &trajectories)
+                        .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            let html = || {
+                o.writes(Format::Html).then(|| {
+                    crate::player::html(scene, &trajectories, &figure, &caption, &png_of)
+                        .into_bytes()
+                })
+            };
+            let pdf = || {
+                o.writes(Format::Pdf)
+                    .then(|| crate::picture::pdf::frames(picture, &png_of))
+            };
+            let ((png, svg), (charts, (html, pdf))) = rayon::join(
+                || rayon::join(png, svg),
+                || rayon::join(charts, || rayon::join(html, pdf)),
+            );
+            (png, svg, charts, html, pdf)
         },
         || {
-            plan.run(NearestCache::default, |cache, _, patch| {
-                progress.frame_done(scene);
-                encoder.quantize(&patch, cache)
+            plan.map(|plan| {
+                plan.run(NearestCache::default, |cache, _, patch, full| {
+                    progress.frame_done(scene);
+                    let png =
+                        frames_on.then(|| encode::png::encode(full, encode::png::Content::Bands));
+                    (encoder.as_ref().map(|e| e.quantize(&patch, cache)), png)
+                })
             })
         },
     );
-    let frames = frames?;
+    let (png, svg, charts, html, pdf) = others;
+    let frames = frames.transpose()?.unwrap_or_default();
     clock.lap("frames+png");
-    let gif = encoder.encode(&frames, &delays);
+    let (quantized, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
+    let gif = match &encoder {
+        Some(e) => {
+            let quantized: Vec<_> = quantized.into_iter().flatten().collect();
+            let delays = encode::gif::frame_delays(picture.steps + 1, o.fps, o.hold);
+            Some(e.encode(&quantized, &delays).map_err(EncodeError::Gif)?)
+        }
+        None => None,
+    };
     clock.lap("gif");
-    let gif = gif.map_err(EncodeError::Gif)?;
-    let png = png.map_err(EncodeError::Png)?;
     let charts = charts?;
-    let csv = encode::csv::encode(&scene.runs, &trajectories);
+    let names = FileNames(&o.name);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
+        if let Some(b) = bytes {
+            files.push((names.with(suffix), b));
+        }
+    };
+    add(".gif", gif);
+    add(".png", png.transpose()?);
+    add(".svg", svg);
+    add(
+        ".csv",
+        o.writes(Format::Csv)
+            .then(|| encode::csv::encode(&scene.runs, &trajectories)),
+    );
+    add(".html", html);
+    add(".txt", Some(caption.file().into_bytes()));
+    if let Some(pdf) = pdf {
+        add(".frames.pdf", Some(pdf));
+        add(
+            ".tex",
+            Some(encode::tex::snippet(&o.name, o.fps, picture.steps + 1).into_bytes()),
+        );
+    }
     clock.lap("csv");
-    clock.report(scene, progress);
-    let name = &scene.output.name;
-    let mut files = vec![
-        (format!("{name}.gif"), gif),
-        (format!("{name}.png"), png),
-        (format!("{name}.svg"), svg),
-        (format!("{name}.csv"), csv),
-    ];
     files.extend(
         charts
             .into_iter()
-            .map(|(suffix, bytes)| (format!("{name}{suffix}"), bytes)),
+            .map(|(suffix, bytes)| (names.with(&suffix), bytes)),
     );
+    let count = frame_pngs.len();
+    for (index, png) in frame_pngs.into_iter().enumerate() {
+        if let Some(png) = png {
+            files.push((names.frame(index, count), png.map_err(EncodeError::Png)?));
+        }
+    }
+    clock.report(scene, progress);
     Ok(Outputs {
         files,
         diverged: diverged(scene, &trajectories),

@@ -48,19 +48,38 @@ pub fn list() -> String {
         let keys: Vec<String> = kind.keys.iter().map(Key::summary).collect();
         let _ = writeln!(out, "{indent}keys: {}", keys.join(", "));
     }
-    for key in tables::DRAW_KEYS {
-        let (form, choices) = match key.ty {
+    let own = tables::OUTPUT_KEYS
+        .iter()
+        .map(|k| ("output", k))
+        .chain(tables::DRAW_KEYS.iter().map(|k| ("draw", k)));
+    for (table, key) in own {
+        let slider_keys;
+        let (form, choices): (&str, &[crate::keys::Choice]) = match key.ty {
             Type::Choice(choices) => ("\"...\"", choices),
             Type::Choices(choices) => ("[...]", choices),
+            Type::SweptKeys => {
+                slider_keys = tables::slider_keys();
+                ("[...]", &slider_keys)
+            }
             _ => continue,
         };
         let default = key.absent.text().unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n{} ([draw] {} = {form}; default {default}):",
+            "\n{} ([{table}] {} = {form}; default {default}):",
             capitalized(key.name),
             key.name
         );
+        if key.ty == Type::SweptKeys {
+            let _ = writeln!(out, "  {}", key.doc);
+            let names: Vec<&str> = choices.iter().map(|c| c.name).collect();
+            let _ = writeln!(
+                out,
+                "  any key an optimizer entry sweeps: {}",
+                names.join(", ")
+            );
+            continue;
+        }
         for c in choices {
             let _ = writeln!(out, "  {:<12} {}", c.name, c.doc);
         }

@@ -124,6 +124,10 @@ fn type_schema(key: &Key) -> Value {
             "type": "array",
             "items": { "type": "string", "enum": names(choices) }
         }),
+        Type::SweptKeys => json!({
+            "type": "array",
+            "items": { "type": "string", "enum": names(&tables::slider_keys()) }
+        }),
         Type::Point | Type::Interval => pair(json!({ "type": "number" })),
         Type::WholePair { range, .. } => pair(with(json!({ "type": "integer" }), bounds(range))),
         Type::Points { min, max } => {

@@ -40,15 +40,20 @@ fn assert_status(o: &Output, code: i32) {
     );
 }
 
-/// Every file in `dir` with its bytes.
+/// Every file in `dir` with its bytes, those in folders as `FOLDER/FILE`.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    listing(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(dir.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for n in listing(dir) {
+        let path = dir.join(&n);
+        if path.is_dir() {
+            for (inner, bytes) in contents(&path) {
+                out.insert(format!("{n}/{inner}"), bytes);
+            }
+        } else {
+            out.insert(n, std::fs::read(path).unwrap());
+        }
+    }
+    out
 }
 
 /// A small, fast scene: 160×160, `steps` steps, three runs (one noisy).
@@ -274,15 +279,28 @@ fn every_shipped_scene_renders_valid_outputs() {
         assert_eq!(checked.output.name, name);
         assert_eq!(checked.output.steps, steps);
 
+        // The files of the formats the scene asks for, the caption, and the charts in the
+        // still formats.
+        use inertia::scene::Format;
+        let writes = |f: Format| checked.output.formats.contains(&f);
         let mut expected = vec![
-            format!("{name}.csv"),
-            format!("{name}.gif"),
-            format!("{name}.png"),
-            format!("{name}.svg"),
+            format!("{name}.txt"),
             "index.html".to_string(),
             "manifest.json".to_string(),
         ];
-        // The charts the scene asks for.
+        for (format, files) in [
+            (Format::Gif, vec!["gif"]),
+            (Format::Png, vec!["png"]),
+            (Format::Svg, vec!["svg"]),
+            (Format::Csv, vec!["csv"]),
+            (Format::Html, vec!["html"]),
+            (Format::Pdf, vec!["frames.pdf", "tex"]),
+            (Format::Frames, vec!["frames"]),
+        ] {
+            if writes(format) {
+                expected.extend(files.iter().map(|ext| format!("{name}.{ext}")));
+            }
+        }
         for chart in &checked.draw.charts {
             let suffix = match chart {
                 inertia::scene::Chart::Loss => "loss",
@@ -293,8 +311,11 @@ fn every_shipped_scene_renders_valid_outputs() {
                 inertia::scene::Chart::Surface3d => "surface3d",
                 inertia::scene::Chart::Lr => "lr",
             };
-            expected.push(format!("{name}.{suffix}.png"));
-            expected.push(format!("{name}.{suffix}.svg"));
+            for ext in ["png", "svg"] {
+                if (ext == "png" && writes(Format::Png)) || (ext == "svg" && writes(Format::Svg)) {
+                    expected.push(format!("{name}.{suffix}.{ext}"));
+                }
+            }
         }
         expected.sort();
         assert_eq!(listing(&dir), expected, "{}", scene.display());
@@ -416,10 +437,12 @@ fn invalid_scene_leaves_existing_outputs_untouched() {
             "manifest.json",
             "same.csv",
             "same.gif",
+            "same.html",
             "same.loss.png",
             "same.loss.svg",
             "same.png",
-            "same.svg"
+            "same.svg",
+            "same.txt"
         ]
     );
 
@@ -615,7 +638,14 @@ fn unwritable_output_dir_exits_2_naming_the_path() {
 #[test]
 fn rendering_is_deterministic_across_runs_and_thread_counts() {
     let t = TempDir::new("cli", "determinism");
-    let scene = t.write("det.toml", &tiny_scene("det", 8));
+    // Every format, so every writer is held to it.
+    let scene = t.write(
+        "det.toml",
+        &tiny_scene("det", 8).replace(
+            "hold = 0.5",
+            "hold = 0.5\nformats = [\"gif\", \"png\", \"svg\", \"csv\", \"html\", \"pdf\", \"frames\"]",
+        ),
+    );
     let render_into = |dir: &str, threads: Option<&str>| {
         let mut cmd = render();
         cmd.arg("-q").arg("--out").arg(t.path(dir)).arg(&scene);
@@ -629,11 +659,24 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
             files.keys().collect::<Vec<_>>(),
             [
                 "det.csv",
+                "det.frames.pdf",
+                "det.frames/0000.png",
+                "det.frames/0001.png",
+                "det.frames/0002.png",
+                "det.frames/0003.png",
+                "det.frames/0004.png",
+                "det.frames/0005.png",
+                "det.frames/0006.png",
+                "det.frames/0007.png",
+                "det.frames/0008.png",
                 "det.gif",
+                "det.html",
                 "det.loss.png",
                 "det.loss.svg",
                 "det.png",
                 "det.svg",
+                "det.tex",
+                "det.txt",
                 "index.html",
                 "manifest.json"
             ]
@@ -645,7 +688,7 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
     assert!(a == b, "two renders of the same scene differ");
     let one = render_into("one", Some("1"));
     let two = render_into("two", Some("2"));
-    for name in ["det.csv", "det.gif", "det.png"] {
+    for name in a.keys() {
         assert!(
             one[name] == two[name],
             "{name} differs between 1 and 2 threads"
@@ -655,6 +698,19 @@ fn rendering_is_deterministic_across_runs_and_thread_counts() {
             "{name} differs with the default thread count"
         );
     }
+    // Each frame of the folder is the frame `--frame` writes.
+    let frame = t.path("frame");
+    let o = render()
+        .args(["-q", "--frame", "5", "--out"])
+        .arg(&frame)
+        .arg(&scene)
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_eq!(
+        std::fs::read(frame.join("det.frame5.png")).unwrap(),
+        a["det.frames/0005.png"]
+    );
     // The noisy run really is noisy (so the comparison above covers the noise stream).
     let rows = parse_csv(std::str::from_utf8(&a["det.csv"]).unwrap());
     let runs = check_runs(&rows, 3, 8);

@@ -2,39 +2,12 @@
 //! file beside it) and, where Chromium is installed, in a real browser: headless Chromium loads
 //! the page from disk, shows every title and every GIF, and takes a screenshot that is not blank.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use inertia::gallery::{index_html, GalleryEntry};
 
-/// How long one Chromium run may take before it is killed.
-const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// A temporary folder under Cargo's target/tmp, removed on drop unless `INERTIA_KEEP_GALLERY`
-/// is set (to look at the page and the screenshot).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("inertia-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::env::var_os("INERTIA_KEEP_GALLERY").is_some() {
-            eprintln!("kept {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+mod browser;
+use browser::{find_chromium, run_chromium, TempDir, PIXEL_TOLERANCE};
 
 /// The committed scene files, sorted.
 fn committed_scenes() -> Vec<PathBuf> {
@@ -63,7 +36,7 @@ fn build_gallery(root: &Path) -> (PathBuf, Vec<GalleryEntry>) {
         scene.path = scenes.join(path.file_name().unwrap());
         std::fs::copy(&path, &scene.path).unwrap();
         let mut files = Vec::new();
-        for ext in ["gif", "png", "csv"] {
+        for ext in ["gif", "png", "csv", "html", "txt"] {
             let name = format!("{}.{ext}", scene.output.name);
             let bytes = std::fs::copy(outputs.join(&name), out.join(&name))
                 .unwrap_or_else(|e| panic!("outputs/{name}: {e}"));
@@ -152,84 +125,6 @@ fn every_link_resolves_to_a_file() {
     assert_eq!(html, index_html(&entries));
 }
 
-/// `chromium` at /usr/bin or on PATH.
-fn find_chromium() -> Option<PathBuf> {
-    let fixed = PathBuf::from("/usr/bin/chromium");
-    if fixed.is_file() {
-        return Some(fixed);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// Runs headless Chromium on `url` with `args`, killed (with everything it started) after
-/// [`CHROMIUM_TIMEOUT`]. Returns its standard output; panics on failure or timeout.
-fn run_chromium(chromium: &Path, work: &Path, name: &str, args: &[String], url: &str) -> String {
-    let profile = work.join(format!("profile-{name}"));
-    std::fs::create_dir_all(&profile).unwrap();
-    let (stdout_path, stderr_path) = (
-        work.join(format!("{name}.stdout")),
-        work.join(format!("{name}.stderr")),
-    );
-    let mut cmd = Command::new(chromium);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--hide-scrollbars",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .args(args)
-    .arg(url)
-    .stdin(Stdio::null())
-    .stdout(File::create(&stdout_path).unwrap())
-    .stderr(File::create(&stderr_path).unwrap());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.spawn().expect("cannot start chromium");
-    let deadline = Instant::now() + CHROMIUM_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = || std::fs::read_to_string(&stderr_path).unwrap_or_default();
-    let Some(status) = status else {
-        // Chromium's helpers share its process group (ours alone): end them all.
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", child.id())])
-            .status();
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!(
-            "chromium ({name}) did not finish in {} s; stderr:\n{}",
-            CHROMIUM_TIMEOUT.as_secs(),
-            stderr()
-        );
-    };
-    assert!(
-        status.success(),
-        "chromium ({name}): {status}; stderr:\n{}",
-        stderr()
-    );
-    std::fs::read_to_string(&stdout_path).unwrap()
-}
-
 /// Counts the distinct colours of an image, up to `limit`.
 fn distinct_colours(img: &image::RgbaImage, limit: usize) -> usize {
     let mut seen = std::collections::HashSet::new();
@@ -281,7 +176,8 @@ fn chromium_shows_the_gallery() {
         "</body>",
         "<script>addEventListener('load', () => { const i = [...document.images]; \
          document.body.dataset.loaded = i.filter(x => x.complete && x.naturalWidth > 0).length \
-         + '/' + i.length; });</script>\n</body>",
+         + '/' + i.length; document.body.dataset.shown = i.map(x => \
+         x.currentSrc.split('.').pop()).join(' '); });</script>\n</body>",
     );
     let probe_path = index.with_file_name("index-probe.html");
     std::fs::write(&probe_path, probe).unwrap();
@@ -297,6 +193,28 @@ fn chromium_shows_the_gallery() {
         dom.contains(&format!("data-loaded=\"{n}/{n}\"")),
         "not every image loaded:\n{dom}"
     );
+    // The animations move, unless the reader prefers reduced motion: then the stills show.
+    let moving = vec!["gif"; n].join(" ");
+    assert!(dom.contains(&format!("data-shown=\"{moving}\"")), "{dom}");
+    let dom = run_chromium(
+        &chromium,
+        &tmp.0,
+        "still",
+        &[
+            budget.clone(),
+            "--force-prefers-reduced-motion".into(),
+            "--dump-dom".into(),
+        ],
+        &url(&probe_path),
+    );
+    let still = vec!["png"; n].join(" ");
+    assert!(dom.contains(&format!("data-shown=\"{still}\"")), "{dom}");
+    // Each image says what its runs do, and opens the scene's player.
+    for e in &entries {
+        assert!(dom.contains(&format!("alt=\"{}\"", dom_text(&e.caption))));
+        let (player, _) = e.files.iter().find(|(n, _)| n.ends_with(".html")).unwrap();
+        assert!(dom.contains(&format!("<a class=\"anim\" href=\"{player}\"")));
+    }
 
     // A screenshot: a real PNG, not one flat colour.
     let shot = tmp.0.join("screenshot.png");
@@ -322,10 +240,6 @@ fn chromium_shows_the_gallery() {
     );
     eprintln!("chromium rendered the gallery: {}", shot.display());
 }
-
-/// The per-channel difference above which two pixels count as different: anti-aliasing by two
-/// rasterizers differs by less, a path or a marker that is missing or moved by more.
-const PIXEL_TOLERANCE: u8 = 64;
 
 /// Chromium's rendering of the committed SVGs (trajectory figures and charts) against their
 /// PNGs, pixel by pixel: the same picture up to anti-aliasing, text included (both draw the

@@ -760,8 +760,14 @@ fn render_scene_within(text: &str, limit: Duration) -> (Scene, Outputs) {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    // The animation, the figure (PNG and SVG), the CSV and the convergence chart (PNG and SVG).
-    assert_eq!(files.len(), 6, "{:?}", files.keys());
+    // The animation, the figure (PNG and SVG), the CSV, the player, the caption and the
+    // convergence chart (PNG and SVG).
+    assert_eq!(files.len(), 8, "{:?}", files.keys());
+    let player = std::str::from_utf8(files[format!("{name}.html").as_str()]).expect("UTF-8");
+    assert!(
+        !player.contains("NaN") && !player.contains("inf"),
+        "{name}.html: {player}"
+    );
     for figure in [format!("{name}.svg"), format!("{name}.loss.svg")] {
         let svg = files[figure.as_str()];
         assert!(svg.starts_with(b"<svg ") && svg.ends_with(b"</svg>\n"));
@@ -1001,7 +1007,7 @@ fn sweep_scene(size: (u32, u32), steps: usize) -> String {
     )
 }
 
-const OUTPUT_NAMES: [&str; 4] = ["k.gif", "k.png", "k.svg", "k.csv"];
+const OUTPUT_NAMES: [&str; 6] = ["k.gif", "k.png", "k.svg", "k.csv", "k.html", "k.txt"];
 
 /// Files `render` writes besides the animation: the charts, then the manifest and the gallery,
 /// each atomically.
@@ -1230,10 +1236,12 @@ fn kill_renders(
             "index.html",
             "k.csv",
             "k.gif",
+            "k.html",
             "k.loss.png",
             "k.loss.svg",
             "k.png",
             "k.svg",
+            "k.txt",
             "manifest.json"
         ]
     );

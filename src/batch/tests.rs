@@ -165,6 +165,8 @@ fn unchanged_scenes_are_skipped_and_force_renders_them() {
             "a.png",
             "a.svg",
             "a.csv",
+            "a.html",
+            "a.txt",
             "a.loss.png",
             "a.loss.svg"
         ]

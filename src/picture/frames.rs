@@ -458,14 +458,14 @@ impl<'p> Plan<'p> {
         ))
     }
 
-    /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
-    /// through `map`, with a per-chunk state from `init`, as soon as it is made; the results are
-    /// in frame order.
+    /// Animates every chunk in parallel, passing each frame's patch and the whole frame (with
+    /// its frame index) through `map`, with a per-chunk state from `init`, as soon as it is
+    /// made; the results are in frame order.
     pub fn run<S, T, I, F>(self, init: I, map: F) -> Result<Vec<T>, DrawError>
     where
         T: Send,
         I: Fn() -> S + Sync,
-        F: Fn(&mut S, usize, FramePatch) -> T + Sync,
+        F: Fn(&mut S, usize, FramePatch, &Pixmap) -> T + Sync,
     {
         let len = self.chunk;
         let prepared = &self.prepared;
@@ -481,7 +481,7 @@ impl<'p> Plan<'p> {
                 let mut out = Vec::with_capacity(end - first);
                 for index in first..end {
                     match animator.next_frame()? {
-                        Some(p) => out.push(map(&mut state, index, p)),
+                        Some(p) => out.push(map(&mut state, index, p, &animator.displayed)),
                         None => break,
                     }
                 }
@@ -505,7 +505,7 @@ pub struct Frames {
 /// Every frame of the animation (chunks in parallel), with the last frame's full canvas.
 pub fn all_frames(picture: &Picture) -> Result<Frames, DrawError> {
     let (plan, keyframes) = Plan::new(picture)?;
-    let patches = plan.run(|| (), |_, _, p| p)?;
+    let patches = plan.run(|| (), |_, _, p, _| p)?;
     Ok(Frames {
         patches,
         last: keyframes.last,

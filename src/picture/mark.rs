@@ -248,6 +248,20 @@ impl Mark {
         m
     }
 
+    /// The point [`Mark::moved_to`] moves: a centre, a stroke's or an arrow's start, a text's
+    /// pen.
+    pub fn anchor(&self) -> P32 {
+        match self {
+            Mark::Disc { c, .. }
+            | Mark::Wedges { c, .. }
+            | Mark::Cross { c, .. }
+            | Mark::Star { c, .. } => *c,
+            Mark::Capsule { a, .. } => *a,
+            Mark::Arrow { from, .. } => *from,
+            Mark::Text(t) => (t.x, t.y),
+        }
+    }
+
     /// The pixels the marker can touch (anti-aliasing included).
     pub fn bounds(&self) -> IRect {
         match self {
@@ -432,16 +446,19 @@ mod tests {
         let path = |p: (f64, f64)| -> Arc<[(f64, f64)]> { vec![p, p].into() };
         let heads = vec![
             Head {
+                run: 0,
                 points: path((10.0, 10.0)),
                 colour: [1, 0, 0],
                 diverged: false,
             },
             Head {
+                run: 0,
                 points: path((10.5, 10.0)),
                 colour: [2, 0, 0],
                 diverged: false,
             },
             Head {
+                run: 0,
                 points: path((40.0, 10.0)),
                 colour: [3, 0, 0],
                 diverged: false,

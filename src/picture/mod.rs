@@ -7,12 +7,18 @@
 //! - [`frames`] animates it: the frame of step k is painted incrementally from the frame of
 //!   step k − 1, only where something changed (GIF frames);
 //! - [`svg`] writes it as an SVG document, text as glyph outlines;
+//! - [`player`] writes it as the SVG of an HTML player: the static items once, and per step
+//!   what the trails reveal and the tracks show, as data its script draws;
+//! - [`pdf`] writes it as a PDF with one vector page per step, everything that does not
+//!   change (the surface image, text, axes) written once and reused by every page;
 //! - [`plot`] is a plotters `DrawingBackend` that records what plotters draws (axes, ticks,
 //!   labels, chart series) as items, so charts keep plotters' layout and gain this list's
 //!   painters.
 //!
 //! An item has a [`Layer`] (painting order: layers first, then list order), an optional clip
-//! (one of the picture's clip rectangles, e.g. a panel), and a kind that says *when* it shows:
+//! (one of the picture's clip rectangles, e.g. a panel), the run it draws when it draws one
+//! (a path, a run's overlays, its legend row: readers that show some runs only, like the
+//! player's sliders, go by it), and a kind that says *when* it shows:
 //! static shapes, text, images and markers show at every step; a [`Trail`] is revealed segment by
 //! segment (the segment into point k appears at step k and stays); a [`Track`] is redrawn at
 //! every step (run heads, teaching overlays, the step counter). A static picture (a chart) has
@@ -23,6 +29,8 @@
 pub mod frames;
 pub mod geom;
 pub mod mark;
+pub mod pdf;
+pub mod player;
 pub mod plot;
 pub mod raster;
 pub mod svg;
@@ -221,6 +229,8 @@ pub struct Trail {
 /// One run's head in a [`Track::Heads`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
+    /// The run (its index in the scene) whose head this is.
+    pub run: usize,
     /// The run's path: the head of step k is at point k, or at the last point once the path has
     /// ended.
     pub points: Arc<[(f64, f64)]>,
@@ -274,6 +284,9 @@ pub struct Item {
     pub layer: Layer,
     /// Index into [`Picture::clips`]; `None` draws anywhere on the canvas.
     pub clip: Option<usize>,
+    /// The run the item draws, when it draws one run only (its path, its overlays, its legend
+    /// row); `None` for what every run shares.
+    pub run: Option<usize>,
     pub kind: ItemKind,
 }
 
@@ -300,6 +313,8 @@ pub struct Picture {
     pub items: Vec<Item>,
     /// The background colour under everything.
     pub background: Rgb,
+    /// The run the items pushed now draw (see [`Picture::set_run`]).
+    current_run: Option<usize>,
 }
 
 impl Picture {
@@ -314,6 +329,7 @@ impl Picture {
             images: Vec::new(),
             items: Vec::new(),
             background: mark::WHITE,
+            current_run: None,
         }
     }
 
@@ -338,7 +354,18 @@ impl Picture {
     }
 
     pub fn push(&mut self, layer: Layer, clip: Option<usize>, kind: ItemKind) {
-        self.items.push(Item { layer, clip, kind });
+        self.items.push(Item {
+            layer,
+            clip,
+            run: self.current_run,
+            kind,
+        });
+    }
+
+    /// The items pushed from now on draw run `run` (`None`: what runs share), until the next
+    /// call.
+    pub fn set_run(&mut self, run: Option<usize>) {
+        self.current_run = run;
     }
 
     /// Text `text` at `size` with its pen at (x, y) on the baseline.
@@ -366,9 +393,30 @@ impl Picture {
 
     /// The items in painting order: by layer, then as listed.
     pub fn ordered(&self) -> Vec<&Item> {
-        let mut items: Vec<&Item> = self.items.iter().collect();
-        items.sort_by_key(|i| i.layer);
-        items
+        self.painting_order()
+            .into_iter()
+            .map(|i| &self.items[i])
+            .collect()
+    }
+
+    /// The items' indices in painting order: by layer, then as listed.
+    pub fn painting_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.items.len()).collect();
+        order.sort_by_key(|&i| self.items[i].layer);
+        order
+    }
+
+    /// The trail items of clip `clip`, with their indices, in list order.
+    pub fn trails_in(&self, clip: Option<usize>) -> Vec<(usize, &Trail)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.clip == clip)
+            .filter_map(|(k, i)| match &i.kind {
+                ItemKind::Trail(t) => Some((k, t)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// How the trails are cut into pieces, each piece one stroke: for each item (by index), the
@@ -383,16 +431,7 @@ impl Picture {
             }
         }
         for clip in clips {
-            let group: Vec<(usize, &Trail)> = self
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.clip == clip)
-                .filter_map(|(k, i)| match &i.kind {
-                    ItemKind::Trail(t) => Some((k, t)),
-                    _ => None,
-                })
-                .collect();
+            let group = self.trails_in(clip);
             let rect = clip
                 .and_then(|c| self.clips.get(c).copied())
                 .unwrap_or_else(|| self.canvas());

@@ -10,6 +10,11 @@
 //!
 //! Numbers have at most two decimals and the document depends on nothing but the picture, so the
 //! same picture gives the same bytes.
+//!
+//! [`document`] writes the static items and asks an [`Animated`] for what changes with the step
+//! (the trails of each clip, each track): [`write`] gives it the step's trails and markers; the
+//! player (`super::player`) gives it placeholders its script fills, step by step. Both documents
+//! come from this one writer, so the player looks like the SVG.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -20,12 +25,12 @@ use super::{Colour, ItemKind, Path, PathOp, Picture, Rotation, Shape, Text, Trai
 use crate::text::{escape_markup, Segment};
 
 /// `#rrggbb`.
-fn hex(c: Rgb) -> String {
+pub fn hex(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
 /// A number with at most two decimals, without trailing zeros.
-fn num(v: f64) -> String {
+pub fn num(v: f64) -> String {
     let v = if v.abs() < 0.005 { 0.0 } else { v };
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -36,7 +41,7 @@ fn num(v: f64) -> String {
     }
 }
 
-fn n32(v: f32) -> String {
+pub fn n32(v: f32) -> String {
     num(f64::from(v))
 }
 
@@ -63,7 +68,7 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 /// ` clip-path="url(#cN)"` for a clipped item.
-fn clip_attr(clip: Option<usize>) -> String {
+pub fn clip_attr(clip: Option<usize>) -> String {
     clip.map(|c| format!(r#" clip-path="url(#c{c})""#))
         .unwrap_or_default()
 }
@@ -131,7 +136,7 @@ fn shape(out: &mut String, s: &Shape, clip: Option<usize>) {
 }
 
 /// The id of glyph `id` of font `font` in `<defs>`.
-fn glyph_id(font: u8, id: u16) -> String {
+pub fn glyph_id(font: u8, id: u16) -> String {
     format!("g{font}-{id}")
 }
 
@@ -172,7 +177,7 @@ fn text(out: &mut String, t: &Text, picture: &Picture, clip: Option<usize>) {
 }
 
 /// A glyph scale factor: enough significant digits for a 4096-pixel canvas.
-fn scale(s: f64) -> String {
+pub fn scale(s: f64) -> String {
     let t = format!("{s:.7}");
     t.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -193,7 +198,8 @@ fn glyph_path(segments: &[Segment]) -> String {
     d
 }
 
-fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
+/// Writes marker `m` (clipped to clip `clip`, if any).
+pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
     let clip_a = clip_attr(clip);
     match m {
         Mark::Disc {
@@ -321,94 +327,153 @@ fn line_path(out: &mut String, lines: &[(P32, P32)], colour: Rgb, width: f32, cl
     );
 }
 
+/// One stroke of a clip's trails: a stretch of one trail's consecutive segments (see
+/// [`super::TrailPieces`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailPiece {
+    /// The trail's item index.
+    pub item: usize,
+    /// The step of the piece's first segment: point `i` (from 1) ends the segment of step
+    /// `start + i − 1`.
+    pub start: usize,
+    /// The points, each segment clipped to the clip grown by twice the trail's width.
+    pub points: Vec<(f64, f64)>,
+}
+
 /// The trails (item index, trail) of one clip as pieces (see [`super::TrailPieces`]) up to
 /// `step`, in the order their strokes go into the document: by the step each starts at, then as
 /// listed. A piece is the points of its segments, each segment clipped to `r` grown by twice the
-/// trail's width (so far points of a diverging run never reach the document).
+/// trail's width (so far points of a diverging run never reach the document). The pieces at a
+/// step are those at the last step that start by then, cut after that step's segment.
 pub fn trail_pieces(
     trails: &[(usize, &Trail)],
     pieces: &super::TrailPieces,
     r: IRect,
     step: usize,
-) -> Vec<(usize, Vec<(f64, f64)>)> {
-    /// A piece: the step it starts at, its trail's order in the group, its item, its points.
-    type Piece = (usize, usize, usize, Vec<(f64, f64)>);
-    let mut out: Vec<Piece> = Vec::new();
+) -> Vec<TrailPiece> {
+    // Each piece with its trail's order in the group.
+    let mut out: Vec<(usize, TrailPiece)> = Vec::new();
     for (order, &(item, t)) in trails.iter().enumerate() {
         let last = t.points.len().min(step.saturating_add(1));
         let pad = f64::from(t.width) * 2.0;
-        let mut current: Option<(usize, Vec<(f64, f64)>)> = None;
+        let mut current: Option<TrailPiece> = None;
         for k in 1..last {
             let Some((a, b)) = clip_segment(t.points[k - 1], t.points[k], r.bounds(pad)) else {
                 continue;
             };
             let start = pieces.start(item, k);
             match &mut current {
-                Some((s, points)) if *s == start && points.last() == Some(&a) => points.push(b),
+                Some(p) if p.start == start && p.points.last() == Some(&a) => p.points.push(b),
                 _ => {
-                    if let Some((s, points)) = current.take() {
-                        out.push((s, order, item, points));
+                    if let Some(p) = current.take() {
+                        out.push((order, p));
                     }
-                    current = Some((start, vec![a, b]));
+                    current = Some(TrailPiece {
+                        item,
+                        start,
+                        points: vec![a, b],
+                    });
                 }
             }
         }
-        if let Some((s, points)) = current {
-            out.push((s, order, item, points));
+        if let Some(p) = current {
+            out.push((order, p));
         }
     }
-    out.sort_by_key(|p| (p.0, p.1));
-    out.into_iter().map(|(_, _, i, p)| (i, p)).collect()
+    out.sort_by_key(|(order, p)| (p.start, *order));
+    out.into_iter().map(|(_, p)| p).collect()
 }
 
-/// The picture at `step` as an SVG document; `png` encodes the picture's images (the writer
-/// embeds them as PNG data).
-pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<u8>) -> String {
+/// A trail piece's points as path data.
+pub fn polyline_data(points: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    for (n, (x, y)) in points.iter().enumerate() {
+        let _ = write!(
+            d,
+            "{}{} {}",
+            if n == 0 { 'M' } else { 'L' },
+            num(*x),
+            num(*y)
+        );
+    }
+    d
+}
+
+/// The stroke attributes of a trail's pieces.
+pub fn trail_attrs(t: &Trail) -> String {
+    format!(
+        r#" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round""#,
+        hex(t.colour),
+        n32(t.width)
+    )
+}
+
+/// What a [`document`] writes where the items that change with the step are.
+pub trait Animated {
+    /// Adds the glyphs the animated content draws (besides the static texts', which the writer
+    /// collects itself), so `<defs>` defines each once.
+    fn glyphs(&self, picture: &Picture, glyphs: &mut BTreeSet<(u8, u16)>);
+    /// Writes more definitions into `<defs>`.
+    fn defs(&self, _picture: &Picture, _out: &mut String) {}
+    /// Writes the trails of clip `clip` (the picture's trail items there, in list order, with
+    /// their indices), where the first of them comes in painting order.
+    fn trails(
+        &self,
+        picture: &Picture,
+        out: &mut String,
+        clip: Option<usize>,
+        trails: &[(usize, &Trail)],
+    );
+    /// Writes track item `index`.
+    fn track(&self, picture: &Picture, out: &mut String, index: usize);
+    /// True when static items that draw one run (a legend row) are each wrapped in a group
+    /// that names the run (`<g data-run="3">`), for a reader that shows some runs only.
+    fn tags_runs(&self) -> bool {
+        false
+    }
+}
+
+/// The glyphs of text `t`.
+pub fn text_glyphs(t: &Text, glyphs: &mut BTreeSet<(u8, u16)>) {
+    for g in &t.shaped.glyphs {
+        glyphs.insert((g.font, g.id));
+    }
+}
+
+/// The picture as an SVG document: its static items, with what `animated` writes in place of
+/// its trails and tracks; `png` encodes the picture's images (the writer embeds them as PNG
+/// data). Extra attributes for the `<svg>` element (e.g. an id) come in `svg_attrs`.
+pub fn document(
+    picture: &Picture,
+    png: &dyn Fn(&super::Image) -> Vec<u8>,
+    animated: &dyn Animated,
+    svg_attrs: &str,
+) -> String {
     let (w, h) = (picture.width, picture.height);
-    let items = picture.ordered();
+    let order = picture.painting_order();
     let mut doc = String::new();
     let _ = writeln!(
         doc,
-        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">"#
+        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}"{svg_attrs} xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">"#
     );
     let _ = writeln!(
         doc,
         r#"<rect width="{w}" height="{h}" fill="{}"/>"#,
         hex(picture.background)
     );
-    // Everything the body refers to: tracks' marks of this step, glyphs, images, clips.
-    let marks: Vec<Vec<Mark>> = items
-        .iter()
-        .map(|item| {
-            let mut out = Vec::new();
-            if let ItemKind::Track(t) = &item.kind {
-                picture.track_marks(t, picture.clip_of(item), step, &mut out);
-            }
-            out
-        })
-        .collect();
+    // Everything the body refers to: glyphs, images, clips.
     let mut glyphs: BTreeSet<(u8, u16)> = BTreeSet::new();
     let mut used_images: BTreeSet<usize> = BTreeSet::new();
-    let mut add_text = |t: &Text| {
-        for g in &t.shaped.glyphs {
-            glyphs.insert((g.font, g.id));
-        }
-    };
-    for (item, m) in items.iter().zip(&marks) {
+    for item in &picture.items {
         match &item.kind {
-            ItemKind::Text(t) => add_text(t),
-            ItemKind::Mark(Mark::Text(t)) => add_text(t),
+            ItemKind::Text(t) | ItemKind::Mark(Mark::Text(t)) => text_glyphs(t, &mut glyphs),
             ItemKind::Image { image, .. } => {
                 used_images.insert(*image);
             }
             _ => {}
         }
-        for mk in m {
-            if let Mark::Text(t) = mk {
-                add_text(t);
-            }
-        }
     }
+    animated.glyphs(picture, &mut glyphs);
     doc.push_str("<defs>\n");
     for &i in &used_images {
         let img = &picture.images[i];
@@ -442,12 +507,15 @@ pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<
             );
         }
     }
+    animated.defs(picture, &mut doc);
     doc.push_str("</defs>\n");
-    let pieces = picture.trail_pieces();
     let mut done_clips: Vec<Option<usize>> = Vec::new();
-    let mut k = 0;
-    while k < items.len() {
-        let item = items[k];
+    for &index in &order {
+        let item = &picture.items[index];
+        let tag = animated.tags_runs() && item.is_static();
+        if let (true, Some(run)) = (tag, item.run) {
+            let _ = write!(doc, r#"<g data-run="{run}">"#);
+        }
         match &item.kind {
             ItemKind::Shape(s) => shape(&mut doc, s, item.clip),
             ItemKind::Text(t) => text(&mut doc, t, picture, item.clip),
@@ -464,51 +532,88 @@ pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<
                 // painter paints them; trails of other clips never overlap them.
                 if !done_clips.contains(&item.clip) {
                     done_clips.push(item.clip);
-                    let group: Vec<(usize, &Trail)> = picture
-                        .items
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, i)| i.clip == item.clip)
-                        .filter_map(|(j, i)| match &i.kind {
-                            ItemKind::Trail(t) => Some((j, t)),
-                            _ => None,
-                        })
-                        .collect();
-                    let clip = picture.clip_of(item);
-                    for (i, piece) in trail_pieces(&group, &pieces, clip, step) {
-                        let ItemKind::Trail(t) = &picture.items[i].kind else {
-                            continue;
-                        };
-                        let mut d = String::new();
-                        for (n, (x, y)) in piece.iter().enumerate() {
-                            let _ = write!(
-                                d,
-                                "{}{} {}",
-                                if n == 0 { 'M' } else { 'L' },
-                                num(*x),
-                                num(*y)
-                            );
-                        }
-                        let _ = writeln!(
-                            doc,
-                            r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"{}/>"#,
-                            hex(t.colour),
-                            n32(t.width),
-                            clip_attr(item.clip)
-                        );
-                    }
+                    let group = picture.trails_in(item.clip);
+                    animated.trails(picture, &mut doc, item.clip, &group);
                 }
             }
-            ItemKind::Track(_) => {
-                for m in &marks[k] {
-                    mark(&mut doc, m, picture, item.clip);
-                }
-            }
+            ItemKind::Track(_) => animated.track(picture, &mut doc, index),
         }
-        k += 1;
+        if let (true, Some(_)) = (tag, item.run) {
+            doc.push_str("</g>\n");
+        }
     }
     doc.push_str("</svg>\n");
     doc
+}
+
+/// The trails and tracks at one step, as [`write`] writes them.
+struct AtStep {
+    step: usize,
+    pieces: super::TrailPieces,
+    /// Each item's markers at the step (empty for items that are not tracks).
+    marks: Vec<Vec<Mark>>,
+}
+
+impl Animated for AtStep {
+    fn glyphs(&self, _picture: &Picture, glyphs: &mut BTreeSet<(u8, u16)>) {
+        for m in self.marks.iter().flatten() {
+            if let Mark::Text(t) = m {
+                text_glyphs(t, glyphs);
+            }
+        }
+    }
+
+    fn trails(
+        &self,
+        picture: &Picture,
+        out: &mut String,
+        clip: Option<usize>,
+        trails: &[(usize, &Trail)],
+    ) {
+        let rect = clip
+            .and_then(|c| picture.clips.get(c).copied())
+            .unwrap_or_else(|| picture.canvas());
+        for piece in trail_pieces(trails, &self.pieces, rect, self.step) {
+            let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                r#"<path d="{}"{}{}/>"#,
+                polyline_data(&piece.points),
+                trail_attrs(t),
+                clip_attr(clip)
+            );
+        }
+    }
+
+    fn track(&self, picture: &Picture, out: &mut String, index: usize) {
+        for m in &self.marks[index] {
+            mark(out, m, picture, picture.items[index].clip);
+        }
+    }
+}
+
+/// The picture at `step` as an SVG document; `png` encodes the picture's images (the writer
+/// embeds them as PNG data).
+pub fn write(picture: &Picture, step: usize, png: &dyn Fn(&super::Image) -> Vec<u8>) -> String {
+    let marks = picture
+        .items
+        .iter()
+        .map(|item| {
+            let mut out = Vec::new();
+            if let ItemKind::Track(t) = &item.kind {
+                picture.track_marks(t, picture.clip_of(item), step, &mut out);
+            }
+            out
+        })
+        .collect();
+    let at = AtStep {
+        step,
+        pieces: picture.trail_pieces(),
+        marks,
+    };
+    document(picture, png, &at, "")
 }
 
 #[cfg(test)]
@@ -558,6 +663,9 @@ mod tests {
             })
             .collect();
         trail_pieces(&group, &p.trail_pieces(), IRect::new(0, 0, 100, 100), step)
+            .into_iter()
+            .map(|piece| (piece.item, piece.points))
+            .collect()
     }
 
     fn trail(points: Vec<(f64, f64)>) -> Trail {

@@ -209,11 +209,13 @@ impl Figure {
         draw_title(&mut picture, &layout);
         for p in &layout.panels {
             if let Some(t) = &p.title {
+                picture.set_run(t.swatch);
                 draw_panel_title(&mut picture, &layout, p.rect, t, &colours);
+                picture.set_run(None);
             }
         }
-        let swatch_colour = |row: usize| colours[entries[row].2];
-        draw_legend(&mut picture, &layout, &legend, swatch_colour);
+        let row_run = |row: usize| entries[row].2;
+        draw_legend(&mut picture, &layout, &legend, &colours, row_run);
 
         // The runs.
         let runs: Vec<RunGeometry> = trajectories
@@ -232,7 +234,8 @@ impl Figure {
                 }
             })
             .collect();
-        for run in &runs {
+        for (i, run) in runs.iter().enumerate() {
+            picture.set_run(Some(i));
             picture.push(
                 Layer::Trail,
                 Some(run.panel),
@@ -243,6 +246,7 @@ impl Figure {
                 }),
             );
         }
+        picture.set_run(None);
         if let (Some(r), Some(clip)) = (layout.inset, inset_clip) {
             frame(&mut picture, r, MUTED);
             draw_inset(&mut picture, scene, trajectories, &layout, r, clip, &runs);
@@ -268,15 +272,19 @@ impl Figure {
                 if runs[i].panel != p {
                     continue;
                 }
+                picture.set_run(Some(i));
                 for track in overlay_tracks(scene, &layout, t, run, &runs[i]) {
                     picture.push(Layer::Moving, Some(p), ItemKind::Track(track));
                 }
+                picture.set_run(None);
             }
             let heads: Vec<Head> = runs
                 .iter()
                 .zip(trajectories)
-                .filter(|(r, _)| r.panel == p)
-                .map(|(r, t)| Head {
+                .enumerate()
+                .filter(|(_, (r, _))| r.panel == p)
+                .map(|(i, (r, t))| Head {
+                    run: i,
                     points: r.px.clone(),
                     colour: r.colour,
                     diverged: t.diverged.is_some(),
@@ -430,7 +438,7 @@ fn draw_inset(
         (HPos::Right, VPos::Top),
         MUTED,
     );
-    for (t, run) in trajectories.iter().zip(runs) {
+    for (i, (t, run)) in trajectories.iter().zip(runs).enumerate() {
         let points: Vec<(f64, f64)> = t
             .losses
             .iter()
@@ -442,6 +450,7 @@ fn draw_inset(
                 )
             })
             .collect();
+        picture.set_run(Some(i));
         picture.push(
             Layer::Trail,
             Some(clip),
@@ -451,6 +460,7 @@ fn draw_inset(
                 width: s.line_width * 0.6,
             }),
         );
+        picture.set_run(None);
     }
 }
 
@@ -622,21 +632,27 @@ fn draw_panel_title(
     );
 }
 
-/// The legend: a symbol and a label per row, and a muted note under a row that has one.
+/// The legend: a symbol and a label per row, and a muted note under a row that has one. A
+/// run's row (`LegendSymbol::Run(row)`) shows run `row_run(row)`'s colour and draws that run.
 fn draw_legend(
     picture: &mut Picture,
     layout: &Layout,
     legend: &[LegendEntry],
-    run_colour: impl Fn(usize) -> Rgb,
+    colours: &[Rgb],
+    row_run: impl Fn(usize) -> usize,
 ) {
     let s = layout.sizes;
     let half = layout.swatch_width / 2.0;
     for entry in legend {
         let (x, y) = (layout.swatch_x, entry.y);
         let (from, to) = ((x - half, y), (x + half, y));
+        picture.set_run(match entry.symbol {
+            LegendSymbol::Run(row) => Some(row_run(row)),
+            _ => None,
+        });
         let marks: Vec<Mark> = match entry.symbol {
             LegendSymbol::Run(i) => {
-                let c = run_colour(i);
+                let c = colours[row_run(i)];
                 vec![Mark::path_swatch(from, to, c, &s), Mark::head(to, c, &s)]
             }
             LegendSymbol::Start => vec![Mark::start((x, y), &s)],
@@ -678,6 +694,7 @@ fn draw_legend(
                 MUTED,
             );
         }
+        picture.set_run(None);
     }
 }
 

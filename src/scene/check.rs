@@ -438,36 +438,10 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
             Some(Value::Text(n))
         }
         Type::Choice(choices) => choice(c, key, choices, raw, at).map(Value::Choice),
-        Type::Choices(choices) => {
-            let RawValue::Array(items) = &raw.value else {
-                let e = c
-                    .at(
-                        raw.span.clone(),
-                        at,
-                        format!(
-                            "expected a list of {}s, found `{}`",
-                            key.what,
-                            c.text(&raw.span)
-                        ),
-                    )
-                    .with_hint(format!(
-                        "a list is written in brackets, e.g. [\"{}\"]",
-                        choices[0].name
-                    ));
-                c.report(e);
-                return None;
-            };
-            let mut picked = Vec::new();
-            let mut ok = true;
-            for item in items {
-                match choice(c, key, choices, item, at) {
-                    // Each name once, in the order first given.
-                    Some(i) if !picked.contains(&i) => picked.push(i),
-                    Some(_) => {}
-                    None => ok = false,
-                }
-            }
-            ok.then_some(Value::Choices(picked))
+        Type::Choices(choices) => choice_list(c, key, choices, raw, at).map(Value::Choices),
+        Type::SweptKeys => {
+            let names = super::tables::slider_keys();
+            choice_list(c, key, &names, raw, at).map(Value::Choices)
         }
         Type::Point => {
             point(c, raw, at, &format!("{} [x, y]", with_article(key.what))).map(Value::Point)
@@ -729,6 +703,45 @@ pub fn text(c: &mut Checker, raw: &Raw, at: &str) -> Option<String> {
             None
         }
     }
+}
+
+/// A list of names from `choices`, each once, in the order first given; reports anything else.
+fn choice_list(
+    c: &mut Checker,
+    key: &Key,
+    choices: &[Choice],
+    raw: &Raw,
+    at: &str,
+) -> Option<Vec<usize>> {
+    let RawValue::Array(items) = &raw.value else {
+        let e = c
+            .at(
+                raw.span.clone(),
+                at,
+                format!(
+                    "expected a list of {}s, found `{}`",
+                    key.what,
+                    c.text(&raw.span)
+                ),
+            )
+            .with_hint(format!(
+                "a list is written in brackets, e.g. [\"{}\"]",
+                choices[0].name
+            ));
+        c.report(e);
+        return None;
+    };
+    let mut picked = Vec::new();
+    let mut ok = true;
+    for item in items {
+        match choice(c, key, choices, item, at) {
+            // Each name once, in the order first given.
+            Some(i) if !picked.contains(&i) => picked.push(i),
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    ok.then_some(picked)
 }
 
 /// The index of the name `raw` among `choices`; an unknown name is reported with a "did you

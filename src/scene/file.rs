@@ -123,15 +123,9 @@ fn syntax_error(
         .split_once('=')
         .map(|(k, _)| k.trim().trim_matches('"').to_string())
         .filter(|k| !k.is_empty() && !k.contains(['[', ' ']));
-    let error = |text: String| {
-        SceneError::at(
-            path,
-            source,
-            span.clone(),
-            key.clone().unwrap_or_default(),
-            text,
-        )
-    };
+    // Only a value's own slip names its key (the bare key as written: the file did not parse,
+    // so the table it is in is not known for certain).
+    let error = |text: String| SceneError::at(path, source, span.clone(), "", text);
     if message.contains("string values must be quoted")
         || message.contains("expected literal string")
     {
@@ -145,10 +139,16 @@ fn syntax_error(
             Some(k) if !word.is_empty() => format!("write {k} = \"{word}\""),
             _ => "put the text in double quotes: \"like this\"".to_string(),
         };
-        return error(format!(
-            "`{}` is text, and text is written in quotes",
-            crate::scene::diagnostic::quote(&word)
-        ))
+        return SceneError::at(
+            path,
+            source,
+            span.clone(),
+            key.clone().unwrap_or_default(),
+            format!(
+                "`{}` is text, and text is written in quotes",
+                crate::scene::diagnostic::quote(&word)
+            ),
+        )
         .with_hint(hint);
     }
     if message.contains("expected `.`, `=`") || message.contains("expected `=`") {

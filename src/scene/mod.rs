@@ -36,7 +36,8 @@ use check::{check_table, check_value, report_missing, report_unknown_keys, Check
 pub use diagnostic::SceneError;
 use file::{RawTable, RawValue, SceneFile};
 pub use tables::{
-    Aspect, Chart, ContourScale, Overlay, Panels, ASPECTS, CHARTS, OVERLAYS, PANELS, SCALES,
+    Aspect, Chart, ContourScale, Format, Overlay, Panels, ASPECTS, CHARTS, FORMATS, OVERLAYS,
+    PANELS, SCALES,
 };
 
 /// Documented limits on scene values (see the README's scene reference). The declarations in
@@ -86,6 +87,17 @@ pub struct OutputSpec {
     /// Where `name` is written in the scene file (`0..0` when it is not: the name is the
     /// file's), for errors about the files the scene writes.
     pub name_span: Range<usize>,
+    /// The kinds of file to write (the caption `NAME.txt` is always written).
+    pub formats: Vec<Format>,
+    /// The step the player shows first (at most `steps`; the last step unless the scene says).
+    pub poster: usize,
+}
+
+impl OutputSpec {
+    /// True when the scene writes files of `format`.
+    pub fn writes(&self, format: Format) -> bool {
+        self.formats.contains(&format)
+    }
 }
 
 /// `[draw]`, checked.
@@ -103,6 +115,8 @@ pub struct DrawSpec {
     pub aspect: Aspect,
     /// The font the scene's text is drawn in first (`None`: the embedded one only).
     pub font: Option<crate::keys::FontFile>,
+    /// Swept optimizer keys the player shows as sliders, each swept by at least one entry.
+    pub sliders: Vec<&'static str>,
 }
 
 /// One optimizer setting: an entry with one value of each of its sweeps. Its runs differ only
@@ -359,6 +373,23 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
     if let (Some(draw), Some((runs, _))) = (&draw, &expanded) {
         check_glyphs(c, root, draw, title.as_deref().unwrap_or(""), runs);
     }
+    if let (Some(draw), Some((_, settings))) = (&draw, &expanded) {
+        check_sliders(c, root, draw, settings);
+    }
+    if let (Some(draw), Some(output)) = (&draw, &output) {
+        let stills = output.writes(Format::Png) || output.writes(Format::Svg);
+        if !draw.charts.is_empty() && !stills {
+            let w = c
+                .at(
+                    span_of(root, &["draw", tables::CHARTS_KEY.name]),
+                    "draw.charts",
+                    "no chart is written: charts come as PNG and SVG, and `output.formats` has \
+                     neither",
+                )
+                .with_hint("add \"png\" or \"svg\" to `output.formats`, or set charts = []");
+            c.warnings.push(w);
+        }
+    }
     let (runs, settings) = expanded?;
     let (output, draw, surface, window) = (output?, draw?, surface?, window?);
     let title = match title? {
@@ -501,6 +532,32 @@ fn check_output(c: &mut Checker, root: &RawTable) -> Option<OutputSpec> {
         fps: v.number("fps"),
         steps: whole(tables::STEPS.name) as usize,
         hold: v.number("hold"),
+        formats: match v.get(tables::FORMATS_KEY.name) {
+            Some(Value::Choices(i)) => i.iter().map(|&i| Format::from_index(i)).collect(),
+            other => unreachable!("formats has a default: {other:?}"),
+        },
+        poster: 0,
+    };
+    let steps = spec.steps;
+    let spec = OutputSpec {
+        poster: match v.get(tables::POSTER.name) {
+            Some(Value::Whole(n)) if *n as usize > steps => {
+                let e = c
+                    .at(
+                        span_of(root, &["output", tables::POSTER.name]),
+                        "output.poster",
+                        format!("the poster step {n} is beyond the scene's {steps} steps"),
+                    )
+                    .with_hint(format!(
+                        "use a step from 0 to {steps}, or leave it out for the last"
+                    ));
+                c.report(e);
+                return None;
+            }
+            Some(Value::Whole(n)) => *n as usize,
+            _ => steps,
+        },
+        ..spec
     };
     let estimate = limits::memory_estimate(spec.steps as u64 + 1, spec.width, spec.height);
     if estimate > limits::MEMORY_BUDGET {
@@ -565,6 +622,69 @@ fn draw_spec(v: &Values) -> DrawSpec {
             Some(Value::Font(f)) => Some(f.clone()),
             _ => None,
         },
+        sliders: match v.get(tables::SLIDERS_KEY.name) {
+            Some(Value::Choices(i)) => {
+                let names = tables::slider_keys();
+                i.iter().map(|&i| names[i].name).collect()
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Each slider must be a key some optimizer entry sweeps, and sliders need the runs of a value
+/// together in one plot (or one per start point), not a panel per setting.
+fn check_sliders(c: &mut Checker, root: &RawTable, draw: &DrawSpec, settings: &[Setting]) {
+    if draw.sliders.is_empty() {
+        return;
+    }
+    let span = || span_of(root, &["draw", tables::SLIDERS_KEY.name]);
+    let swept: Vec<&str> = settings
+        .iter()
+        .flat_map(|s| s.swept.iter().map(|(k, _)| *k))
+        .collect();
+    for key in &draw.sliders {
+        if !swept.contains(key) {
+            let hint = if swept.is_empty() {
+                format!(
+                    "give `{key}` a list of values in an optimizer entry, e.g. {key} = [0.5, 0.9]"
+                )
+            } else {
+                let mut names: Vec<&str> = Vec::new();
+                for k in &swept {
+                    if !names.contains(k) {
+                        names.push(k);
+                    }
+                }
+                format!(
+                    "the swept keys are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let e = c
+                .at(
+                    span(),
+                    "draw.sliders",
+                    format!("`{key}` is not swept: no optimizer entry gives it a list of values"),
+                )
+                .with_hint(hint);
+            c.report(e);
+        }
+    }
+    if draw.panels == Panels::Sweep {
+        let e = c
+            .at(
+                span(),
+                "draw.sliders",
+                "sliders choose among the runs of one plot, and panels = \"sweep\" gives each \
+                 setting its own panel",
+            )
+            .with_hint("use panels = \"single\" (or \"start\") with sliders");
+        c.report(e);
     }
 }
 

@@ -1,15 +1,30 @@
 //! The scene's own tables, declared once: the top-level keys, `[output]`, `[draw]`,
 //! `[[start]]`, the keys every `[surface]` and every `[[optimizer]]` entry has whatever its kind,
-//! and the names charts, overlays, panel layouts, aspects and contour scales are written as.
+//! and the names output formats, charts, overlays, panel layouts, aspects and contour scales are
+//! written as.
 //!
 //! The kinds' own keys are declared with the kinds (`crate::surface`, `crate::optimizer`). The
 //! checker, the JSON Schema and `render --list` read these tables; a new `[draw]` key, chart or
 //! overlay is one entry here (plus the code that draws it).
 
 use crate::choices;
-use crate::keys::{Absent, Key, Range, Type};
+use crate::keys::{Absent, Choice, Key, Range, Type};
 
 use super::limits;
+
+choices! {
+    /// A kind of file a scene writes, chosen in `[output] formats`. Charts are written in the
+    /// still formats chosen (`png`, `svg`); the caption, `NAME.txt`, is always written.
+    pub enum Format in FORMATS {
+        Gif = "gif": "NAME.gif: the animation, looping.",
+        Png = "png": "NAME.png: the last frame as a still, and each chart as NAME.CHART.png.",
+        Svg = "svg": "NAME.svg: the last frame as vector shapes, and each chart as NAME.CHART.svg.",
+        Csv = "csv": "NAME.csv: every run's position and loss at every step.",
+        Html = "html": "NAME.html: a self-contained player (play, pause, step, scrub, speed, loop, a readout per run, sliders for swept keys).",
+        Pdf = "pdf": "NAME.frames.pdf, one vector page per step, and NAME.tex, the line that animates it in LaTeX (the animate package).",
+        Frames = "frames": "NAME.frames/: every frame as a PNG (0000.png, 0001.png, ...).",
+    }
+}
 
 choices! {
     /// How contour levels are spaced.
@@ -122,7 +137,8 @@ pub const NAME: Key = Key::new(
     "name",
     Type::FileName,
     "file name",
-    "Base name of the files written: NAME.gif, NAME.png, NAME.svg, NAME.csv and the charts'.",
+    "Base name of the files written: NAME.gif, NAME.png, NAME.svg, NAME.csv, NAME.html, the \
+     charts' and the others `formats` asks for.",
 )
 .absent(Absent::Computed("the scene file's name"));
 
@@ -151,8 +167,30 @@ pub const STEPS: Key = Key::new(
 )
 .absent(Absent::Whole(60));
 
-/// `[output]`'s keys. Output formats, when a scene can choose them, are one more key here
-/// whose names are a `choices!` table like [`CHARTS`].
+/// `[output] formats`.
+pub const FORMATS_KEY: Key = Key::new(
+    "formats",
+    Type::Choices(FORMATS),
+    "format",
+    "The files to write besides the caption NAME.txt; the charts of `[draw] charts` come in the \
+     still formats chosen (png, svg).",
+)
+.absent(Absent::Names(&["gif", "png", "svg", "csv", "html"]));
+
+/// `[output] poster`.
+pub const POSTER: Key = Key::new(
+    "poster",
+    Type::Whole {
+        range: Range::from_to(0.0, limits::MAX_STEPS as f64),
+        sweep: false,
+    },
+    "step",
+    "The step the player (NAME.html) shows before it plays, and stays on when the reader \
+     prefers reduced motion; at most `steps`.",
+)
+.absent(Absent::Computed("the last step"));
+
+/// `[output]`'s keys.
 pub const OUTPUT_KEYS: &[Key] = &[
     NAME,
     SIZE,
@@ -171,6 +209,8 @@ pub const OUTPUT_KEYS: &[Key] = &[
         Range::from_to(0.0, limits::MAX_HOLD),
         1.5,
     ),
+    FORMATS_KEY,
+    POSTER,
 ];
 
 /// `[draw] charts`.
@@ -190,6 +230,36 @@ pub const PANELS_KEY: Key = Key::new(
     "One plot, or small multiples: at most 16 panels, all on the same window and one step clock.",
 )
 .absent(Absent::Name("single"));
+
+/// `[draw] sliders`.
+pub const SLIDERS_KEY: Key = Key::new(
+    "sliders",
+    Type::SweptKeys,
+    "slider",
+    "Swept optimizer keys the player (NAME.html) turns into sliders: it shows the runs of the \
+     chosen values only (runs whose entry does not sweep the key always show). The animation \
+     and the stills show every run.",
+)
+.absent(Absent::Names(&[]));
+
+/// The names `[draw] sliders` takes: every optimizer key that can be swept, each once, in the
+/// order of the optimizer kinds and their keys.
+pub fn slider_keys() -> Vec<Choice> {
+    let mut out: Vec<Choice> = Vec::new();
+    for key in crate::optimizer::OPTIMIZER_KINDS
+        .iter()
+        .flat_map(|k| k.keys)
+        .filter(|k| matches!(k.ty, Type::Number { sweep: true, .. }))
+    {
+        if !out.iter().any(|c| c.name == key.name) {
+            out.push(Choice {
+                name: key.name,
+                doc: key.doc,
+            });
+        }
+    }
+    out
+}
 
 /// `[draw]`'s keys.
 pub const DRAW_KEYS: &[Key] = &[
@@ -234,6 +304,7 @@ pub const DRAW_KEYS: &[Key] = &[
          with the CJK characters of a title or labels; the embedded DejaVu Sans draws what it \
          lacks.",
     ),
+    SLIDERS_KEY,
 ];
 
 /// `[[start]]`'s keys.

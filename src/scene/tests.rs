@@ -185,6 +185,14 @@ fn issue_example_parses_with_defaults() {
             steps: 60,
             hold: 1.5,
             name_span: s.output.name_span.clone(),
+            formats: vec![
+                Format::Gif,
+                Format::Png,
+                Format::Svg,
+                Format::Csv,
+                Format::Html
+            ],
+            poster: 60,
         }
     );
     assert_eq!(
@@ -197,6 +205,7 @@ fn issue_example_parses_with_defaults() {
             panels: Panels::Single,
             aspect: Aspect::Equal,
             font: None,
+            sliders: vec![],
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -463,6 +472,14 @@ fn output_and_draw_tables_are_read() {
             steps: 10000,
             hold: 0.0,
             name_span: s.output.name_span.clone(),
+            formats: vec![
+                Format::Gif,
+                Format::Png,
+                Format::Svg,
+                Format::Csv,
+                Format::Html
+            ],
+            poster: 10000,
         }
     );
     assert_eq!(
@@ -475,6 +492,7 @@ fn output_and_draw_tables_are_read() {
             panels: Panels::Single,
             aspect: Aspect::Equal,
             font: None,
+            sliders: vec![],
         }
     );
 }
@@ -2427,4 +2445,122 @@ fn toml_slips_say_what_to_write() {
     assert!(e.message.contains("followed by `=`"), "{e}");
     let e = fail("title = \"a\"\ntitle = \"b\"\n");
     assert!(e.message.contains("once per table"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output formats, the poster step and sliders
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn formats_default_to_the_animation_stills_data_and_player() {
+    let s = parse(&with_prefix(""));
+    assert_eq!(
+        s.output.formats,
+        [
+            Format::Gif,
+            Format::Png,
+            Format::Svg,
+            Format::Csv,
+            Format::Html
+        ]
+    );
+    assert!(!s.output.writes(Format::Pdf) && !s.output.writes(Format::Frames));
+    let s = parse(&with_prefix(
+        "[output]\nformats = [\"pdf\", \"frames\", \"pdf\"]\n\n",
+    ));
+    assert_eq!(s.output.formats, [Format::Pdf, Format::Frames]);
+}
+
+#[test]
+fn an_unknown_format_is_located_with_a_suggestion() {
+    let src = with_prefix("[output]\nformats = [\"gif\", \"pfd\"]\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"pfd\""),
+        "output.formats",
+        "unknown format `pfd`",
+        Some("did you mean `pdf`?"),
+    );
+    let src = with_prefix("[output]\nformats = \"gif\"\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "\"gif\""),
+        "output.formats",
+        "expected a list of formats",
+        Some("[\"gif\"]"),
+    );
+}
+
+#[test]
+fn charts_without_a_still_format_are_a_warning() {
+    let s = parse(&with_prefix("[output]\nformats = [\"gif\"]\n\n"));
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert_eq!(s.warnings[0].key, "draw.charts");
+    assert!(s.warnings[0].message.contains("no chart is written"));
+    let s = parse(&with_prefix(
+        "[output]\nformats = [\"gif\"]\n[draw]\ncharts = []\n\n",
+    ));
+    assert!(s.warnings.is_empty());
+}
+
+#[test]
+fn the_poster_is_the_last_step_unless_set_within_the_steps() {
+    assert_eq!(
+        parse(&with_prefix("[output]\nsteps = 40\n\n"))
+            .output
+            .poster,
+        40
+    );
+    let s = parse(&with_prefix("[output]\nsteps = 40\nposter = 12\n\n"));
+    assert_eq!(s.output.poster, 12);
+    let src = with_prefix("[output]\nsteps = 40\nposter = 41\n\n");
+    check(
+        &fail(&src),
+        loc(&src, "41\n"),
+        "output.poster",
+        "the poster step 41 is beyond the scene's 40 steps",
+        Some("from 0 to 40"),
+    );
+}
+
+#[test]
+fn sliders_name_swept_keys() {
+    let swept = "[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\nbeta = [0.5, 0.9]\n\n\
+                 [[optimizer]]\nkind = \"gd\"\nlr = 0.05\n";
+    let s = parse(&format!(
+        "[draw]\nsliders = [\"beta\"]\n{}",
+        with_optimizers(swept)
+    ));
+    assert_eq!(s.draw.sliders, ["beta"]);
+    assert!(parse(&with_optimizers(swept)).draw.sliders.is_empty());
+    // A typo: the names are every sweepable key.
+    let src = format!("[draw]\nsliders = [\"betta\"]\n{}", with_optimizers(swept));
+    check(
+        &fail(&src),
+        loc(&src, "\"betta\""),
+        "draw.sliders",
+        "unknown slider `betta`",
+        Some("did you mean `beta`?"),
+    );
+    // A key no entry sweeps.
+    let src = format!("[draw]\nsliders = [\"lr\"]\n{}", with_optimizers(swept));
+    check(
+        &fail(&src),
+        loc(&src, "[\"lr\"]"),
+        "draw.sliders",
+        "`lr` is not swept",
+        Some("the swept keys are `beta`"),
+    );
+    // Small multiples give each setting its own panel: nothing to choose.
+    let src = format!(
+        "[draw]\nsliders = [\"beta\"]\npanels = \"sweep\"\n{}",
+        with_optimizers(swept)
+    );
+    check(
+        &fail(&src),
+        loc(&src, "[\"beta\"]"),
+        "draw.sliders",
+        "panels = \"sweep\"",
+        Some("panels = \"single\""),
+    );
 }

@@ -1,0 +1,520 @@
+//! The display list as a player draws it: an SVG document of the static items (written by
+//! [`super::svg::document`], as the SVG output is) with an empty group where each clip's trails
+//! and each track go, and, as compact JSON, what those groups hold at every step. The player's
+//! script (`crate::player`) only draws what this data says; it knows nothing of optimizers,
+//! surfaces or markers.
+//!
+//! - **Trails** are the pieces the SVG writer strokes (see [`super::TrailPieces`]): each is one
+//!   `<path>` in its clip's group, its points listed once; at step k a piece that starts at
+//!   step s ≤ k shows its first k − s + 2 points. Pieces are stacked as the raster painter
+//!   paints the segments, so crossing paths lie as in the frames.
+//! - **Tracks** (heads, teaching overlays, the step counter) are evaluated at every step by the
+//!   same code the frames use ([`super::Picture::track_marks`]). Each marker is written once as
+//!   a template centred on the origin (`<g id="mN">` in `<defs>`) and placed per step with
+//!   `<use>`; a text (the counter) is a list of glyphs, each glyph's outline defined once and
+//!   composed per step at the position the text engine gave it, so "step k / n" looks exactly
+//!   like the frames' counter.
+//! - **Visibility**: when a reader shows some runs only (sliders over a sweep), the heads a
+//!   panel shares are evaluated for each set of visible runs, so coinciding heads are cut into
+//!   wedges for the runs actually shown; trails and overlays name their run and are hidden
+//!   whole.
+//!
+//! The groups are filled with the poster step, so the document shows a frame even where no
+//! script runs. Numbers have at most two decimals, as in the SVG, and nothing depends on
+//! hashing order or threads: the same picture gives the same bytes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use super::mark::Mark;
+use super::svg::{self, Animated};
+use super::{Image, ItemKind, Picture, Rotation, Text, Track, Trail};
+
+/// The player's picture: the SVG document and the data of every step, as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Animation {
+    /// The SVG document (no XML declaration: it goes inline into HTML).
+    pub svg: String,
+    /// What the groups hold at every step (see the module header), as a JSON object.
+    pub json: String,
+}
+
+/// A marker placed at one step: a template (index into the templates) or a text (index into
+/// the texts), at a point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Placed {
+    Template(usize, (f32, f32)),
+    Text(usize, (f32, f32)),
+}
+
+/// One track's markers: for each set of visible runs (one unless the track is a panel's heads
+/// and several sets are given), for each step, what is placed.
+type TrackSteps = Vec<Vec<Vec<Placed>>>;
+
+/// Glyphs of one scale: pixels per font unit, and each glyph (index, dx, dy) from the pen.
+type GlyphGroup = (f32, Vec<(usize, f32, f32)>);
+
+/// A text as the script composes it: its colour and its glyphs relative to its pen, in groups
+/// of one scale (a glyph from a fallback font has its own).
+#[derive(Debug, Clone, PartialEq)]
+struct TextParts {
+    fill: super::Rgb,
+    groups: Vec<GlyphGroup>,
+}
+
+impl TextParts {
+    /// `[fill, [scale, glyph, dx, dy, glyph, dx, dy, ...], [scale, ...]]`.
+    fn json(&self) -> String {
+        let mut json = format!("[\"{}\"", svg::hex(self.fill));
+        for (scale, glyphs) in &self.groups {
+            let _ = write!(json, ",[{}", svg::scale(f64::from(*scale)));
+            for (gi, dx, dy) in glyphs {
+                let _ = write!(json, ",{gi},{},{}", svg::n32(*dx), svg::n32(*dy));
+            }
+            json.push(']');
+        }
+        json.push(']');
+        json
+    }
+}
+
+/// Everything the templates, texts and glyphs are collected into while the steps are walked.
+#[derive(Default)]
+struct Collected {
+    /// Marker templates as SVG, each once, with their index.
+    templates: Vec<String>,
+    template_index: HashMap<String, usize>,
+    /// Texts, each once (by their JSON), with their index.
+    texts: Vec<TextParts>,
+    text_index: HashMap<String, usize>,
+    /// Glyphs (font, id), each once, with their index.
+    glyphs: Vec<(u8, u16)>,
+    glyph_index: HashMap<(u8, u16), usize>,
+}
+
+impl Collected {
+    fn place(&mut self, picture: &Picture, m: &Mark) -> Placed {
+        match m {
+            Mark::Text(t) if t.rotation == Rotation::None => {
+                let parts = self.text_parts(picture, t);
+                let next = self.texts.len();
+                let i = *self.text_index.entry(parts.json()).or_insert(next);
+                if i == next {
+                    self.texts.push(parts);
+                }
+                Placed::Text(i, (t.x, t.y))
+            }
+            _ => {
+                let at = m.anchor();
+                let mut svg_text = String::new();
+                svg::mark(&mut svg_text, &m.moved_to((0.0, 0.0)), picture, None);
+                let next = self.templates.len();
+                let i = *self.template_index.entry(svg_text.clone()).or_insert(next);
+                if i == next {
+                    self.templates.push(svg_text);
+                }
+                Placed::Template(i, at)
+            }
+        }
+    }
+
+    fn text_parts(&mut self, picture: &Picture, t: &Text) -> TextParts {
+        let mut groups: Vec<GlyphGroup> = Vec::new();
+        for g in &t.shaped.glyphs {
+            if picture.fonts.outline(g.font, g.id).segments.is_empty() {
+                continue;
+            }
+            let next = self.glyphs.len();
+            let gi = *self.glyph_index.entry((g.font, g.id)).or_insert(next);
+            if gi == next {
+                self.glyphs.push((g.font, g.id));
+            }
+            let scale = picture.fonts.scale(g.font, t.shaped.size);
+            match groups.last_mut() {
+                Some((s, list)) if *s == scale => list.push((gi, g.x, g.y)),
+                _ => groups.push((scale, vec![(gi, g.x, g.y)])),
+            }
+        }
+        TextParts {
+            fill: t.colour,
+            groups,
+        }
+    }
+}
+
+/// Which trail pieces and track markers show, for [`Animated`].
+struct Slots<'a> {
+    poster: usize,
+    /// The trail pieces of each clip group, in document order: (clip, pieces).
+    pieces: Vec<(Option<usize>, Vec<svg::TrailPiece>)>,
+    /// Track item index → its markers.
+    tracks: &'a [(usize, TrackSteps)],
+    collected: &'a Collected,
+}
+
+impl Slots<'_> {
+    fn placed_svg(&self, out: &mut String, placed: &Placed) {
+        match *placed {
+            Placed::Template(i, (x, y)) => {
+                let _ = writeln!(
+                    out,
+                    r##"<use xlink:href="#m{i}" x="{}" y="{}"/>"##,
+                    svg::n32(x),
+                    svg::n32(y)
+                );
+            }
+            Placed::Text(i, (x, y)) => {
+                // The glyphs placed as the script places them from the text's JSON.
+                let text = &self.collected.texts[i];
+                let _ = write!(out, r#"<g fill="{}">"#, svg::hex(text.fill));
+                for (scale, glyphs) in &text.groups {
+                    let s = svg::scale(f64::from(*scale));
+                    for &(gi, dx, dy) in glyphs {
+                        let (font, id) = self.collected.glyphs[gi];
+                        let _ = write!(
+                            out,
+                            r##"<use xlink:href="#{}" transform="matrix({s} 0 0 -{s} {} {})"/>"##,
+                            svg::glyph_id(font, id),
+                            svg::n32(x + dx),
+                            svg::n32(y + dy)
+                        );
+                    }
+                }
+                out.push_str("</g>\n");
+            }
+        }
+    }
+}
+
+impl Animated for Slots<'_> {
+    fn glyphs(&self, _picture: &Picture, glyphs: &mut BTreeSet<(u8, u16)>) {
+        glyphs.extend(self.collected.glyphs.iter().copied());
+    }
+
+    fn defs(&self, _picture: &Picture, out: &mut String) {
+        for (i, t) in self.collected.templates.iter().enumerate() {
+            let _ = writeln!(out, r#"<g id="m{i}">{}</g>"#, t.trim_end());
+        }
+    }
+
+    fn trails(
+        &self,
+        picture: &Picture,
+        out: &mut String,
+        clip: Option<usize>,
+        _trails: &[(usize, &Trail)],
+    ) {
+        let Some(slot) = self.pieces.iter().position(|(c, _)| *c == clip) else {
+            return;
+        };
+        let _ = writeln!(out, r#"<g id="tr{slot}"{}>"#, svg::clip_attr(clip));
+        for piece in &self.pieces[slot].1 {
+            let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
+                continue;
+            };
+            let shown = shown_points(piece, self.poster);
+            let d = if shown >= 2 {
+                format!(r#" d="{}""#, svg::polyline_data(&piece.points[..shown]))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t));
+        }
+        out.push_str("</g>\n");
+    }
+
+    fn track(&self, picture: &Picture, out: &mut String, index: usize) {
+        let Some(slot) = self.tracks.iter().position(|(i, _)| *i == index) else {
+            return;
+        };
+        let clip = picture.items[index].clip;
+        let _ = writeln!(out, r#"<g id="tk{slot}"{}>"#, svg::clip_attr(clip));
+        if let Some(step) = self.tracks[slot].1.first().and_then(|c| c.get(self.poster)) {
+            for placed in step {
+                self.placed_svg(out, placed);
+            }
+        }
+        out.push_str("</g>\n");
+    }
+
+    fn tags_runs(&self) -> bool {
+        true
+    }
+}
+
+/// How many of a piece's points show at `step`: none before it starts, then one more per step.
+fn shown_points(piece: &svg::TrailPiece, step: usize) -> usize {
+    if step < piece.start {
+        0
+    } else {
+        (step - piece.start + 2).min(piece.points.len())
+    }
+}
+
+/// The player's picture of `picture`, its groups filled with step `poster`. `visible` lists the
+/// sets of runs a reader may show (each a flag per run, by run index); the first is shown at
+/// `poster` in the document. With one set (or none), every track is evaluated once.
+pub fn animation(
+    picture: &Picture,
+    poster: usize,
+    visible: &[Vec<bool>],
+    png: &dyn Fn(&Image) -> Vec<u8>,
+) -> Animation {
+    let steps = picture.steps;
+    let poster = poster.min(steps);
+    let mut collected = Collected::default();
+    // Tracks, in list order (their slots' order in the JSON).
+    let mut tracks: Vec<(usize, TrackSteps)> = Vec::new();
+    let mut marks = Vec::new();
+    for (index, item) in picture.items.iter().enumerate() {
+        let ItemKind::Track(track) = &item.kind else {
+            continue;
+        };
+        let clip = picture.clip_of(item);
+        let variants: Vec<Track> = match track {
+            Track::Heads { heads, sizes } if visible.len() > 1 => visible
+                .iter()
+                .map(|shown| Track::Heads {
+                    heads: heads
+                        .iter()
+                        .filter(|h| shown.get(h.run).copied().unwrap_or(true))
+                        .cloned()
+                        .collect(),
+                    sizes: *sizes,
+                })
+                .collect(),
+            other => vec![other.clone()],
+        };
+        let per_variant = variants
+            .iter()
+            .map(|t| {
+                (0..=steps)
+                    .map(|step| {
+                        marks.clear();
+                        picture.track_marks(t, clip, step, &mut marks);
+                        marks.iter().map(|m| collected.place(picture, m)).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        tracks.push((index, per_variant));
+    }
+    // Trails: each clip's pieces at the last step (the pieces of any step are these, cut).
+    let trail_pieces = picture.trail_pieces();
+    let mut pieces: Vec<(Option<usize>, Vec<svg::TrailPiece>)> = Vec::new();
+    for index in picture.painting_order() {
+        let item = &picture.items[index];
+        if !matches!(item.kind, ItemKind::Trail(_)) || pieces.iter().any(|(c, _)| *c == item.clip) {
+            continue;
+        }
+        let group = picture.trails_in(item.clip);
+        let rect = picture.clip_of(item);
+        pieces.push((
+            item.clip,
+            svg::trail_pieces(&group, &trail_pieces, rect, steps),
+        ));
+    }
+    let json = data_json(picture, &pieces, &tracks, &collected);
+    let slots = Slots {
+        poster,
+        pieces,
+        tracks: &tracks,
+        collected: &collected,
+    };
+    let svg = svg::document(picture, png, &slots, r#" id="picture" role="presentation""#);
+    Animation { svg, json }
+}
+
+/// The JSON of the groups' contents:
+///
+/// ```text
+/// { "steps": n,
+///   "glyphs": ["g0-83", ...],                      glyph ids, for texts
+///   "texts": [[fill, [scale, glyph, dx, dy, ...], ...], ...],
+///   "trails": [[[run, start, [x0, y0, x1, y1, ...]], ...], ...],   per group (`trN`), per piece
+///   "tracks": [[run, [[[kind, i, x, y, ...], ...], ...]], ...] }   per group (`tkN`): its run,
+///             then per set of visible runs, per step, the markers placed: kind 0 is template
+///             `mI` placed with `<use>` at (x, y), kind 1 text I with its pen at (x, y)
+/// ```
+///
+/// `run` is the run index, or −1 for what runs share.
+fn data_json(
+    picture: &Picture,
+    pieces: &[(Option<usize>, Vec<svg::TrailPiece>)],
+    tracks: &[(usize, TrackSteps)],
+    collected: &Collected,
+) -> String {
+    let run_of = |index: usize| -> String {
+        picture.items[index]
+            .run
+            .map_or_else(|| "-1".to_string(), |r| r.to_string())
+    };
+    let mut j = String::new();
+    let _ = write!(j, "{{\"steps\":{},\"glyphs\":[", picture.steps);
+    for (k, (font, id)) in collected.glyphs.iter().enumerate() {
+        let _ = write!(
+            j,
+            "{}\"{}\"",
+            if k == 0 { "" } else { "," },
+            svg::glyph_id(*font, *id)
+        );
+    }
+    j.push_str("],\"texts\":[");
+    let texts: Vec<String> = collected.texts.iter().map(TextParts::json).collect();
+    j.push_str(&texts.join(","));
+    j.push_str("],\"trails\":[");
+    for (g, (_, group)) in pieces.iter().enumerate() {
+        j.push_str(if g == 0 { "[" } else { ",[" });
+        for (p, piece) in group.iter().enumerate() {
+            let _ = write!(
+                j,
+                "{}[{},{},[",
+                if p == 0 { "" } else { "," },
+                run_of(piece.item),
+                piece.start
+            );
+            for (k, (x, y)) in piece.points.iter().enumerate() {
+                let _ = write!(
+                    j,
+                    "{}{},{}",
+                    if k == 0 { "" } else { "," },
+                    svg::num(*x),
+                    svg::num(*y)
+                );
+            }
+            j.push_str("]]");
+        }
+        j.push(']');
+    }
+    j.push_str("],\"tracks\":[");
+    for (t, (index, variants)) in tracks.iter().enumerate() {
+        let _ = write!(j, "{}[{},[", if t == 0 { "" } else { "," }, run_of(*index));
+        for (v, steps) in variants.iter().enumerate() {
+            j.push_str(if v == 0 { "[" } else { ",[" });
+            for (s, placed) in steps.iter().enumerate() {
+                j.push_str(if s == 0 { "[" } else { ",[" });
+                for (k, p) in placed.iter().enumerate() {
+                    let (kind, i, (x, y)) = match *p {
+                        Placed::Template(i, at) => (0, i, at),
+                        Placed::Text(i, at) => (1, i, at),
+                    };
+                    let _ = write!(
+                        j,
+                        "{}{kind},{i},{},{}",
+                        if k == 0 { "" } else { "," },
+                        svg::n32(x),
+                        svg::n32(y)
+                    );
+                }
+                j.push(']');
+            }
+            j.push(']');
+        }
+        j.push_str("]]");
+    }
+    j.push_str("]}");
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn animation_of(name: &str, visible: &[Vec<bool>]) -> (Picture, Animation) {
+        let (_, figure) = crate::render::shipped_figure(name);
+        let a = animation(&figure.picture, figure.picture.steps, visible, &|_| {
+            Vec::new()
+        });
+        (figure.picture, a)
+    }
+
+    #[test]
+    fn the_data_is_json_and_every_slot_is_in_the_document() {
+        let (picture, a) = animation_of("gd_vs_momentum", &[]);
+        let data: serde_json::Value = serde_json::from_str(&a.json).expect("valid JSON");
+        assert_eq!(data["steps"], picture.steps);
+        let trails = data["trails"].as_array().unwrap();
+        let tracks = data["tracks"].as_array().unwrap();
+        assert_eq!(trails.len(), 1, "one clip, one group of trails");
+        for k in 0..trails.len() {
+            assert!(a.svg.contains(&format!("<g id=\"tr{k}\"")), "tr{k}");
+        }
+        for k in 0..tracks.len() {
+            assert!(a.svg.contains(&format!("<g id=\"tk{k}\"")), "tk{k}");
+        }
+        // Heads and the counter; every track has steps + 1 steps.
+        assert_eq!(tracks.len(), 2);
+        for t in tracks {
+            assert_eq!(t[1][0].as_array().unwrap().len(), picture.steps + 1);
+        }
+        // The counter composes its glyphs: a text at every step, digits defined once.
+        let glyphs = data["glyphs"].as_array().unwrap();
+        assert!(glyphs.len() <= 16, "{glyphs:?}");
+        assert_eq!(data["texts"].as_array().unwrap().len(), picture.steps + 1);
+    }
+
+    /// At the poster step the player's document draws what the SVG of that step draws: the
+    /// same paths (points and strokes) and the same markers.
+    #[test]
+    fn the_poster_is_the_svg_of_its_step() {
+        let (_, figure) = crate::render::shipped_figure("momentum_beta_sweep");
+        let picture = &figure.picture;
+        for poster in [0, 7, picture.steps] {
+            let a = animation(picture, poster, &[], &|_| Vec::new());
+            let plain = svg::write(picture, poster, &|_| Vec::new());
+            let paths = |doc: &str| -> Vec<String> {
+                doc.lines()
+                    .filter(|l| {
+                        l.contains("stroke-linejoin=\"round\"") && l.starts_with("<path d=\"M")
+                    })
+                    .map(|l| {
+                        let d = &l[l.find(" d=\"").unwrap() + 4..];
+                        d[..d.find('"').unwrap()].to_string()
+                    })
+                    .collect()
+            };
+            assert_eq!(paths(&a.svg), paths(&plain), "poster {poster}");
+            let circles = |doc: &str| doc.matches("<circle").count();
+            let uses = a.svg.matches("<use xlink:href=\"#m").count();
+            let templates_with_circles = plain.matches("<circle").count();
+            assert!(uses > 0 && circles(&plain) == templates_with_circles);
+        }
+    }
+
+    #[test]
+    fn heads_are_evaluated_for_each_set_of_visible_runs() {
+        let (_, figure) = crate::render::shipped_figure("momentum_beta_sweep");
+        let runs = figure.runs.len();
+        let sets: Vec<Vec<bool>> = (0..runs)
+            .map(|r| (0..runs).map(|k| k == r).collect())
+            .collect();
+        let a = animation(&figure.picture, 0, &sets, &|_| Vec::new());
+        let data: serde_json::Value = serde_json::from_str(&a.json).unwrap();
+        let heads = data["tracks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t[1].as_array().unwrap().len() == runs)
+            .expect("the heads track, once per set");
+        // At step 0 every run sits on the start: alone, each set shows one disc (a template),
+        // where all runs together make one wedged disc.
+        for set in heads[1].as_array().unwrap() {
+            assert_eq!(set[0].as_array().unwrap().len(), 4, "{}", set[0]);
+        }
+        // Trails name their runs.
+        let runs_named: BTreeSet<i64> = data["trails"][0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_i64().unwrap())
+            .collect();
+        assert_eq!(runs_named.len(), runs);
+    }
+
+    #[test]
+    fn same_picture_same_bytes() {
+        let (_, a) = animation_of("nesterov_lookahead", &[]);
+        let (_, b) = animation_of("nesterov_lookahead", &[]);
+        assert_eq!(a, b);
+    }
+}
