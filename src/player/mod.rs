@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::caption::Caption;
 use crate::keys::number_text;
-use crate::optimizer::{Optimizer, OPTIMIZER_KINDS};
+use crate::optimizer::OPTIMIZER_KINDS;
 use crate::picture::{player, svg, Image};
 use crate::render::Figure;
 use crate::scene::Scene;
@@ -100,11 +100,12 @@ pub fn sliders(scene: &Scene) -> (Vec<Slider>, Vec<Vec<bool>>) {
     (sliders, visible)
 }
 
-/// The learning rate the update rule applies at step `step` (≥ 1): the scene's `lr`, decayed
-/// where the rule decays it (Adagrad's lr / (1 + (t − 1)·lr_decay)).
-pub fn lr_in_force(optimizer: &Optimizer, step: usize) -> f64 {
-    let lr = optimizer.lr();
-    match optimizer.get("lr_decay") {
+/// The learning rate the update rule applies at step `step` (≥ 1): the run's `lr` as its
+/// schedule sets it for that step, decayed where the rule decays it (Adagrad's
+/// lr / (1 + (t − 1)·lr_decay)).
+pub fn lr_in_force(run: &crate::trajectory::Run, step: usize) -> f64 {
+    let lr = run.lr_at(step.max(1));
+    match run.optimizer.get("lr_decay") {
         Some(decay) if decay != 0.0 => lr / (1.0 + (step.max(1) as f64 - 1.0) * decay),
         _ => lr,
     }
@@ -119,7 +120,7 @@ pub fn step_length(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// One run's readout at `step`, as the page shows it: θ, f(θ), the step length, the lr in
 /// force and the divergence note ("—" where a value does not apply).
-pub fn readout(optimizer: &Optimizer, trajectory: &Trajectory, step: usize) -> [String; 5] {
+pub fn readout(run: &crate::trajectory::Run, trajectory: &Trajectory, step: usize) -> [String; 5] {
     let dash = || "—".to_string();
     let p = &trajectory.positions;
     let (theta, f, length, lr) = if step < p.len() {
@@ -130,7 +131,7 @@ pub fn readout(optimizer: &Optimizer, trajectory: &Trajectory, step: usize) -> [
                 theta,
                 f,
                 step_length(p[step - 1], p[step]).to_string(),
-                lr_in_force(optimizer, step).to_string(),
+                lr_in_force(run, step).to_string(),
             )
         } else {
             (theta, f, dash(), dash())
@@ -169,7 +170,7 @@ fn data_json(
         .zip(&figure.runs)
         .map(|((run, t), g)| {
             let lrs: Vec<f64> = (0..=scene.output.steps)
-                .map(|k| lr_in_force(&run.optimizer, k))
+                .map(|k| lr_in_force(run, k))
                 .collect();
             let lr = if lrs.iter().all(|v| *v == lrs[0]) {
                 json!(lrs[0])
@@ -362,7 +363,7 @@ pub fn html(
     h.push_str(r#"<section id="readout" class="readout" aria-label="Each run at the shown step">"#);
     h.push('\n');
     for ((run, t), g) in scene.runs.iter().zip(trajectories).zip(&figure.runs) {
-        let [theta, f, length, lr, note] = readout(&run.optimizer, t, poster);
+        let [theta, f, length, lr, note] = readout(run, t, poster);
         let (x, y) = theta
             .strip_prefix('(')
             .and_then(|s| s.strip_suffix(')'))
@@ -507,11 +508,21 @@ mod tests {
     }
 
     #[test]
-    fn the_lr_in_force_follows_adagrad_decay() {
-        let o = crate::optimizer::adagrad::new(0.5, 0.1, 1e-10);
+    fn the_lr_in_force_follows_adagrad_decay_and_the_schedule() {
+        let run = |o| crate::trajectory::Run::new(0, "", o, [0.0, 0.0]);
+        let o = run(crate::optimizer::adagrad::new(0.5, 0.1, 1e-10));
         assert_eq!(lr_in_force(&o, 1), 0.5);
         assert_eq!(lr_in_force(&o, 11), 0.5 / 2.0);
-        let g = crate::optimizer::gd::new(0.05);
+        let g = run(crate::optimizer::gd::new(0.05));
         assert_eq!(lr_in_force(&g, 30), 0.05);
+        let stepped = crate::trajectory::Run {
+            schedule: Some(crate::schedule::Schedule::Step {
+                step_size: 10,
+                gamma: 0.5,
+            }),
+            ..g
+        };
+        assert_eq!(lr_in_force(&stepped, 10), 0.05);
+        assert_eq!(lr_in_force(&stepped, 11), 0.025);
     }
 }
