@@ -277,8 +277,7 @@ fn the_player_plays_pauses_steps_and_reads_out_the_csv() {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert_eq!(values[..3], fields[3..6], "run {run} at step {step}");
-        let library =
-            inertia::player::readout(&scene.runs[run], &trajectories[run], step);
+        let library = inertia::player::readout(&scene.runs[run], &trajectories[run], step);
         assert_eq!(
             values[3], library[2],
             "step length, run {run} at step {step}"
