@@ -686,16 +686,11 @@ enum Symbol {
     Cut,
 }
 
-/// The marker of a minimum: a star, dark at the lowest value (a global minimum), white at
-/// another; larger than the animation's, so its points show round a head on it.
+/// The marker of a minimum: the animation's (white where the surface is lowest, grey at a
+/// local minimum), larger, so its points show round a head on it.
 fn minimum_mark(c: P32, global: bool, s: &Sizes) -> Mark {
-    Mark::Star {
-        c,
-        r: s.marker_radius * 1.6,
-        fill: Some(if global { INK } else { WHITE }),
-        outline: INK,
-        width: s.outline,
-    }
+    let r = s.marker_radius * if global { 1.6 } else { 1.35 };
+    Mark::minimum_of_radius(c, global, r, s)
 }
 
 /// A run's head on the surface: a disc in the run's colour with a white ring.
@@ -1657,13 +1652,16 @@ mod tests {
         assert!(marks.iter().all(|(k, _)| *k > last_surface));
         let star = |fill: Rgb| {
             marks.iter().find_map(|(_, m)| match m {
-                Mark::Star {
+                Mark::Polygon {
                     c, fill: Some(f), ..
                 } if *f == fill => Some(*c),
                 _ => None,
             })
         };
-        let (global, local) = (star(INK).unwrap(), star(WHITE).unwrap());
+        let (global, local) = (
+            star(WHITE).unwrap(),
+            star(crate::picture::mark::LOCAL_MINIMUM).unwrap(),
+        );
         let head = |i: usize| {
             marks.iter().find_map(|(_, m)| match m {
                 Mark::Disc { c, fill, ring, .. }

@@ -153,7 +153,7 @@ impl<'p> Prepared<'p> {
                         above.push(Above::Sprite { sprite, clip });
                     }
                 }
-                ItemKind::Mark(m @ Mark::Star { .. }) => {
+                ItemKind::Mark(m @ Mark::Polygon { .. }) => {
                     if let Some(sprite) = sprite_of(picture, &item.kind, m.bounds(), &mut glyphs) {
                         above.push(Above::Sprite { sprite, clip });
                     }

@@ -23,6 +23,8 @@ pub const INK: Rgb = [0x22, 0x22, 0x22];
 pub const MUTED: Rgb = [0x66, 0x66, 0x66];
 /// Where a surface is not a finite number, and cut-off regions.
 pub const MASKED: Rgb = [0xD9, 0xD9, 0xD9];
+/// A local minimum's star (the global one is white).
+pub const LOCAL_MINIMUM: Rgb = [0x88, 0x88, 0x88];
 
 /// Sizes in pixels, scaled with the canvas (designed at 640 × 480).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,10 +114,12 @@ pub enum Mark {
         colour: Rgb,
         width: f32,
     },
-    /// A five-pointed star of outer radius `r`: filled (or only outlined) and outlined.
-    Star {
+    /// A closed outline of `shape` reaching `r` from its centre: filled (or only outlined)
+    /// and outlined.
+    Polygon {
         c: P32,
         r: f32,
+        shape: PolygonShape,
         fill: Option<Rgb>,
         outline: Rgb,
         width: f32,
@@ -168,26 +172,81 @@ impl Mark {
         }
     }
 
-    /// A known minimum: a white star (under the heads).
-    pub fn minimum(c: P32, s: &Sizes) -> Mark {
-        Mark::Star {
+    /// A known minimum, under the heads: a white star where the surface is lowest (a global
+    /// minimum), a smaller grey one at a local minimum, so the deep and the shallow pit read
+    /// apart at a glance, in every scene and view alike.
+    pub fn minimum(c: P32, global: bool, s: &Sizes) -> Mark {
+        Self::minimum_of_radius(c, global, Self::minimum_radius(global, s), s)
+    }
+
+    /// [`Mark::minimum`] with outer radius `r` (larger in the 3-D view).
+    pub fn minimum_of_radius(c: P32, global: bool, r: f32, s: &Sizes) -> Mark {
+        Mark::Polygon {
             c,
-            r: s.marker_radius * 1.25,
+            r,
+            shape: PolygonShape::Star,
+            fill: Some(if global { WHITE } else { LOCAL_MINIMUM }),
+            outline: INK,
+            width: s.outline,
+        }
+    }
+
+    fn minimum_radius(global: bool, s: &Sizes) -> f32 {
+        s.marker_radius * if global { 1.25 } else { 1.05 }
+    }
+
+    /// The minimum's outline drawn over the heads, so a head that reaches the minimum never
+    /// hides it.
+    pub fn minimum_outline(c: P32, global: bool, s: &Sizes) -> Mark {
+        Mark::Polygon {
+            c,
+            r: Self::minimum_radius(global, s),
+            shape: PolygonShape::Star,
+            fill: None,
+            outline: INK,
+            width: s.outline * 0.9,
+        }
+    }
+
+    /// A saddle point (a critical point that is no minimum): a white diamond.
+    pub fn saddle(c: P32, s: &Sizes) -> Mark {
+        Mark::Polygon {
+            c,
+            r: s.marker_radius * 0.95,
+            shape: PolygonShape::Diamond,
             fill: Some(WHITE),
             outline: INK,
             width: s.outline,
         }
     }
 
-    /// The minimum's outline drawn over the heads, so a head that reaches the minimum never
-    /// hides it.
-    pub fn minimum_outline(c: P32, s: &Sizes) -> Mark {
-        Mark::Star {
+    /// The saddle's outline drawn over the heads, as [`Mark::minimum_outline`].
+    pub fn saddle_outline(c: P32, s: &Sizes) -> Mark {
+        Mark::Polygon {
             c,
-            r: s.marker_radius * 1.25,
+            r: s.marker_radius * 0.95,
+            shape: PolygonShape::Diamond,
             fill: None,
             outline: INK,
             width: s.outline * 0.9,
+        }
+    }
+
+    /// A run's head outside the plot: a triangle in the run's colour on the plot's edge,
+    /// pointing the way `towards` (a direction in pixels) the head has gone.
+    pub fn outside(c: P32, towards: P32, colour: Rgb, s: &Sizes) -> Mark {
+        let angle = towards.1.atan2(towards.0);
+        Mark::Polygon {
+            c,
+            r: s.head_radius * 1.2,
+            shape: PolygonShape::Triangle {
+                // Quantized so the same direction gives the same marker (and one template in
+                // the player) whatever rounding led to it.
+                degrees: (angle.to_degrees().round() as i16).rem_euclid(360),
+            },
+            fill: Some(colour),
+            outline: INK,
+            width: s.outline,
         }
     }
 
@@ -229,7 +288,7 @@ impl Mark {
             Mark::Disc { c, .. }
             | Mark::Wedges { c, .. }
             | Mark::Cross { c, .. }
-            | Mark::Star { c, .. } => *c = to,
+            | Mark::Polygon { c, .. } => *c = to,
             Mark::Capsule { a, b, .. } => {
                 let d = (to.0 - a.0, to.1 - a.1);
                 *a = to;
@@ -255,7 +314,7 @@ impl Mark {
             Mark::Disc { c, .. }
             | Mark::Wedges { c, .. }
             | Mark::Cross { c, .. }
-            | Mark::Star { c, .. } => *c,
+            | Mark::Polygon { c, .. } => *c,
             Mark::Capsule { a, .. } => *a,
             Mark::Arrow { from, .. } => *from,
             Mark::Text(t) => (t.x, t.y),
@@ -282,7 +341,7 @@ impl Mark {
                 IRect::around(from.0, from.1, width / 2.0 + 1.0).union(IRect::around(to.0, to.1, r))
             }
             Mark::Cross { c, r, width, .. } => IRect::around(c.0, c.1, r + width / 2.0 + 1.0),
-            Mark::Star { c, r, width, .. } => IRect::around(c.0, c.1, r + width + 2.0),
+            Mark::Polygon { c, r, width, .. } => IRect::around(c.0, c.1, r + width + 2.0),
             Mark::Text(t) => {
                 let s = &t.shaped;
                 IRect::new(
@@ -312,14 +371,41 @@ impl Mark {
         };
         Some([stroke(-1.0), stroke(1.0)])
     }
+}
 
-    /// The star's ten corners, outer first, clockwise from the top.
-    pub fn star_points(c: P32, r: f32) -> [P32; 10] {
-        std::array::from_fn(|k| {
-            let rk = if k % 2 == 0 { r } else { r * 0.45 };
-            let a = std::f32::consts::PI * (k as f32 / 5.0 - 0.5);
-            (c.0 + rk * a.cos(), c.1 + rk * a.sin())
-        })
+/// The outline of a [`Mark::Polygon`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolygonShape {
+    /// A five-pointed star, a point up.
+    Star,
+    /// A square on its corner.
+    Diamond,
+    /// An isosceles triangle whose tip points `degrees` clockwise from the +x axis (pixels:
+    /// y down), its centre at the mark's centre.
+    Triangle { degrees: i16 },
+}
+
+impl PolygonShape {
+    /// The corners of the shape centred at `c` and reaching `r` from it, clockwise.
+    pub fn points(self, c: P32, r: f32) -> Vec<P32> {
+        let at = |a: f32, rk: f32| (c.0 + rk * a.cos(), c.1 + rk * a.sin());
+        let pi = std::f32::consts::PI;
+        match self {
+            PolygonShape::Star => (0..10)
+                .map(|k| {
+                    let rk = if k % 2 == 0 { r } else { r * 0.45 };
+                    at(pi * (k as f32 / 5.0 - 0.5), rk)
+                })
+                .collect(),
+            PolygonShape::Diamond => (0..4).map(|k| at(pi * (k as f32 / 2.0 - 0.5), r)).collect(),
+            PolygonShape::Triangle { degrees } => {
+                let a = f32::from(degrees).to_radians();
+                [0.0, 0.75, -0.75]
+                    .iter()
+                    .map(|d: &f32| at(a + d * pi, if *d == 0.0 { r } else { r * 0.8 }))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -328,6 +414,31 @@ impl Sizes {
     pub fn thin(s: &Sizes) -> f32 {
         s.line_width * 0.7
     }
+}
+
+/// Where a head at `p` outside `clip` is shown: the point of the clip's edge nearest to it, moved
+/// `inset` pixels inwards, with the unit direction from there towards `p`. `None` when `p` is not
+/// a number or the clip is too small to hold the marker.
+fn edge_point(clip: IRect, p: (f64, f64), inset: f32) -> Option<(P32, P32)> {
+    if p.0.is_nan() || p.1.is_nan() {
+        return None;
+    }
+    let (x0, y0, x1, y1) = clip.bounds(-f64::from(inset));
+    if x0 > x1 || y0 > y1 {
+        return None;
+    }
+    let at = (p.0.clamp(x0, x1), p.1.clamp(y0, y1));
+    // The way out: across the edge it left by, or diagonally at a corner. Clamped so a point
+    // far away (or infinitely) keeps a direction.
+    let d = (
+        (p.0 - at.0).clamp(-1e12, 1e12),
+        (p.1 - at.1).clamp(-1e12, 1e12),
+    );
+    let len = d.0.hypot(d.1);
+    if len.is_nan() || len == 0.0 {
+        return None;
+    }
+    Some((p32(at), ((d.0 / len) as f32, (d.1 / len) as f32)))
 }
 
 /// The step counter's text.
@@ -349,6 +460,8 @@ pub(super) fn track_marks(
             // (centre, colours) of the discs drawn, and the crosses.
             let mut discs: Vec<(P32, Vec<Rgb>)> = Vec::new();
             let mut crosses: Vec<Mark> = Vec::new();
+            // Heads outside the plot: (where on its edge, which way out, colour).
+            let mut outside: Vec<(P32, P32, Rgb)> = Vec::new();
             let near = sizes.head_radius * 0.5;
             for h in heads {
                 let last = h.points.len().saturating_sub(1);
@@ -356,6 +469,9 @@ pub(super) fn track_marks(
                     continue;
                 };
                 if !clip.contains(p) {
+                    if let Some((at, way)) = edge_point(clip, p, sizes.head_radius * 1.4) {
+                        outside.push((at, way, h.colour));
+                    }
                     continue;
                 }
                 let c = p32(p);
@@ -372,6 +488,32 @@ pub(super) fn track_marks(
                 }
             }
             out.extend(crosses);
+            // Heads that left the plot by the same place are spread along its edge, so each
+            // colour shows.
+            let mut placed: Vec<P32> = Vec::new();
+            let (x0, y0, x1, y1) = clip.bounds(-f64::from(sizes.head_radius * 1.4));
+            for (at, way, colour) in outside {
+                let along = (-way.1, way.0);
+                let k = placed
+                    .iter()
+                    .filter(|q| (q.0 - at.0).hypot(q.1 - at.1) < near)
+                    .count();
+                placed.push(at);
+                // 0, +1, −1, +2, −2, ... marker widths along the edge, kept on it.
+                let side = if k % 2 == 1 { 1.0 } else { -1.0 };
+                let step = side * k.div_ceil(2) as f32 * sizes.head_radius * 2.2;
+                let on_edge = |step: f32| {
+                    let c = (at.0 + along.0 * step, at.1 + along.1 * step);
+                    let inside = c.0 >= x0 as f32
+                        && c.0 <= x1 as f32
+                        && c.1 >= y0 as f32
+                        && c.1 <= y1 as f32;
+                    inside.then_some(c)
+                };
+                // The other way where this one runs off the plot's corner.
+                let c = on_edge(step).or_else(|| on_edge(-step)).unwrap_or(at);
+                out.push(Mark::outside(c, way, colour, sizes));
+            }
             for (c, colours) in discs {
                 out.push(if colours.len() == 1 {
                     Mark::head(c, colours[0], sizes)
@@ -479,9 +621,33 @@ mod tests {
                 ..
             }
         ));
-        // Outside the clip: no head.
+        // Outside the clip: a triangle on its edge per head, pointing out of it, spread
+        // along the edge where they left together.
         out.clear();
         track_marks(&fonts, 1, &track, IRect::new(20, 0, 100, 100), 1, &mut out);
-        assert_eq!(out.len(), 1);
+        assert_eq!(out.len(), 3);
+        let triangles: Vec<(P32, Rgb)> = out
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Polygon {
+                    c,
+                    shape: PolygonShape::Triangle { degrees: 180 },
+                    fill: Some(f),
+                    ..
+                } => Some((*c, *f)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(triangles.len(), 2, "{out:?}");
+        assert_eq!(
+            (triangles[0].1, triangles[1].1),
+            ([1, 0, 0], [2, 0, 0]),
+            "one per colour"
+        );
+        for (c, _) in &triangles {
+            let r = s.head_radius * 1.4;
+            assert!((c.0 - (20.0 + r)).abs() < 1e-4, "on the left edge: {c:?}");
+        }
+        assert!((triangles[0].0 .1 - triangles[1].0 .1).abs() >= s.head_radius * 2.0);
     }
 }

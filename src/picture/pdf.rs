@@ -315,14 +315,15 @@ impl<'a> Painter<'a> {
                 *colour,
                 *width,
             ),
-            Mark::Star {
+            Mark::Polygon {
                 c,
                 r,
+                shape,
                 fill,
                 outline,
                 width,
             } => {
-                let points = Mark::star_points(*c, *r);
+                let points = shape.points(*c, *r);
                 self.stroke(*outline, *width, true);
                 for (k, p) in points.iter().enumerate() {
                     if k == 0 {

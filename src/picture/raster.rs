@@ -258,14 +258,15 @@ pub fn mark(
                 capsule(target, origin, clip, a, b, *colour, *width);
             }
         }
-        Mark::Star {
+        Mark::Polygon {
             c,
             r,
+            shape,
             fill,
             outline,
             width,
         } => {
-            let path = Path::polygon(Mark::star_points(*c, *r));
+            let path = Path::polygon(shape.points(*c, *r));
             let shape = super::Shape {
                 path,
                 fill: fill.map(Colour::rgb),

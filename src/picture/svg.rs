@@ -289,14 +289,16 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             *width,
             &clip_a,
         ),
-        Mark::Star {
+        Mark::Polygon {
             c,
             r,
+            shape,
             fill,
             outline,
             width,
         } => {
-            let pts: Vec<String> = Mark::star_points(*c, *r)
+            let pts: Vec<String> = shape
+                .points(*c, *r)
                 .iter()
                 .map(|(x, y)| format!("{},{}", n32(*x), n32(*y)))
                 .collect();

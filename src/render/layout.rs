@@ -17,8 +17,20 @@ use crate::text::{fit_text, wrap_two, Fonts};
 pub enum LegendSymbol {
     Run(usize),
     Start,
-    Minimum,
+    /// A minimum's star: the global one's, or a local one's.
+    Minimum {
+        global: bool,
+    },
+    Saddle,
     Overlay(Overlay),
+}
+
+/// Which fixed markers the plot shows, so the legend names each kind once.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Markers {
+    pub global_minimum: bool,
+    pub local_minimum: bool,
+    pub saddle: bool,
 }
 
 /// One legend row, positioned.
@@ -321,7 +333,7 @@ impl Layout {
         &mut self,
         fonts: &Fonts,
         runs: &[(String, Option<String>)],
-        has_minimum: bool,
+        markers: Markers,
         overlays: &[Overlay],
     ) -> Vec<LegendEntry> {
         let f = self.sizes.font;
@@ -360,8 +372,24 @@ impl Layout {
         }
         y += f * 0.6;
         push(LegendSymbol::Start, "start", None, &mut y);
-        if has_minimum {
-            push(LegendSymbol::Minimum, "minimum", None, &mut y);
+        if markers.global_minimum {
+            let name = if markers.local_minimum {
+                "global minimum"
+            } else {
+                "minimum"
+            };
+            push(LegendSymbol::Minimum { global: true }, name, None, &mut y);
+        }
+        if markers.local_minimum {
+            push(
+                LegendSymbol::Minimum { global: false },
+                "local minimum",
+                None,
+                &mut y,
+            );
+        }
+        if markers.saddle {
+            push(LegendSymbol::Saddle, "saddle point", None, &mut y);
         }
         for overlay in overlays.iter().filter(|o| **o != Overlay::Loss) {
             push(

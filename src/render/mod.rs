@@ -24,9 +24,10 @@ use crate::picture::{
     Colour, DrawError, Head, IRect, ItemKind, Layer, Path, Picture, Shape, Stroke, Track, Trail,
 };
 use crate::scene::{Aspect, Overlay, Panels, Scene};
+use crate::surface::Point;
 use crate::text::Fonts;
 use crate::trajectory::Trajectory;
-pub use layout::{Layout, LegendEntry, LegendSymbol, Panel, PanelTitle};
+pub use layout::{Layout, LegendEntry, LegendSymbol, Markers, Panel, PanelTitle};
 pub use surface::Levels;
 
 /// A run as drawn: its panel, its pixel path, its colour.
@@ -66,7 +67,22 @@ impl Figure {
     pub fn new(scene: &Scene, trajectories: &[Trajectory]) -> Result<Figure, DrawError> {
         let fonts = fonts_for(scene);
         let (w, h) = (scene.output.width, scene.output.height);
-        let note = |t: &Trajectory| t.diverged.map(|d| d.note());
+        // A legend note for a run that diverged, or that ends outside the window (its head
+        // then waits on the plot's edge, pointing the way it went).
+        let note = |t: &Trajectory| {
+            t.diverged.map(|d| d.note()).or_else(|| {
+                let inside = |p: &Point| scene.window.contains(*p);
+                if inside(t.positions.last()?) {
+                    return None;
+                }
+                let gone = t.positions.iter().rposition(inside).map_or(0, |k| k + 1);
+                Some(if gone == 0 {
+                    "starts off-plot".to_string()
+                } else {
+                    format!("off-plot at step {gone}")
+                })
+            })
+        };
         let small_multiples = scene.draw.panels != Panels::Single;
         let colours = style::run_colours(scene);
         // Each run's panel: its setting's or its start point's with small multiples, else the
@@ -159,29 +175,51 @@ impl Figure {
             layout.split(titles, equal);
         }
         let s = layout.sizes;
-        let minima_px: Vec<(f64, f64)> = scene
-            .surface
-            .minima()
-            .into_iter()
-            .filter(|m| scene.window.contains(*m))
-            .flat_map(|m| (0..layout.panels.len()).map(move |p| (p, m)))
-            .map(|(p, m)| layout.to_px(p, m))
-            .collect();
+        // The minima in sight, global ones first, with whether each is global; the saddles.
+        let globals = scene.surface.global_minimum_count();
+        let in_panels = |points: Vec<(Point, bool)>| -> Vec<((f64, f64), bool)> {
+            points
+                .into_iter()
+                .filter(|(m, _)| scene.window.contains(*m))
+                .flat_map(|m| (0..layout.panels.len()).map(move |p| (p, m)))
+                .map(|(p, (m, global))| (layout.to_px(p, m), global))
+                .collect()
+        };
+        let minima_px = in_panels(
+            scene
+                .surface
+                .minima()
+                .into_iter()
+                .enumerate()
+                .map(|(i, m)| (m, i < globals))
+                .collect(),
+        );
+        let saddles_px: Vec<(f64, f64)> = in_panels(
+            scene
+                .surface
+                .saddles()
+                .into_iter()
+                .map(|p| (p, false))
+                .collect(),
+        )
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+        let markers = Markers {
+            global_minimum: minima_px.iter().any(|m| m.1),
+            local_minimum: minima_px.iter().any(|m| !m.1),
+            saddle: !saddles_px.is_empty(),
+        };
         // With one plot the step counter sits level with the minimum (see `Layout::legend`);
         // the clock of small multiples sits right under the legend.
         layout.settle_y = if small_multiples {
             Some(f64::from(layout.region.y0))
         } else {
-            minima_px.first().map(|m| m.1)
+            minima_px.first().map(|m| m.0 .1)
         };
         let legend_rows: Vec<(String, Option<String>)> =
             entries.iter().map(|e| (e.0.clone(), e.1.clone())).collect();
-        let legend = layout.legend(
-            &fonts,
-            &legend_rows,
-            !minima_px.is_empty(),
-            &scene.draw.overlays,
-        );
+        let legend = layout.legend(&fonts, &legend_rows, markers, &scene.draw.overlays);
         let (surface_image, levels) =
             surface::draw_surface(&layout, &scene.surface, scene.draw.levels, scene.draw.scale);
 
@@ -260,8 +298,15 @@ impl Figure {
             }
         }
         let f = |p: (f64, f64)| (p.0 as f32, p.1 as f32);
-        for &m in &minima_px {
-            picture.push(Layer::Over, None, ItemKind::Mark(Mark::minimum(f(m), &s)));
+        for &p in &saddles_px {
+            picture.push(Layer::Over, None, ItemKind::Mark(Mark::saddle(f(p), &s)));
+        }
+        for &(m, global) in &minima_px {
+            picture.push(
+                Layer::Over,
+                None,
+                ItemKind::Mark(Mark::minimum(f(m), global, &s)),
+            );
         }
         for &p in &starts {
             picture.push(Layer::Over, None, ItemKind::Mark(Mark::start(f(p), &s)));
@@ -296,11 +341,18 @@ impl Figure {
                 ItemKind::Track(Track::Heads { heads, sizes: s }),
             );
         }
-        for &m in &minima_px {
+        for &p in &saddles_px {
             picture.push(
                 Layer::Top,
                 None,
-                ItemKind::Mark(Mark::minimum_outline(f(m), &s)),
+                ItemKind::Mark(Mark::saddle_outline(f(p), &s)),
+            );
+        }
+        for &(m, global) in &minima_px {
+            picture.push(
+                Layer::Top,
+                None,
+                ItemKind::Mark(Mark::minimum_outline(f(m), global, &s)),
             );
         }
         picture.push(
@@ -656,7 +708,8 @@ fn draw_legend(
                 vec![Mark::path_swatch(from, to, c, &s), Mark::head(to, c, &s)]
             }
             LegendSymbol::Start => vec![Mark::start((x, y), &s)],
-            LegendSymbol::Minimum => vec![Mark::minimum((x, y), &s)],
+            LegendSymbol::Minimum { global } => vec![Mark::minimum((x, y), global, &s)],
+            LegendSymbol::Saddle => vec![Mark::saddle((x, y), &s)],
             LegendSymbol::Overlay(Overlay::Velocity) => vec![Mark::arrow(from, to, MUTED, &s)],
             LegendSymbol::Overlay(Overlay::Gradient) => vec![Mark::arrow(from, to, INK, &s)],
             LegendSymbol::Overlay(Overlay::Lookahead) => {

@@ -323,3 +323,104 @@ fn long_titles_wrap_and_push_the_plot_down() {
     );
     assert!(two.region.height() < plain.region.height());
 }
+
+/// The minima read apart: a white star at the global minimum, a smaller grey one at the local
+/// minimum, a diamond at the saddle between them, and a legend row for each kind.
+#[test]
+fn global_and_local_minima_and_the_saddle_are_marked_apart() {
+    use crate::picture::mark::{PolygonShape, LOCAL_MINIMUM};
+    let (scene, fig) = shipped_figure("multiple_minima");
+    let polygons: Vec<(PolygonShape, Option<Rgb>, (f32, f32), f32)> = fig
+        .picture
+        .items
+        .iter()
+        .filter(|i| i.layer == Layer::Over)
+        .filter_map(|i| match &i.kind {
+            ItemKind::Mark(Mark::Polygon {
+                shape, fill, c, r, ..
+            }) => Some((*shape, *fill, *c, *r)),
+            _ => None,
+        })
+        .collect();
+    let at = |p: Point| {
+        let q = fig.layout.to_px(0, p);
+        (q.0 as f32, q.1 as f32)
+    };
+    let minima = scene.surface.minima();
+    assert_eq!(scene.surface.global_minimum_count(), 1);
+    let global = polygons
+        .iter()
+        .find(|m| m.0 == PolygonShape::Star && m.1 == Some(WHITE))
+        .expect("a white star");
+    let local = polygons
+        .iter()
+        .find(|m| m.0 == PolygonShape::Star && m.1 == Some(LOCAL_MINIMUM))
+        .expect("a grey star");
+    assert_eq!(global.2, at(minima[0]));
+    assert_eq!(local.2, at(minima[1]));
+    assert!(local.3 < global.3, "the shallow pit's star is the smaller");
+    let saddle = polygons
+        .iter()
+        .find(|m| m.0 == PolygonShape::Diamond)
+        .expect("a diamond");
+    assert_eq!(saddle.2, at(scene.surface.saddles()[0]));
+    let rows: Vec<&str> = fig.legend.iter().map(|e| e.text.as_str()).collect();
+    for row in ["global minimum", "local minimum", "saddle point"] {
+        assert!(rows.contains(&row), "{rows:?}");
+    }
+    // One minimum alone is just "minimum".
+    let (_, fig) = shipped_figure("gd_vs_momentum");
+    let rows: Vec<&str> = fig.legend.iter().map(|e| e.text.as_str()).collect();
+    assert!(rows.contains(&"minimum") && !rows.contains(&"local minimum"));
+}
+
+/// A run that leaves the window keeps a head: a triangle in its colour on the plot's edge,
+/// pointing the way it went, in every frame it is out; and its legend row says from when.
+#[test]
+fn a_run_out_of_the_window_waits_on_its_edge() {
+    use crate::picture::mark::PolygonShape;
+    let src = "[output]\nsteps = 30\n[surface]\nkind = \"saddle\"\nx = [-2, 2]\ny = [-2, 2]\n\
+               [[start]]\nat = [1.5, 0.05]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
+    let scene = Scene::from_toml(std::path::Path::new("t.toml"), src).unwrap();
+    let t = crate::pipeline::trajectories(&scene);
+    let fig = Figure::new(&scene, &t).unwrap();
+    let gone = t[0]
+        .positions
+        .iter()
+        .position(|p| !scene.window.contains(*p))
+        .expect("the run leaves the window");
+    assert!(gone < 30);
+    let note = fig.legend[0].note.as_deref();
+    assert_eq!(note, Some(format!("off-plot at step {gone}").as_str()));
+    let panel = fig.layout.panels[0].rect;
+    for step in [gone - 1, gone, 30] {
+        let mut marks = Vec::new();
+        for item in &fig.picture.items {
+            if let ItemKind::Track(track @ Track::Heads { .. }) = &item.kind {
+                fig.picture
+                    .track_marks(track, fig.picture.clip_of(item), step, &mut marks);
+            }
+        }
+        let triangle = marks.iter().find_map(|m| match m {
+            Mark::Polygon {
+                shape: PolygonShape::Triangle { degrees },
+                c,
+                fill,
+                ..
+            } => Some((*degrees, *c, *fill)),
+            _ => None,
+        });
+        if step < gone {
+            assert!(triangle.is_none(), "step {step}: {marks:?}");
+            continue;
+        }
+        let (degrees, c, fill) = triangle.unwrap_or_else(|| panic!("step {step}: {marks:?}"));
+        // Pixels grow downwards: the run goes up (y grows) out of the top edge, at 270°.
+        assert_eq!(degrees, 270, "step {step}");
+        assert_eq!(fill, Some(fig.runs[0].colour));
+        assert!(panel.contains((f64::from(c.0), f64::from(c.1))));
+        assert!(
+            f64::from(c.1) - f64::from(panel.y0) < f64::from(fig.layout.sizes.head_radius) * 2.0
+        );
+    }
+}

@@ -108,6 +108,12 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
     /// The known minima, to mark on figures (global ones first where there are several).
     fn minima(&self) -> Vec<Point>;
 
+    /// The known saddle points (where the gradient vanishes and the Hessian is indefinite),
+    /// to mark on figures: the place a teacher points at when a run lingers or turns away.
+    fn saddles(&self) -> Vec<Point> {
+        Vec::new()
+    }
+
     /// The principal curvatures (λ_min, λ_max) when the surface is a quadratic with a constant
     /// Hessian: the theory of the rate and stability charts holds exactly there.
     fn quadratic_curvatures(&self) -> Option<(f64, f64)> {
@@ -275,6 +281,11 @@ impl Surface {
     /// [`Surface::global_minimum_count`]) first, then the local ones.
     pub fn minima(&self) -> Vec<Point> {
         self.f.minima()
+    }
+
+    /// The known saddle points, to mark on figures.
+    pub fn saddles(&self) -> Vec<Point> {
+        self.f.saddles()
     }
 
     /// How many of [`Surface::minima`] are global: the first ones, as deep as the deepest

@@ -50,6 +50,19 @@ impl SurfaceFn for MultiMinima {
     fn minima(&self) -> Vec<Point> {
         wells(self.tilt).into_iter().map(|x| [x, 0.0]).collect()
     }
+
+    /// The top of the barrier between the two wells, where there are two: the middle root of
+    /// 4x³ − 4x + tilt = 0 (Newton from 0, where the cubic falls with slope −4).
+    fn saddles(&self) -> Vec<Point> {
+        if wells(self.tilt).len() < 2 {
+            return Vec::new();
+        }
+        let mut x = 0.0_f64;
+        for _ in 0..60 {
+            x -= (4.0 * x * x * x - 4.0 * x + self.tilt) / (12.0 * x * x - 4.0);
+        }
+        vec![[x, 0.0]]
+    }
 }
 
 /// The x of the two wells of (x² − 1)² + tilt·x (the roots of 4x³ − 4x + tilt = 0 outside the
@@ -93,5 +106,21 @@ mod tests {
         assert_eq!(minima.len(), 2);
         assert!(minima[0][0] < 0.0 && minima[1][0] > 0.0);
         assert!(s.value(minima[0]) < s.value(minima[1]));
+    }
+
+    /// The saddle is a critical point with an indefinite Hessian, between the wells.
+    #[test]
+    fn the_barrier_top_is_the_saddle_between_the_wells() {
+        let s = MultiMinima { tilt: 0.6 };
+        let [saddle] = s.saddles()[..] else {
+            panic!("one saddle: {:?}", s.saddles());
+        };
+        let (_, gx, gy) = s.value_and_gradient(saddle);
+        assert!(gx.abs() < 1e-12 && gy == 0.0, "{gx} {gy}");
+        let h = s.hessian(saddle);
+        assert!(h[0][0] < 0.0 && h[1][1] > 0.0);
+        let m = s.minima();
+        let (lo, hi) = (m[0][0].min(m[1][0]), m[0][0].max(m[1][0]));
+        assert!(lo < saddle[0] && saddle[0] < hi);
     }
 }

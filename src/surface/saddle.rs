@@ -35,6 +35,10 @@ impl SurfaceFn for Saddle {
         vec![]
     }
 
+    fn saddles(&self) -> Vec<Point> {
+        vec![[0.0, 0.0]]
+    }
+
     fn quadratic_curvatures(&self) -> Option<(f64, f64)> {
         Some((-2.0, 2.0))
     }

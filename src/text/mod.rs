@@ -394,11 +394,29 @@ pub fn wrap_two(fonts: &Fonts, text: &str, size: f32, max: f32) -> Vec<String> {
     if shaped.width <= max {
         return vec![text.to_string()];
     }
-    let cut = text
+    // Spaces where the first line fits, with whether they lie outside brackets ("GD from
+    // (1.5, 0.05)" breaks before the point, not inside it).
+    let mut depth = 0i32;
+    let spaces: Vec<(usize, bool)> = text
         .char_indices()
-        .filter(|&(i, c)| c == ' ' && i > 0 && shaped.advance_to(i) <= max)
-        .map(|(i, _)| i)
-        .next_back();
+        .filter_map(|(i, c)| {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
+            }
+            (c == ' ' && i > 0 && shaped.advance_to(i) <= max).then_some((i, depth <= 0))
+        })
+        .collect();
+    let rest_fits = |i: usize| fonts.width(text[i..].trim_start(), size) <= max;
+    // Outside brackets with the rest whole; else any with the rest whole; else the last.
+    let cut = spaces
+        .iter()
+        .rev()
+        .find(|&&(i, outside)| outside && rest_fits(i))
+        .or_else(|| spaces.iter().rev().find(|&&(i, _)| rest_fits(i)))
+        .or(spaces.last())
+        .map(|&(i, _)| i);
     match cut {
         Some(i) => vec![
             text[..i].to_string(),
@@ -509,6 +527,23 @@ mod tests {
         let one = wrap_two(&fonts, &"x".repeat(200), 13.0, 120.0);
         assert_eq!(one.len(), 1);
         assert!(one[0].ends_with('…'));
+    }
+
+    /// A point in brackets stays on one line when a break outside it works as well.
+    #[test]
+    fn labels_break_outside_brackets() {
+        let fonts = Fonts::embedded();
+        let max = fonts.width("GD from (1.5,", 13.0) + 1.0;
+        assert_eq!(
+            wrap_two(&fonts, "GD from (1.5, 0.05)", 13.0, max),
+            ["GD from", "(1.5, 0.05)"]
+        );
+        // No break outside fits: inside it, rather than an ellipsis.
+        let max = fonts.width("(1.5, 0.05,", 13.0) + 1.0;
+        assert_eq!(
+            wrap_two(&fonts, "(1.5, 0.05, 2.5)", 13.0, max),
+            ["(1.5, 0.05,", "2.5)"]
+        );
     }
 
     #[test]
