@@ -330,7 +330,9 @@ fn long_titles_wrap_and_push_the_plot_down() {
 fn global_and_local_minima_and_the_saddle_are_marked_apart() {
     use crate::picture::mark::{PolygonShape, LOCAL_MINIMUM};
     let (scene, fig) = shipped_figure("multiple_minima");
-    let polygons: Vec<(PolygonShape, Option<Rgb>, (f32, f32), f32)> = fig
+    // (shape, fill, centre, radius)
+    type Polygon = (PolygonShape, Option<Rgb>, (f32, f32), f32);
+    let polygons: Vec<Polygon> = fig
         .picture
         .items
         .iter()
