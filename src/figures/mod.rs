@@ -133,7 +133,9 @@ pub fn chart_pictures(
         // The curves are computed once for both backends.
         let curves = rate_curves(c);
         let legend = Legend::new(&fonts);
-        chart!(".rate", h, |area, scale| draw_rate(
+        // Never flatter than 2 : 1: its legend carries five rows of theory besides the runs,
+        // and the plot must stay tall enough for its y title.
+        chart!(".rate", h.max(w / 2), |area, scale| draw_rate(
             area, scale, scene, c, &curves, &legend
         ));
     }

@@ -719,3 +719,100 @@ fn the_lr_chart_follows_the_schedule() {
     assert_eq!(levels.len(), 3, "{line:?}");
     assert!(levels[0] < levels[1] && levels[1] < levels[2]);
 }
+
+/// The numeric tick labels of one axis of a chart: those sharing the most common edge (the
+/// top edge along x, the right edge along y), as (value, centre along the axis).
+fn axis_ticks(picture: &Picture, along_x: bool) -> Vec<(f64, f32)> {
+    let numbers: Vec<(f64, (f32, f32, f32, f32))> = text_boxes(picture)
+        .into_iter()
+        .filter_map(|(t, b)| Some((t.replace('−', "-").parse().ok()?, b)))
+        .collect();
+    let edge = |b: &(f32, f32, f32, f32)| if along_x { b.1 } else { b.2 };
+    let shared = |e: f32| {
+        numbers
+            .iter()
+            .filter(|n| (edge(&n.1) - e).abs() < 0.5)
+            .count()
+    };
+    let axis = numbers
+        .iter()
+        .map(|n| edge(&n.1))
+        .max_by_key(|&e| shared(e))
+        .unwrap();
+    numbers
+        .iter()
+        .filter(|n| (edge(&n.1) - axis).abs() < 0.5)
+        .map(|n| {
+            let b = n.1;
+            (
+                n.0,
+                if along_x {
+                    (b.0 + b.2) / 2.0
+                } else {
+                    (b.1 + b.3) / 2.0
+                },
+            )
+        })
+        .collect()
+}
+
+/// The pixel of value `v` on an axis, from its first and last tick labels.
+fn tick_pixel(ticks: &[(f64, f32)], v: f64) -> f32 {
+    let (a, b) = (ticks[0], ticks[ticks.len() - 1]);
+    a.1 + ((v - a.0) / (b.0 - a.0)) as f32 * (b.1 - a.1)
+}
+
+/// The centres of the 32-gon rings stroked in colour `c`.
+fn rings(picture: &Picture, c: Rgb) -> Vec<(f32, f32)> {
+    strokes(picture)
+        .into_iter()
+        .filter(|(colour, w, p)| *colour == c && (*w - 1.5).abs() < 0.01 && p.len() == 32)
+        .map(|(_, _, p)| {
+            (
+                p.iter().map(|q| q.0).sum::<f32>() / 32.0,
+                p.iter().map(|q| q.1).sum::<f32>() / 32.0,
+            )
+        })
+        .collect()
+}
+
+/// Nesterov's constants lr = 1/L, β = (√κ − 1)/(√κ + 1) are ringed in Nesterov's colour at
+/// their place on both theory charts, with their numbers (and the rate 1 − 1/√κ) in the
+/// legend or key.
+#[test]
+fn nesterovs_constants_are_ringed_and_numbered_on_both_theory_charts() {
+    // The first hard scene is the quadratic ½(x² + 100y²): curvatures 1 and 100, κ = 100, so
+    // lr = 0.01, β = 9/11, ρ = 0.9.
+    let s = scene(HARD_SCENES[0]);
+    let t = crate::pipeline::trajectories(&s);
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let green = style::named_kind_colour("nesterov");
+    let (lr, beta, rho) = theory::optimal_nesterov((1.0, 100.0));
+    assert!((rho - 0.9).abs() < 1e-12 && (beta - 9.0 / 11.0).abs() < 1e-12);
+    let numbers = format!("Nesterov's lr = 1/L = {lr:.3}, β = {beta:.3}: ρ = {rho:.3}");
+    assert_eq!(numbers, "Nesterov's lr = 1/L = 0.010, β = 0.818: ρ = 0.900");
+    for (suffix, x, y) in [(".rate", beta, rho), (".stability", lr, beta)] {
+        let chart = &pictures.iter().find(|p| p.0 == suffix).unwrap().1;
+        let texts: Vec<String> = text_boxes(chart).into_iter().map(|t| t.0).collect();
+        assert!(texts.contains(&numbers), "{suffix}: {texts:?}");
+        // One ring on the chart and one in the legend or key; the chart's where theory puts
+        // it (the stability map's x ticks are those of its Nesterov map, the second one).
+        let found = rings(chart, green);
+        assert_eq!(found.len(), 2, "{suffix}: {found:?}");
+        let xs = axis_ticks(chart, true);
+        let ys = axis_ticks(chart, false);
+        let xs: Vec<(f64, f32)> = if suffix == ".stability" {
+            let mid = chart.width as f32 / 2.0;
+            xs.into_iter().filter(|t| t.1 > mid).collect()
+        } else {
+            xs
+        };
+        let want = (tick_pixel(&xs, x), tick_pixel(&ys, y));
+        assert!(
+            found
+                .iter()
+                .any(|r| (r.0 - want.0).abs() < 1.5 && (r.1 - want.1).abs() < 1.5),
+            "{suffix}: rings {found:?}, expected one at {want:?}"
+        );
+    }
+}
