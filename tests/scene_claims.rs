@@ -283,7 +283,10 @@ fn ravine_25_heavy_ball_moves_further_along_the_floor_and_swings_across_it() {
         .enumerate()
         .map(|(k, p)| (k, p[0]))
         .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
-    assert!(peak == 15 && (max_x - 1.13).abs() < 0.01, "peak {max_x} at {peak}");
+    assert!(
+        peak == 15 && (max_x - 1.13).abs() < 0.01,
+        "peak {max_x} at {peak}"
+    );
     for k in 2..=steps {
         assert!(
             hb.positions[k][0].abs() < gd.positions[k][0].abs(),
