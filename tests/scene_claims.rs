@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 11] = [
+const SCENES: [&str; 12] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -24,6 +24,7 @@ const SCENES: [&str; 11] = [
     "linear_regression",
     "beta_sweep_panels",
     "himmelblau_starts",
+    "minibatch_sgd",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -625,6 +626,57 @@ fn linear_regression_all_converge_and_momentum_overshoots() {
         o_mom > 1.0 && o_nag > 0.5 && o_nag < 0.8 * o_mom,
         "overshoots {o_mom} vs {o_nag}"
     );
+}
+
+#[test]
+fn minibatch_sgd_the_smaller_the_batch_the_noisier_the_path() {
+    let r = Runs::new(load("minibatch_sgd"));
+    assert!(r.scene.draw.data_view && r.scene.data_window.is_some());
+    let (all, five, one) = (
+        r.get("GD: batch = all"),
+        r.get("SGD batch = 5"),
+        r.get("SGD batch = 1"),
+    );
+    let batches: Vec<Option<usize>> = r
+        .scene
+        .runs
+        .iter()
+        .map(|run| run.batch.as_ref().map(|b| b.size))
+        .collect();
+    assert_eq!(batches, [Some(20), Some(5), Some(1)]);
+    // A batch of all 20 points is plain gradient descent, bit for bit.
+    let plain = Runs::new(variant(
+        "minibatch_sgd",
+        &[("lr = 0.15\nbatch = 20\n", "lr = 0.15\n")],
+    ));
+    let gd = plain.get("GD");
+    assert!(plain.scene.runs[0].batch.is_none());
+    assert_eq!(gd.positions, all.positions);
+    assert_eq!(gd.losses, all.losses);
+    // The smaller the batch, the longer and the more jagged the path: about twice GD's length
+    // with batch 5, about four times with batch 1.
+    let (l_all, l_five, l_one) = (path_length(all), path_length(five), path_length(one));
+    assert!(
+        (1.8..2.4).contains(&(l_five / l_all)) && (3.6..4.8).contains(&(l_one / l_all)),
+        "path lengths {l_all} {l_five} {l_one}"
+    );
+    let (j_all, j_five, j_one) = (
+        mean_step_change(all),
+        mean_step_change(five),
+        mean_step_change(one),
+    );
+    assert!(
+        j_all < j_five && j_five < j_one,
+        "step changes {j_all} {j_five} {j_one}"
+    );
+    // GD's (full-data) loss falls at every step; batch 5's rises on 29 steps, batch 1's on 39.
+    let rises = |t: &Trajectory| t.losses.windows(2).filter(|w| w[1] > w[0]).count();
+    assert_eq!((rises(all), rises(five), rises(one)), (0, 29, 39));
+    // All three end within 0.12 of the least-squares fit.
+    let optimum = r.scene.surface.minima()[0];
+    for t in [all, five, one] {
+        assert!(dist(last(t), optimum) < 0.12, "{:?}", last(t));
+    }
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four

@@ -242,6 +242,16 @@ pub const SLIDERS_KEY: Key = Key::new(
 )
 .absent(Absent::Names(&[]));
 
+/// `[draw] data_view`.
+pub const DATA_VIEW_KEY: Key = Key::new(
+    "data_view",
+    Type::Bool { sweep: false },
+    "flag",
+    "A panel beside the (m, b) surface showing the data points and each run's current line \
+     y = m·x + b in the run's colour, moving with the paths (linear_regression surfaces only).",
+)
+.absent(Absent::Bool(false));
+
 /// The names `[draw] sliders` takes: every optimizer key that can be swept, each once, in the
 /// order of the optimizer kinds and their keys.
 pub fn slider_keys() -> Vec<Choice> {
@@ -305,6 +315,7 @@ pub const DRAW_KEYS: &[Key] = &[
          lacks.",
     ),
     SLIDERS_KEY,
+    DATA_VIEW_KEY,
 ];
 
 /// `[[start]]`'s keys.
