@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 12] = [
+const SCENES: [&str; 13] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -25,6 +25,7 @@ const SCENES: [&str; 12] = [
     "beta_sweep_panels",
     "himmelblau_starts",
     "minibatch_sgd",
+    "lr_schedules",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -677,6 +678,81 @@ fn minibatch_sgd_the_smaller_the_batch_the_noisier_the_path() {
     for t in [all, five, one] {
         assert!(dist(last(t), optimum) < 0.12, "{:?}", last(t));
     }
+}
+
+#[test]
+fn lr_schedules_decay_the_noise_and_warm_up_starts_slowly() {
+    let r = Runs::new(load("lr_schedules"));
+    let names = ["constant", "step", "cosine", "warm-up"];
+    let [constant, step, cosine, warmup] = names.map(|n| r.get(n));
+    // Every run gets the same noise.
+    let noises: Vec<_> = r.scene.runs.iter().map(|run| run.noise).collect();
+    assert!(noises.iter().all(|n| *n == noises[0] && n.is_some()));
+    // The rates the lr chart draws are the schedules' closed forms (torch's, step k after
+    // k − 1 scheduler steps).
+    let pi = std::f64::consts::PI;
+    let cos = |k: f64, t: f64| 0.15 * (1.0 + (pi * k / t).cos()) / 2.0;
+    let want: [&dyn Fn(f64) -> f64; 4] = [
+        &|_| 0.15,
+        &|k| 0.15 * 0.3f64.powi((k / 30.0).floor() as i32),
+        &|k| cos(k, 100.0),
+        &|k| {
+            if k < 10.0 {
+                0.15 * (0.1 + 0.9 * k / 10.0)
+            } else {
+                cos(k - 10.0, 90.0)
+            }
+        },
+    ];
+    for (t, (name, rate)) in [constant, step, cosine, warmup]
+        .iter()
+        .zip(names.iter().zip(want))
+    {
+        assert_eq!(t.lrs.len(), 100);
+        for (i, &lr) in t.lrs.iter().enumerate() {
+            let w = rate(i as f64);
+            assert!((lr - w).abs() < 1e-12, "{name} step {}: {lr} vs {w}", i + 1);
+        }
+    }
+    // Over the last 20 steps the constant rate keeps the noise's kicks: 0.66 per step, 0.71
+    // from the minimum on average; the schedules move less than 0.03 per step and sit 0.14,
+    // 0.25 and 0.26 from it.
+    let tail = |t: &Trajectory| {
+        let n = t.positions.len();
+        let moved = steps_of(t)[n - 21..]
+            .iter()
+            .map(|s| s[0].hypot(s[1]))
+            .sum::<f64>()
+            / 20.0;
+        let away = t.positions[n - 20..]
+            .iter()
+            .map(|&p| dist(p, [0.0, 0.0]))
+            .sum::<f64>()
+            / 20.0;
+        (moved, away)
+    };
+    let (c_moved, c_away) = tail(constant);
+    assert!((c_moved - 0.66).abs() < 0.01 && (c_away - 0.71).abs() < 0.01);
+    for (t, away) in [(step, 0.14), (cosine, 0.25), (warmup, 0.26)] {
+        let (m, a) = tail(t);
+        assert!(m < 0.03 && (a - away).abs() < 0.01, "tail {m} {a}");
+    }
+    // The cosines freeze about 0.22 out; the step decay, with a rate to the end, gets closer.
+    for t in [cosine, warmup] {
+        assert!((dist(last(t), [0.0, 0.0]) - 0.22).abs() < 0.01);
+    }
+    assert!(dist(last(step), [0.0, 0.0]) < 0.1);
+    // The warm-up's first 10 steps cover 4.1 against the others' 11.5; at step 10 it is 1.1
+    // from the minimum against 0.6.
+    let first = |t: &Trajectory| {
+        steps_of(t)[..10]
+            .iter()
+            .map(|s| s[0].hypot(s[1]))
+            .sum::<f64>()
+    };
+    assert!((first(warmup) - 4.1).abs() < 0.05 && (first(constant) - 11.5).abs() < 0.05);
+    assert!((dist(warmup.positions[10], [0.0, 0.0]) - 1.1).abs() < 0.01);
+    assert!((dist(constant.positions[10], [0.0, 0.0]) - 0.6).abs() < 0.01);
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
