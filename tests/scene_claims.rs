@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 13] = [
+const SCENES: [&str; 14] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -26,6 +26,7 @@ const SCENES: [&str; 13] = [
     "himmelblau_starts",
     "minibatch_sgd",
     "lr_schedules",
+    "newton_vs_gd",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -753,6 +754,79 @@ fn lr_schedules_decay_the_noise_and_warm_up_starts_slowly() {
     assert!((first(warmup) - 4.1).abs() < 0.05 && (first(constant) - 11.5).abs() < 0.05);
     assert!((dist(warmup.positions[10], [0.0, 0.0]) - 1.1).abs() < 0.01);
     assert!((dist(constant.positions[10], [0.0, 0.0]) - 0.6).abs() < 0.01);
+}
+
+#[test]
+fn newton_vs_gd_one_step_to_the_minimum_and_newton_to_the_saddle() {
+    let r = Runs::new(load("newton_vs_gd"));
+    let f = &r.scene.surface;
+    let at = |label: &str, start: Point| at_start(&r, label, start);
+    let (bowl, pass) = ([-2.0, 1.2], [1.4, 0.8]);
+    // The surface is the bowl ½(x² + 10y²) for x ≤ 1, and no lower than its minimum in the
+    // window.
+    for (x, y) in [(-2.0, 1.2), (0.5, -0.7), (1.0, 1.0)] {
+        assert!((f.value([x, y]) - 0.5 * (x * x + 10.0 * y * y)).abs() < 1e-12);
+    }
+    let w = r.scene.window;
+    for i in 0..=48 {
+        for j in 0..=30 {
+            let p = [
+                w.x.0 + w.width() * f64::from(i) / 48.0,
+                w.y.0 + w.height() * f64::from(j) / 30.0,
+            ];
+            assert!(f.value(p) >= 0.0, "{p:?}");
+        }
+    }
+    // In the bowl one Newton step lands on the minimum, and it stays.
+    let newton = at("Newton", bowl);
+    for p in &newton.positions[1..] {
+        assert!(dist(*p, [0.0, 0.0]) < 1e-12, "{p:?}");
+    }
+    // GD with lr 1/λ_max = 0.1 zeroes the steep y in one step, then x shrinks by exactly 0.9
+    // per step: still at −0.085 after 30 steps.
+    let gd = at("GD", bowl);
+    assert_eq!(r.scene.runs[2].optimizer.lr(), 0.1);
+    for (k, w) in gd.positions.windows(2).enumerate() {
+        assert!(w[1][1].abs() < 1e-12, "y at step {}", k + 1);
+        assert!((w[1][0] / w[0][0] - 0.9).abs() < 1e-12);
+    }
+    assert!((last(gd)[0] + 0.085).abs() < 0.001, "{:?}", last(gd));
+    // lr 1/λ_min = 1 would zero x in one step but multiply y by −9.
+    let steep = Runs::new(variant("newton_vs_gd", &[("lr = 0.1", "lr = 1.0")]));
+    let g1 = at_start(&steep, "GD", bowl);
+    assert!(g1.positions[1][0].abs() < 1e-12 && (g1.positions[1][1] + 9.0 * 1.2).abs() < 1e-12);
+    assert!(g1.diverged.is_some());
+    // Past x = 1 Newton goes to the saddle ((7 + √13)/6, 0): within 1e-9 after 5 steps,
+    // after overshooting to x ≈ 2.06, climbing from f = 0.93 to 1.11.
+    let saddle = [(7.0 + 13f64.sqrt()) / 6.0, 0.0];
+    let h = f.hessian(saddle);
+    assert!(
+        (h[0][0] + 13f64.sqrt()).abs() < 1e-9 && h[1][1] == 10.0 && h[0][1].abs() < 1e-12,
+        "{h:?}"
+    );
+    assert!(f.gradient(saddle).iter().all(|g| g.abs() < 1e-12));
+    let newton = at("Newton", pass);
+    assert!((newton.positions[1][0] - 2.06).abs() < 0.005);
+    for p in &newton.positions[5..] {
+        assert!(dist(*p, saddle) < 1e-9, "{p:?}");
+    }
+    assert!((newton.losses[1] - 0.93).abs() < 0.005 && (last_loss(newton) - 1.11).abs() < 0.005);
+    // GD from there goes downhill, back into the bowl, to x ≈ 0.064.
+    let gd = at("GD", pass);
+    assert!(gd.losses.windows(2).all(|w| w[1] < w[0]));
+    assert!(dist(last(gd), [0.064, 0.0]) < 0.001, "{:?}", last(gd));
+}
+
+/// The run of `runs` labelled `label…` from `start`.
+fn at_start<'a>(runs: &'a Runs, label: &str, start: Point) -> &'a Trajectory {
+    let i = (0..runs.scene.runs.len())
+        .find(|&i| runs.scene.runs[i].label.starts_with(label) && runs.scene.runs[i].start == start)
+        .unwrap_or_else(|| panic!("{label} from {start:?}"));
+    &runs.trajectories[i]
+}
+
+fn last_loss(t: &Trajectory) -> f64 {
+    *t.losses.last().unwrap()
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
