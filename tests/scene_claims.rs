@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 14] = [
+const SCENES: [&str; 15] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -27,6 +27,7 @@ const SCENES: [&str; 14] = [
     "minibatch_sgd",
     "lr_schedules",
     "newton_vs_gd",
+    "adaptive_ravine",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -827,6 +828,59 @@ fn at_start<'a>(runs: &'a Runs, label: &str, start: Point) -> &'a Trajectory {
 
 fn last_loss(t: &Trajectory) -> f64 {
     *t.losses.last().unwrap()
+}
+
+#[test]
+fn adaptive_ravine_adaptive_steps_ignore_the_ravines_steepness() {
+    let r = Runs::new(load("adaptive_ravine"));
+    let (mom, adagrad, rmsprop, adam) = (
+        r.get("Momentum"),
+        r.get("AdaGrad"),
+        r.get("RMSprop"),
+        r.get("Adam"),
+    );
+    // The first step: momentum goes down the gradient (2x, 200y), nearly straight across
+    // the ravine; each adaptive method moves the same distance along x and y, 45° down the
+    // slope: lr for AdaGrad and Adam, 10·lr for RMSprop (its first average is 0.01·g²).
+    let first = |t: &Trajectory| steps_of(t)[0];
+    let m = first(mom);
+    assert!((m[1] / m[0] - 100.0 * 0.8 / -2.6).abs() < 1e-9, "{m:?}");
+    for (t, size) in [(adagrad, 0.4), (rmsprop, 0.3), (adam, 0.2)] {
+        let s = first(t);
+        assert!(
+            (s[0] - size).abs() < 1e-6 && (s[1] + size).abs() < 1e-6,
+            "{s:?}"
+        );
+    }
+    // Across the ravine: momentum swings 20 times, Adam (whose β₁ = 0.9 is momentum too) 6;
+    // AdaGrad and RMSprop never cross the floor.
+    let swings: Vec<usize> = [mom, adam, adagrad, rmsprop]
+        .iter()
+        .map(|t| sign_changes(t, 1))
+        .collect();
+    assert_eq!(swings, [20, 6, 0, 0]);
+    // Adam loops past the minimum to x ≈ 0.57; nothing goes past the window's x = 1.
+    let max_x = |t: &Trajectory| t.positions.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
+    assert!((max_x(adam) - 0.57).abs() < 0.005, "{}", max_x(adam));
+    for t in [mom, adagrad, rmsprop, adam] {
+        assert!(max_x(t) < r.scene.window.x.1);
+    }
+    // Along the floor the adaptive ones are ahead: at step 10 all three are closer to the
+    // minimum than momentum.
+    let at10 = |t: &Trajectory| dist(t.positions[10], [0.0, 0.0]);
+    for t in [adagrad, rmsprop, adam] {
+        assert!(at10(t) < 0.8 * at10(mom), "{} vs {}", at10(t), at10(mom));
+    }
+    // All four end near the minimum: AdaGrad 0.028, RMSprop 0.10, Adam 0.019, momentum 0.027.
+    for (t, d) in [
+        (adagrad, 0.028),
+        (rmsprop, 0.103),
+        (adam, 0.019),
+        (mom, 0.027),
+    ] {
+        let end = dist(last(t), [0.0, 0.0]);
+        assert!((end - d).abs() < 0.002, "{end} vs {d}");
+    }
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
