@@ -816,3 +816,45 @@ fn nesterovs_constants_are_ringed_and_numbered_on_both_theory_charts() {
         );
     }
 }
+
+/// The step-length chart draws, per run, the length of every step against the step number,
+/// from zero: a line through (k, |θ_k − θ_{k−1}|) in the run's colour.
+#[test]
+fn the_step_length_chart_draws_how_far_each_step_went() {
+    let s = scene(
+        "[output]\nsize = [480, 320]\nsteps = 20\n[surface]\nkind = \"quadratic\"\n\
+         [draw]\ncharts = [\"step_length\"]\n[[start]]\nat = [2.5, -2]\n\
+         [[optimizer]]\nkind = \"gd\"\nlr = 0.05\n[[optimizer]]\nkind = \"adagrad\"\nlr = 0.3\n",
+    );
+    let t = crate::pipeline::trajectories(&s);
+    let lengths = step_lengths(&t[1]);
+    assert_eq!(lengths.len(), 20);
+    for (k, &(step, len)) in lengths.iter().enumerate() {
+        let (a, b) = (t[1].positions[k], t[1].positions[k + 1]);
+        assert_eq!(step, (k + 1) as f64);
+        assert_eq!(len, (b[0] - a[0]).hypot(b[1] - a[1]));
+    }
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let names: Vec<&str> = pictures.iter().map(|p| p.0).collect();
+    assert_eq!(names, [".step_length"]);
+    let chart = &pictures[0].1;
+    let texts: Vec<String> = text_boxes(chart).into_iter().map(|t| t.0).collect();
+    assert!(
+        texts.iter().any(|t| t == "step length |θₖ − θₖ₋₁|"),
+        "{texts:?}"
+    );
+    // Each run: a line of 20 points in its colour (its legend swatch has 2), and AdaGrad's
+    // falls: its first point is the highest.
+    for i in 0..2 {
+        let lines: Vec<Vec<(f32, f32)>> = strokes(chart)
+            .into_iter()
+            .filter(|(c, _, p)| *c == run_colour(&s, i) && p.len() == 20)
+            .map(|(_, _, p)| p)
+            .collect();
+        assert_eq!(lines.len(), 1, "run {i}");
+        if i == 1 {
+            let top = lines[0].iter().map(|p| p.1).fold(f32::MAX, f32::min);
+            assert_eq!(lines[0][0].1, top);
+        }
+    }
+}

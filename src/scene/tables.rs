@@ -46,6 +46,7 @@ choices! {
         Ewma = "ewma": "The first noisy run's gradients (x component) and their moving averages for β = 0.5, 0.9, 0.98, plain and bias-corrected (needs a run with noise).",
         Surface3d = "surface3d": "A 3-D view of the surface with every run's path on it.",
         Lr = "lr": "The learning rate each run used at each step (its schedule), one line per run.",
+        StepLength = "step_length": "How far each run's update moved, |θ_k − θ_{k−1}|, against the step: an adaptive method's effective step.",
     }
 }
 
