@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 15] = [
+const SCENES: [&str; 16] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -28,6 +28,7 @@ const SCENES: [&str; 15] = [
     "lr_schedules",
     "newton_vs_gd",
     "adaptive_ravine",
+    "adagrad_decay",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -881,6 +882,41 @@ fn adaptive_ravine_adaptive_steps_ignore_the_ravines_steepness() {
         let end = dist(last(t), [0.0, 0.0]);
         assert!((end - d).abs() < 0.002, "{end} vs {d}");
     }
+}
+
+#[test]
+fn adagrad_decay_the_step_shrinks_like_one_over_root_t_on_a_constant_slope() {
+    let r = Runs::new(load("adagrad_decay"));
+    let (gd, adagrad) = (r.get("GD"), r.get("AdaGrad"));
+    // Both were given the same constant lr (what the lr chart draws).
+    for t in [gd, adagrad] {
+        assert!(t.lrs.iter().all(|&lr| lr == 0.3));
+    }
+    // The floor's slope is nearly constant where AdaGrad goes: 0.97 to 0.99.
+    for x in [-9.0, -6.0, -4.0] {
+        let g = r.scene.surface.gradient([x, 0.0])[0].abs();
+        assert!((0.97..0.995).contains(&g), "slope {g} at {x}");
+    }
+    // AdaGrad's x step is lr/√t to within 1.5 % at every step.
+    for (i, s) in steps_of(adagrad).iter().enumerate() {
+        let t = (i + 1) as f64;
+        let ratio = s[0] * t.sqrt() / 0.3;
+        assert!((ratio - 1.0).abs() < 0.015, "step {t}: {ratio}");
+    }
+    // GD keeps steps of 0.28 to 0.30 on the slope (steps 8 to 22), then its steps shrink
+    // with the gradient.
+    for s in &steps_of(gd)[7..22] {
+        let len = s[0].hypot(s[1]);
+        assert!((0.28..0.3).contains(&len), "{len}");
+    }
+    assert_eq!(first_step(gd, |p, _| dist(p, [0.0, 0.0]) < 0.5), Some(31));
+    assert!(dist(gd.positions[45], [0.0, 0.0]) < 0.01);
+    // After 80 steps AdaGrad stands at x ≈ −4.07, still on the slope.
+    assert!(
+        (last(adagrad)[0] + 4.07).abs() < 0.005,
+        "{:?}",
+        last(adagrad)
+    );
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
