@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 16] = [
+const SCENES: [&str; 17] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -29,6 +29,7 @@ const SCENES: [&str; 16] = [
     "newton_vs_gd",
     "adaptive_ravine",
     "adagrad_decay",
+    "adamw_decay",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -917,6 +918,41 @@ fn adagrad_decay_the_step_shrinks_like_one_over_root_t_on_a_constant_slope() {
         "{:?}",
         last(adagrad)
     );
+}
+
+#[test]
+fn adamw_decay_decoupled_decay_keeps_adamw_in_a_box_coupled_l2_moves_the_minimum() {
+    let r = Runs::new(load("adamw_decay"));
+    let (adam, l2, adamw) = (r.get("Adam,"), r.get("Adam + L2"), r.get("AdamW"));
+    let origin = [0.0, 0.0];
+    // Adam ends at the minimum, away from the origin.
+    let minimum = r.scene.surface.minima()[0];
+    assert_eq!(minimum, [2.0, 1.5]);
+    assert!(dist(last(adam), minimum) < 0.001, "{:?}", last(adam));
+    // Coupled L2 moves the minimum: f + ½λ|θ|² has its minimum at (2/(1 + λ), 6/(4 + λ)).
+    let lambda = 1.0;
+    let ridge = [2.0 / (1.0 + lambda), 4.0 * 1.5 / (4.0 + lambda)];
+    assert!(dist(last(l2), ridge) < 0.001, "{:?} vs {ridge:?}", last(l2));
+    // AdamW: inside the box |x|, |y| ≤ 1/λ from step 12 on, heading for its corner (1, 1);
+    // the closest of the three to the origin.
+    let inside = |p: &Point| p[0].abs().max(p[1].abs()) <= 1.0 / lambda;
+    assert!(!inside(&adamw.positions[11]));
+    assert!(adamw.positions[12..].iter().all(inside));
+    let to_corner = |k: usize| dist(adamw.positions[k], [1.0, 1.0]);
+    assert!((to_corner(50) - 0.15).abs() < 0.005 && (to_corner(150) - 0.087).abs() < 0.002);
+    assert!((50..150).all(|k| to_corner(k + 1) < to_corner(k)));
+    assert!(dist(last(adamw), [0.91, 1.0]) < 0.01, "{:?}", last(adamw));
+    assert!(dist(last(adamw), origin) < dist(last(l2), origin));
+    assert!(dist(last(l2), origin) < dist(last(adam), origin));
+    // Without its decay AdamW is Adam, bit for bit: the decay is all that differs.
+    let undecayed = Runs::new(variant(
+        "adamw_decay",
+        &[(
+            "kind = \"adamw\"\nlr = 0.05\nweight_decay = 1.0",
+            "kind = \"adamw\"\nlr = 0.05\nweight_decay = 0.0",
+        )],
+    ));
+    assert_eq!(undecayed.get("AdamW").positions, adam.positions);
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four
