@@ -239,6 +239,9 @@ pub struct Head {
     pub diverged: bool,
 }
 
+/// A straight line through two points, pixels.
+pub type Segment = ((f64, f64), (f64, f64));
+
 /// Something drawn anew at every step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Track {
@@ -261,7 +264,7 @@ pub enum Track {
     /// At step k a straight stroke through `ends[k]` (the last one once the run has ended),
     /// clipped to the item's clip: a run's fitted line in the data view.
     Lines {
-        ends: Arc<[((f64, f64), (f64, f64))]>,
+        ends: Arc<[Segment]>,
         colour: Rgb,
         width: f32,
     },

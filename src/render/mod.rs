@@ -420,7 +420,7 @@ fn draw_data_view(
         );
     }
     for (i, (t, run)) in trajectories.iter().zip(runs).enumerate() {
-        let ends: Vec<((f64, f64), (f64, f64))> = t
+        let ends: Vec<crate::picture::Segment> = t
             .positions
             .iter()
             .map(|&[m, b]| (data.to_px([x0, m * x0 + b]), data.to_px([x1, m * x1 + b])))
