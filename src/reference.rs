@@ -53,6 +53,17 @@ pub fn list() -> String {
         .map(|k| ("output", k))
         .chain(tables::DRAW_KEYS.iter().map(|k| ("draw", k)));
     for (table, key) in own {
+        let default = key.absent.text().unwrap_or_default();
+        if let Type::Bool { .. } = key.ty {
+            let _ = writeln!(
+                out,
+                "\n{} ([{table}] {} = true; default {default}):\n  {}",
+                capitalized(&key.name.replace('_', " ")),
+                key.name,
+                key.doc
+            );
+            continue;
+        }
         let slider_keys;
         let (form, choices): (&str, &[crate::keys::Choice]) = match key.ty {
             Type::Choice(choices) => ("\"...\"", choices),
@@ -63,7 +74,6 @@ pub fn list() -> String {
             }
             _ => continue,
         };
-        let default = key.absent.text().unwrap_or_default();
         let _ = writeln!(
             out,
             "\n{} ([{table}] {} = {form}; default {default}):",
@@ -298,6 +308,13 @@ mod tests {
         );
         assert!(
             text.contains("Aspect ([draw] aspect = \"...\"; default \"equal\"):"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "Data view ([draw] data_view = true; default false):\n  {}",
+                tables::DATA_VIEW_KEY.doc
+            )),
             "{text}"
         );
     }

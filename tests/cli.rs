@@ -310,6 +310,7 @@ fn every_shipped_scene_renders_valid_outputs() {
                 inertia::scene::Chart::Ewma => "ewma",
                 inertia::scene::Chart::Surface3d => "surface3d",
                 inertia::scene::Chart::Lr => "lr",
+                inertia::scene::Chart::StepLength => "step_length",
             };
             for ext in ["png", "svg"] {
                 if (ext == "png" && writes(Format::Png)) || (ext == "svg" && writes(Format::Svg)) {

@@ -1105,6 +1105,19 @@ fn inspect_after_kill(
                     "half-written {n}"
                 );
             }
+            "k.html" => {
+                assert!(
+                    bytes.starts_with(b"<!DOCTYPE html>") && bytes.ends_with(b"</html>\n"),
+                    "half-written {n}"
+                );
+            }
+            "k.txt" => {
+                let text = std::str::from_utf8(&bytes).expect("UTF-8 caption");
+                assert!(
+                    text.ends_with(".\n") && text.lines().count() >= 1,
+                    "half-written {n}: {text:?}"
+                );
+            }
             _ => {
                 let text = std::str::from_utf8(&bytes).expect("UTF-8 CSV");
                 check_csv(text).unwrap_or_else(|e| panic!("half-written {n}: {e}"));

@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 11] = [
+const SCENES: [&str; 17] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -24,6 +24,12 @@ const SCENES: [&str; 11] = [
     "linear_regression",
     "beta_sweep_panels",
     "himmelblau_starts",
+    "minibatch_sgd",
+    "lr_schedules",
+    "newton_vs_gd",
+    "adaptive_ravine",
+    "adagrad_decay",
+    "adamw_decay",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -255,28 +261,48 @@ fn rosenbrock_gd_crawls_while_momentum_follows_the_valley() {
 }
 
 #[test]
-fn ravine_25_heavy_ball_damps_the_zigzag_and_speeds_along_the_floor() {
+fn ravine_25_heavy_ball_moves_further_along_the_floor_and_swings_across_it() {
     let r = Runs::new(load("ravine_25"));
     let (gd, hb) = (r.get("GD"), r.get("Heavy ball"));
     let steps = r.scene.output.steps;
+    let x0 = gd.positions[0][0];
     // v₀ = 0: the first step is the same plain gradient step.
     assert!(dist(gd.positions[1], hb.positions[1]) < 1e-12);
-    // GD: y × (1 − 25·0.075) = −0.875 per step, a sign change at every step.
-    assert_eq!(sign_changes(gd, 1), steps);
-    // The heavy ball's swing decays like √0.5 per step, faster than GD's 0.875.
-    for k in 3..=steps {
+    // The textbook's number: after two steps the heavy ball has come 1.46 times as far
+    // along x as GD.
+    let progress = |t: &Trajectory| t.positions[2][0] - x0;
+    let ratio = progress(hb) / progress(gd);
+    assert!((ratio - 1.46).abs() <= 0.005, "x-progress ratio {ratio}");
+    // lr·25 = 1: GD lands on the floor y = 0 in one step and stays there.
+    for p in &gd.positions[1..] {
+        assert!(p[1].abs() < 1e-12, "GD off the floor: {p:?}");
+    }
+    // The heavy ball swings across the ravine (to y ≈ −0.9 at step 2, 20 sign changes).
+    assert!((hb.positions[2][1] + 0.9).abs() < 1e-9);
+    assert_eq!(sign_changes(hb, 1), 20);
+    // Along x it crosses 0 at step 9 and overshoots to about 1.13 at step 15, yet it is
+    // closer to x = 0 than GD at every step from step 2 on.
+    assert_eq!(first_step(hb, |p, _| p[0] > 0.0), Some(9));
+    let (peak, max_x) = hb
+        .positions
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (k, p[0]))
+        .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    assert!(
+        peak == 15 && (max_x - 1.13).abs() < 0.01,
+        "peak {max_x} at {peak}"
+    );
+    for k in 2..=steps {
         assert!(
-            hb.positions[k][1].abs() < gd.positions[k][1].abs(),
-            "heavy ball swings wider than GD at step {k}"
+            hb.positions[k][0].abs() < gd.positions[k][0].abs(),
+            "heavy ball behind GD along x at step {k}"
         );
     }
-    assert!(hb.positions[15..].iter().all(|p| p[1].abs() < 0.01));
-    // Along x: overdamped, so no overshoot: x rises monotonically and stays ≤ 0.
-    for w in hb.positions.windows(2) {
-        assert!(w[1][0] > w[0][0] && w[1][0] <= 0.0, "{:?}", w);
-    }
-    assert!(dist(last(hb), [0.0, 0.0]) < 0.001, "{:?}", last(hb));
-    assert!(last(gd)[0] < -0.1, "{:?}", last(gd));
+    // After 60 steps: the heavy ball within 0.09 of the minimum, GD still at x ≈ −0.22.
+    assert_eq!(steps, 60);
+    assert!(dist(last(hb), [0.0, 0.0]) < 0.09, "{:?}", last(hb));
+    assert!((last(gd)[0] + 0.22).abs() < 0.01, "{:?}", last(gd));
 }
 
 #[test]
@@ -605,6 +631,328 @@ fn linear_regression_all_converge_and_momentum_overshoots() {
         o_mom > 1.0 && o_nag > 0.5 && o_nag < 0.8 * o_mom,
         "overshoots {o_mom} vs {o_nag}"
     );
+}
+
+#[test]
+fn minibatch_sgd_the_smaller_the_batch_the_noisier_the_path() {
+    let r = Runs::new(load("minibatch_sgd"));
+    assert!(r.scene.draw.data_view && r.scene.data_window.is_some());
+    let (all, five, one) = (
+        r.get("GD: batch = all"),
+        r.get("SGD batch = 5"),
+        r.get("SGD batch = 1"),
+    );
+    let batches: Vec<Option<usize>> = r
+        .scene
+        .runs
+        .iter()
+        .map(|run| run.batch.as_ref().map(|b| b.size))
+        .collect();
+    assert_eq!(batches, [Some(20), Some(5), Some(1)]);
+    // A batch of all 20 points is plain gradient descent, bit for bit.
+    let plain = Runs::new(variant(
+        "minibatch_sgd",
+        &[("lr = 0.15\nbatch = 20\n", "lr = 0.15\n")],
+    ));
+    let gd = plain.get("GD");
+    assert!(plain.scene.runs[0].batch.is_none());
+    assert_eq!(gd.positions, all.positions);
+    assert_eq!(gd.losses, all.losses);
+    // The smaller the batch, the longer and the more jagged the path: about twice GD's length
+    // with batch 5, about four times with batch 1.
+    let (l_all, l_five, l_one) = (path_length(all), path_length(five), path_length(one));
+    assert!(
+        (1.8..2.4).contains(&(l_five / l_all)) && (3.6..4.8).contains(&(l_one / l_all)),
+        "path lengths {l_all} {l_five} {l_one}"
+    );
+    let (j_all, j_five, j_one) = (
+        mean_step_change(all),
+        mean_step_change(five),
+        mean_step_change(one),
+    );
+    assert!(
+        j_all < j_five && j_five < j_one,
+        "step changes {j_all} {j_five} {j_one}"
+    );
+    // GD's (full-data) loss falls at every step; batch 5's rises on 29 steps, batch 1's on 39.
+    let rises = |t: &Trajectory| t.losses.windows(2).filter(|w| w[1] > w[0]).count();
+    assert_eq!((rises(all), rises(five), rises(one)), (0, 29, 39));
+    // All three end within 0.12 of the least-squares fit.
+    let optimum = r.scene.surface.minima()[0];
+    for t in [all, five, one] {
+        assert!(dist(last(t), optimum) < 0.12, "{:?}", last(t));
+    }
+}
+
+#[test]
+fn lr_schedules_decay_the_noise_and_warm_up_starts_slowly() {
+    let r = Runs::new(load("lr_schedules"));
+    let names = ["constant", "step", "cosine", "warm-up"];
+    let [constant, step, cosine, warmup] = names.map(|n| r.get(n));
+    // Every run gets the same noise.
+    let noises: Vec<_> = r.scene.runs.iter().map(|run| run.noise).collect();
+    assert!(noises.iter().all(|n| *n == noises[0] && n.is_some()));
+    // The rates the lr chart draws are the schedules' closed forms (torch's, step k after
+    // k − 1 scheduler steps).
+    let pi = std::f64::consts::PI;
+    let cos = |k: f64, t: f64| 0.15 * (1.0 + (pi * k / t).cos()) / 2.0;
+    let want: [&dyn Fn(f64) -> f64; 4] = [
+        &|_| 0.15,
+        &|k| 0.15 * 0.3f64.powi((k / 30.0).floor() as i32),
+        &|k| cos(k, 100.0),
+        &|k| {
+            if k < 10.0 {
+                0.15 * (0.1 + 0.9 * k / 10.0)
+            } else {
+                cos(k - 10.0, 90.0)
+            }
+        },
+    ];
+    for (t, (name, rate)) in [constant, step, cosine, warmup]
+        .iter()
+        .zip(names.iter().zip(want))
+    {
+        assert_eq!(t.lrs.len(), 100);
+        for (i, &lr) in t.lrs.iter().enumerate() {
+            let w = rate(i as f64);
+            assert!((lr - w).abs() < 1e-12, "{name} step {}: {lr} vs {w}", i + 1);
+        }
+    }
+    // Over the last 20 steps the constant rate keeps the noise's kicks: 0.66 per step, 0.71
+    // from the minimum on average; the schedules move less than 0.03 per step and sit 0.14,
+    // 0.25 and 0.26 from it.
+    let tail = |t: &Trajectory| {
+        let n = t.positions.len();
+        let moved = steps_of(t)[n - 21..]
+            .iter()
+            .map(|s| s[0].hypot(s[1]))
+            .sum::<f64>()
+            / 20.0;
+        let away = t.positions[n - 20..]
+            .iter()
+            .map(|&p| dist(p, [0.0, 0.0]))
+            .sum::<f64>()
+            / 20.0;
+        (moved, away)
+    };
+    let (c_moved, c_away) = tail(constant);
+    assert!((c_moved - 0.66).abs() < 0.01 && (c_away - 0.71).abs() < 0.01);
+    for (t, away) in [(step, 0.14), (cosine, 0.25), (warmup, 0.26)] {
+        let (m, a) = tail(t);
+        assert!(m < 0.03 && (a - away).abs() < 0.01, "tail {m} {a}");
+    }
+    // The cosines freeze about 0.22 out; the step decay, with a rate to the end, gets closer.
+    for t in [cosine, warmup] {
+        assert!((dist(last(t), [0.0, 0.0]) - 0.22).abs() < 0.01);
+    }
+    assert!(dist(last(step), [0.0, 0.0]) < 0.1);
+    // The warm-up's first 10 steps cover 4.1 against the others' 11.5; at step 10 it is 1.1
+    // from the minimum against 0.6.
+    let first = |t: &Trajectory| {
+        steps_of(t)[..10]
+            .iter()
+            .map(|s| s[0].hypot(s[1]))
+            .sum::<f64>()
+    };
+    assert!((first(warmup) - 4.1).abs() < 0.05 && (first(constant) - 11.5).abs() < 0.05);
+    assert!((dist(warmup.positions[10], [0.0, 0.0]) - 1.1).abs() < 0.01);
+    assert!((dist(constant.positions[10], [0.0, 0.0]) - 0.6).abs() < 0.01);
+}
+
+#[test]
+fn newton_vs_gd_one_step_to_the_minimum_and_newton_to_the_saddle() {
+    let r = Runs::new(load("newton_vs_gd"));
+    let f = &r.scene.surface;
+    let at = |label: &str, start: Point| at_start(&r, label, start);
+    let (bowl, pass) = ([-2.0, 1.2], [1.4, 0.8]);
+    // The surface is the bowl ½(x² + 10y²) for x ≤ 1, and no lower than its minimum in the
+    // window.
+    for (x, y) in [(-2.0, 1.2), (0.5, -0.7), (1.0, 1.0)] {
+        assert!((f.value([x, y]) - 0.5 * (x * x + 10.0 * y * y)).abs() < 1e-12);
+    }
+    let w = r.scene.window;
+    for i in 0..=48 {
+        for j in 0..=30 {
+            let p = [
+                w.x.0 + w.width() * f64::from(i) / 48.0,
+                w.y.0 + w.height() * f64::from(j) / 30.0,
+            ];
+            assert!(f.value(p) >= 0.0, "{p:?}");
+        }
+    }
+    // In the bowl one Newton step lands on the minimum, and it stays.
+    let newton = at("Newton", bowl);
+    for p in &newton.positions[1..] {
+        assert!(dist(*p, [0.0, 0.0]) < 1e-12, "{p:?}");
+    }
+    // GD with lr 1/λ_max = 0.1 zeroes the steep y in one step, then x shrinks by exactly 0.9
+    // per step: still at −0.085 after 30 steps.
+    let gd = at("GD", bowl);
+    assert_eq!(r.scene.runs[2].optimizer.lr(), 0.1);
+    for (k, w) in gd.positions.windows(2).enumerate() {
+        assert!(w[1][1].abs() < 1e-12, "y at step {}", k + 1);
+        assert!((w[1][0] / w[0][0] - 0.9).abs() < 1e-12);
+    }
+    assert!((last(gd)[0] + 0.085).abs() < 0.001, "{:?}", last(gd));
+    // lr 1/λ_min = 1 would zero x in one step but multiply y by −9.
+    let steep = Runs::new(variant("newton_vs_gd", &[("lr = 0.1", "lr = 1.0")]));
+    let g1 = at_start(&steep, "GD", bowl);
+    assert!(g1.positions[1][0].abs() < 1e-12 && (g1.positions[1][1] + 9.0 * 1.2).abs() < 1e-12);
+    assert!(g1.diverged.is_some());
+    // Past x = 1 Newton goes to the saddle ((7 + √13)/6, 0): within 1e-9 after 5 steps,
+    // after overshooting to x ≈ 2.06, climbing from f = 0.93 to 1.11.
+    let saddle = [(7.0 + 13f64.sqrt()) / 6.0, 0.0];
+    let h = f.hessian(saddle);
+    assert!(
+        (h[0][0] + 13f64.sqrt()).abs() < 1e-9 && h[1][1] == 10.0 && h[0][1].abs() < 1e-12,
+        "{h:?}"
+    );
+    assert!(f.gradient(saddle).iter().all(|g| g.abs() < 1e-12));
+    let newton = at("Newton", pass);
+    assert!((newton.positions[1][0] - 2.06).abs() < 0.005);
+    for p in &newton.positions[5..] {
+        assert!(dist(*p, saddle) < 1e-9, "{p:?}");
+    }
+    assert!((newton.losses[1] - 0.93).abs() < 0.005 && (last_loss(newton) - 1.11).abs() < 0.005);
+    // GD from there goes downhill, back into the bowl, to x ≈ 0.064.
+    let gd = at("GD", pass);
+    assert!(gd.losses.windows(2).all(|w| w[1] < w[0]));
+    assert!(dist(last(gd), [0.064, 0.0]) < 0.001, "{:?}", last(gd));
+}
+
+/// The run of `runs` labelled `label…` from `start`.
+fn at_start<'a>(runs: &'a Runs, label: &str, start: Point) -> &'a Trajectory {
+    let i = (0..runs.scene.runs.len())
+        .find(|&i| runs.scene.runs[i].label.starts_with(label) && runs.scene.runs[i].start == start)
+        .unwrap_or_else(|| panic!("{label} from {start:?}"));
+    &runs.trajectories[i]
+}
+
+fn last_loss(t: &Trajectory) -> f64 {
+    *t.losses.last().unwrap()
+}
+
+#[test]
+fn adaptive_ravine_adaptive_steps_ignore_the_ravines_steepness() {
+    let r = Runs::new(load("adaptive_ravine"));
+    let (mom, adagrad, rmsprop, adam) = (
+        r.get("Momentum"),
+        r.get("AdaGrad"),
+        r.get("RMSprop"),
+        r.get("Adam"),
+    );
+    // The first step: momentum goes down the gradient (2x, 200y), nearly straight across
+    // the ravine; each adaptive method moves the same distance along x and y, 45° down the
+    // slope: lr for AdaGrad and Adam, 10·lr for RMSprop (its first average is 0.01·g²).
+    let first = |t: &Trajectory| steps_of(t)[0];
+    let m = first(mom);
+    assert!((m[1] / m[0] - 100.0 * 0.8 / -2.6).abs() < 1e-9, "{m:?}");
+    for (t, size) in [(adagrad, 0.4), (rmsprop, 0.3), (adam, 0.2)] {
+        let s = first(t);
+        assert!(
+            (s[0] - size).abs() < 1e-6 && (s[1] + size).abs() < 1e-6,
+            "{s:?}"
+        );
+    }
+    // Across the ravine: momentum swings 20 times, Adam (whose β₁ = 0.9 is momentum too) 6;
+    // AdaGrad and RMSprop never cross the floor.
+    let swings: Vec<usize> = [mom, adam, adagrad, rmsprop]
+        .iter()
+        .map(|t| sign_changes(t, 1))
+        .collect();
+    assert_eq!(swings, [20, 6, 0, 0]);
+    // Adam loops past the minimum to x ≈ 0.57; nothing goes past the window's x = 1.
+    let max_x = |t: &Trajectory| t.positions.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
+    assert!((max_x(adam) - 0.57).abs() < 0.005, "{}", max_x(adam));
+    for t in [mom, adagrad, rmsprop, adam] {
+        assert!(max_x(t) < r.scene.window.x.1);
+    }
+    // Along the floor the adaptive ones are ahead: at step 10 all three are closer to the
+    // minimum than momentum.
+    let at10 = |t: &Trajectory| dist(t.positions[10], [0.0, 0.0]);
+    for t in [adagrad, rmsprop, adam] {
+        assert!(at10(t) < 0.8 * at10(mom), "{} vs {}", at10(t), at10(mom));
+    }
+    // All four end near the minimum: AdaGrad 0.028, RMSprop 0.10, Adam 0.019, momentum 0.027.
+    for (t, d) in [
+        (adagrad, 0.028),
+        (rmsprop, 0.103),
+        (adam, 0.019),
+        (mom, 0.027),
+    ] {
+        let end = dist(last(t), [0.0, 0.0]);
+        assert!((end - d).abs() < 0.002, "{end} vs {d}");
+    }
+}
+
+#[test]
+fn adagrad_decay_the_step_shrinks_like_one_over_root_t_on_a_constant_slope() {
+    let r = Runs::new(load("adagrad_decay"));
+    let (gd, adagrad) = (r.get("GD"), r.get("AdaGrad"));
+    // Both were given the same constant lr (what the lr chart draws).
+    for t in [gd, adagrad] {
+        assert!(t.lrs.iter().all(|&lr| lr == 0.3));
+    }
+    // The floor's slope is nearly constant where AdaGrad goes: 0.97 to 0.99.
+    for x in [-9.0, -6.0, -4.0] {
+        let g = r.scene.surface.gradient([x, 0.0])[0].abs();
+        assert!((0.97..0.995).contains(&g), "slope {g} at {x}");
+    }
+    // AdaGrad's x step is lr/√t to within 1.5 % at every step.
+    for (i, s) in steps_of(adagrad).iter().enumerate() {
+        let t = (i + 1) as f64;
+        let ratio = s[0] * t.sqrt() / 0.3;
+        assert!((ratio - 1.0).abs() < 0.015, "step {t}: {ratio}");
+    }
+    // GD keeps steps of 0.28 to 0.30 on the slope (steps 8 to 22), then its steps shrink
+    // with the gradient.
+    for s in &steps_of(gd)[7..22] {
+        let len = s[0].hypot(s[1]);
+        assert!((0.28..0.3).contains(&len), "{len}");
+    }
+    assert_eq!(first_step(gd, |p, _| dist(p, [0.0, 0.0]) < 0.5), Some(31));
+    assert!(dist(gd.positions[45], [0.0, 0.0]) < 0.01);
+    // After 80 steps AdaGrad stands at x ≈ −4.07, still on the slope.
+    assert!(
+        (last(adagrad)[0] + 4.07).abs() < 0.005,
+        "{:?}",
+        last(adagrad)
+    );
+}
+
+#[test]
+fn adamw_decay_decoupled_decay_keeps_adamw_in_a_box_coupled_l2_moves_the_minimum() {
+    let r = Runs::new(load("adamw_decay"));
+    let (adam, l2, adamw) = (r.get("Adam,"), r.get("Adam + L2"), r.get("AdamW"));
+    let origin = [0.0, 0.0];
+    // Adam ends at the minimum, away from the origin.
+    let minimum = r.scene.surface.minima()[0];
+    assert_eq!(minimum, [2.0, 1.5]);
+    assert!(dist(last(adam), minimum) < 0.001, "{:?}", last(adam));
+    // Coupled L2 moves the minimum: f + ½λ|θ|² has its minimum at (2/(1 + λ), 6/(4 + λ)).
+    let lambda = 1.0;
+    let ridge = [2.0 / (1.0 + lambda), 4.0 * 1.5 / (4.0 + lambda)];
+    assert!(dist(last(l2), ridge) < 0.001, "{:?} vs {ridge:?}", last(l2));
+    // AdamW: inside the box |x|, |y| ≤ 1/λ from step 12 on, heading for its corner (1, 1);
+    // the closest of the three to the origin.
+    let inside = |p: &Point| p[0].abs().max(p[1].abs()) <= 1.0 / lambda;
+    assert!(!inside(&adamw.positions[11]));
+    assert!(adamw.positions[12..].iter().all(inside));
+    let to_corner = |k: usize| dist(adamw.positions[k], [1.0, 1.0]);
+    assert!((to_corner(50) - 0.15).abs() < 0.005 && (to_corner(150) - 0.087).abs() < 0.002);
+    assert!((50..150).all(|k| to_corner(k + 1) < to_corner(k)));
+    assert!(dist(last(adamw), [0.91, 1.0]) < 0.01, "{:?}", last(adamw));
+    assert!(dist(last(adamw), origin) < dist(last(l2), origin));
+    assert!(dist(last(l2), origin) < dist(last(adam), origin));
+    // Without its decay AdamW is Adam, bit for bit: the decay is all that differs.
+    let undecayed = Runs::new(variant(
+        "adamw_decay",
+        &[(
+            "kind = \"adamw\"\nlr = 0.05\nweight_decay = 1.0",
+            "kind = \"adamw\"\nlr = 0.05\nweight_decay = 0.0",
+        )],
+    ));
+    assert_eq!(undecayed.get("AdamW").positions, adam.positions);
 }
 
 /// `stability_map`: the heavy ball at Polyak's optimum (lr*, β*) converges fastest of the four

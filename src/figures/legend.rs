@@ -21,8 +21,8 @@ pub(super) enum Swatch {
     Dashed(ShapeStyle, (f64, f64)),
     /// A filled dot with a white rim, as a run's point on a chart.
     Dot(RGBColor),
-    /// An ink ring, as an optimum on a chart.
-    Ring,
+    /// A ring in a colour, as an optimum on a chart (ink: the fastest setting).
+    Ring(RGBColor),
 }
 
 impl From<ShapeStyle> for Swatch {
@@ -131,11 +131,12 @@ pub(super) fn dot<DB: DrawingBackend>(
         .map_err(err)
 }
 
-/// An optimum on a chart: an ink ring with a white halo, wider than a run's dot, so a run
-/// sitting at the optimum shows inside it.
+/// An optimum on a chart: a ring in colour `c` (ink for the fastest setting) with a white
+/// halo, wider than a run's dot, so a run sitting at the optimum shows inside it.
 pub(super) fn ring<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
+    c: RGBColor,
     scale: f64,
 ) -> Result<(), DrawError> {
     let r = (7.5 * scale) as i32;
@@ -145,12 +146,8 @@ pub(super) fn ring<DB: DrawingBackend>(
         WHITE.stroke_width((3.5 * scale) as u32),
     ))
     .map_err(err)?;
-    area.draw(&Circle::new(
-        at,
-        r,
-        INK_RGB.stroke_width((1.5 * scale) as u32),
-    ))
-    .map_err(err)
+    area.draw(&Circle::new(at, r, c.stroke_width((1.5 * scale) as u32)))
+        .map_err(err)
 }
 
 /// A corner of a chart's plotting area.
@@ -454,7 +451,7 @@ impl BandMetrics {
             KeyPart::Text(t) => text(t),
             KeyPart::Bar => self.box_h * 10.0,
             KeyPart::Box(_) => self.box_h * 1.5,
-            KeyPart::Swatch(Swatch::Dot(_) | Swatch::Ring) => self.box_h * 1.6,
+            KeyPart::Swatch(Swatch::Dot(_) | Swatch::Ring(_)) => self.box_h * 1.6,
             KeyPart::Swatch(_) => self.swatch,
         }
     }
@@ -554,7 +551,7 @@ fn swatch_at<DB: DrawingBackend>(
             Ok(())
         }
         Swatch::Dot(c) => dot(area, (xm, y), c, scale),
-        Swatch::Ring => ring(area, (xm, y), scale),
+        Swatch::Ring(c) => ring(area, (xm, y), c, scale),
     }
 }
 

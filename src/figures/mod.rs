@@ -9,8 +9,8 @@
 //! the legend ([`legend`]: placed where it hides no data).
 //!
 //! Charts now: `loss` (convergence, every scene with known minima; the loss itself otherwise),
-//! `rate` and `stability` (momentum theory on a convex quadratic), `damping`, `ewma`, `lr`
-//! and `surface3d`.
+//! `rate` and `stability` (momentum theory on a convex quadratic), `damping`, `ewma`, `lr`,
+//! `step_length` and `surface3d`.
 
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -34,6 +34,7 @@ mod loss;
 mod lr;
 mod rate;
 mod stability;
+mod step_length;
 mod surface3d;
 #[cfg(test)]
 mod tests;
@@ -48,6 +49,8 @@ use lr::*;
 use rate::*;
 use stability::*;
 pub use stability::{map_lr_max, stability_grid, MAP_CELLS};
+use step_length::draw_step_length;
+pub use step_length::step_lengths;
 use surface3d::*;
 
 /// One chart's encoded files: (file-name suffix, bytes), e.g. (".loss.png", ...).
@@ -133,7 +136,9 @@ pub fn chart_pictures(
         // The curves are computed once for both backends.
         let curves = rate_curves(c);
         let legend = Legend::new(&fonts);
-        chart!(".rate", h, |area, scale| draw_rate(
+        // Never flatter than 2 : 1: its legend carries five rows of theory besides the runs,
+        // and the plot must stay tall enough for its y title.
+        chart!(".rate", h.max(w / 2), |area, scale| draw_rate(
             area, scale, scene, c, &curves, &legend
         ));
     }
@@ -169,6 +174,16 @@ pub fn chart_pictures(
     if scene.draw.charts.contains(&Chart::Lr) {
         let legend = Legend::new(&fonts);
         chart!(".lr", h, |area, scale| draw_lr(
+            area,
+            scale,
+            scene,
+            trajectories,
+            &legend
+        ));
+    }
+    if scene.draw.charts.contains(&Chart::StepLength) {
+        let legend = Legend::new(&fonts);
+        chart!(".step_length", h, |area, scale| draw_step_length(
             area,
             scale,
             scene,

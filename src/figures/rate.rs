@@ -1,10 +1,9 @@
 //! The rate chart: the best worst-case convergence factor against β for heavy ball and
-//! Nesterov on a convex quadratic, with Polyak's optimum and the scene's runs.
+//! Nesterov on a convex quadratic, with Polyak's optimum, Nesterov's classical constants and
+//! the scene's runs.
 
 use super::*;
 
-/// The best convergence rate against β (over learning rates), for heavy ball and Nesterov, with
-/// Polyak's β* and gradient descent's best rate; the scene's runs at their own (lr, β).
 /// The best worst-case rate against β, for heavy ball and for Nesterov, β from 0 to 0.99.
 pub(super) fn rate_curves(c: (f64, f64)) -> [Vec<(f64, f64)>; 2] {
     [Method::HeavyBall, Method::Nesterov].map(|method| {
@@ -18,8 +17,10 @@ pub(super) fn rate_curves(c: (f64, f64)) -> [Vec<(f64, f64)>; 2] {
 }
 
 /// The rate chart: theory's curves in the colours of their methods' runs (gradient descent's
-/// best rate dashed across), Polyak's optimum ringed and labelled beneath, each run a dot at
-/// its own (β, ρ) named in the legend. The y axis spans what is drawn, not 0 to 1.
+/// best rate dashed across), Polyak's optimum ringed and labelled beneath, Nesterov's
+/// constants (lr = 1/L, β = (√κ − 1)/(√κ + 1)) ringed in Nesterov's colour with their
+/// numbers in the legend, each run a dot at its own (β, ρ) named in the legend. The y axis
+/// spans what is drawn, not 0 to 1.
 pub(super) fn draw_rate<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     scale: f64,
@@ -33,6 +34,7 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
     let body = under_title(&root, &page, (0.8, 1.2));
     let width = (2.0 * scale) as u32;
     let (lr_star, beta_star, rate_star) = theory::optimal_heavy_ball(c);
+    let (lr_nag, beta_nag, rate_nag) = theory::optimal_nesterov(c);
     let gd = theory::optimal_gd(c).1;
     let runs: Vec<(usize, f64, f64)> = scene
         .runs
@@ -49,7 +51,7 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
         .flatten()
         .map(|p| p.1)
         .chain(runs.iter().map(|r| r.2))
-        .chain([gd, rate_star]);
+        .chain([gd, rate_star, rate_nag]);
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
         (a.min(v), b.max(v))
     });
@@ -73,7 +75,11 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
             (label.clone(), swatch)
         })
         .collect();
-    rows.push(("fastest (Polyak's β*)".to_string(), Swatch::Ring));
+    rows.push(("fastest (Polyak's β*)".to_string(), Swatch::Ring(INK_RGB)));
+    rows.push((
+        format!("Nesterov's lr = 1/L = {lr_nag:.3}, β = {beta_nag:.3}: ρ = {rate_nag:.3}"),
+        Swatch::Ring(colour("nesterov")),
+    ));
     for &(i, _, _) in &runs {
         rows.push((
             scene.runs[i].label.clone(),
@@ -88,6 +94,7 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
     lines.push(vec![fraction((0.0, gd)), fraction((1.0, gd))]);
     lines.extend(runs.iter().map(|&(_, b, r)| vec![fraction((b, r))]));
     lines.push(vec![fraction((beta_star, rate_star))]);
+    lines.push(vec![fraction((beta_nag, rate_nag))]);
     let x_area = font * 2.6;
     let tick = |v: f64| format!("{}", (v * 100.0).round() / 100.0);
     let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &tick, font, scale);
@@ -141,7 +148,7 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
     }
     // The optimum: ringed, its values beneath it.
     let star = point_at(&chart, &(beta_star, rate_star));
-    ring(&root, star, scale)?;
+    ring(&root, star, INK_RGB, scale)?;
     root.draw_text(
         &format!("β* = {beta_star:.3}, ρ* = {rate_star:.3}, lr* = {lr_star:.3}"),
         &text_style(small(font), INK).pos(Pos::new(HPos::Center, VPos::Top)),
@@ -156,6 +163,15 @@ pub(super) fn draw_rate<DB: DrawingBackend>(
             scale,
         )?;
     }
+    // Nesterov's constants: ringed over the dots (a run there shows inside); their numbers
+    // are in the legend, where they cover nothing (beside the ring they would cross the
+    // curves that meet there).
+    ring(
+        &root,
+        point_at(&chart, &(beta_nag, rate_nag)),
+        colour("nesterov"),
+        scale,
+    )?;
     if !plan.below {
         legend_box(&chart, scale, small(font), &rows, plan.corner)?;
     }

@@ -38,9 +38,11 @@ pub fn stability_grid(method: Method, c: (f64, f64), lr_max: f64) -> Vec<Vec<f64
 }
 
 /// Heavy ball and Nesterov side by side over (lr, β): colour is the worst-case convergence
-/// factor ρ (grey where ρ ≥ 1), the theory's ρ = 1 bound drawn over it, the optimum ringed,
-/// the scene's runs as dots named in each map's legend; the key under the maps, on as many
-/// rows as the page's width needs.
+/// factor ρ (grey where ρ ≥ 1), the theory's ρ = 1 bound drawn over it, the optimum ringed
+/// (Polyak's, whose numbers the key gives, and the best cell of Nesterov's map), Nesterov's
+/// constants lr = 1/L, β = (√κ − 1)/(√κ + 1) ringed in Nesterov's colour with their numbers
+/// in the key, the scene's runs as dots named in each map's legend; the key under the maps,
+/// on as many rows as the page's width needs.
 pub(super) fn draw_stability<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     scale: f64,
@@ -54,6 +56,9 @@ pub(super) fn draw_stability<DB: DrawingBackend>(
     let font = page.font;
     let cell_lr = lr_max / MAP_CELLS as f64;
     let cell_beta = 0.99 / MAP_CELLS as f64;
+    let (lr_star, beta_star, rate_star) = theory::optimal_heavy_ball(c);
+    let (lr_nag, beta_nag, rate_nag) = theory::optimal_nesterov(c);
+    let nesterov_colour = rgb(style::named_kind_colour("nesterov"));
     let rho_min = grids
         .iter()
         .flatten()
@@ -79,8 +84,16 @@ pub(super) fn draw_stability<DB: DrawingBackend>(
             KeyPart::Text("ρ = 1 in theory".into()),
         ],
         vec![
-            KeyPart::Swatch(Swatch::Ring),
-            KeyPart::Text("fastest".into()),
+            KeyPart::Swatch(Swatch::Ring(INK_RGB)),
+            KeyPart::Text(format!(
+                "fastest (heavy ball: lr* = {lr_star:.3}, β* = {beta_star:.3}, ρ* = {rate_star:.3})"
+            )),
+        ],
+        vec![
+            KeyPart::Swatch(Swatch::Ring(nesterov_colour)),
+            KeyPart::Text(format!(
+                "Nesterov's lr = 1/L = {lr_nag:.3}, β = {beta_nag:.3}: ρ = {rate_nag:.3}"
+            )),
         ],
     ];
     for (i, run) in scene.runs.iter().enumerate() {
@@ -115,8 +128,7 @@ pub(super) fn draw_stability<DB: DrawingBackend>(
         };
         let grid = &grids[k];
         let best = if method == Method::HeavyBall {
-            let (lr, beta, _) = theory::optimal_heavy_ball(c);
-            (lr, beta)
+            (lr_star, beta_star)
         } else {
             let mut best = (0.0, 0.0, f64::INFINITY);
             for (j, row) in grid.iter().enumerate() {
@@ -217,7 +229,15 @@ pub(super) fn draw_stability<DB: DrawingBackend>(
                 scale,
             )?;
         }
-        ring(&root, point_at(&chart, &best), scale)?;
+        ring(&root, point_at(&chart, &best), INK_RGB, scale)?;
+        if method == Method::Nesterov && lr_nag <= lr_max {
+            ring(
+                &root,
+                point_at(&chart, &(lr_nag, beta_nag)),
+                nesterov_colour,
+                scale,
+            )?;
+        }
     }
     root.present().map_err(err)?;
     Ok(())

@@ -719,3 +719,142 @@ fn the_lr_chart_follows_the_schedule() {
     assert_eq!(levels.len(), 3, "{line:?}");
     assert!(levels[0] < levels[1] && levels[1] < levels[2]);
 }
+
+/// The numeric tick labels of one axis of a chart: those sharing the most common edge (the
+/// top edge along x, the right edge along y), as (value, centre along the axis).
+fn axis_ticks(picture: &Picture, along_x: bool) -> Vec<(f64, f32)> {
+    let numbers: Vec<(f64, (f32, f32, f32, f32))> = text_boxes(picture)
+        .into_iter()
+        .filter_map(|(t, b)| Some((t.replace('−', "-").parse().ok()?, b)))
+        .collect();
+    let edge = |b: &(f32, f32, f32, f32)| if along_x { b.1 } else { b.2 };
+    let shared = |e: f32| {
+        numbers
+            .iter()
+            .filter(|n| (edge(&n.1) - e).abs() < 0.5)
+            .count()
+    };
+    let axis = numbers
+        .iter()
+        .map(|n| edge(&n.1))
+        .max_by_key(|&e| shared(e))
+        .unwrap();
+    numbers
+        .iter()
+        .filter(|n| (edge(&n.1) - axis).abs() < 0.5)
+        .map(|n| {
+            let b = n.1;
+            (
+                n.0,
+                if along_x {
+                    (b.0 + b.2) / 2.0
+                } else {
+                    (b.1 + b.3) / 2.0
+                },
+            )
+        })
+        .collect()
+}
+
+/// The pixel of value `v` on an axis, from its first and last tick labels.
+fn tick_pixel(ticks: &[(f64, f32)], v: f64) -> f32 {
+    let (a, b) = (ticks[0], ticks[ticks.len() - 1]);
+    a.1 + ((v - a.0) / (b.0 - a.0)) as f32 * (b.1 - a.1)
+}
+
+/// The centres of the 32-gon rings stroked in colour `c`.
+fn rings(picture: &Picture, c: Rgb) -> Vec<(f32, f32)> {
+    strokes(picture)
+        .into_iter()
+        .filter(|(colour, w, p)| *colour == c && (*w - 1.5).abs() < 0.01 && p.len() == 32)
+        .map(|(_, _, p)| {
+            (
+                p.iter().map(|q| q.0).sum::<f32>() / 32.0,
+                p.iter().map(|q| q.1).sum::<f32>() / 32.0,
+            )
+        })
+        .collect()
+}
+
+/// Nesterov's constants lr = 1/L, β = (√κ − 1)/(√κ + 1) are ringed in Nesterov's colour at
+/// their place on both theory charts, with their numbers (and the rate 1 − 1/√κ) in the
+/// legend or key.
+#[test]
+fn nesterovs_constants_are_ringed_and_numbered_on_both_theory_charts() {
+    // The first hard scene is the quadratic ½(x² + 100y²): curvatures 1 and 100, κ = 100, so
+    // lr = 0.01, β = 9/11, ρ = 0.9.
+    let s = scene(HARD_SCENES[0]);
+    let t = crate::pipeline::trajectories(&s);
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let green = style::named_kind_colour("nesterov");
+    let (lr, beta, rho) = theory::optimal_nesterov((1.0, 100.0));
+    assert!((rho - 0.9).abs() < 1e-12 && (beta - 9.0 / 11.0).abs() < 1e-12);
+    let numbers = format!("Nesterov's lr = 1/L = {lr:.3}, β = {beta:.3}: ρ = {rho:.3}");
+    assert_eq!(numbers, "Nesterov's lr = 1/L = 0.010, β = 0.818: ρ = 0.900");
+    for (suffix, x, y) in [(".rate", beta, rho), (".stability", lr, beta)] {
+        let chart = &pictures.iter().find(|p| p.0 == suffix).unwrap().1;
+        let texts: Vec<String> = text_boxes(chart).into_iter().map(|t| t.0).collect();
+        assert!(texts.contains(&numbers), "{suffix}: {texts:?}");
+        // One ring on the chart and one in the legend or key; the chart's where theory puts
+        // it (the stability map's x ticks are those of its Nesterov map, the second one).
+        let found = rings(chart, green);
+        assert_eq!(found.len(), 2, "{suffix}: {found:?}");
+        let xs = axis_ticks(chart, true);
+        let ys = axis_ticks(chart, false);
+        let xs: Vec<(f64, f32)> = if suffix == ".stability" {
+            let mid = chart.width as f32 / 2.0;
+            xs.into_iter().filter(|t| t.1 > mid).collect()
+        } else {
+            xs
+        };
+        let want = (tick_pixel(&xs, x), tick_pixel(&ys, y));
+        assert!(
+            found
+                .iter()
+                .any(|r| (r.0 - want.0).abs() < 1.5 && (r.1 - want.1).abs() < 1.5),
+            "{suffix}: rings {found:?}, expected one at {want:?}"
+        );
+    }
+}
+
+/// The step-length chart draws, per run, the length of every step against the step number,
+/// from zero: a line through (k, |θ_k − θ_{k−1}|) in the run's colour.
+#[test]
+fn the_step_length_chart_draws_how_far_each_step_went() {
+    let s = scene(
+        "[output]\nsize = [480, 320]\nsteps = 20\n[surface]\nkind = \"quadratic\"\n\
+         [draw]\ncharts = [\"step_length\"]\n[[start]]\nat = [2.5, -2]\n\
+         [[optimizer]]\nkind = \"gd\"\nlr = 0.05\n[[optimizer]]\nkind = \"adagrad\"\nlr = 0.3\n",
+    );
+    let t = crate::pipeline::trajectories(&s);
+    let lengths = step_lengths(&t[1]);
+    assert_eq!(lengths.len(), 20);
+    for (k, &(step, len)) in lengths.iter().enumerate() {
+        let (a, b) = (t[1].positions[k], t[1].positions[k + 1]);
+        assert_eq!(step, (k + 1) as f64);
+        assert_eq!(len, (b[0] - a[0]).hypot(b[1] - a[1]));
+    }
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let names: Vec<&str> = pictures.iter().map(|p| p.0).collect();
+    assert_eq!(names, [".step_length"]);
+    let chart = &pictures[0].1;
+    let texts: Vec<String> = text_boxes(chart).into_iter().map(|t| t.0).collect();
+    assert!(
+        texts.iter().any(|t| t == "step length |θₖ − θₖ₋₁|"),
+        "{texts:?}"
+    );
+    // Each run: a line of 20 points in its colour (its legend swatch has 2), and AdaGrad's
+    // falls: its first point is the highest.
+    for i in 0..2 {
+        let lines: Vec<Vec<(f32, f32)>> = strokes(chart)
+            .into_iter()
+            .filter(|(c, _, p)| *c == run_colour(&s, i) && p.len() == 20)
+            .map(|(_, _, p)| p)
+            .collect();
+        assert_eq!(lines.len(), 1, "run {i}");
+        if i == 1 {
+            let top = lines[0].iter().map(|p| p.1).fold(f32::MAX, f32::min);
+            assert_eq!(lines[0][0].1, top);
+        }
+    }
+}

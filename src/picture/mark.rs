@@ -271,6 +271,18 @@ impl Mark {
         }
     }
 
+    /// A data point of the data view: a dark disc ringed in white, so it shows over the runs'
+    /// lines.
+    pub fn data_point(c: P32, s: &Sizes) -> Mark {
+        Mark::Disc {
+            c,
+            r: s.head_radius * 0.7,
+            fill: MUTED,
+            ring: WHITE,
+            ring_width: s.outline,
+        }
+    }
+
     /// A stroke as wide as a run's path (legend swatches).
     pub fn path_swatch(a: P32, b: P32, colour: Rgb, s: &Sizes) -> Mark {
         Mark::Capsule {
@@ -538,6 +550,25 @@ pub(super) fn track_marks(
                 out.push(Mark::Arrow {
                     from: p32(a),
                     to: p32(b),
+                    colour: *colour,
+                    width: *width,
+                });
+            }
+        }
+        Track::Lines {
+            ends,
+            colour,
+            width,
+        } => {
+            let Some(&(a, b)) = ends.get(step.min(ends.len().saturating_sub(1))) else {
+                return;
+            };
+            // Cut a width beyond the clip, so the stroke is whole up to the clip's edge, where
+            // painting stops.
+            if let Some((a, b)) = clip_segment(a, b, clip.bounds(f64::from(*width))) {
+                out.push(Mark::Capsule {
+                    a: p32(a),
+                    b: p32(b),
                     colour: *colour,
                     width: *width,
                 });

@@ -21,7 +21,7 @@
 //! player's sliders, go by it), and a kind that says *when* it shows:
 //! static shapes, text, images and markers show at every step; a [`Trail`] is revealed segment by
 //! segment (the segment into point k appears at step k and stays); a [`Track`] is redrawn at
-//! every step (run heads, teaching overlays, the step counter). A static picture (a chart) has
+//! every step (run heads, teaching overlays, the data view's lines, the step counter). A static picture (a chart) has
 //! no trails or tracks and `steps == 0`.
 //!
 //! Marker shapes and sizes are declared once, in [`mark`].
@@ -239,6 +239,9 @@ pub struct Head {
     pub diverged: bool,
 }
 
+/// A straight line through two points, pixels.
+pub type Segment = ((f64, f64), (f64, f64));
+
 /// Something drawn anew at every step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Track {
@@ -257,6 +260,13 @@ pub enum Track {
     Dots {
         at: Arc<[Option<(f64, f64)>]>,
         mark: Mark,
+    },
+    /// At step k a straight stroke through `ends[k]` (the last one once the run has ended),
+    /// clipped to the item's clip: a run's fitted line in the data view.
+    Lines {
+        ends: Arc<[Segment]>,
+        colour: Rgb,
+        width: f32,
     },
     /// The step counter: "step k / n", left-aligned in `rect`, vertically centred.
     Counter { rect: IRect, size: f32, colour: Rgb },

@@ -22,6 +22,8 @@ pub enum LegendSymbol {
         global: bool,
     },
     Saddle,
+    /// A data point of the data view.
+    Data,
     Overlay(Overlay),
 }
 
@@ -73,6 +75,24 @@ pub struct PanelTitle {
     pub note: Option<String>,
 }
 
+/// The data view beside the plot (`[draw] data_view`): a rectangle with its own axes onto
+/// which the data's window maps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataPanel {
+    pub rect: IRect,
+    pub window: Window,
+}
+
+impl DataPanel {
+    /// Pixel coordinates of a data point (x, y) (continuous, as [`Layout::to_px`]).
+    pub fn to_px(&self, p: Point) -> (f64, f64) {
+        let (w, r) = (self.window, self.rect);
+        let x = f64::from(r.x0) + (p[0] - w.x.0) / w.width() * f64::from(r.width());
+        let y = f64::from(r.y1) - (p[1] - w.y.0) / w.height() * f64::from(r.height());
+        (x, y)
+    }
+}
+
 /// Where everything goes on the canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -105,6 +125,8 @@ pub struct Layout {
     pub settle_y: Option<f64>,
     /// The loss inset's plotting rectangle, when the scene asks for one and there is room.
     pub inset: Option<IRect>,
+    /// The data view, when the scene asks for one (see [`Layout::reserve_data`]).
+    pub data: Option<DataPanel>,
     /// The middle of a legend swatch, and the swatch's width.
     pub swatch_x: f32,
     pub swatch_width: f32,
@@ -116,6 +138,9 @@ const MIN_PLOT: i32 = 24;
 /// The most a panel's sides may differ by when units are equal: a window far wider than high
 /// is drawn this flat and no flatter (its units then differ).
 const MAX_ASPECT: f64 = 8.0;
+/// The share of the width the plot and a data view share that the plot gets at most: a
+/// loss surface is the figure's subject, the data its companion.
+const PLOT_SHARE: f64 = 0.58;
 
 impl Layout {
     /// Lays out a `width × height` canvas for `window`.
@@ -165,6 +190,7 @@ impl Layout {
             counter,
             settle_y: None,
             inset: None,
+            data: None,
             swatch_x: legend_x as f32 + swatch_width / 2.0 + 2.0,
             swatch_width,
             legend_text_x: legend_x as f32 + swatch_width + sizes.head_radius + f * 0.6,
@@ -201,6 +227,55 @@ impl Layout {
             self.title_y = (self.title_y - line as f32 / 2.0 + size * 0.7).max(size * 0.7);
         }
         self.title = (lines, size);
+    }
+
+    /// Keeps the right part of the plotting region for a data view onto `window`: the plot (or
+    /// the small multiples) get [`PLOT_SHARE`] of the width the two share, the data view the
+    /// rest, with room between them for the data view's tick labels. Call before the plot is
+    /// equalized or split, then [`Layout::place_data`].
+    pub fn reserve_data(&mut self, window: Window) {
+        let r = self.region;
+        let between = self.data_gap();
+        let shared = (r.width() as i32 - between).max(2 * MIN_PLOT);
+        let plot_w = ((f64::from(shared) * PLOT_SHARE) as i32).max(MIN_PLOT);
+        let x1 = r.x0 + plot_w;
+        self.region.x1 = x1;
+        self.plot.x1 = x1;
+        self.panels[0].rect.x1 = x1;
+        self.data = Some(DataPanel {
+            rect: IRect::new(x1 + between, r.y0, r.x1, r.y1),
+            window,
+        });
+    }
+
+    /// The room between the plot and the data view: the data view's tick-label area and a
+    /// margin.
+    fn data_gap(&self) -> i32 {
+        self.y_label_area + (self.sizes.font * 0.7) as i32
+    }
+
+    /// Puts the plot (or the small multiples) at the left of the region and gives the data
+    /// view everything from there to the region's right edge, level with the plots, so a plot
+    /// that the window's proportions make narrow leaves its width to the data; the region is
+    /// whole again afterwards.
+    pub fn place_data(&mut self) {
+        let Some(data) = &self.data else {
+            return;
+        };
+        let right = data.rect.x1;
+        let dx = self.region.x0 - self.plot.x0;
+        let shift = |r: IRect| IRect::new(r.x0 + dx, r.y0, r.x1 + dx, r.y1);
+        self.plot = shift(self.plot);
+        for p in &mut self.panels {
+            p.rect = shift(p.rect);
+        }
+        let x0 = (self.plot.x1 + self.data_gap()).min(right - MIN_PLOT);
+        let rect = IRect::new(x0, self.plot.y0, right, self.plot.y1);
+        if let Some(d) = &mut self.data {
+            d.rect = rect;
+        }
+        // The region is whole again: the title centres over both.
+        self.region.x1 = right;
     }
 
     /// Shrinks a `w × h` rectangle to the proportions of the window when `equal` (one data unit
@@ -322,8 +397,8 @@ impl Layout {
         self.panels[panel].rect.contains(p)
     }
 
-    /// Positions the legend rows (runs first, then the start and minimum markers and the
-    /// overlays) and, under them, the step counter.
+    /// Positions the legend rows (runs first, then the start and minimum markers, the data
+    /// view's points and the overlays) and, under them, the step counter.
     ///
     /// The counter sits in the legend column at the height where runs settle: a GIF frame is one
     /// rectangle holding everything that changed, heads and counter alike, and every stretch of
@@ -390,6 +465,9 @@ impl Layout {
         }
         if markers.saddle {
             push(LegendSymbol::Saddle, "saddle point", None, &mut y);
+        }
+        if self.data.is_some() {
+            push(LegendSymbol::Data, "data point", None, &mut y);
         }
         for overlay in overlays.iter().filter(|o| **o != Overlay::Loss) {
             push(

@@ -139,6 +139,9 @@ impl Figure {
         };
         let mut layout = Layout::new(w, h, scene.window);
         layout.set_title(&fonts, &scene.title);
+        if let Some(window) = scene.data_window {
+            layout.reserve_data(window);
+        }
         let equal = scene.draw.aspect == Aspect::Equal;
         if equal && !small_multiples {
             layout.equalize();
@@ -174,6 +177,7 @@ impl Figure {
         if small_multiples {
             layout.split(titles, equal);
         }
+        layout.place_data();
         let s = layout.sizes;
         // The minima in sight, global ones first, with whether each is global; the saddles.
         let globals = scene.surface.global_minimum_count();
@@ -230,6 +234,7 @@ impl Figure {
             picture.add_clip(p.rect);
         }
         let inset_clip = layout.inset.map(|r| picture.add_clip(r));
+        let data_clip = layout.data.as_ref().map(|d| picture.add_clip(d.rect));
         draw_axes(&mut picture, scene, &layout)?;
         let image = picture.add_image(Arc::new(surface_image));
         for p in &layout.panels {
@@ -243,6 +248,9 @@ impl Figure {
                 },
             );
             frame(&mut picture, p.rect, INK);
+        }
+        if let Some(d) = &layout.data {
+            frame(&mut picture, d.rect, INK);
         }
         draw_title(&mut picture, &layout);
         for p in &layout.panels {
@@ -310,6 +318,9 @@ impl Figure {
         }
         for &p in &starts {
             picture.push(Layer::Over, None, ItemKind::Mark(Mark::start(f(p), &s)));
+        }
+        if let (Some(d), Some(clip)) = (&layout.data, data_clip) {
+            draw_data_view(&mut picture, scene, trajectories, d, clip, &runs, &s);
         }
         // What moves, panel by panel: teaching overlays under the heads.
         for (p, _) in layout.panels.iter().enumerate() {
@@ -439,6 +450,47 @@ fn overlay_tracks(
     tracks
 }
 
+/// The data view: the data points (over everything that moves, so a line never hides one)
+/// and each run's current line y = m·x + b across the panel, a track that follows its path
+/// step by step, drawn for the run in the run's colour.
+fn draw_data_view(
+    picture: &mut Picture,
+    scene: &Scene,
+    trajectories: &[Trajectory],
+    data: &layout::DataPanel,
+    clip: usize,
+    runs: &[RunGeometry],
+    s: &crate::picture::Sizes,
+) {
+    let (x0, x1) = data.window.x;
+    for &p in scene.surface.data_points().unwrap_or_default() {
+        let (x, y) = data.to_px(p);
+        picture.push(
+            Layer::Top,
+            None,
+            ItemKind::Mark(Mark::data_point((x as f32, y as f32), s)),
+        );
+    }
+    for (i, (t, run)) in trajectories.iter().zip(runs).enumerate() {
+        let ends: Vec<crate::picture::Segment> = t
+            .positions
+            .iter()
+            .map(|&[m, b]| (data.to_px([x0, m * x0 + b]), data.to_px([x1, m * x1 + b])))
+            .collect();
+        picture.set_run(Some(i));
+        picture.push(
+            Layer::Moving,
+            Some(clip),
+            ItemKind::Track(Track::Lines {
+                ends: ends.into(),
+                colour: run.colour,
+                width: s.line_width,
+            }),
+        );
+        picture.set_run(None);
+    }
+}
+
 /// The loss inset: axes labels, and each run's f − f* (log scale) as a trail that grows with the
 /// animation.
 fn draw_inset(
@@ -558,61 +610,76 @@ fn draw_title(picture: &mut Picture, layout: &Layout) {
 }
 
 /// Axes, ticks and tick labels around every panel, through plotters; small multiples share
-/// their axes, so only the outer panels carry tick labels and axis titles.
+/// their axes, so only the outer panels carry tick labels and axis titles. The data view has
+/// its own, titled x and y.
 fn draw_axes(picture: &mut Picture, scene: &Scene, layout: &Layout) -> Result<(), DrawError> {
+    let names = scene.surface.axis_names();
+    for panel in &layout.panels {
+        panel_axes(
+            picture,
+            layout,
+            panel.rect,
+            layout.window,
+            names,
+            (panel.x_ticks, panel.y_ticks),
+        )?;
+    }
+    if let Some(d) = &layout.data {
+        panel_axes(picture, layout, d.rect, d.window, ("x", "y"), (true, true))?;
+    }
+    Ok(())
+}
+
+/// The axes of one plot rectangle `r` onto `win`: ticks, and where `ticks` says (under, left)
+/// tick labels and the axis titles `names`.
+fn panel_axes(
+    picture: &mut Picture,
+    layout: &Layout,
+    r: IRect,
+    win: crate::surface::Window,
+    names: (&str, &str),
+    (x_ticks, y_ticks): (bool, bool),
+) -> Result<(), DrawError> {
     let s = layout.sizes;
-    let win = layout.window;
-    let (x_name, y_name) = scene.surface.axis_names();
-    let x_ticks = TickFormat::for_range(win.x.0, win.x.1);
-    let y_ticks = TickFormat::for_range(win.y.0, win.y.1);
-    let (x_name, y_name) = (x_ticks.axis_title(x_name), y_ticks.axis_title(y_name));
+    let x_format = TickFormat::for_range(win.x.0, win.x.1);
+    let y_format = TickFormat::for_range(win.y.0, win.y.1);
+    let (x_name, y_name) = (x_format.axis_title(names.0), y_format.axis_title(names.1));
     let sc = |v: i32| (v as f32 * SCALE) as i32;
     let root = Recorder::new(picture).into_drawing_area();
     let left = Pos::new(HPos::Left, VPos::Top);
-    for panel in &layout.panels {
-        let r = panel.rect;
-        let x_area = if panel.x_ticks {
-            layout.x_label_area
-        } else {
-            0
-        };
-        let y_area = if panel.y_ticks {
-            layout.y_label_area
-        } else {
-            0
-        };
-        let area = root.clone().shrink(
-            (sc(r.x0 - y_area), sc(r.y0)),
-            (
-                sc(r.width() as i32 + y_area) as u32,
-                sc(r.height() as i32 + x_area) as u32,
-            ),
-        );
-        let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(sc(x_area))
-            .y_label_area_size(sc(y_area))
-            .build_cartesian_2d(axis_range(win.x.0, win.x.1), axis_range(win.y.0, win.y.1))
-            .map_err(plot_error)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(if panel.x_ticks { 7 } else { 0 })
-            .y_labels(if panel.y_ticks { 7 } else { 0 })
-            .x_label_formatter(&|v| x_ticks.label(*v))
-            .y_label_formatter(&|v| y_ticks.label(*v))
-            .label_style(text_style(s.tick_font, INK, left))
-            .axis_desc_style(text_style(s.font, INK, left))
-            .axis_style(ShapeStyle {
-                color: RGBColor(INK[0], INK[1], INK[2]).to_rgba(),
-                filled: false,
-                stroke_width: SCALE as u32,
-            })
-            .set_all_tick_mark_size(3.5 * s.scale * SCALE)
-            .x_desc(if panel.x_ticks { x_name.as_str() } else { "" })
-            .y_desc(if panel.y_ticks { y_name.as_str() } else { "" })
-            .draw()
-            .map_err(plot_error)?;
-    }
+    let x_area = if x_ticks { layout.x_label_area } else { 0 };
+    let y_area = if y_ticks { layout.y_label_area } else { 0 };
+    let area = root.shrink(
+        (sc(r.x0 - y_area), sc(r.y0)),
+        (
+            sc(r.width() as i32 + y_area) as u32,
+            sc(r.height() as i32 + x_area) as u32,
+        ),
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(sc(x_area))
+        .y_label_area_size(sc(y_area))
+        .build_cartesian_2d(axis_range(win.x.0, win.x.1), axis_range(win.y.0, win.y.1))
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(if x_ticks { 7 } else { 0 })
+        .y_labels(if y_ticks { 7 } else { 0 })
+        .x_label_formatter(&|v| x_format.label(*v))
+        .y_label_formatter(&|v| y_format.label(*v))
+        .label_style(text_style(s.tick_font, INK, left))
+        .axis_desc_style(text_style(s.font, INK, left))
+        .axis_style(ShapeStyle {
+            color: RGBColor(INK[0], INK[1], INK[2]).to_rgba(),
+            filled: false,
+            stroke_width: SCALE as u32,
+        })
+        .set_all_tick_mark_size(3.5 * s.scale * SCALE)
+        .x_desc(if x_ticks { x_name.as_str() } else { "" })
+        .y_desc(if y_ticks { y_name.as_str() } else { "" })
+        .draw()
+        .map_err(plot_error)?;
     Ok(())
 }
 
@@ -710,6 +777,7 @@ fn draw_legend(
             LegendSymbol::Start => vec![Mark::start((x, y), &s)],
             LegendSymbol::Minimum { global } => vec![Mark::minimum((x, y), global, &s)],
             LegendSymbol::Saddle => vec![Mark::saddle((x, y), &s)],
+            LegendSymbol::Data => vec![Mark::data_point((x, y), &s)],
             LegendSymbol::Overlay(Overlay::Velocity) => vec![Mark::arrow(from, to, MUTED, &s)],
             LegendSymbol::Overlay(Overlay::Gradient) => vec![Mark::arrow(from, to, INK, &s)],
             LegendSymbol::Overlay(Overlay::Lookahead) => {

@@ -204,7 +204,7 @@ fn start_panels_group_runs_by_start_and_colour_them_by_setting() {
 
 /// Chunked frames equal frames composed one after another from step 0, pixel for pixel, and
 /// each of those equals the still composed directly (with and without teaching overlays, in
-/// one plot and in small multiples).
+/// one plot and in small multiples, with a data view).
 #[test]
 fn incremental_frames_equal_stills() {
     for name in [
@@ -213,6 +213,7 @@ fn incremental_frames_equal_stills() {
         "nesterov_lookahead",
         "beta_sweep_panels",
         "himmelblau_starts",
+        "minibatch_sgd",
     ] {
         let (_, fig) = shipped_figure(name);
         let pic = &fig.picture;
@@ -423,6 +424,121 @@ fn a_run_out_of_the_window_waits_on_its_edge() {
         assert!(panel.contains((f64::from(c.0), f64::from(c.1))));
         assert!(
             f64::from(c.1) - f64::from(panel.y0) < f64::from(fig.layout.sizes.head_radius) * 2.0
+        );
+    }
+}
+
+/// The data view: a panel right of the plot, level with it and clear of the legend, its data
+/// points drawn once, and per run one line track on the step clock of its path: at step k the
+/// line y = m_k·x + b_k of the run's position k, in the SVG and in the painted frame.
+#[test]
+fn the_data_view_draws_each_runs_line_in_step_with_its_path() {
+    let (scene, fig) = shipped_figure("minibatch_sgd");
+    let t = crate::pipeline::trajectories(&scene);
+    let d = fig.layout.data.clone().expect("a data view");
+    let plot = fig.layout.plot;
+    assert!(
+        d.rect.x0 >= plot.x1 + fig.layout.y_label_area,
+        "{d:?} {plot:?}"
+    );
+    assert!(d.rect.x1 < fig.layout.legend_x);
+    assert_eq!((d.rect.y0, d.rect.y1), (plot.y0, plot.y1));
+    assert!(d.rect.width() > 150, "{d:?}");
+    let pic = &fig.picture;
+    let clip = pic
+        .clips
+        .iter()
+        .position(|c| *c == d.rect)
+        .expect("its clip");
+    let points = scene.surface.data_points().unwrap();
+    let dots = pic
+        .items
+        .iter()
+        .filter(|i| i.layer == Layer::Top && matches!(i.kind, ItemKind::Mark(Mark::Disc { .. })))
+        .count();
+    assert_eq!(dots, points.len());
+    let lines: Vec<(usize, &Track)> = pic
+        .items
+        .iter()
+        .filter_map(|i| match &i.kind {
+            ItemKind::Track(tr @ Track::Lines { .. }) => {
+                assert_eq!(i.clip, Some(clip));
+                Some((i.run.expect("a run's line"), tr))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        (0..scene.runs.len()).collect::<Vec<_>>()
+    );
+    let (x0, x1) = d.window.x;
+    for (run, track) in &lines {
+        let Track::Lines { ends, colour, .. } = track else {
+            unreachable!()
+        };
+        assert_eq!(ends.len(), t[*run].positions.len());
+        assert_eq!(*colour, fig.runs[*run].colour);
+        for step in [0, 7, pic.steps] {
+            let [m, b] = t[*run].positions[step];
+            // The line's pixel y at pixel x, from the data window.
+            let y_at = |px: f64| {
+                let x = x0 + (px - f64::from(d.rect.x0)) / f64::from(d.rect.width()) * (x1 - x0);
+                d.to_px([x, m * x + b]).1
+            };
+            let mut marks = Vec::new();
+            pic.track_marks(track, d.rect, step, &mut marks);
+            let [Mark::Capsule { a, b: e, .. }] = marks.as_slice() else {
+                panic!("run {run}, step {step}: {marks:?}")
+            };
+            for p in [a, e] {
+                assert!(
+                    (f64::from(p.1) - y_at(f64::from(p.0))).abs() < 0.05,
+                    "{p:?}"
+                );
+            }
+            // The SVG of the step draws that stroke in the run's colour.
+            let svg = crate::picture::svg::write(pic, step, &|_| Vec::new());
+            let stroke = format!(
+                "M{} {}L{} {}",
+                crate::picture::svg::n32(a.0),
+                crate::picture::svg::n32(a.1),
+                crate::picture::svg::n32(e.0),
+                crate::picture::svg::n32(e.1)
+            );
+            assert!(svg.contains(&stroke), "run {run}, step {step}: {stroke}");
+        }
+    }
+    // In the painted frame, the last run's line (drawn over the others) has its colour where
+    // it crosses the panel's middle, away from the data points.
+    let (run, track) = lines.last().unwrap();
+    for step in [0, 7] {
+        let mut marks = Vec::new();
+        pic.track_marks(track, d.rect, step, &mut marks);
+        let Mark::Capsule { a, b, .. } = marks[0] else {
+            unreachable!()
+        };
+        let frame = still(pic, step).unwrap();
+        let w = pic.width as usize;
+        let on_line = (0..=20)
+            .map(|k| {
+                let s = 0.25 + 0.5 * k as f32 / 20.0;
+                (a.0 + s * (b.0 - a.0), a.1 + s * (b.1 - a.1))
+            })
+            .filter(|&(x, y)| {
+                points.iter().all(|&p| {
+                    let q = d.to_px(p);
+                    (q.0 - f64::from(x)).hypot(q.1 - f64::from(y)) > 8.0
+                })
+            })
+            .filter(|&(x, y)| {
+                let i = (y as usize * w + x as usize) * 4;
+                frame.data()[i..i + 3] == fig.runs[*run].colour
+            })
+            .count();
+        assert!(
+            on_line >= 5,
+            "step {step}: {on_line} samples in the run's colour"
         );
     }
 }

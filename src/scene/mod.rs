@@ -117,6 +117,9 @@ pub struct DrawSpec {
     pub font: Option<crate::keys::FontFile>,
     /// Swept optimizer keys the player shows as sliders, each swept by at least one entry.
     pub sliders: Vec<&'static str>,
+    /// A panel beside the plot with the data and each run's line (linear_regression only;
+    /// [`Scene::data_window`] is its window).
+    pub data_view: bool,
 }
 
 /// One optimizer setting: an entry with one value of each of its sweeps. Its runs differ only
@@ -156,6 +159,9 @@ pub struct Scene {
     pub surface_name: String,
     pub surface: Surface,
     pub window: Window,
+    /// The data view's window when `draw.data_view` is set: the data points' x and y ranges
+    /// with a margin (see [`data_window`]).
+    pub data_window: Option<Window>,
     pub draw: DrawSpec,
     /// The runs in expansion order: entries in file order, then sweep values, then start points.
     pub runs: Vec<Run>,
@@ -360,6 +366,10 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         (Some(s), Some(starts)) => check_start_points(c, s, starts),
         _ => None,
     };
+    let data_window = match (&draw, &surface) {
+        (Some(draw), Some(s)) => check_data_view(c, root, draw, s),
+        _ => Ok(None),
+    };
     let expanded = match (&entries, &starts) {
         (Some(entries), Some(starts)) => {
             let points: Vec<Point> = starts.iter().map(|(p, _)| *p).collect();
@@ -392,6 +402,7 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
     }
     let (runs, settings) = expanded?;
     let (output, draw, surface, window) = (output?, draw?, surface?, window?);
+    let data_window = data_window.ok()?;
     let title = match title? {
         t if t.is_empty() => surface.name.clone(),
         t => t,
@@ -409,6 +420,7 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         // A formula without `minima` has its minima found in the window it is shown in.
         surface: surface.surface.with_minima_found(&window),
         window,
+        data_window,
         draw,
         runs,
         settings,
@@ -629,7 +641,71 @@ fn draw_spec(v: &Values) -> DrawSpec {
             }
             _ => Vec::new(),
         },
+        data_view: matches!(v.get(tables::DATA_VIEW_KEY.name), Some(Value::Bool(true))),
     }
+}
+
+/// The data view's window: the points' x range widened by 6 % on each side and their y range
+/// by 10 % (a line through them reads against the panel's edges); a range of one value is
+/// widened by ±1.
+pub fn data_window(points: &[Point]) -> Window {
+    let range = |k: usize, margin: f64| {
+        let (lo, hi) = points
+            .iter()
+            .map(|p| p[k])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let pad = if hi > lo { (hi - lo) * margin } else { 1.0 };
+        (lo - pad, hi + pad)
+    };
+    Window::new(range(0, 0.06), range(1, 0.10))
+}
+
+/// The data view's window, when the scene asks for one: an error at `draw.data_view` when the
+/// surface is not made from data, or when its data are too large to draw.
+fn check_data_view(
+    c: &mut Checker,
+    root: &RawTable,
+    draw: &DrawSpec,
+    s: &kinds::CheckedSurface,
+) -> Result<Option<Window>, ()> {
+    if !draw.data_view {
+        return Ok(None);
+    }
+    let span = span_of(root, &["draw", tables::DATA_VIEW_KEY.name]);
+    let linear_regression = crate::surface::linear_regression::KIND.name;
+    let Some(points) = s.surface.data_points() else {
+        let e = c
+            .at(
+                span,
+                "draw.data_view",
+                format!(
+                    "the data view shows the data a {linear_regression} surface is fitted to, \
+                     and this surface is `{}`",
+                    s.name
+                ),
+            )
+            .with_hint(format!(
+                "use kind = \"{linear_regression}\" with `data` or `data_file`, or remove \
+                 data_view"
+            ));
+        c.report(e);
+        return Err(());
+    };
+    let window = data_window(points);
+    if !drawable(&window) {
+        let e = c
+            .at(
+                span,
+                "draw.data_view",
+                "the data points are too far apart to draw in the data view",
+            )
+            .with_hint("rescale the data (values below about 1e300 draw), or remove data_view");
+        c.report(e);
+        return Err(());
+    }
+    Ok(Some(window))
 }
 
 /// Each slider must be a key some optimizer entry sweeps, and sliders need the runs of a value

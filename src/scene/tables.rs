@@ -46,6 +46,7 @@ choices! {
         Ewma = "ewma": "The first noisy run's gradients (x component) and their moving averages for β = 0.5, 0.9, 0.98, plain and bias-corrected (needs a run with noise).",
         Surface3d = "surface3d": "A 3-D view of the surface with every run's path on it.",
         Lr = "lr": "The learning rate each run used at each step (its schedule), one line per run.",
+        StepLength = "step_length": "How far each run's update moved, |θ_k − θ_{k−1}|, against the step: an adaptive method's effective step.",
     }
 }
 
@@ -242,6 +243,16 @@ pub const SLIDERS_KEY: Key = Key::new(
 )
 .absent(Absent::Names(&[]));
 
+/// `[draw] data_view`.
+pub const DATA_VIEW_KEY: Key = Key::new(
+    "data_view",
+    Type::Bool { sweep: false },
+    "flag",
+    "A panel beside the (m, b) surface showing the data points and each run's current line \
+     y = m·x + b in the run's colour, moving with the paths (linear_regression surfaces only).",
+)
+.absent(Absent::Bool(false));
+
 /// The names `[draw] sliders` takes: every optimizer key that can be swept, each once, in the
 /// order of the optimizer kinds and their keys.
 pub fn slider_keys() -> Vec<Choice> {
@@ -305,6 +316,7 @@ pub const DRAW_KEYS: &[Key] = &[
          lacks.",
     ),
     SLIDERS_KEY,
+    DATA_VIEW_KEY,
 ];
 
 /// `[[start]]`'s keys.

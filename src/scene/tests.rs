@@ -206,6 +206,7 @@ fn issue_example_parses_with_defaults() {
             aspect: Aspect::Equal,
             font: None,
             sliders: vec![],
+            data_view: false,
         }
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -493,6 +494,7 @@ fn output_and_draw_tables_are_read() {
             aspect: Aspect::Equal,
             font: None,
             sliders: vec![],
+            data_view: false,
         }
     );
 }
@@ -2563,4 +2565,32 @@ fn sliders_name_swept_keys() {
         "panels = \"sweep\"",
         Some("panels = \"single\""),
     );
+}
+
+#[test]
+fn the_data_view_needs_a_surface_made_from_data() {
+    let data = "[surface]\nkind = \"linear_regression\"\ndata = [[0, 1], [1, 3], [2, 4]]\n\n\
+                [[start]]\nat = [0.0, 0.0]\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.05\n";
+    let s = parse(&format!("[draw]\ndata_view = true\n{data}"));
+    assert!(s.draw.data_view);
+    // The points' ranges with a margin: x 0..2 by 6 %, y 1..4 by 10 %.
+    let w = s.data_window.expect("a data window");
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(close(w.x.0, -0.12) && close(w.x.1, 2.12), "{w:?}");
+    assert!(close(w.y.0, 0.7) && close(w.y.1, 4.3), "{w:?}");
+    let s = parse(data);
+    assert!(!s.draw.data_view && s.data_window.is_none());
+    // Any other surface: an error at the key, naming the surface, with what to do.
+    let src = format!("[draw]\ndata_view = true\n{}", with_prefix(""));
+    check(
+        &fail(&src),
+        loc(&src, "true"),
+        "draw.data_view",
+        "this surface is `quadratic`",
+        Some("kind = \"linear_regression\""),
+    );
+    // Not a flag.
+    let src = format!("[draw]\ndata_view = \"yes\"\n{}", with_prefix(""));
+    let e = fail(&src);
+    assert_eq!(e.key, "draw.data_view", "{e}");
 }
