@@ -129,6 +129,25 @@ fn type_schema(key: &Key) -> Value {
             "items": { "type": "string", "enum": names(&tables::slider_keys()) }
         }),
         Type::Point | Type::Interval => pair(json!({ "type": "number" })),
+        Type::Position => {
+            json!({ "anyOf": [{ "type": "number" }, pair(json!({ "type": "number" }))] })
+        }
+        Type::Positions { min, max } => {
+            let list = |item: Value| {
+                let mut s = json!({ "type": "array", "items": item });
+                if min > 0 {
+                    s["minItems"] = json!(min);
+                }
+                if max != usize::MAX {
+                    s["maxItems"] = json!(max);
+                }
+                s
+            };
+            json!({ "anyOf": [
+                list(json!({ "type": "number" })),
+                list(pair(json!({ "type": "number" })))
+            ] })
+        }
         Type::WholePair { range, .. } => pair(with(json!({ "type": "integer" }), bounds(range))),
         Type::Points { min, max } => {
             let mut s = json!({ "type": "array", "items": pair(json!({ "type": "number" })) });
@@ -265,12 +284,30 @@ fn union<'k>(
 }
 
 /// A union key's schema in the shared list: its type with no range and every owner's names
-/// (each kind's `then` has the kind's own), and each owner's doc.
+/// (each kind's `then` has the kind's own), and each owner's doc. Owners whose keys of one name
+/// take different types (`center`, a point of the plane's quadratic and a number of the
+/// curve's) give any of them.
 fn union_key_schema(key: &Key, owners: &[&str], docs: &[String], names: &[&str]) -> Value {
-    let loose_type = match key.ty {
+    union_types_schema(&[*key], owners, docs, names)
+}
+
+/// [`union_key_schema`] for the keys of one name that `owners` declare.
+fn union_types_schema(keys: &[Key], owners: &[&str], docs: &[String], names: &[&str]) -> Value {
+    let loose = |key: &Key| match key.ty {
         Type::Number { sweep, .. } => number_schema(Range::ANY, sweep, names),
         Type::Whole { sweep, .. } => maybe_swept(json!({ "type": "integer" }), sweep),
         _ => type_schema(key),
+    };
+    let mut types: Vec<Value> = Vec::new();
+    for key in keys {
+        let t = loose(key);
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    let loose_type = match types.len() {
+        1 => types.remove(0),
+        _ => json!({ "anyOf": types }),
     };
     // Owners that document the key alike share one sentence: "adagrad, rmsprop, adam: ...".
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -333,14 +370,18 @@ fn surface_schema() -> Value {
         }),
     );
     for (key, owners) in &shared {
-        let docs: Vec<String> = owners
+        let owned: Vec<Key> = owners
             .iter()
             .map(|o| {
                 let kind = all.iter().find(|k| k.name == *o).expect("an owner");
-                kind.key(key.name).expect("its key").doc.to_string()
+                *kind.key(key.name).expect("its key")
             })
             .collect();
-        props.insert(key.name.into(), union_key_schema(key, owners, &docs, &[]));
+        let docs: Vec<String> = owned.iter().map(|k| k.doc.to_string()).collect();
+        props.insert(
+            key.name.into(),
+            union_types_schema(&owned, owners, &docs, &[]),
+        );
     }
     for key in tables::WINDOW_KEYS {
         props.insert(key.name.into(), key_schema(key));

@@ -628,8 +628,8 @@ fn some_value(key: &Key) -> String {
         Type::Whole { .. } => "1".into(),
         Type::Text => "\"x^2\"".into(),
         Type::PointsFile { .. } => "\"points.csv\"".into(),
-        Type::Point | Type::Interval => "[0, 1]".into(),
-        Type::Points { .. } => "[[0, 1], [1, 3]]".into(),
+        Type::Point | Type::Interval | Type::Position => "[0, 1]".into(),
+        Type::Points { .. } | Type::Positions { .. } => "[[0, 1], [1, 3]]".into(),
         other => panic!("no sample value for {other:?}"),
     }
 }
