@@ -21,7 +21,7 @@ use crate::keys::{Absent, Bound, Choice, Key, Range, Type};
 use crate::optimizer::{OptimizerKind, OPTIMIZER_KINDS};
 use crate::scene::{limits, tables};
 use crate::schedule::SCHEDULE_KINDS;
-use crate::surface::{SurfaceKind, FORMULA, SURFACE_KINDS};
+use crate::surface::{Dims, SurfaceKind, FORMULA, SURFACE_KINDS};
 
 /// The draft the schema is written in (the one Taplo supports best).
 pub const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
@@ -390,6 +390,12 @@ fn surface_schema() -> Value {
     let mut cases: Vec<Value> = Vec::new();
     for kind in &all {
         let mut then = kind_then(kind.keys, shared_names());
+        if kind.dims == Some(Dims::One) {
+            // A curve has no y to show.
+            if let Some(Value::Object(props)) = then.get_mut("properties") {
+                props.insert(tables::WINDOW_KEYS[1].name.into(), json!(false));
+            }
+        }
         if !kind.exactly_one_of.is_empty() {
             let one_of: Vec<Value> = kind
                 .exactly_one_of
@@ -572,14 +578,55 @@ fn optimizer_then(kind: &OptimizerKind, shared: &[(Key, Vec<&'static str>)]) -> 
 /// The JSON Schema of a scene file.
 pub fn scene_schema() -> Value {
     with(
-        json!({
-            "$schema": DRAFT,
-            "title": "inertia scene",
-            "description": "A scene of inertia's `render`: a surface, start points and \
-                            optimizers with their hyper-parameters, sweeps included."
-        }),
-        table(tables::SCENE_KEYS, &[]),
+        with(
+            json!({
+                "$schema": DRAFT,
+                "title": "inertia scene",
+                "description": "A scene of inertia's `render`: a surface, start points and \
+                                optimizers with their hyper-parameters, sweeps included."
+            }),
+            table(tables::SCENE_KEYS, &[]),
+        ),
+        json!({ "allOf": start_shapes() }),
     )
+}
+
+/// A built-in kind says how many coordinates a start point has: `at` is a number on a 1-D
+/// kind and [x, y] on a 2-D one (a formula's variables decide, which the checker sees).
+fn start_shapes() -> Vec<Value> {
+    let at = tables::START_KEYS[0].name;
+    [Dims::One, Dims::Two]
+        .iter()
+        .map(|&dims| {
+            let kinds: Vec<&str> = SURFACE_KINDS
+                .iter()
+                .filter(|k| k.dims == Some(dims))
+                .map(|k| k.name)
+                .collect();
+            let shape = match dims {
+                Dims::One => json!({ "type": "number" }),
+                Dims::Two => pair(json!({ "type": "number" })),
+            };
+            json!({
+                "if": {
+                    "properties": {
+                        tables::SURFACE.name: {
+                            "properties": { tables::SURFACE_KIND.name: { "enum": kinds } },
+                            "required": [tables::SURFACE_KIND.name]
+                        }
+                    },
+                    "required": [tables::SURFACE.name]
+                },
+                "then": {
+                    "properties": {
+                        tables::START.name: {
+                            "items": { "properties": { at: shape } }
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 /// [`scene_schema`] as pretty-printed JSON with a trailing newline, as committed in
