@@ -115,6 +115,17 @@ fn page_k_is_frame_k() {
     let tmp = TempDir::new("pdf-pages");
     let out = render_quad60(&tmp.0);
     pages_are_frames(&pdftoppm, &tmp, &out, "quad60", "bench_60", &[0, 17, 60]);
+    // A curve: the curve and its ground as vector shapes, the balls and their fading past.
+    let tmp = TempDir::new("pdf-pages-curve");
+    let out = render_with_pdf(&tmp.0, "scenes/ball_on_curve.toml", "curve");
+    pages_are_frames(
+        &pdftoppm,
+        &tmp,
+        &out,
+        "curve",
+        "ball_on_curve",
+        &[0, 3, 12, 60],
+    );
 }
 
 /// Pages `steps` of `name`'s frames PDF in `out` against `render --frame` of the scene

@@ -193,7 +193,7 @@ fn the_player_plays_pauses_steps_and_reads_out_the_csv() {
         return;
     };
     // Over the plane, and on a curve (whose readout has no y).
-    for name in ["gd_vs_momentum"] {
+    for name in ["gd_vs_momentum", "ball_on_curve"] {
         plays_and_reads_out(&chromium, name);
     }
 }
@@ -390,6 +390,7 @@ fn a_screenshot_at_step_k_is_frame_k() {
         ("gd_vs_momentum", 12),
         ("nesterov_lookahead", 9),
         ("himmelblau_starts", 40),
+        ("ball_on_curve", 12),
     ] {
         let scene = shipped(name);
         let (w, h) = (scene.output.width, scene.output.height);
