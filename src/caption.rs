@@ -5,12 +5,12 @@
 //! Per run it says:
 //!
 //! - whether and when the run comes within a tolerance of a known minimum (1 % of the window's
-//!   larger side, rounded to one significant digit), and whether it stays there or leaves for
-//!   good;
+//!   larger side, or of a curve's x range, rounded to one significant digit), and whether it
+//!   stays there or leaves for good;
 //! - how many times it overshoots: the sign changes of its error along the slow axis of the
 //!   minimum it heads for (the Hessian's eigenvector of least curvature there, or the line from
 //!   the start where every direction curves alike), counting only swings farther than the
-//!   tolerance, so jitter about the minimum is not an overshoot;
+//!   tolerance, so jitter about the minimum is not an overshoot (on a curve, along x itself);
 //! - where it diverges, or where it ends and which minimum that is nearest.
 //!
 //! The facts are [`RunFacts`], each sentence is made from them alone, and the whole is
@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use crate::keys::number_text;
 use crate::scene::Scene;
-use crate::surface::{Point, Surface};
+use crate::surface::{Dims, Point, Surface};
 use crate::trajectory::Trajectory;
 
 /// A stay near a minimum: when a run first comes within the tolerance, and when it leaves for
@@ -80,6 +80,8 @@ pub struct Caption {
     /// How the text names each minimum ("the minimum at (0, 0)", "the global minimum at ...").
     pub minimum_names: Vec<String>,
     pub axis_names: (String, String),
+    /// A curve's places are named by x alone ("x = 5"), the plane's as points.
+    pub dims: Dims,
     pub steps: usize,
     pub surface: String,
     pub runs: Vec<RunFacts>,
@@ -90,9 +92,12 @@ pub fn coordinate(v: f64) -> String {
     crate::picture::svg::num(v).replace('-', "−")
 }
 
-/// `(x, y)` as captions write it.
-pub fn point_text(p: Point) -> String {
-    format!("({}, {})", coordinate(p[0]), coordinate(p[1]))
+/// `(x, y)` as captions write it; on a curve `x = 5`.
+pub fn point_text(dims: Dims, p: Point) -> String {
+    match dims {
+        Dims::Two => format!("({}, {})", coordinate(p[0]), coordinate(p[1])),
+        Dims::One => format!("x = {}", coordinate(p[0])),
+    }
 }
 
 /// "once", "twice", "3 times".
@@ -226,8 +231,9 @@ pub fn visits(positions: &[Point], minima: &[Point], tolerance: f64) -> Vec<Visi
 
 /// The facts of every run of `scene` and the caption they make.
 pub fn describe(scene: &Scene, trajectories: &[Trajectory]) -> Caption {
-    let window = scene.window;
-    let (tolerance, tolerance_text) = tolerance(window.width().max(window.height()));
+    let dims = scene.dims();
+    let point_text = |p: Point| point_text(dims, p);
+    let (tolerance, tolerance_text) = tolerance(scene.view.size());
     let minima: Vec<Point> = scene.surface.minima();
     let values: Vec<f64> = minima.iter().map(|m| scene.surface.value(*m)).collect();
     let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -270,7 +276,11 @@ pub fn describe(scene: &Scene, trajectories: &[Trajectory]) -> Caption {
                 });
             let overshoots = target.map(|i| {
                 let m = minima[i];
-                let slow = slow_axis(&scene.surface, m);
+                // A curve's one axis is x.
+                let slow = match dims {
+                    Dims::Two => slow_axis(&scene.surface, m),
+                    Dims::One => Some([1.0, 0.0]),
+                };
                 let axis = slow.unwrap_or_else(|| {
                     let d = [run.start[0] - m[0], run.start[1] - m[1]];
                     let n = d[0].hypot(d[1]).max(f64::MIN_POSITIVE);
@@ -306,6 +316,7 @@ pub fn describe(scene: &Scene, trajectories: &[Trajectory]) -> Caption {
         minima,
         minimum_names,
         axis_names: (x.to_string(), y.to_string()),
+        dims,
         steps: scene.output.steps,
         surface: match scene.surface_name.as_str() {
             "expr" => "formula".to_string(),
@@ -333,6 +344,11 @@ impl Caption {
         }
     }
 
+    /// A place as the text writes it.
+    fn place(&self, p: Point) -> String {
+        point_text(self.dims, p)
+    }
+
     /// The first sentence: the runs, the steps and the minima, and what "near" means.
     pub fn intro(&self) -> String {
         let n = self.runs.len();
@@ -346,9 +362,9 @@ impl Caption {
         };
         let minima = match self.minima.len() {
             0 => "no known minimum".to_string(),
-            1 => format!("its minimum at {}", point_text(self.minima[0])),
+            1 => format!("its minimum at {}", self.place(self.minima[0])),
             k => {
-                let points: Vec<String> = self.minima.iter().map(|m| point_text(*m)).collect();
+                let points: Vec<String> = self.minima.iter().map(|m| self.place(*m)).collect();
                 format!(
                     "{} minima, at {} and {}",
                     count_word(k),
@@ -362,8 +378,12 @@ impl Caption {
         } else {
             "a"
         };
+        let what = match self.dims {
+            Dims::Two => "surface",
+            Dims::One => "curve",
+        };
         format!(
-            "{runs} of {} steps on {article} {} surface with {minima}.",
+            "{runs} of {} steps on {article} {} {what} with {minima}.",
             self.steps, self.surface
         )
     }
@@ -398,14 +418,14 @@ impl Caption {
                     ));
                 }
                 phrases.push(if self.minima.len() > 1 {
-                    format!("ends at {}, closest to {}", point_text(f.end), name(n))
+                    format!("ends at {}, closest to {}", self.place(f.end), name(n))
                 } else {
-                    format!("ends at {}", point_text(f.end))
+                    format!("ends at {}", self.place(f.end))
                 });
             }
             (None, false, None) => phrases.push(format!(
                 "ends at {}, where f = {}",
-                point_text(f.end),
+                self.place(f.end),
                 significant(f.end_value)
             )),
         }

@@ -224,6 +224,9 @@ pub enum Type {
     SweptKeys,
     /// `[x, y]`: two finite numbers.
     Point,
+    /// A place on the surface: `x`, a finite number, on a 1-D surface, `[x, y]` on a 2-D one
+    /// (which the surface decides: the scene checks it once the surface is known).
+    Position,
     /// `[min, max]`: two finite numbers with min < max and a finite width.
     Interval,
     /// Two whole numbers within `range`; `names` say which is which, `unit` what they count.
@@ -234,6 +237,9 @@ pub enum Type {
     },
     /// A list of points `[[x, y], ...]`, from `min` to `max` of them.
     Points { min: usize, max: usize },
+    /// A list of places, from `min` to `max` of them: numbers `[x, ...]` on a 1-D surface,
+    /// points `[[x, y], ...]` on a 2-D one.
+    Positions { min: usize, max: usize },
     /// A CSV file of `x,y` rows (relative to the scene file), from `min` to `max` points.
     PointsFile { min: usize, max: usize },
     /// A font file (TTF, OTF, or the first face of a TTC), relative to the scene file.
@@ -600,6 +606,8 @@ pub enum Value {
     /// Indices of the names in the key's [`Choice`] table, each once, in the order given.
     Choices(Vec<usize>),
     Point(Point),
+    /// A list of finite numbers ([`Type::Positions`] on a 1-D surface).
+    Numbers(Vec<f64>),
     Interval((f64, f64)),
     WholePair([i64; 2]),
     Points(Vec<Point>),

@@ -82,7 +82,7 @@ pub fn trajectories(scene: &Scene) -> Vec<Trajectory> {
     trajectory::simulate_all(
         &scene.runs,
         &scene.surface,
-        &scene.window,
+        &scene.view.window(),
         scene.output.steps,
     )
 }
@@ -259,7 +259,7 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     add(
         ".csv",
         o.writes(Format::Csv)
-            .then(|| encode::csv::encode(&scene.runs, &trajectories)),
+            .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims())),
     );
     add(".html", html);
     add(".txt", Some(caption.file().into_bytes()));
@@ -345,6 +345,30 @@ pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
     for c in figure.runs.iter().map(|r| r.colour).chain([INK, WHITE]) {
         if !forced.contains(&c) {
             forced.push(c);
+        }
+    }
+    // A ball's fading past (a curve's) shows in the middle frames, where the sample above may
+    // not have seen every shade: each shade is exact too, while they leave room for the rest.
+    for item in &figure.picture.items {
+        let crate::picture::ItemKind::Track(crate::picture::Track::Ghosts {
+            colour,
+            count,
+            sizes,
+            ..
+        }) = &item.kind
+        else {
+            continue;
+        };
+        for age in 1..=*count {
+            if let crate::picture::Mark::Disc { fill, ring, .. } =
+                crate::picture::Mark::ghost((0.0, 0.0), *colour, age, *count, sizes)
+            {
+                for c in [fill, ring] {
+                    if !forced.contains(&c) && forced.len() < 96 {
+                        forced.push(c);
+                    }
+                }
+            }
         }
     }
     Palette::from_histogram(histogram, &forced)

@@ -21,7 +21,8 @@ pub fn list() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Surfaces ([surface] kind = \"...\"; or {} = \"formula in x and y\"):",
+        "Surfaces ([surface] kind = \"...\"; or {} = \"formula in x and y\", or in x alone: a \
+         1-D scene):",
         FORMULA.keys[0].name
     );
     for kind in SURFACE_KINDS.iter().copied().chain([FORMULA]) {
@@ -182,7 +183,7 @@ fn keys_cell(keys: &[Key], exactly_one_of: &[&str]) -> String {
 /// The README's table of surface kinds (under "### Surfaces").
 pub fn surfaces_markdown() -> String {
     let mut out = String::from(
-        "| kind | f(x, y) | what it shows | keys (defaults, ranges) | default window |\n\
+        "| kind | f(x, y), or f(x) in 1-D | what it shows | keys (defaults, ranges) | default window |\n\
          |---|---|---|---|---|\n",
     );
     for kind in SURFACE_KINDS {

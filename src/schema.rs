@@ -21,7 +21,7 @@ use crate::keys::{Absent, Bound, Choice, Key, Range, Type};
 use crate::optimizer::{OptimizerKind, OPTIMIZER_KINDS};
 use crate::scene::{limits, tables};
 use crate::schedule::SCHEDULE_KINDS;
-use crate::surface::{SurfaceKind, FORMULA, SURFACE_KINDS};
+use crate::surface::{Dims, SurfaceKind, FORMULA, SURFACE_KINDS};
 
 /// The draft the schema is written in (the one Taplo supports best).
 pub const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
@@ -129,6 +129,25 @@ fn type_schema(key: &Key) -> Value {
             "items": { "type": "string", "enum": names(&tables::slider_keys()) }
         }),
         Type::Point | Type::Interval => pair(json!({ "type": "number" })),
+        Type::Position => {
+            json!({ "anyOf": [{ "type": "number" }, pair(json!({ "type": "number" }))] })
+        }
+        Type::Positions { min, max } => {
+            let list = |item: Value| {
+                let mut s = json!({ "type": "array", "items": item });
+                if min > 0 {
+                    s["minItems"] = json!(min);
+                }
+                if max != usize::MAX {
+                    s["maxItems"] = json!(max);
+                }
+                s
+            };
+            json!({ "anyOf": [
+                list(json!({ "type": "number" })),
+                list(pair(json!({ "type": "number" })))
+            ] })
+        }
         Type::WholePair { range, .. } => pair(with(json!({ "type": "integer" }), bounds(range))),
         Type::Points { min, max } => {
             let mut s = json!({ "type": "array", "items": pair(json!({ "type": "number" })) });
@@ -265,12 +284,30 @@ fn union<'k>(
 }
 
 /// A union key's schema in the shared list: its type with no range and every owner's names
-/// (each kind's `then` has the kind's own), and each owner's doc.
+/// (each kind's `then` has the kind's own), and each owner's doc. Owners whose keys of one name
+/// take different types (`center`, a point of the plane's quadratic and a number of the
+/// curve's) give any of them.
 fn union_key_schema(key: &Key, owners: &[&str], docs: &[String], names: &[&str]) -> Value {
-    let loose_type = match key.ty {
+    union_types_schema(&[*key], owners, docs, names)
+}
+
+/// [`union_key_schema`] for the keys of one name that `owners` declare.
+fn union_types_schema(keys: &[Key], owners: &[&str], docs: &[String], names: &[&str]) -> Value {
+    let loose = |key: &Key| match key.ty {
         Type::Number { sweep, .. } => number_schema(Range::ANY, sweep, names),
         Type::Whole { sweep, .. } => maybe_swept(json!({ "type": "integer" }), sweep),
         _ => type_schema(key),
+    };
+    let mut types: Vec<Value> = Vec::new();
+    for key in keys {
+        let t = loose(key);
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    let loose_type = match types.len() {
+        1 => types.remove(0),
+        _ => json!({ "anyOf": types }),
     };
     // Owners that document the key alike share one sentence: "adagrad, rmsprop, adam: ...".
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -333,14 +370,18 @@ fn surface_schema() -> Value {
         }),
     );
     for (key, owners) in &shared {
-        let docs: Vec<String> = owners
+        let owned: Vec<Key> = owners
             .iter()
             .map(|o| {
                 let kind = all.iter().find(|k| k.name == *o).expect("an owner");
-                kind.key(key.name).expect("its key").doc.to_string()
+                *kind.key(key.name).expect("its key")
             })
             .collect();
-        props.insert(key.name.into(), union_key_schema(key, owners, &docs, &[]));
+        let docs: Vec<String> = owned.iter().map(|k| k.doc.to_string()).collect();
+        props.insert(
+            key.name.into(),
+            union_types_schema(&owned, owners, &docs, &[]),
+        );
     }
     for key in tables::WINDOW_KEYS {
         props.insert(key.name.into(), key_schema(key));
@@ -349,6 +390,12 @@ fn surface_schema() -> Value {
     let mut cases: Vec<Value> = Vec::new();
     for kind in &all {
         let mut then = kind_then(kind.keys, shared_names());
+        if kind.dims == Some(Dims::One) {
+            // A curve has no y to show.
+            if let Some(Value::Object(props)) = then.get_mut("properties") {
+                props.insert(tables::WINDOW_KEYS[1].name.into(), json!(false));
+            }
+        }
         if !kind.exactly_one_of.is_empty() {
             let one_of: Vec<Value> = kind
                 .exactly_one_of
@@ -531,14 +578,55 @@ fn optimizer_then(kind: &OptimizerKind, shared: &[(Key, Vec<&'static str>)]) -> 
 /// The JSON Schema of a scene file.
 pub fn scene_schema() -> Value {
     with(
-        json!({
-            "$schema": DRAFT,
-            "title": "inertia scene",
-            "description": "A scene of inertia's `render`: a surface, start points and \
-                            optimizers with their hyper-parameters, sweeps included."
-        }),
-        table(tables::SCENE_KEYS, &[]),
+        with(
+            json!({
+                "$schema": DRAFT,
+                "title": "inertia scene",
+                "description": "A scene of inertia's `render`: a surface, start points and \
+                                optimizers with their hyper-parameters, sweeps included."
+            }),
+            table(tables::SCENE_KEYS, &[]),
+        ),
+        json!({ "allOf": start_shapes() }),
     )
+}
+
+/// A built-in kind says how many coordinates a start point has: `at` is a number on a 1-D
+/// kind and [x, y] on a 2-D one (a formula's variables decide, which the checker sees).
+fn start_shapes() -> Vec<Value> {
+    let at = tables::START_KEYS[0].name;
+    [Dims::One, Dims::Two]
+        .iter()
+        .map(|&dims| {
+            let kinds: Vec<&str> = SURFACE_KINDS
+                .iter()
+                .filter(|k| k.dims == Some(dims))
+                .map(|k| k.name)
+                .collect();
+            let shape = match dims {
+                Dims::One => json!({ "type": "number" }),
+                Dims::Two => pair(json!({ "type": "number" })),
+            };
+            json!({
+                "if": {
+                    "properties": {
+                        tables::SURFACE.name: {
+                            "properties": { tables::SURFACE_KIND.name: { "enum": kinds } },
+                            "required": [tables::SURFACE_KIND.name]
+                        }
+                    },
+                    "required": [tables::SURFACE.name]
+                },
+                "then": {
+                    "properties": {
+                        tables::START.name: {
+                            "items": { "properties": { at: shape } }
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 /// [`scene_schema`] as pretty-printed JSON with a trailing newline, as committed in

@@ -15,7 +15,7 @@ use crate::noise::GaussianNoise;
 use crate::optimizer::{Optimizer, OptimizerState, Oracle, StepError};
 use crate::schedule::Schedule;
 use crate::surface::linear_regression::LinearRegression;
-use crate::surface::{Hessian, Point, Surface, Window};
+use crate::surface::{Dims, Hessian, Point, Surface, Window};
 
 /// How far outside the view window a run may wander (in window sizes on each side) before it
 /// counts as diverged: generous, so that an overshooting run that comes back is not cut short.
@@ -150,9 +150,16 @@ impl Oracle for StepOracle<'_> {
         };
         if let Some(noise) = self.noise.as_deref_mut() {
             g[0] += noise.sample();
-            g[1] += noise.sample();
+            // A curve's second coordinate is none of its own: no noise moves it.
+            if self.surface.dims() == Dims::Two {
+                g[1] += noise.sample();
+            }
         }
         g
+    }
+
+    fn dims(&self) -> Dims {
+        self.surface.dims()
     }
 
     fn hessian(&mut self, p: Point) -> Hessian {
@@ -165,7 +172,7 @@ impl Oracle for StepOracle<'_> {
 
 /// Runs `run` for `steps` steps on `surface`, stopping at the first step that cannot be taken,
 /// the first non-finite value or the first step outside `window` grown by
-/// [`DIVERGENCE_MARGIN`]. A run with minibatches needs a surface made from data (the scene
+/// [`DIVERGENCE_MARGIN`] (on a curve, outside its x range grown so). A run with minibatches needs a surface made from data (the scene
 /// checker makes sure of it); on another it steps with the full gradient.
 pub fn simulate(run: &Run, surface: &Surface, window: &Window, steps: usize) -> Trajectory {
     let bound = window.grown(DIVERGENCE_MARGIN);
@@ -222,7 +229,11 @@ pub fn simulate(run: &Run, surface: &Surface, window: &Window, steps: usize) -> 
         traj.gradient_points.push(info.gradient_at);
         traj.lrs.push(lr);
         theta = p;
-        if !bound.contains(p) {
+        let inside = match surface.dims() {
+            Dims::Two => bound.contains(p),
+            Dims::One => (bound.x.0..=bound.x.1).contains(&p[0]),
+        };
+        if !inside {
             traj.diverged = Some(Divergence {
                 step,
                 reason: StopReason::LeftBound,

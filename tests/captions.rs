@@ -2,7 +2,8 @@
 //! trajectories in its CSV: the text is parsed back (it is made of a few fixed phrases) and
 //! each claim recomputed here from the positions, independently of the caption module: when
 //! a run first comes within the tolerance of a minimum, when it leaves for good or from when it
-//! stays, how often it overshoots along the axis named, where it ends or diverges.
+//! stays, how often it overshoots along the axis named, where it ends or diverges. A curve's
+//! (1-D scene's) places are written `x = 5`, and its CSV leaves `y` empty.
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,18 @@ fn number(s: &str) -> f64 {
         .unwrap_or_else(|_| panic!("not a number: {s:?}"))
 }
 
-/// `(x, y)` at the start of `s`, and the rest.
+/// `(x, y)` at the start of `s`, or a curve's `x = 5` (its y 0), and the rest.
 fn point(s: &str) -> ([f64; 2], &str) {
+    if let Some(x) = s.strip_prefix("x = ") {
+        let end = x.find([',', ' ']).unwrap_or(x.len());
+        // A sentence's full stop is not the number's.
+        let end = if x[..end].ends_with('.') {
+            end - 1
+        } else {
+            end
+        };
+        return ([number(&x[..end]), 0.0], &x[end..]);
+    }
     let s = s
         .strip_prefix('(')
         .unwrap_or_else(|| panic!("no point at {s:?}"));
@@ -47,7 +58,13 @@ fn runs(csv: &str) -> Vec<Vec<([f64; 2], f64)>> {
         if run == out.len() {
             out.push(Vec::new());
         }
-        let p = [number(fields[2]), number(fields[1])];
+        // A curve's y is empty: its places are (x, 0).
+        let y = if fields[1].is_empty() {
+            0.0
+        } else {
+            number(fields[1])
+        };
+        let p = [number(fields[2]), y];
         out[run].push((p, number(fields[0])));
     }
     out
@@ -60,13 +77,16 @@ fn named_minimum(s: &str, minima: &[[f64; 2]]) -> ([f64; 2], usize) {
         .trim_start_matches("global ")
         .trim_start_matches("local ");
     let rest = rest.strip_prefix("minimum").unwrap();
-    if let Some(at) = rest.strip_prefix(" at (") {
-        let (p, _) = point(&format!("({at}"));
+    let place = rest
+        .strip_prefix(" at ")
+        .filter(|at| at.starts_with('(') || at.starts_with("x = "));
+    if let Some(at) = place {
+        let (p, after) = point(at);
         let m = *minima
             .iter()
             .find(|m| distance(**m, p) < 0.006)
             .unwrap_or_else(|| panic!("no minimum at {p:?}"));
-        let len = s.len() - rest.len() + " at ".len() + at.find(')').unwrap() + 2;
+        let len = s.len() - after.len();
         (m, len)
     } else {
         assert_eq!(minima.len(), 1, "\"the minimum\" with several: {s}");
@@ -96,7 +116,11 @@ fn check_scene(name: &str, scene_path: &Path) -> usize {
     assert_eq!(lines.len(), paths.len() + 1, "{name}: a sentence per run");
     let minima = scene.surface.minima();
     let steps = scene.output.steps;
-    let side = scene.window.width().max(scene.window.height());
+    let one_d = scene.dims() == inertia::surface::Dims::One;
+    let side = match scene.view {
+        inertia::scene::View::Plane(w) => w.width().max(w.height()),
+        inertia::scene::View::Curve { x, .. } => x.1 - x.0,
+    };
     let mut statements = 0;
 
     // The introduction: runs, steps, minima.
@@ -106,11 +130,15 @@ fn check_scene(name: &str, scene_path: &Path) -> usize {
         lines[0]
     );
     for m in &minima {
-        let text = format!(
-            "({}, {})",
-            inertia::caption::coordinate(m[0]),
-            inertia::caption::coordinate(m[1])
-        );
+        let text = if one_d {
+            format!("x = {}", inertia::caption::coordinate(m[0]))
+        } else {
+            format!(
+                "({}, {})",
+                inertia::caption::coordinate(m[0]),
+                inertia::caption::coordinate(m[1])
+            )
+        };
         assert!(lines[0].contains(&text), "{name}: {text} in {}", lines[0]);
     }
     statements += 1;

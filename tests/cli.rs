@@ -130,7 +130,8 @@ struct Row {
     label: String,
     step: usize,
     x: f64,
-    y: f64,
+    /// Empty in a 1-D scene's CSV.
+    y: Option<f64>,
     loss: f64,
 }
 
@@ -153,7 +154,7 @@ fn parse_csv(text: &str) -> Vec<Row> {
                 label: f[1].clone(),
                 step: f[2].parse().unwrap_or_else(|_| panic!("{line:?}")),
                 x: num(&f[3]),
-                y: num(&f[4]),
+                y: (!f[4].is_empty()).then(|| num(&f[4])),
                 loss: num(&f[5]),
             }
         })
@@ -264,14 +265,15 @@ fn every_shipped_scene_renders_valid_outputs() {
             .and_then(|v| v.as_array())
             .map(|a| a.iter().map(|v| v.as_integer().unwrap() as u32).collect())
             .unwrap_or(vec![640, 480]);
-        let starts: Vec<[f64; 2]> = table["start"]
+        // A start is [x, y], or a number x in a 1-D scene (whose CSV leaves y empty).
+        let n = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64));
+        let starts: Vec<(f64, Option<f64>)> = table["start"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|s| {
-                let at = s["at"].as_array().unwrap();
-                let n = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64));
-                [n(&at[0]).unwrap(), n(&at[1]).unwrap()]
+            .map(|s| match s["at"].as_array() {
+                Some(at) => (n(&at[0]).unwrap(), Some(n(&at[1]).unwrap())),
+                None => (n(&s["at"]).unwrap(), None),
             })
             .collect();
         // ... and the runs as the library expands them.
@@ -328,12 +330,17 @@ fn every_shipped_scene_renders_valid_outputs() {
             let spec = &checked.runs[i];
             assert_eq!(run[0].label, spec.label, "{}: run {i}", scene.display());
             assert_eq!(
-                [run[0].x, run[0].y],
+                (run[0].x, run[0].y),
                 starts[i % starts.len()],
                 "{}: run {i} must start at its start point",
                 scene.display()
             );
-            assert_eq!([run[0].x, run[0].y], spec.start);
+            assert_eq!([run[0].x, run[0].y.unwrap_or(0.0)], spec.start);
+            assert!(
+                run.iter().all(|r| r.y.is_some() == starts[0].1.is_some()),
+                "{}: y is written exactly in 2-D",
+                scene.display()
+            );
             let last = run.len() - 1;
             if last < steps {
                 assert!(
@@ -343,8 +350,20 @@ fn every_shipped_scene_renders_valid_outputs() {
                 );
             }
             // The shipped scenes are axis-aligned quadratics: check every loss against
-            // ½(a·x² + b·y²).
+            // ½(a·x² + b·y²), and the 1-D ones against ½λ(x − c)².
             let surface = table["surface"].as_table().unwrap();
+            if surface.get("kind").and_then(|k| k.as_str()) == Some("quadratic1d") {
+                let coef = |k: &str, d: f64| surface.get(k).and_then(n).unwrap_or(d);
+                let (lambda, c) = (coef("lambda", 1.0), coef("center", 0.0));
+                for r in run {
+                    let want = 0.5 * lambda * (r.x - c) * (r.x - c);
+                    assert!(
+                        (r.loss - want).abs() <= 1e-12 * want.abs().max(1.0),
+                        "{}: {r:?}, expected loss {want}",
+                        scene.display()
+                    );
+                }
+            }
             if surface.get("kind").and_then(|k| k.as_str()) == Some("quadratic")
                 && !surface.contains_key("angle")
                 && !surface.contains_key("center")
@@ -352,7 +371,8 @@ fn every_shipped_scene_renders_valid_outputs() {
                 let coef = |k: &str, d: f64| surface.get(k).and_then(|v| v.as_float()).unwrap_or(d);
                 let (a, b) = (coef("a", 1.0), coef("b", 10.0));
                 for r in run {
-                    let want = 0.5 * (a * r.x * r.x + b * r.y * r.y);
+                    let y = r.y.unwrap();
+                    let want = 0.5 * (a * r.x * r.x + b * y * y);
                     assert!(
                         (r.loss - want).abs() <= 1e-12 * want.abs().max(1.0),
                         "{}: {r:?}, expected loss {want}",
@@ -781,7 +801,7 @@ fn diverging_run_stops_early_with_a_note() {
     let runs = check_runs(&rows, 3, 20);
     assert_eq!(runs[0].len(), 21);
     assert_eq!(runs[1].len(), 21);
-    let ys: Vec<f64> = runs[2].iter().map(|r| r.y).collect();
+    let ys: Vec<f64> = runs[2].iter().map(|r| r.y.unwrap()).collect();
     assert_eq!(ys, [-2.0, 8.0, -32.0, 128.0]);
     // The GIF still has a frame per step.
     let gif = std::fs::read(out.join("div.gif")).unwrap();

@@ -264,11 +264,13 @@ fn chromium_draws_the_trajectory_svgs_like_the_pngs() {
         "stability_map",
         "saddle_point",
         "linear_regression",
+        "ball_on_curve",
+        "double_well_1d",
         "gd_vs_momentum.loss",
         "stability_map.stability",
         "stability_map.rate",
         "noisy_gradients.ewma",
-        "damping_regimes.damping",
+        "damping_1d.damping",
         "multiple_minima.surface3d",
     ] {
         let png = image::open(outputs.join(format!("{name}.png")))

@@ -105,7 +105,7 @@ fn check_scene_result(text: &str) -> Result<Option<Scene>, TestCaseError> {
             prop_assert!((1..=10_000).contains(&o.steps));
             prop_assert!(o.fps.is_finite() && (0.5..=50.0).contains(&o.fps));
             prop_assert!(o.hold.is_finite() && (0.0..=30.0).contains(&o.hold));
-            let w = &scene.window;
+            let w = &scene.view.window();
             prop_assert!(
                 w.x.0.is_finite() && w.x.1.is_finite() && w.x.0 < w.x.1,
                 "window x {:?}",

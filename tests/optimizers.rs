@@ -1927,3 +1927,178 @@ fn minibatches_do_not_depend_on_the_thread_count() {
         spread(&all)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 10. Curves: 1-D surfaces.
+// ---------------------------------------------------------------------------------------------
+
+fn parabola(lambda: f64, center: f64) -> Surface {
+    Surface::curve(
+        &quadratic1d::KIND,
+        quadratic1d::Quadratic1d { lambda, center },
+    )
+}
+
+fn double_well() -> Surface {
+    Surface::curve(&double_well::KIND, double_well::DoubleWell { tilt: 0.3 })
+}
+
+/// GD on ½λ(x − c)²: x_k − c = (1 − lr·λ)^k·(x₀ − c), for a contracting and an oscillating
+/// factor.
+#[test]
+fn gd_on_a_parabola_is_geometric_about_its_center() {
+    for (lr, lambda, c, x0) in [(0.1, 1.0, 5.0, 0.0), (0.3, 6.0, -1.5, 2.0)] {
+        let t = sim(gd::new(lr), &parabola(lambda, c), [x0, 0.0], 40);
+        let factor: f64 = 1.0 - lr * lambda;
+        for (k, p) in t.positions.iter().enumerate() {
+            let expected = factor.powi(k as i32) * (x0 - c);
+            assert_close(p[0] - c, expected, 1e-12, &format!("step {k}"));
+            assert_eq!(p[1], 0.0, "a curve's runs stay on it");
+        }
+    }
+}
+
+/// The seed's ½(x − 5)² from 0 with lr 0.1 and β 0.9, worked by hand: x₁ = 0.5 for all three;
+/// x₂ = 0.95 (GD), 1.4 (heavy ball), 1.355 (NAG's look-ahead to 0.95).
+#[test]
+fn hand_steps_on_the_seeds_parabola() {
+    let f = parabola(1.0, 5.0);
+    let gd = sim(gd::new(0.1), &f, [0.0, 0.0], 2);
+    let hb = sim(momentum::velocity(0.1, 0.9), &f, [0.0, 0.0], 2);
+    let nag = sim(nesterov::lookahead(0.1, 0.9), &f, [0.0, 0.0], 2);
+    for (t, x2) in [(&gd, 0.95), (&hb, 1.4), (&nag, 1.355)] {
+        assert_close(t.positions[1][0], 0.5, 1e-15, "x1");
+        assert_close(t.positions[2][0], x2, 1e-15, "x2");
+    }
+    // NAG's second gradient is taken at the look-ahead point x₁ + β·v₁ = 0.95.
+    assert_close(nag.gradient_points[1][0], 0.95, 1e-15, "look-ahead");
+}
+
+/// The heavy ball on a parabola follows w_{t+1} = (1 + β − lr·λ)·w_t − β·w_{t−1}.
+#[test]
+fn heavy_ball_on_a_parabola_follows_its_recurrence() {
+    let (lr, beta, lambda, c) = (0.04, 0.9, 1.0, 0.5);
+    let t = sim(
+        momentum::velocity(lr, beta),
+        &parabola(lambda, c),
+        [2.0, 0.0],
+        60,
+    );
+    let w: Vec<f64> = t.positions.iter().map(|p| p[0] - c).collect();
+    // v₀ = 0: w₁ = (1 − lr·λ)·w₀.
+    assert_close(w[1], (1.0 - lr * lambda) * w[0], 1e-14, "w1");
+    for k in 1..60 {
+        let next = (1.0 + beta - lr * lambda) * w[k] - beta * w[k - 1];
+        assert_close(w[k + 1], next, 1e-12, &format!("w{}", k + 1));
+    }
+}
+
+/// Newton in 1-D: x ← x − lr·f'/(f'' + damping). One full step lands on a parabola's center;
+/// on the double well from x = 2 (f' = 24.3, f'' = 44 by hand) it steps to 2 − 24.3/44.
+#[test]
+fn newton_steps_in_x_alone_on_a_curve() {
+    let t = sim(newton::new(1.0, 0.0), &parabola(3.0, -1.25), [4.0, 0.0], 2);
+    assert_close(t.positions[1][0], -1.25, 1e-15, "one step");
+    assert_close(t.positions[2][0], -1.25, 1e-15, "and it stays");
+    let w = sim(newton::new(1.0, 0.0), &double_well(), [2.0, 0.0], 1);
+    assert_close(w.positions[1][0], 2.0 - 24.3 / 44.0, 1e-15, "double well");
+    let damped = sim(newton::new(0.5, 6.0), &double_well(), [2.0, 0.0], 1);
+    assert_close(
+        damped.positions[1][0],
+        2.0 - 0.5 * 24.3 / 50.0,
+        1e-15,
+        "damped",
+    );
+    assert_eq!(w.positions[1][1], 0.0);
+}
+
+/// A curve's Hessian is singular only where f'' + damping is 0: x³ at 0.
+#[test]
+fn newton_on_a_curve_stops_where_the_second_derivative_vanishes() {
+    let expr = Expr::parse("x^3").unwrap();
+    let curve = Surface::curve(
+        &formula::KIND,
+        formula::FormulaCurve::with_minima(expr, vec![]),
+    );
+    let t = simulate(
+        &run(newton::new(1.0, 0.0), [0.0, 0.0]),
+        &curve,
+        &huge_window(),
+        5,
+    );
+    assert_eq!(
+        t.diverged,
+        Some(Divergence {
+            step: 1,
+            reason: StopReason::SingularHessian
+        })
+    );
+    // Elsewhere it steps: from 1, x − 3x²/6x = x/2.
+    let t = sim(newton::new(1.0, 0.0), &curve, [1.0, 0.0], 3);
+    assert_close(t.positions[3][0], 0.125, 1e-15, "halving");
+}
+
+/// Noise on a curve: one sample per gradient, on x; every rule leaves the second coordinate at
+/// exactly 0 (weight decay and noise included).
+#[test]
+fn noise_on_a_curve_is_one_sample_per_gradient_and_y_stays_zero() {
+    let (lr, std, seed) = (0.05, 0.3, 99);
+    let f = parabola(2.0, 1.0);
+    let traj = simulate(
+        &noisy(gd::new(lr), [3.0, 0.0], std, seed),
+        &f,
+        &huge_window(),
+        20,
+    );
+    let mut stream = GaussianNoise::new(std, seed);
+    for k in 0..20 {
+        let (p, q) = (traj.positions[k][0], traj.positions[k + 1][0]);
+        let noise = (p - q) / lr - 2.0 * (p - 1.0);
+        assert!((noise - stream.sample()).abs() < 1e-10, "step {k}");
+    }
+    let rules = [
+        momentum::pytorch_with_decay(0.05, 0.9, 0.0, 0.1),
+        nesterov::pytorch(0.05, 0.9),
+        adagrad::new(0.3, 0.0, 1e-10),
+        rmsprop::new(0.05, 0.99, 1e-8),
+        adam::new(0.05, 0.9, 0.999, 1e-8),
+        adamw::new(0.05, 0.9, 0.999, 1e-8, 0.01, false),
+        nadam::new(0.05, 0.9, 0.999, 1e-8, 0.0, 0.004),
+        newton::new(0.5, 1.0),
+    ];
+    for o in rules {
+        let t = simulate(
+            &noisy(o, [1.7, 0.0], 0.5, 3),
+            &double_well(),
+            &huge_window(),
+            50,
+        );
+        assert!(t.positions.len() > 10, "{o:?}");
+        assert!(t.positions.iter().all(|p| p[1] == 0.0), "{o:?}: {t:?}");
+    }
+}
+
+/// On a curve only x is bounded: a run that leaves the x range grown by the margin has
+/// diverged, whatever the window's y says.
+#[test]
+fn a_curve_is_bounded_along_x_alone() {
+    // The window's y does not contain 0: over the plane every step would be outside it.
+    let window = Window::new((-2.0, 2.0), (5.0, 6.0));
+    let t = simulate(
+        &run(gd::new(0.1), [1.5, 0.0]),
+        &parabola(1.0, 0.0),
+        &window,
+        30,
+    );
+    assert_eq!(t.diverged, None);
+    let t = simulate(
+        &run(gd::new(2.5), [1.5, 0.0]),
+        &parabola(1.0, 0.0),
+        &window,
+        30,
+    );
+    assert!(
+        matches!(t.diverged, Some(d) if d.reason == StopReason::LeftBound),
+        "{t:?}"
+    );
+}

@@ -14,12 +14,15 @@ use browser::{differing_pixels, TempDir};
 /// The quad60 scene with its frames PDF asked for, rendered into `dir`; returns the output
 /// folder.
 fn render_quad60(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenes/bench_60.toml"),
-    )
-    .unwrap();
+    render_with_pdf(dir, "benches/scenes/bench_60.toml", "quad60")
+}
+
+/// The scene at `path` (from the crate's root) with its frames PDF asked for, written to
+/// `dir` as `copy.toml` and rendered into `dir/out`; returns the output folder.
+fn render_with_pdf(dir: &Path, path: &str, copy: &str) -> PathBuf {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     let text = text.replacen("[output]", "[output]\nformats = [\"png\", \"pdf\"]", 1);
-    let scene = dir.join("quad60.toml");
+    let scene = dir.join(format!("{copy}.toml"));
     std::fs::write(&scene, text).unwrap();
     let out = dir.join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_render"))
@@ -111,38 +114,62 @@ fn page_k_is_frame_k() {
     };
     let tmp = TempDir::new("pdf-pages");
     let out = render_quad60(&tmp.0);
-    for step in [0usize, 17, 60] {
+    pages_are_frames(&pdftoppm, &tmp, &out, "quad60", "bench_60", &[0, 17, 60]);
+    // A curve: the curve and its ground as vector shapes, the balls and their fading past.
+    let tmp = TempDir::new("pdf-pages-curve");
+    let out = render_with_pdf(&tmp.0, "scenes/ball_on_curve.toml", "curve");
+    pages_are_frames(
+        &pdftoppm,
+        &tmp,
+        &out,
+        "curve",
+        "ball_on_curve",
+        &[0, 3, 12, 60],
+    );
+}
+
+/// Pages `steps` of `name`'s frames PDF in `out` against `render --frame` of the scene
+/// `copy.toml` in `tmp`.
+fn pages_are_frames(
+    pdftoppm: &Path,
+    tmp: &TempDir,
+    out: &Path,
+    copy: &str,
+    name: &str,
+    steps: &[usize],
+) {
+    for &step in steps {
         let o = Command::new(env!("CARGO_BIN_EXE_render"))
             .args(["-q", "--frame", &step.to_string(), "--out"])
-            .arg(&out)
-            .arg(tmp.0.join("quad60.toml"))
+            .arg(out)
+            .arg(tmp.0.join(format!("{copy}.toml")))
             .output()
             .unwrap();
         assert!(o.status.success());
-        let frame = image::open(out.join(format!("bench_60.frame{step}.png")))
+        let frame = image::open(out.join(format!("{name}.frame{step}.png")))
             .unwrap()
             .to_rgb8();
         let page = (step + 1).to_string();
-        let mut cmd = Command::new(&pdftoppm);
+        let mut cmd = Command::new(pdftoppm);
         cmd.args(["-r", "72", "-png", "-singlefile", "-f", &page, "-l", &page])
-            .arg("bench_60.frames.pdf")
+            .arg(format!("{name}.frames.pdf"))
             .arg(format!("page{step}"));
-        run(cmd, &out, Duration::from_secs(30));
+        run(cmd, out, Duration::from_secs(30));
         let shown = image::open(out.join(format!("page{step}.png")))
             .unwrap()
             .to_rgb8();
         let (differ, diff) = differing_pixels(&frame, &shown);
         let share = differ as f64 / f64::from(frame.width() * frame.height());
         eprintln!(
-            "page of step {step}: {:.3} % of pixels differ",
+            "{name}: page of step {step}: {:.3} % of pixels differ",
             share * 100.0
         );
         if share > 0.002 {
-            let path = out.join(format!("step{step}.diff.png"));
+            // Beside the temporary folder, which the panic removes.
+            let path = std::env::temp_dir().join(format!("{name}-step{step}.diff.png"));
             diff.save(&path).unwrap();
-            std::mem::forget(tmp);
             panic!(
-                "step {step}: {:.2} % differ; {}",
+                "{name} step {step}: {:.2} % differ; {}",
                 share * 100.0,
                 path.display()
             );

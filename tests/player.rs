@@ -192,9 +192,15 @@ fn the_player_plays_pauses_steps_and_reads_out_the_csv() {
         eprintln!("skipped: chromium not installed; apt-get install chromium");
         return;
     };
+    // Over the plane, and on a curve (whose readout has no y).
+    for name in ["gd_vs_momentum", "ball_on_curve"] {
+        plays_and_reads_out(&chromium, name);
+    }
+}
+
+fn plays_and_reads_out(chromium: &Path, name: &str) {
     let tmp = TempDir::new("player-probe");
-    let name = "gd_vs_momentum";
-    let r = probe(&chromium, &tmp, name);
+    let r = probe(chromium, &tmp, name);
     let n = r["steps"].as_u64().unwrap();
     assert_eq!(
         r["errors"],
@@ -276,13 +282,21 @@ fn the_player_plays_pauses_steps_and_reads_out_the_csv() {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        assert_eq!(values[..3], fields[3..6], "run {run} at step {step}");
-        let library = inertia::player::readout(&scene.runs[run], &trajectories[run], step);
+        // The CSV's x, y and loss; a curve's readout has no y (its CSV field is empty).
+        let csv_fields: Vec<&str> = fields[3..6]
+            .iter()
+            .copied()
+            .filter(|f| !f.is_empty())
+            .collect();
+        let n = csv_fields.len();
+        assert_eq!(values[..n], csv_fields[..], "run {run} at step {step}");
+        let (_, library) =
+            inertia::player::readout(&scene.runs[run], &trajectories[run], step, scene.dims());
         assert_eq!(
-            values[3], library[2],
+            values[n], library[1],
             "step length, run {run} at step {step}"
         );
-        assert_eq!(values[4], library[3], "lr, run {run} at step {step}");
+        assert_eq!(values[n + 1], library[2], "lr, run {run} at step {step}");
         checked += 1;
     }
     assert_eq!(checked, 3 * (n as usize + 1));
@@ -376,6 +390,7 @@ fn a_screenshot_at_step_k_is_frame_k() {
         ("gd_vs_momentum", 12),
         ("nesterov_lookahead", 9),
         ("himmelblau_starts", 40),
+        ("ball_on_curve", 12),
     ] {
         let scene = shipped(name);
         let (w, h) = (scene.output.width, scene.output.height);

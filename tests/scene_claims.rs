@@ -12,7 +12,7 @@ use inertia::surface::{Point, Surface};
 use inertia::trajectory::Trajectory;
 
 /// The scenes whose claims are checked here.
-const SCENES: [&str; 17] = [
+const SCENES: [&str; 20] = [
     "ravine_kappa100",
     "rosenbrock_valley",
     "ravine_25",
@@ -30,6 +30,9 @@ const SCENES: [&str; 17] = [
     "adaptive_ravine",
     "adagrad_decay",
     "adamw_decay",
+    "ball_on_curve",
+    "double_well_1d",
+    "damping_1d",
 ];
 
 fn scenes_dir() -> PathBuf {
@@ -770,7 +773,7 @@ fn newton_vs_gd_one_step_to_the_minimum_and_newton_to_the_saddle() {
     for (x, y) in [(-2.0, 1.2), (0.5, -0.7), (1.0, 1.0)] {
         assert!((f.value([x, y]) - 0.5 * (x * x + 10.0 * y * y)).abs() < 1e-12);
     }
-    let w = r.scene.window;
+    let w = r.scene.view.window();
     for i in 0..=48 {
         for j in 0..=30 {
             let p = [
@@ -865,7 +868,7 @@ fn adaptive_ravine_adaptive_steps_ignore_the_ravines_steepness() {
     let max_x = |t: &Trajectory| t.positions.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
     assert!((max_x(adam) - 0.57).abs() < 0.005, "{}", max_x(adam));
     for t in [mom, adagrad, rmsprop, adam] {
-        assert!(max_x(t) < r.scene.window.x.1);
+        assert!(max_x(t) < r.scene.view.window().x.1);
     }
     // Along the floor the adaptive ones are ahead: at step 10 all three are closer to the
     // minimum than momentum.
@@ -992,15 +995,14 @@ fn stability_map_polyak_run_is_the_fastest_at_the_predicted_rate() {
     assert!(gd > 0.9, "GD's factor {gd}");
 }
 
-/// `damping_regimes`: β = 0.3 creeps in without crossing, β = 0.64 (critical) does not cross
-/// either but gets closer sooner, β = 0.9 overshoots again and again; the damping chart's
-/// labels (from the discriminant) say the same.
+/// `damping_1d`: on the curve ½λw², β = 0.3 creeps in without crossing, β = 0.64 (critical)
+/// does not cross either but gets closer sooner, β = 0.9 overshoots again and again; the
+/// damping chart's labels (from the discriminant) say the same.
 #[test]
-fn damping_regimes_behave_as_their_discriminants_say() {
+fn damping_1d_behaves_as_the_discriminants_say() {
     use inertia::theory::Damping;
-    let path =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/damping_regimes.toml");
-    let scene = inertia::scene::load(&path).unwrap();
+    let scene = load("damping_1d");
+    assert_eq!(scene.dims(), inertia::surface::Dims::One);
     let t = inertia::pipeline::trajectories(&scene);
     let xs = |k: usize| t[k].positions.iter().map(|p| p[0]).collect::<Vec<f64>>();
     let crossings = |w: &[f64]| w.windows(2).filter(|p| p[0] * p[1] < 0.0).count();
@@ -1028,8 +1030,89 @@ fn damping_regimes_behave_as_their_discriminants_say() {
         critical[30],
         over[30]
     );
-    // y starts at 0 and stays there: the runs are the one-dimensional heavy ball.
-    assert!(t.iter().all(|r| r.positions.iter().all(|p| p[1] == 0.0)));
+    // The heavy ball on ½λw²: w_{t+1} = (1 + β − lr·λ)·w_t − β·w_{t−1}, each run.
+    for (k, run) in scene.runs.iter().enumerate() {
+        let (lr, beta) = (run.optimizer.lr(), run.optimizer.beta().unwrap());
+        let w = xs(k);
+        for i in 1..w.len() - 1 {
+            let next = (1.0 + beta - lr) * w[i] - beta * w[i - 1];
+            assert!((w[i + 1] - next).abs() < 1e-12, "run {k} step {}", i + 1);
+        }
+    }
+}
+
+/// `ball_on_curve`: the seed's ½(x − 5)² from 0 (lr 0.1, β 0.9). By hand, x₂ = 0.95 (GD),
+/// 1.4 (heavy ball), 1.355 (NAG); GD is geometric, x_k − 5 = 0.9^k·(−5), and never crosses 5;
+/// the heavy ball rolls farthest past the minimum and still swings at the end; NAG overshoots
+/// less and settles.
+#[test]
+fn ball_on_curve_gd_creeps_momentum_swings_nesterov_settles() {
+    let r = Runs::new(load("ball_on_curve"));
+    r.assert_none_diverged();
+    assert_eq!(r.scene.dims(), inertia::surface::Dims::One);
+    let (gd, mom, nag) = (r.get("GD"), r.get("Momentum"), r.get("Nesterov"));
+    let x = |t: &Trajectory, k: usize| t.positions[k][0];
+    for (t, x2) in [(gd, 0.95), (mom, 1.4), (nag, 1.355)] {
+        assert!((x(t, 1) - 0.5).abs() < 1e-15 && (x(t, 2) - x2).abs() < 1e-15);
+    }
+    for k in 0..=r.scene.output.steps {
+        let expected = -5.0 * 0.9f64.powi(k as i32);
+        assert!((x(gd, k) - 5.0 - expected).abs() < 1e-12, "GD at step {k}");
+    }
+    let farthest = |t: &Trajectory| t.positions.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
+    let (fg, fm, fn_) = (farthest(gd), farthest(mom), farthest(nag));
+    assert!(fg < 5.0, "GD never crosses: {fg}");
+    assert!(fm > 8.0 && fn_ > 6.5 && fn_ < fm - 1.0, "{fm} vs {fn_}");
+    // Over the last 20 steps NAG stays within 0.1 of 5, the heavy ball swings five times as
+    // wide, and ends farther off than NAG by more than tenfold.
+    let steps = r.scene.output.steps;
+    let swing = |t: &Trajectory| {
+        (steps - 20..=steps)
+            .map(|k| (x(t, k) - 5.0).abs())
+            .fold(0.0, f64::max)
+    };
+    let (sm, sn) = (swing(mom), swing(nag));
+    assert!(sn < 0.1 && sm > 5.0 * sn, "swings {sm} vs {sn}");
+    let end = |t: &Trajectory| (x(t, steps) - 5.0).abs();
+    assert!(end(mom) > 10.0 * end(nag), "{} vs {}", end(mom), end(nag));
+}
+
+/// `double_well_1d`: from x = 1.7 GD stays in the shallow well (x ≈ 0.96) and never crosses
+/// the hump; heavy-ball momentum crosses it and settles in the deep well (x ≈ −1.04).
+#[test]
+fn double_well_1d_momentum_rolls_out_of_the_shallow_well_gd_stays() {
+    use inertia::surface::double_well::DoubleWell;
+    let r = Runs::new(load("double_well_1d"));
+    r.assert_none_diverged();
+    let well = r
+        .scene
+        .surface
+        .downcast_ref::<DoubleWell>()
+        .expect("a double well");
+    let hump = well.hump();
+    let minima = r.scene.surface.minima();
+    let (deep, shallow) = (minima[0][0], minima[1][0]);
+    assert!(deep < hump && hump < shallow, "{deep} {hump} {shallow}");
+    let (gd, mom) = (r.get("GD"), r.get("Momentum"));
+    let xs = |t: &Trajectory| t.positions.iter().map(|p| p[0]).collect::<Vec<f64>>();
+    assert!(
+        xs(gd).iter().all(|x| *x > hump),
+        "GD never crosses the hump"
+    );
+    assert!((last(gd)[0] - shallow).abs() < 1e-3, "{:?}", last(gd));
+    let crossed = xs(mom)
+        .iter()
+        .position(|x| *x < hump)
+        .expect("momentum crosses");
+    assert!(crossed < 10, "crosses at step {crossed}");
+    // Settled: the last 20 steps within 0.02 of the deep well, never back over the hump.
+    let m = xs(mom);
+    assert!(m[crossed..].iter().all(|x| *x < hump));
+    assert!(
+        m[m.len() - 20..].iter().all(|x| (x - deep).abs() < 0.02),
+        "{:?}",
+        last(mom)
+    );
 }
 
 /// The β sweep in small multiples: one panel per β, and the picture the exercise asks for:

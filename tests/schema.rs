@@ -628,8 +628,8 @@ fn some_value(key: &Key) -> String {
         Type::Whole { .. } => "1".into(),
         Type::Text => "\"x^2\"".into(),
         Type::PointsFile { .. } => "\"points.csv\"".into(),
-        Type::Point | Type::Interval => "[0, 1]".into(),
-        Type::Points { .. } => "[[0, 1], [1, 3]]".into(),
+        Type::Point | Type::Interval | Type::Position => "[0, 1]".into(),
+        Type::Points { .. } | Type::Positions { .. } => "[[0, 1], [1, 3]]".into(),
         other => panic!("no sample value for {other:?}"),
     }
 }
@@ -708,13 +708,29 @@ fn schema_and_checker_agree_on_every_surface_key() {
                 needed.push_str(&format!("{} = {}\n", key.name, key.example));
             }
         }
+        // A 1-D kind starts at a number.
+        let at = match kind.dims {
+            Some(inertia::surface::Dims::One) => "0.5",
+            _ => "[0.5, 0.5]",
+        };
         let doc = |extra: &str| {
             format!(
-                "[surface]\n{needed}{extra}\n[[start]]\nat = [0.5, 0.5]\n\
+                "[surface]\n{needed}{extra}\n[[start]]\nat = {at}\n\
                  [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n"
             )
         };
         both_accept(&doc(""), kind.name);
+        if kind.dims == Some(inertia::surface::Dims::One) {
+            // A curve has no y range, and its start is no point of the plane.
+            both_reject(&doc("y = [-1.0, 1.0]\n"), kind.name, "surface.y");
+            let plane = doc("").replace("at = 0.5", "at = [0.5, 0.5]");
+            both_reject(&plane, kind.name, "start[0].at");
+            cases += 2;
+        } else if kind.dims == Some(inertia::surface::Dims::Two) {
+            let line = doc("").replace("at = [0.5, 0.5]", "at = 0.5");
+            both_reject(&line, kind.name, "start[0].at");
+            cases += 1;
+        }
         for key in kind.keys {
             if let (Some(v), false) = (written(key), needed.contains(&format!("{} =", key.name))) {
                 both_accept(&doc(&format!("{} = {v}\n", key.name)), key.name);

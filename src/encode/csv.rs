@@ -1,10 +1,12 @@
 //! The trajectories as CSV: `run,label,step,x,y,loss`, one row per run per step.
 //!
 //! Floats are written with Rust's shortest round-trip formatting, so parsing a value back gives
-//! the exact f64 that was computed.
+//! the exact f64 that was computed. A 1-D scene's `y` is empty: a curve has no y, and one file
+//! layout serves both (the loss is f(x)).
 
 use std::fmt::Write;
 
+use crate::surface::Dims;
 use crate::trajectory::{Run, Trajectory};
 
 /// The CSV header, exactly.
@@ -19,8 +21,8 @@ fn field(s: &str) -> String {
     }
 }
 
-/// Encodes every run's trajectory, in run order.
-pub fn encode(runs: &[Run], trajectories: &[Trajectory]) -> Vec<u8> {
+/// Encodes every run's trajectory, in run order; `y` left empty on a curve.
+pub fn encode(runs: &[Run], trajectories: &[Trajectory], dims: Dims) -> Vec<u8> {
     let mut out = String::with_capacity(
         64 * trajectories
             .iter()
@@ -32,11 +34,14 @@ pub fn encode(runs: &[Run], trajectories: &[Trajectory]) -> Vec<u8> {
     for (run, traj) in runs.iter().zip(trajectories) {
         let label = field(&run.label);
         for (step, (p, loss)) in traj.positions.iter().zip(&traj.losses).enumerate() {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{}",
-                run.index, label, step, p[0], p[1], loss
-            );
+            let _ = match dims {
+                Dims::Two => writeln!(
+                    out,
+                    "{},{},{},{},{},{}",
+                    run.index, label, step, p[0], p[1], loss
+                ),
+                Dims::One => writeln!(out, "{},{},{},{},,{}", run.index, label, step, p[0], loss),
+            };
         }
     }
     out.into_bytes()
@@ -57,7 +62,12 @@ mod tests {
             lrs: vec![0.1],
             diverged: None,
         };
-        let text = String::from_utf8(encode(&[run], &[traj])).unwrap();
+        let text = String::from_utf8(encode(
+            std::slice::from_ref(&run),
+            std::slice::from_ref(&traj),
+            Dims::Two,
+        ))
+        .unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], HEADER);
         assert!(
@@ -69,5 +79,10 @@ mod tests {
         assert_eq!(last[2].parse::<f64>().unwrap(), 1.0 / 3.0);
         assert_eq!(last[1].parse::<f64>().unwrap(), -2e-300);
         assert_eq!(last[0].parse::<f64>().unwrap(), 1e300);
+        // On a curve the y field is there, empty.
+        let text = String::from_utf8(encode(&[run], &[traj], Dims::One)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], HEADER);
+        assert!(lines[1].ends_with(",0,0.1,,0.05"), "{}", lines[1]);
     }
 }

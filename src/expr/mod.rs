@@ -146,6 +146,11 @@ impl Expr {
         (r.value, [r.dx, r.dy], [[r.dxx, r.dxy], [r.dxy, r.dyy]])
     }
 
+    /// True when the formula reads `y`: one that does not is a curve f(x) (a 1-D scene).
+    pub fn uses_y(&self) -> bool {
+        self.code.iter().any(|op| matches!(op, Op::Y))
+    }
+
     /// The formula as written (trimmed), for legends and error messages.
     pub fn source(&self) -> &str {
         &self.source
@@ -167,6 +172,15 @@ impl Expr {
 mod tests {
     use super::*;
     use crate::expr::test_support::*;
+
+    #[test]
+    fn a_formula_without_y_is_a_curve() {
+        assert!(!parse("0.5*(x - 5)^2").uses_y());
+        assert!(!parse("exp(x) + pi").uses_y());
+        assert!(parse("x + y").uses_y());
+        // Read, even where it cancels: the formula is over the plane.
+        assert!(parse("x^2 + 0*y").uses_y());
+    }
 
     #[test]
     fn source_is_the_trimmed_formula() {

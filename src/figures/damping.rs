@@ -5,7 +5,7 @@ use super::*;
 /// The damping regime of a heavy-ball run along x, when the surface is a quadratic whose x axis
 /// is a principal axis (so x moves on its own, as on f = ½λw²).
 pub fn damping_regime(scene: &Scene, o: &Optimizer) -> Option<theory::Damping> {
-    let (a, _) = scene.surface.axis_curvatures()?;
+    let a = scene.surface.x_curvature()?;
     match theory_point(o)? {
         (Method::HeavyBall, lr, beta) => Some(theory::damping(lr * a, beta, 1e-9 + 1e-3 * beta)),
         _ => None,

@@ -179,10 +179,11 @@ pub(super) struct Mesh {
 impl Mesh {
     /// The surface of `scene` over its window, capped a little above the highest start (so a
     /// steep rim does not flatten the valleys where the paths run), the cap rounded up to two
-    /// digits of the range so the key can say where; `None` when it has no finite value.
+    /// digits of the range so the key can say where; `None` when it has no finite value, or
+    /// no plane (the checker refuses the 3-D view of a curve).
     pub(super) fn new(scene: &Scene, n: usize) -> Option<Mesh> {
         let grid = Grid {
-            win: scene.window,
+            win: scene.view.plane()?,
             n,
         };
         let f = |x: f64, y: f64| scene.surface.value([x, y]);
@@ -1422,7 +1423,7 @@ mod tests {
         assert!(hidden >= pieces.len() / 3, "{hidden} of {}", pieces.len());
         // Looking along the line of sight agrees: the trough is out of sight from there.
         let mesh = Mesh::new(&s, SURFACE_GRID).unwrap();
-        let frame = Frame::new(s.window, mesh.lo, mesh.cap);
+        let frame = Frame::new(s.view.window(), mesh.lo, mesh.cap);
         let at = |y: f64| [0.0, y, mesh.clamp(s.surface.value([0.0, y]))];
         assert!(!mesh.in_sight(&low, &frame, at(1.0)));
         assert!(mesh.in_sight(&low, &frame, at(2.5)));
@@ -1449,14 +1450,17 @@ mod tests {
             [0.5, 1.2],
             [0.5, 1.2],
         ]);
-        let (cw, ch) = (s.window.width() / 32.0, s.window.height() / 32.0);
+        let (cw, ch) = (
+            s.view.window().width() / 32.0,
+            s.view.window().height() / 32.0,
+        );
         for positions in &paths {
             let lines = drape(positions, &grid, &height);
             assert!(!lines.is_empty());
             for line in &lines {
                 for p in line {
                     assert_eq!(p[2], mesh.clamp(s.surface.value([p[0], p[1]])), "{p:?}");
-                    assert!(s.window.contains([p[0], p[1]]), "{p:?}");
+                    assert!(s.view.window().contains([p[0], p[1]]), "{p:?}");
                 }
                 for seg in line.windows(2) {
                     let (a, b) = (seg[0], seg[1]);
@@ -1527,7 +1531,7 @@ mod tests {
             }
             a.abs() / 2.0
         };
-        let cell = (s.window.width() / 32.0) * (s.window.height() / 32.0);
+        let cell = (s.view.window().width() / 32.0) * (s.view.window().height() / 32.0);
         let mut split = 0;
         for i in 0..32 {
             for j in 0..32 {

@@ -35,7 +35,7 @@ pub mod rmsprop;
 use std::fmt;
 
 use crate::keys::{Absent, Key, Range};
-use crate::surface::{Hessian, Point};
+use crate::surface::{Dims, Hessian, Point};
 use crate::theory::Method;
 
 /// The most keys an optimizer kind declares (RMSprop's lr, α, ε, weight decay, momentum and
@@ -49,6 +49,12 @@ pub trait Oracle {
     fn gradient(&mut self, p: Point) -> Point;
     /// The Hessian at `p`, exact.
     fn hessian(&mut self, p: Point) -> Hessian;
+
+    /// How many coordinates the points have: on a curve only x is one (its Hessian has no y
+    /// curvature to invert).
+    fn dims(&self) -> Dims {
+        Dims::Two
+    }
 }
 
 /// A gradient function is an oracle without second derivatives: its Hessian is NaN, which a

@@ -5,7 +5,7 @@
 //! solves ∇f = 0, it does not look for low ground. A Hessian it cannot invert ends the run.
 
 use crate::keys::{Absent, Key, Range};
-use crate::surface::Point;
+use crate::surface::{Dims, Point};
 
 use super::{Form, Memory, Optimizer, OptimizerKind, Oracle, StepError, StepInfo, MAX_KEYS};
 
@@ -60,6 +60,19 @@ fn step(
 ) -> Result<StepInfo, StepError> {
     let g = oracle.gradient(theta);
     let [[a, b], [c, d]] = oracle.hessian(theta);
+    if oracle.dims() == Dims::One {
+        // A curve: x alone, θ ← θ − lr·f'/(f'' + damping). A 1×1 matrix is as well conditioned
+        // as it gets; it is singular only at 0.
+        let h = a + damping;
+        if !h.is_finite() || h == 0.0 {
+            return Err(StepError::SingularHessian);
+        }
+        return Ok(StepInfo {
+            position: [theta[0] - lr * (g[0] / h), theta[1]],
+            gradient_at: theta,
+            gradient: g,
+        });
+    }
     let (a, d) = (a + damping, d + damping);
     let det = a * d - b * c;
     let scale = a.abs().max(b.abs()).max(c.abs()).max(d.abs());

@@ -250,6 +250,21 @@ impl Mark {
         }
     }
 
+    /// A ball's place `age` steps back (1: the last one) of `count` shown: a smaller disc in
+    /// the run's colour mixed with white the more the older, its ring a darker shade of the
+    /// same, so it reads as the run's and as past.
+    pub fn ghost(c: P32, colour: Rgb, age: usize, count: usize, s: &Sizes) -> Mark {
+        let share = age as f32 / (count + 1) as f32;
+        let paler = 0.3 + 0.6 * share;
+        Mark::Disc {
+            c,
+            r: s.head_radius * (0.8 - 0.3 * share),
+            fill: tint(colour, paler),
+            ring: tint(colour.map(|v| (f32::from(v) * 0.7).round() as u8), paler),
+            ring_width: s.outline * 0.8,
+        }
+    }
+
     /// Where Nesterov's look-ahead gradient is taken: a small ring in the run's colour.
     pub fn lookahead(c: P32, colour: Rgb, s: &Sizes) -> Mark {
         Mark::Disc {
@@ -453,6 +468,11 @@ fn edge_point(clip: IRect, p: (f64, f64), inset: f32) -> Option<(P32, P32)> {
     Some((p32(at), ((d.0 / len) as f32, (d.1 / len) as f32)))
 }
 
+/// `c` mixed with white by `t` ∈ [0, 1].
+pub fn tint(c: Rgb, t: f32) -> Rgb {
+    c.map(|v| (f32::from(v) + (255.0 - f32::from(v)) * t).round() as u8)
+}
+
 /// The step counter's text.
 pub fn counter_text(step: usize, steps: usize) -> String {
     format!("step {step} / {steps}")
@@ -572,6 +592,37 @@ pub(super) fn track_marks(
                     colour: *colour,
                     width: *width,
                 });
+            }
+        }
+        Track::Ghosts {
+            points,
+            colour,
+            count,
+            sizes,
+        } => {
+            let Some(last) = points.len().checked_sub(1) else {
+                return;
+            };
+            let now = step.min(last);
+            // Newest first, to drop those hidden under a newer place or the ball; painted
+            // oldest first, so the newer lie on top.
+            let mut shown: Vec<(P32, usize)> = Vec::new();
+            let mut taken: Vec<P32> = vec![p32(points[now])];
+            // Point 0 is the start, marked on its own.
+            for age in 1..=(*count).min(now.saturating_sub(1)) {
+                let p = points[now - age];
+                if !clip.contains(p) {
+                    continue;
+                }
+                let c = p32(p);
+                if taken.iter().any(|t| (t.0 - c.0).hypot(t.1 - c.1) < 1.0) {
+                    continue;
+                }
+                taken.push(c);
+                shown.push((c, age));
+            }
+            for (c, age) in shown.into_iter().rev() {
+                out.push(Mark::ghost(c, *colour, age, *count, sizes));
             }
         }
         Track::Dots { at, mark } => {

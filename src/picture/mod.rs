@@ -256,6 +256,16 @@ pub enum Track {
         colour: Rgb,
         width: f32,
     },
+    /// At step k the `count` places before point k of `points` (the last point once the run
+    /// has ended), each a smaller disc in `colour` paler with its age: a ball's fading past on
+    /// a curve. A place that lies on a newer one is not drawn again, nor point 0 (the start,
+    /// which has its own marker).
+    Ghosts {
+        points: Arc<[(f64, f64)]>,
+        colour: Rgb,
+        count: usize,
+        sizes: Sizes,
+    },
     /// At step k the marker `mark` centred at `at[k]` (none where missing).
     Dots {
         at: Arc<[Option<(f64, f64)>]>,

@@ -25,6 +25,7 @@ use crate::optimizer::OPTIMIZER_KINDS;
 use crate::picture::{player, svg, Image};
 use crate::render::Figure;
 use crate::scene::Scene;
+use crate::surface::Dims;
 use crate::text::escape_markup;
 use crate::trajectory::Trajectory;
 
@@ -112,19 +113,29 @@ pub fn lr_in_force(run: &crate::trajectory::Run, step: usize) -> f64 {
 }
 
 /// The length of the step into `k`: √(Δx² + Δy²), written as the script computes it so the two
-/// agree to the last bit.
+/// agree to the last bit (on a curve Δy is 0, and the script takes it so).
 pub fn step_length(a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     (dx * dx + dy * dy).sqrt()
 }
 
-/// One run's readout at `step`, as the page shows it: θ, f(θ), the step length, the lr in
-/// force and the divergence note ("—" where a value does not apply).
-pub fn readout(run: &crate::trajectory::Run, trajectory: &Trajectory, step: usize) -> [String; 5] {
+/// One run's readout at `step`, as the page shows it: the place, f, the step length, the lr in
+/// force and the divergence note ("—" where a value does not apply). The place is its
+/// coordinates as the CSV writes them: `[x, y]`, or `[x]` on a curve.
+pub fn readout(
+    run: &crate::trajectory::Run,
+    trajectory: &Trajectory,
+    step: usize,
+    dims: Dims,
+) -> (Vec<String>, [String; 4]) {
     let dash = || "—".to_string();
     let p = &trajectory.positions;
+    let coordinates = match dims {
+        Dims::One => 1,
+        Dims::Two => 2,
+    };
     let (theta, f, length, lr) = if step < p.len() {
-        let theta = format!("({}, {})", p[step][0], p[step][1]);
+        let theta = p[step][..coordinates].iter().map(f64::to_string).collect();
         let f = trajectory.losses[step].to_string();
         if step > 0 {
             (
@@ -137,13 +148,13 @@ pub fn readout(run: &crate::trajectory::Run, trajectory: &Trajectory, step: usiz
             (theta, f, dash(), dash())
         }
     } else {
-        (dash(), dash(), dash(), dash())
+        (vec![dash(); coordinates], dash(), dash(), dash())
     };
     let note = match trajectory.diverged {
         Some(d) if step >= d.step => format!("diverged at step {}", d.step),
         _ => String::new(),
     };
-    [theta, f, length, lr, note]
+    (theta, [f, length, lr, note])
 }
 
 /// Icons for the buttons (16 × 16), hidden from screen readers: the buttons carry labels.
@@ -177,15 +188,19 @@ fn data_json(
             } else {
                 json!(lrs)
             };
-            json!({
+            let mut r = json!({
                 "label": run.label,
                 "colour": svg::hex(g.colour),
                 "x": t.positions.iter().map(|p| p[0]).collect::<Vec<f64>>(),
-                "y": t.positions.iter().map(|p| p[1]).collect::<Vec<f64>>(),
                 "f": t.losses,
                 "lr": lr,
                 "diverged": t.diverged.map(|d| d.step),
-            })
+            });
+            // A curve has no y: the script reads its absence.
+            if scene.dims() == Dims::Two {
+                r["y"] = json!(t.positions.iter().map(|p| p[1]).collect::<Vec<f64>>());
+            }
+            r
         })
         .collect();
     let sliders: Vec<serde_json::Value> = sliders
@@ -363,14 +378,7 @@ pub fn html(
     h.push_str(r#"<section id="readout" class="readout" aria-label="Each run at the shown step">"#);
     h.push('\n');
     for ((run, t), g) in scene.runs.iter().zip(trajectories).zip(&figure.runs) {
-        let [theta, f, length, lr, note] = readout(run, t, poster);
-        let (x, y) = theta
-            .strip_prefix('(')
-            .and_then(|s| s.strip_suffix(')'))
-            .and_then(|s| s.split_once(", "))
-            .map_or(("—".to_string(), "—".to_string()), |(x, y)| {
-                (x.to_string(), y.to_string())
-            });
+        let (theta, [f, length, lr, note]) = readout(run, t, poster, scene.dims());
         let _ = write!(
             h,
             r#"<div class="run" data-run="{}"><p class="name"><span class="swatch" style="background:{}"></span>{}</p><dl>"#,
@@ -378,13 +386,9 @@ pub fn html(
             svg::hex(g.colour),
             escape_markup(&run.label)
         );
-        for (term, value) in [
-            (xn, x),
-            (yn, y),
-            ("f", f),
-            ("step length", length),
-            ("lr", lr),
-        ] {
+        let terms = theta.into_iter().zip([xn, yn]).map(|(v, t)| (t, v));
+        let rest = [("f", f), ("step length", length), ("lr", lr)];
+        for (term, value) in terms.chain(rest) {
             let _ = write!(
                 h,
                 "<div><dt>{term}</dt><dd>{}</dd></div>",

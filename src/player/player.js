@@ -127,13 +127,15 @@ function csvNumber(v) {
     data.runs.forEach((r, i) => {
       const box = runBoxes[i];
       box.hidden = !shown(i);
-      const [x, y, f, length, lr] = box.querySelectorAll("dd");
+      // A curve's runs have no y (and no y in the readout): its steps are along x.
+      const cells = Array.from(box.querySelectorAll("dd"));
+      const [x, y, f, length, lr] = r.y ? cells : [cells[0], null, ...cells.slice(1)];
       const at = step <= r.x.length - 1;
       x.textContent = at ? number(r.x[step]) : "—";
-      y.textContent = at ? number(r.y[step]) : "—";
+      if (y) y.textContent = at ? number(r.y[step]) : "—";
       f.textContent = at ? number(r.f[step]) : "—";
       if (at && step > 0) {
-        const dx = r.x[step] - r.x[step - 1], dy = r.y[step] - r.y[step - 1];
+        const dx = r.x[step] - r.x[step - 1], dy = r.y ? r.y[step] - r.y[step - 1] : 0;
         length.textContent = number(Math.sqrt(dx * dx + dy * dy));
         lr.textContent = number(Array.isArray(r.lr) ? r.lr[step] : r.lr);
       } else {

@@ -1,6 +1,11 @@
 //! Stage 3 of the pipeline: a scene and its trajectories become one [`Picture`] — the display list
 //! every animation output is read from (GIF frames, the PNG, the SVG).
 //!
+//! A 1-D scene is the same list with other items: the curve f(x) (the ground under it filled)
+//! instead of the surface's bands, each run a ball on the curve at (x, f(x)) with its last few
+//! positions fading behind it and the step just taken as an arrow from the previous position,
+//! the teaching overlays as arrows along x at the ball. Nothing downstream knows the difference.
+//!
 //! [`Figure::new`] does the work that is done once per scene: it lays the canvas out
 //! ([`layout`]: one plot, or the panels of small multiples, the legend column), computes the
 //! surface image ([`surface`]), gives every run its colour ([`style`]) and turns it all into
@@ -23,8 +28,8 @@ use crate::picture::plot::{axis_range, text_style, Recorder, TickFormat, SCALE};
 use crate::picture::{
     Colour, DrawError, Head, IRect, ItemKind, Layer, Path, Picture, Shape, Stroke, Track, Trail,
 };
-use crate::scene::{Aspect, Overlay, Panels, Scene};
-use crate::surface::Point;
+use crate::scene::{Aspect, Overlay, Panels, Scene, View};
+use crate::surface::{Dims, Point};
 use crate::text::Fonts;
 use crate::trajectory::Trajectory;
 pub use layout::{Layout, LegendEntry, LegendSymbol, Markers, Panel, PanelTitle};
@@ -35,15 +40,21 @@ pub use surface::Levels;
 pub struct RunGeometry {
     /// The panel the run is drawn in (index into [`Layout::panels`]).
     pub panel: usize,
-    /// Pixel coordinates of steps 0 ..= last finite step.
+    /// Pixel coordinates of steps 0 ..= last finite step: the path over the plane, or the
+    /// ball's places (x, f(x)) on a curve.
     pub px: Arc<[(f64, f64)]>,
     pub colour: Rgb,
 }
 
+/// How many past positions fade behind a ball on a curve: about half a second of a 15 fps
+/// animation, enough to read the direction and the pace without cluttering the curve.
+pub const GHOSTS: usize = 7;
+
 /// A scene's animation as a display list, with the layout it was made from.
 pub struct Figure {
     pub layout: Layout,
-    pub levels: Levels,
+    /// The contour levels of a 2-D scene's bands (a curve has none).
+    pub levels: Option<Levels>,
     pub picture: Picture,
     pub runs: Vec<RunGeometry>,
     /// The legend rows, positioned.
@@ -71,7 +82,7 @@ impl Figure {
         // then waits on the plot's edge, pointing the way it went).
         let note = |t: &Trajectory| {
             t.diverged.map(|d| d.note()).or_else(|| {
-                let inside = |p: &Point| scene.window.contains(*p);
+                let inside = |p: &Point| scene.view.contains(*p);
                 if inside(t.positions.last()?) {
                     return None;
                 }
@@ -137,12 +148,15 @@ impl Figure {
                 .map(|(i, (run, t))| (run.label.clone(), note(t), i))
                 .collect()
         };
-        let mut layout = Layout::new(w, h, scene.window);
+        let view = scene.view;
+        let dims = view.dims();
+        let mut layout = Layout::new(w, h, view.window());
         layout.set_title(&fonts, &scene.title);
         if let Some(window) = scene.data_window {
             layout.reserve_data(window);
         }
-        let equal = scene.draw.aspect == Aspect::Equal;
+        // A curve's f is not measured in x's unit: its plot fills the region.
+        let equal = scene.draw.aspect == Aspect::Equal && dims == Dims::Two;
         if equal && !small_multiples {
             layout.equalize();
         }
@@ -167,7 +181,7 @@ impl Figure {
                     let p = scene.runs[r].start;
                     PanelTitle {
                         // A true minus, as on the axes.
-                        text: format!("from ({}, {})", p[0], p[1]).replace('-', "−"),
+                        text: format!("from {}", dims.point_text(p)).replace('-', "−"),
                         swatch: None,
                         note: None,
                     }
@@ -184,7 +198,8 @@ impl Figure {
         let in_panels = |points: Vec<(Point, bool)>| -> Vec<((f64, f64), bool)> {
             points
                 .into_iter()
-                .filter(|(m, _)| scene.window.contains(*m))
+                .filter(|(m, _)| view.contains(*m))
+                .map(|(m, global)| (view.plot_point(&scene.surface, m), global))
                 .flat_map(|m| (0..layout.panels.len()).map(move |p| (p, m)))
                 .map(|(p, (m, global))| (layout.to_px(p, m), global))
                 .collect()
@@ -224,8 +239,15 @@ impl Figure {
         let legend_rows: Vec<(String, Option<String>)> =
             entries.iter().map(|e| (e.0.clone(), e.1.clone())).collect();
         let legend = layout.legend(&fonts, &legend_rows, markers, &scene.draw.overlays);
-        let (surface_image, levels) =
-            surface::draw_surface(&layout, &scene.surface, scene.draw.levels, scene.draw.scale);
+        let bands = match view {
+            View::Plane(_) => Some(surface::draw_surface(
+                &layout,
+                &scene.surface,
+                scene.draw.levels,
+                scene.draw.scale,
+            )),
+            View::Curve { .. } => None,
+        };
 
         let mut picture = Picture::new(w, h, fonts.clone());
         picture.steps = scene.output.steps;
@@ -236,17 +258,26 @@ impl Figure {
         let inset_clip = layout.inset.map(|r| picture.add_clip(r));
         let data_clip = layout.data.as_ref().map(|d| picture.add_clip(d.rect));
         draw_axes(&mut picture, scene, &layout)?;
-        let image = picture.add_image(Arc::new(surface_image));
-        for p in &layout.panels {
-            picture.push(
-                Layer::Under,
-                None,
-                ItemKind::Image {
-                    image,
-                    x: p.rect.x0,
-                    y: p.rect.y0,
-                },
-            );
+        let (image, levels) = match bands {
+            Some((surface_image, levels)) => (
+                Some(picture.add_image(Arc::new(surface_image))),
+                Some(levels),
+            ),
+            None => (None, None),
+        };
+        for (i, p) in layout.panels.iter().enumerate() {
+            match image {
+                Some(image) => picture.push(
+                    Layer::Under,
+                    None,
+                    ItemKind::Image {
+                        image,
+                        x: p.rect.x0,
+                        y: p.rect.y0,
+                    },
+                ),
+                None => draw_curve(&mut picture, scene, &layout, i),
+            }
             frame(&mut picture, p.rect, INK);
         }
         if let Some(d) = &layout.data {
@@ -261,7 +292,7 @@ impl Figure {
             }
         }
         let row_run = |row: usize| entries[row].2;
-        draw_legend(&mut picture, &layout, &legend, &colours, row_run);
+        draw_legend(&mut picture, &layout, &legend, &colours, row_run, dims);
 
         // The runs.
         let runs: Vec<RunGeometry> = trajectories
@@ -269,30 +300,35 @@ impl Figure {
             .enumerate()
             .map(|(i, t)| {
                 let panel = panel_of[i];
+                // On a curve the ball sits at (x, f(x)): the loss the trajectory recorded.
+                let at = |(p, f): (&crate::surface::Point, &f64)| match dims {
+                    Dims::Two => layout.to_px(panel, *p),
+                    Dims::One => layout.to_px(panel, [p[0], *f]),
+                };
                 RunGeometry {
                     panel,
-                    px: t
-                        .positions
-                        .iter()
-                        .map(|p| layout.to_px(panel, *p))
-                        .collect(),
+                    px: t.positions.iter().zip(&t.losses).map(at).collect(),
                     colour: colours[i],
                 }
             })
             .collect();
-        for (i, run) in runs.iter().enumerate() {
-            picture.set_run(Some(i));
-            picture.push(
-                Layer::Trail,
-                Some(run.panel),
-                ItemKind::Trail(Trail {
-                    points: run.px.clone(),
-                    colour: run.colour,
-                    width: s.line_width,
-                }),
-            );
+        // Over the plane each run leaves its path; on a curve the curve is the path, and what
+        // the ball did is its fading past and its step (tracks, below).
+        if dims == Dims::Two {
+            for (i, run) in runs.iter().enumerate() {
+                picture.set_run(Some(i));
+                picture.push(
+                    Layer::Trail,
+                    Some(run.panel),
+                    ItemKind::Trail(Trail {
+                        points: run.px.clone(),
+                        colour: run.colour,
+                        width: s.line_width,
+                    }),
+                );
+            }
+            picture.set_run(None);
         }
-        picture.set_run(None);
         if let (Some(r), Some(clip)) = (layout.inset, inset_clip) {
             frame(&mut picture, r, MUTED);
             draw_inset(&mut picture, scene, trajectories, &layout, r, clip, &runs);
@@ -300,7 +336,7 @@ impl Figure {
         // Markers over the paths: minima, then start points.
         let mut starts: Vec<(f64, f64)> = Vec::new();
         for (run, &panel) in scene.runs.iter().zip(&panel_of) {
-            let p = layout.to_px(panel, run.start);
+            let p = layout.to_px(panel, view.plot_point(&scene.surface, run.start));
             if layout.in_panel(panel, p) && !starts.contains(&p) {
                 starts.push(p);
             }
@@ -329,6 +365,11 @@ impl Figure {
                     continue;
                 }
                 picture.set_run(Some(i));
+                if dims == Dims::One {
+                    for track in ball_tracks(&layout, &runs[i]) {
+                        picture.push(Layer::Moving, Some(p), ItemKind::Track(track));
+                    }
+                }
                 for track in overlay_tracks(scene, &layout, t, run, &runs[i]) {
                     picture.push(Layer::Moving, Some(p), ItemKind::Track(track));
                 }
@@ -385,7 +426,44 @@ impl Figure {
     }
 }
 
-/// The tracks of a run's teaching overlays.
+/// A ball's tracks on a curve: the step just taken as an arrow along x, level with the ball,
+/// from the previous place's x to the ball's rim (the step is in x alone; level with the
+/// ball it never lies on the curve's line), and its last [`GHOSTS`] places fading behind it.
+fn ball_tracks(layout: &Layout, geometry: &RunGeometry) -> Vec<Track> {
+    let s = layout.sizes;
+    let px = &geometry.px;
+    // The arrow stops at the ball's rim, so its head shows; a step shorter than the ball
+    // has no arrow (the ball covers it).
+    let rim = f64::from(s.head_radius + s.outline);
+    let from: Vec<(f64, f64)> = (0..px.len())
+        .map(|k| (px[k.saturating_sub(1)].0, px[k].1))
+        .collect();
+    let to: Vec<Option<(f64, f64)>> = (0..px.len())
+        .map(|k| {
+            let (a, b) = (from[k], px[k]);
+            let dx = b.0 - a.0;
+            (k > 0 && dx.abs() > 2.0 * rim).then(|| (b.0 - dx.signum() * rim, b.1))
+        })
+        .collect();
+    vec![
+        Track::Arrows {
+            from: from.into(),
+            to: to.into(),
+            colour: geometry.colour,
+            width: crate::picture::Sizes::thin(&s),
+        },
+        Track::Ghosts {
+            points: px.clone(),
+            colour: geometry.colour,
+            count: GHOSTS,
+            sizes: s,
+        },
+    ]
+}
+
+/// The tracks of a run's teaching overlays. Over the plane they are drawn in the plane; on a
+/// curve the velocity and the gradient step are arrows along x at the ball (the step is in x
+/// alone), and the look-ahead point is on the curve, where its gradient is the slope.
 fn overlay_tracks(
     scene: &Scene,
     layout: &Layout,
@@ -395,13 +473,24 @@ fn overlay_tracks(
 ) -> Vec<Track> {
     let s = layout.sizes;
     let px = &geometry.px;
+    let view = scene.view;
+    let curve = view.dims() == Dims::One;
+    // The pixel column of x (on a curve, arrows along x run level with the ball).
+    let column = |x: f64| layout.to_px(geometry.panel, [x, 0.0]).0;
     let mut tracks = Vec::new();
     for overlay in &scene.draw.overlays {
         match overlay {
             Overlay::Velocity => {
                 let to: Vec<Option<(f64, f64)>> = (0..px.len())
                     .map(|k| {
-                        (k > 0).then(|| (2.0 * px[k].0 - px[k - 1].0, 2.0 * px[k].1 - px[k - 1].1))
+                        (k > 0).then(|| {
+                            if curve {
+                                let (a, b) = (t.positions[k - 1][0], t.positions[k][0]);
+                                (column(2.0 * b - a), px[k].1)
+                            } else {
+                                (2.0 * px[k].0 - px[k - 1].0, 2.0 * px[k].1 - px[k - 1].1)
+                            }
+                        })
                     })
                     .collect();
                 tracks.push(Track::Arrows {
@@ -416,9 +505,15 @@ fn overlay_tracks(
                 let to: Vec<Option<(f64, f64)>> = t
                     .positions
                     .iter()
-                    .map(|p| {
+                    .zip(px.iter())
+                    .map(|(p, head)| {
                         let g = scene.surface.gradient(*p);
-                        Some(layout.to_px(geometry.panel, [p[0] - lr * g[0], p[1] - lr * g[1]]))
+                        let q = [p[0] - lr * g[0], p[1] - lr * g[1]];
+                        Some(if curve {
+                            (column(q[0]), head.1)
+                        } else {
+                            layout.to_px(geometry.panel, q)
+                        })
                     })
                     .collect();
                 tracks.push(Track::Arrows {
@@ -434,7 +529,7 @@ fn overlay_tracks(
                     .iter()
                     .enumerate()
                     .map(|(k, p)| {
-                        let q = layout.to_px(geometry.panel, *p);
+                        let q = layout.to_px(geometry.panel, view.plot_point(&scene.surface, *p));
                         let head = px.get(k)?;
                         ((q.0 - head.0).hypot(q.1 - head.1) > 0.5).then_some(q)
                     })
@@ -488,6 +583,70 @@ fn draw_data_view(
             }),
         );
         picture.set_run(None);
+    }
+}
+
+/// The curve f(x) over panel `panel` of a 1-D scene: the ground under it filled, the line over
+/// it, sampled twice per pixel column and broken where f is not a finite number.
+fn draw_curve(picture: &mut Picture, scene: &Scene, layout: &Layout, panel: usize) {
+    let s = layout.sizes;
+    let r = layout.panels[panel].rect;
+    let w = layout.window;
+    let n = (r.width() as usize * 2).max(2);
+    // Far points are held a panel's height beyond its edges: the clip cuts them there, and no
+    // huge value reaches the painters' f32.
+    let (top, bottom) = (
+        f64::from(r.y0) - f64::from(r.height()),
+        f64::from(r.y1) + f64::from(r.height()),
+    );
+    let mut pieces: Vec<Vec<(f32, f32)>> = vec![Vec::new()];
+    for i in 0..=n {
+        let x = w.x.0 + w.width() * i as f64 / n as f64;
+        let f = scene.surface.value([x, 0.0]);
+        if !f.is_finite() {
+            if !pieces.last().is_some_and(Vec::is_empty) {
+                pieces.push(Vec::new());
+            }
+            continue;
+        }
+        let (px, py) = layout.to_px(panel, [x, f]);
+        let py = py.clamp(top, bottom);
+        pieces
+            .last_mut()
+            .expect("there is a piece")
+            .push((px as f32, py as f32));
+    }
+    let ground = r.y1 as f32 + 1.0;
+    for piece in pieces.iter().filter(|p| !p.is_empty()) {
+        let (first, last) = (piece[0], piece[piece.len() - 1]);
+        let outline = piece
+            .iter()
+            .copied()
+            .chain([(last.0, ground), (first.0, ground)]);
+        picture.push(
+            Layer::Under,
+            Some(panel),
+            ItemKind::Shape(Shape {
+                path: Path::polygon(outline),
+                fill: Some(Colour::rgb(style::CURVE_GROUND)),
+                stroke: None,
+            }),
+        );
+    }
+    for piece in pieces.iter().filter(|p| p.len() > 1) {
+        picture.push(
+            Layer::Under,
+            Some(panel),
+            ItemKind::Shape(Shape {
+                path: Path::polyline(piece.iter().copied()),
+                fill: None,
+                stroke: Some(Stroke {
+                    colour: Colour::rgb(style::CURVE_LINE),
+                    width: s.line_width * 0.75,
+                    round: true,
+                }),
+            }),
+        );
     }
 }
 
@@ -752,13 +911,15 @@ fn draw_panel_title(
 }
 
 /// The legend: a symbol and a label per row, and a muted note under a row that has one. A
-/// run's row (`LegendSymbol::Run(row)`) shows run `row_run(row)`'s colour and draws that run.
+/// run's row (`LegendSymbol::Run(row)`) shows run `row_run(row)`'s colour and draws that run:
+/// a stretch of path and its head over the plane, a ball with its fading past on a curve.
 fn draw_legend(
     picture: &mut Picture,
     layout: &Layout,
     legend: &[LegendEntry],
     colours: &[Rgb],
     row_run: impl Fn(usize) -> usize,
+    dims: Dims,
 ) {
     let s = layout.sizes;
     let half = layout.swatch_width / 2.0;
@@ -772,7 +933,17 @@ fn draw_legend(
         let marks: Vec<Mark> = match entry.symbol {
             LegendSymbol::Run(i) => {
                 let c = colours[row_run(i)];
-                vec![Mark::path_swatch(from, to, c, &s), Mark::head(to, c, &s)]
+                match dims {
+                    Dims::Two => vec![Mark::path_swatch(from, to, c, &s), Mark::head(to, c, &s)],
+                    Dims::One => {
+                        let at = |t: f32| (from.0 + (to.0 - from.0) * t, y);
+                        vec![
+                            Mark::ghost(at(0.0), c, 4, GHOSTS, &s),
+                            Mark::ghost(at(0.4), c, 2, GHOSTS, &s),
+                            Mark::head(to, c, &s),
+                        ]
+                    }
+                }
             }
             LegendSymbol::Start => vec![Mark::start((x, y), &s)],
             LegendSymbol::Minimum { global } => vec![Mark::minimum((x, y), global, &s)],

@@ -149,6 +149,14 @@ const VIRIDIS: [[f64; 3]; 9] = [
     [0.478, 0.821, 0.317],
 ];
 
+/// A curve's line (1-D scenes): dark, but lighter than the ink of axes and outlines, so a
+/// ball's ring stands out on it.
+pub const CURVE_LINE: Rgb = [0x4A, 0x4A, 0x4A];
+
+/// The ground under a curve: the bands' low, blue-green end washed almost to white, pale enough
+/// for every run colour, its fading past included, to stay readable on it.
+pub const CURVE_GROUND: Rgb = [0xE3, 0xEE, 0xEE];
+
 /// How much of the background colour map is white: a pale map keeps every run colour readable
 /// on every band (the matplotlib reference loses its white path on the light bands).
 const BACKGROUND_WASH: f64 = 0.52;

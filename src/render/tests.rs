@@ -390,7 +390,7 @@ fn a_run_out_of_the_window_waits_on_its_edge() {
     let gone = t[0]
         .positions
         .iter()
-        .position(|p| !scene.window.contains(*p))
+        .position(|p| !scene.view.contains(*p))
         .expect("the run leaves the window");
     assert!(gone < 30);
     let note = fig.legend[0].note.as_deref();

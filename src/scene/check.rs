@@ -446,6 +446,35 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
         Type::Point => {
             point(c, raw, at, &format!("{} [x, y]", with_article(key.what))).map(Value::Point)
         }
+        Type::Position => match raw.value.as_number() {
+            Some(x) if x.is_finite() => Some(Value::Number(x)),
+            Some(x) => {
+                let e = c.at(
+                    raw.span.clone(),
+                    at,
+                    format!(
+                        "expected {}: a finite number x, or [x, y], found {x}",
+                        key.a_what()
+                    ),
+                );
+                c.report(e);
+                None
+            }
+            None if matches!(raw.value, RawValue::Array(_)) => {
+                point(c, raw, at, &format!("{} [x, y]", with_article(key.what))).map(Value::Point)
+            }
+            None => {
+                let quoted = matches!(raw.value, RawValue::String(_));
+                report_type(
+                    c,
+                    raw,
+                    at,
+                    &format!("{}: x on a 1-D surface, [x, y] on a 2-D one", key.a_what()),
+                    quoted,
+                );
+                None
+            }
+        },
         Type::Interval => interval(c, raw, at).map(Value::Interval),
         Type::WholePair { names, range, unit } => {
             let items = pair_items(c, raw, at, &format!("[{}, {}]", names[0], names[1]))?;
@@ -485,6 +514,62 @@ pub fn check_value(c: &mut Checker, key: &Key, raw: &Raw, at: &str) -> Option<Va
                 c.report(e);
                 return None;
             };
+            let mut points = Vec::new();
+            let what = format!("{} [x, y]", with_article(key.what));
+            for (i, item) in items.iter().enumerate() {
+                points.push(point(c, item, &format!("{at}[{i}]"), &what));
+            }
+            let points: Vec<[f64; 2]> = points.into_iter().collect::<Option<_>>()?;
+            check_count(c, points.len(), (min, max), &raw.span, at, key.what)?;
+            Some(Value::Points(points))
+        }
+        Type::Positions { min, max } => {
+            let items = match &raw.value {
+                RawValue::Array(items) => items,
+                _ => {
+                    let e = c
+                        .at(
+                            raw.span.clone(),
+                            at,
+                            format!(
+                                "expected a list of {}s, found `{}`",
+                                key.what,
+                                c.text(&raw.span)
+                            ),
+                        )
+                        .with_hint(
+                            "a list of points is written [[x, y], [x, y]]; on a curve, [x, x]",
+                        );
+                    c.report(e);
+                    return None;
+                }
+            };
+            // The first item says which: numbers (a curve's) or points.
+            let numbers = items.first().is_some_and(|i| i.value.as_number().is_some());
+            if numbers {
+                let mut xs = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.value.as_number() {
+                        Some(x) if x.is_finite() => xs.push(x),
+                        _ => {
+                            let e = c
+                                .at(
+                                    item.span.clone(),
+                                    &format!("{at}[{i}]"),
+                                    format!(
+                                        "expected a finite number like the list's first, found `{}`",
+                                        c.text(&item.span)
+                                    ),
+                                )
+                                .with_hint("a list of numbers [x, x] (a curve), or of points [[x, y], [x, y]]");
+                            c.report(e);
+                            return None;
+                        }
+                    }
+                }
+                check_count(c, xs.len(), (min, max), &raw.span, at, key.what)?;
+                return Some(Value::Numbers(xs));
+            }
             let mut points = Vec::new();
             let what = format!("{} [x, y]", with_article(key.what));
             for (i, item) in items.iter().enumerate() {

@@ -5,7 +5,7 @@
 
 use crate::minibatch::Minibatch;
 use crate::optimizer::Optimizer;
-use crate::surface::Point;
+use crate::surface::{Dims, Point};
 use crate::trajectory::{Noise, Run};
 
 use super::check::Checker;
@@ -18,6 +18,7 @@ pub fn expand(
     c: &mut Checker,
     entries: &[Entry],
     starts: &[Point],
+    dims: Dims,
 ) -> Option<(Vec<Run>, Vec<Setting>)> {
     let mut runs = Vec::new();
     let mut settings = Vec::new();
@@ -44,7 +45,7 @@ pub fn expand(
             c.report(e);
             return None;
         }
-        expand_entry(entry, only, starts, &mut runs, &mut settings);
+        expand_entry(entry, only, starts, dims, &mut runs, &mut settings);
     }
     distinguish_defaults(entries, &mut runs, &mut settings);
     Some((runs, settings))
@@ -121,6 +122,7 @@ fn expand_entry(
     entry: &Entry,
     only: bool,
     starts: &[Point],
+    dims: Dims,
     runs: &mut Vec<Run>,
     settings: &mut Vec<Setting>,
 ) {
@@ -179,7 +181,7 @@ fn expand_entry(
             }
             // A panel title need not repeat what every panel shares.
             None if only && params.iter().any(|p| p.list) => swept_values(params, &index),
-            None => default_label(entry, &index, false, starts[0]),
+            None => default_label(entry, &index, false, dims.point_text(starts[0])),
         };
         settings.push(Setting {
             label: setting_label,
@@ -199,11 +201,11 @@ fn expand_entry(
                     "kind" => Some(kind.to_string()),
                     "form" => Some(form.to_string()),
                     "schedule" => Some(schedule.to_string()),
-                    "start" => Some(format!("({}, {})", start[0], start[1])),
+                    "start" => Some(dims.point_text(*start)),
                     "run" => Some(run_index.to_string()),
                     other => value(other),
                 }),
-                None => default_label(entry, &index, starts.len() > 1, *start),
+                None => default_label(entry, &index, starts.len() > 1, dims.point_text(*start)),
             };
             runs.push(Run {
                 index: run_index,
@@ -341,7 +343,7 @@ fn fill_label<F: ?Sized + Fn(&str) -> Option<String>>(label: &str, lookup: &F) -
 
 /// The label of a run without a written one: the kind's title, the swept values, and the start
 /// point when there are several.
-fn default_label(entry: &Entry, index: &[usize], many_starts: bool, start: Point) -> String {
+fn default_label(entry: &Entry, index: &[usize], many_starts: bool, start: String) -> String {
     let mut label = entry.kind.title.to_string();
     let values = swept_values(&entry.params, index);
     if !values.is_empty() {
@@ -349,7 +351,7 @@ fn default_label(entry: &Entry, index: &[usize], many_starts: bool, start: Point
         label.push_str(&values);
     }
     if many_starts {
-        label.push_str(&format!(" from ({}, {})", start[0], start[1]));
+        label.push_str(&format!(" from {start}"));
     }
     label
 }

@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::keys::{Key, KeyError, Value, Values};
 use crate::optimizer::{optimizer_kind, Form, OptimizerKind, OPTIMIZER_KINDS};
 use crate::schedule::Schedule;
-use crate::surface::{surface_kind, Surface, SurfaceKind, Window, FORMULA, SURFACE_KINDS};
+use crate::surface::{surface_kind, Dims, Surface, SurfaceKind, Window, FORMULA, SURFACE_KINDS};
 
 use super::check::{
     and_list, check_key, check_value, join, quoted, report_missing, report_not_a_table,
@@ -124,6 +124,28 @@ pub fn check_surface(c: &mut Checker, raw: Option<&Raw>) -> Option<CheckedSurfac
             return None;
         }
     };
+    if let (Dims::One, Some(y)) = (surface.dims(), t.get(WINDOW_KEYS[1].name)) {
+        let what = if is_formula(kind) {
+            "a formula in x alone is a curve f(x)".to_string()
+        } else {
+            format!("`{}` is a curve f(x)", kind.name)
+        };
+        let e = c
+            .at(
+                y.value.span.clone(),
+                &join("surface", WINDOW_KEYS[1].name),
+                format!(
+                    "{what}: it has no y range (the range of f shown is chosen from the curve)"
+                ),
+            )
+            .with_hint(if is_formula(kind) {
+                "remove `y`, or use y in the formula for a 2-D surface"
+            } else {
+                "remove `y`; `x` sets the range shown"
+            });
+        c.report(e);
+        return None;
+    }
     let default = surface.default_window();
     let window = Window::new(
         match x {

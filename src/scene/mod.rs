@@ -23,13 +23,14 @@ pub mod expand;
 pub mod file;
 pub mod kinds;
 pub mod tables;
+pub mod view;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::keys::{Key, Value, Values};
-use crate::surface::{Point, Surface, Window};
+use crate::surface::{Dims, Point, Surface, Window};
 use crate::trajectory::Run;
 
 use check::{check_table, check_value, report_missing, report_unknown_keys, Checker};
@@ -39,6 +40,7 @@ pub use tables::{
     Aspect, Chart, ContourScale, Format, Overlay, Panels, ASPECTS, CHARTS, FORMATS, OVERLAYS,
     PANELS, SCALES,
 };
+pub use view::View;
 
 /// Documented limits on scene values (see the README's scene reference). The declarations in
 /// [`tables`] read their ranges from here.
@@ -158,7 +160,8 @@ pub struct Scene {
     /// The surface kind's name (`quadratic`, ...) or `expr`.
     pub surface_name: String,
     pub surface: Surface,
-    pub window: Window,
+    /// What the plot shows: a window over the plane, or a curve (a 1-D scene).
+    pub view: View,
     /// The data view's window when `draw.data_view` is set: the data points' x and y ranges
     /// with a margin (see [`data_window`]).
     pub data_window: Option<Window>,
@@ -226,6 +229,11 @@ pub fn load_with(path: &Path, options: LoadOptions) -> Result<Scene, Vec<SceneEr
 }
 
 impl Scene {
+    /// How many coordinates the scene's points have: a 1-D scene draws a curve.
+    pub fn dims(&self) -> Dims {
+        self.view.dims()
+    }
+
     /// Which run colour run `run` is drawn in, in the animation and in every chart: its own,
     /// or, with one panel per start point, its setting's (so a setting looks the same in
     /// every panel).
@@ -356,24 +364,39 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
                     "draw.charts",
                     "the rate and stability charts need a convex quadratic surface",
                 )
-                .with_hint(
-                    "use a surface with a constant, positive curvature, e.g. kind = \"quadratic\"",
-                );
+                .with_hint(match s.surface.dims() {
+                    Dims::Two => {
+                        "use a surface with a constant, positive curvature, e.g. kind = \"quadratic\""
+                    }
+                    Dims::One => {
+                        "use a curve with a constant, positive curvature, e.g. kind = \"quadratic1d\""
+                    }
+                });
             c.report(e);
         }
     }
-    let window = match (&surface, &starts) {
-        (Some(s), Some(starts)) => check_start_points(c, s, starts),
+    if let (Some(draw), Some(s)) = (&draw, &surface) {
+        if s.surface.dims() == Dims::One {
+            check_curve_draw(c, root, draw);
+        }
+    }
+    // Start points in the surface's own coordinates (a curve's x as [x, 0]).
+    let starts = match (&surface, starts) {
+        (Some(s), Some(starts)) => start_points(c, s.surface.dims(), starts),
         _ => None,
     };
     let data_window = match (&draw, &surface) {
         (Some(draw), Some(s)) => check_data_view(c, root, draw, s),
         _ => Ok(None),
     };
-    let expanded = match (&entries, &starts) {
-        (Some(entries), Some(starts)) => {
+    let view = match (&surface, &starts) {
+        (Some(s), Some(starts)) => check_start_points(c, root, s, starts),
+        _ => None,
+    };
+    let expanded = match (&entries, &starts, &surface) {
+        (Some(entries), Some(starts), Some(s)) => {
             let points: Vec<Point> = starts.iter().map(|(p, _)| *p).collect();
-            expand::expand(c, entries, &points)
+            expand::expand(c, entries, &points, s.surface.dims())
         }
         _ => None,
     };
@@ -401,7 +424,7 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         }
     }
     let (runs, settings) = expanded?;
-    let (output, draw, surface, window) = (output?, draw?, surface?, window?);
+    let (output, draw, surface, view) = (output?, draw?, surface?, view?);
     let data_window = data_window.ok()?;
     let title = match title? {
         t if t.is_empty() => surface.name.clone(),
@@ -417,9 +440,10 @@ fn check_scene(c: &mut Checker, root: &RawTable) -> Option<Scene> {
         title,
         output,
         surface_name: surface.name,
-        // A formula without `minima` has its minima found in the window it is shown in.
-        surface: surface.surface.with_minima_found(&window),
-        window,
+        // A formula without `minima` has its minima found in the window it is shown in (the
+        // view made sure of it already, to mark them on the curve).
+        surface: surface.surface.with_minima_found(&view.window()),
+        view,
         data_window,
         draw,
         runs,
@@ -764,8 +788,15 @@ fn check_sliders(c: &mut Checker, root: &RawTable, draw: &DrawSpec, settings: &[
     }
 }
 
+/// A start point as written: a number (a curve's x) or [x, y].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum StartAt {
+    X(f64),
+    Point(Point),
+}
+
 /// The `[[start]]` points with the spans of their `at` values.
-fn check_starts(c: &mut Checker, root: &RawTable) -> Option<Vec<(Point, Range<usize>)>> {
+fn check_starts(c: &mut Checker, root: &RawTable) -> Option<Vec<(StartAt, Range<usize>)>> {
     let key = &tables::START;
     let Some(entry) = root.get(key.name) else {
         let end = c.end_of_text();
@@ -794,23 +825,101 @@ fn check_starts(c: &mut Checker, root: &RawTable) -> Option<Vec<(Point, Range<us
                         .map_or(item.span.clone(), |e| e.value.span.clone()),
                     _ => item.span.clone(),
                 };
-                (v.point(at), span)
+                let start = match v.get(at) {
+                    Some(Value::Number(x)) => StartAt::X(*x),
+                    Some(Value::Point(p)) => StartAt::Point(*p),
+                    other => unreachable!("`at` is required and a position: {other:?}"),
+                };
+                (start, span)
             })
             .collect(),
     )
 }
 
-/// The window (a default one grown to hold every start point), a warning for each start point
-/// outside it, and an error for each where the surface is not finite.
+/// The start points in the surface's coordinates: a number on a curve (held as [x, 0]), [x, y]
+/// on a plane; each written in the other shape is an error at its `at`.
+fn start_points(
+    c: &mut Checker,
+    dims: Dims,
+    starts: Vec<(StartAt, Range<usize>)>,
+) -> Option<Vec<(Point, Range<usize>)>> {
+    let mut ok = true;
+    let mut out = Vec::new();
+    for (i, (start, span)) in starts.into_iter().enumerate() {
+        let key = format!("start[{i}].at");
+        match (dims, start) {
+            (Dims::One, StartAt::X(x)) => out.push(([x, 0.0], span)),
+            (Dims::Two, StartAt::Point(p)) => out.push((p, span)),
+            (Dims::One, StartAt::Point(p)) => {
+                let e = c
+                    .at(
+                        span,
+                        &key,
+                        "the surface is 1-D (a curve f(x)): a start point is a number, its x",
+                    )
+                    .with_hint(format!("write at = {}", p[0]));
+                c.report(e);
+                ok = false;
+            }
+            (Dims::Two, StartAt::X(x)) => {
+                let e = c
+                    .at(span, &key, "the surface is 2-D: a start point is [x, y]")
+                    .with_hint(format!(
+                        "write at = [{x}, 0.0]; a number alone starts a 1-D scene (a 1-D kind, \
+                         or a formula in x alone)"
+                    ));
+                c.report(e);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// What `[draw]` asks of a 1-D scene that only a plane has: the 3-D view is refused; contour
+/// levels, their scale and the aspect of the two axes have nothing to act on (f and x are not
+/// one unit), which a warning says when the scene sets them.
+fn check_curve_draw(c: &mut Checker, root: &RawTable, draw: &DrawSpec) {
+    if draw.charts.contains(&Chart::Surface3d) {
+        let e = c
+            .at(
+                span_of(root, &["draw", tables::CHARTS_KEY.name]),
+                "draw.charts",
+                "the surface3d chart shows a surface over the plane, and this surface is 1-D (a \
+                 curve f(x))",
+            )
+            .with_hint("remove \"surface3d\": the animation draws the curve itself");
+        c.report(e);
+    }
+    for key in ["levels", "scale", "aspect"] {
+        let span = span_of(root, &["draw", key]);
+        if span != (0..0) {
+            let w = c
+                .at(
+                    span,
+                    &format!("draw.{key}"),
+                    format!("`{key}` has no effect in a 1-D scene: the plot is the curve f(x), with no contours, and f is not measured in x's unit"),
+                )
+                .with_hint(format!("remove `{key}`"));
+            c.warnings.push(w);
+        }
+    }
+}
+
+/// The view: the window (a default one grown to hold every start point), or for a curve its x
+/// range (grown alike) and the range of f it shows; a warning for each start point outside it,
+/// and an error for each where the surface is not finite.
 fn check_start_points(
     c: &mut Checker,
+    root: &RawTable,
     s: &kinds::CheckedSurface,
     starts: &[(Point, Range<usize>)],
-) -> Option<Window> {
+) -> Option<View> {
     let points: Vec<Point> = starts.iter().map(|(p, _)| *p).collect();
+    let dims = s.surface.dims();
     // A default window grows to hold every start point (with a margin); a window the scene
-    // sets is kept as written.
-    let window = window_holding(s.window, &points, !s.set.0, !s.set.1);
+    // sets is kept as written. A curve's y is none of its own.
+    let window = window_holding(s.window, &points, !s.set.0, !s.set.1 && dims == Dims::Two);
     let mut ok = true;
     if !drawable(&window) {
         // A window the scene set was checked as written: the start points grew this one.
@@ -821,26 +930,66 @@ fn check_start_points(
                 m(&a.0).total_cmp(&m(&b.0))
             })
             .expect("a scene has start points");
+        let hint = match dims {
+            Dims::Two => "give the window yourself (`surface.x`, `surface.y`), or move the point",
+            Dims::One => "give the range yourself (`surface.x`), or move the point",
+        };
         let e = c
             .at(
                 span.clone(),
                 "start",
                 "the view window grown to hold this start point is too large to draw",
             )
-            .with_hint("give the window yourself (`surface.x`, `surface.y`), or move the point");
+            .with_hint(hint);
         c.report(e);
         return None;
     }
+    let view = match dims {
+        Dims::Two => View::Plane(window),
+        Dims::One => {
+            let xs: Vec<f64> = points.iter().map(|p| p[0]).collect();
+            // The minima a formula finds are marked on the curve, so the range covers them.
+            let surface = s.surface.with_minima_found(&window);
+            match view::curve_range(&surface, window.x, &xs) {
+                Ok(f) => View::Curve { x: window.x, f },
+                Err(why) => {
+                    use diagnostic::compact;
+                    let message = match why {
+                        view::RangeError::NowhereFinite => {
+                            "the curve is not a finite number anywhere in its x range".to_string()
+                        }
+                        view::RangeError::TooLarge(v) => format!(
+                            "the curve's values over its x range (up to {}) are too large to draw",
+                            compact(v)
+                        ),
+                    };
+                    let (span, key) = match span_of(root, &["surface", "x"]) {
+                        r if r != (0..0) => (r, "surface.x"),
+                        _ => (span_of(root, &["surface"]), "surface"),
+                    };
+                    let e = c
+                        .at(span, key, message)
+                        .with_hint("narrow `surface.x` to where the curve is finite and moderate, or start lower on it");
+                    c.report(e);
+                    return None;
+                }
+            }
+        }
+    };
     for (i, (p, span)) in starts.iter().enumerate() {
         let key = format!("start[{i}].at");
-        if !window.contains(*p) {
-            let w = c
-                .at(
-                    span.clone(),
-                    &key,
+        if !view.contains(*p) {
+            let (message, hint) = match dims {
+                Dims::Two => (
                     "this start point is outside the view window",
-                )
-                .with_hint("widen `surface.x` / `surface.y` or move the point");
+                    "widen `surface.x` / `surface.y` or move the point",
+                ),
+                Dims::One => (
+                    "this start point is outside the curve's x range",
+                    "widen `surface.x` or move the point",
+                ),
+            };
+            let w = c.at(span.clone(), &key, message).with_hint(hint);
             c.warnings.push(w);
         }
         let (f, gx, gy) = s.surface.value_and_gradient(*p);
@@ -851,23 +1000,25 @@ fn check_start_points(
             } else {
                 "start closer to the minimum: this far out the value overflows"
             };
-            let e = c
-                .at(
-                    span.clone(),
-                    &key,
-                    format!(
-                        "the surface is not finite here (f = {}, ∇f = ({}, {}))",
-                        compact(f),
-                        compact(gx),
-                        compact(gy)
-                    ),
-                )
-                .with_hint(hint);
+            let message = match dims {
+                Dims::Two => format!(
+                    "the surface is not finite here (f = {}, ∇f = ({}, {}))",
+                    compact(f),
+                    compact(gx),
+                    compact(gy)
+                ),
+                Dims::One => format!(
+                    "the curve is not finite here (f = {}, f' = {})",
+                    compact(f),
+                    compact(gx)
+                ),
+            };
+            let e = c.at(span.clone(), &key, message).with_hint(hint);
             c.report(e);
             ok = false;
         }
     }
-    ok.then_some(window)
+    ok.then_some(view)
 }
 
 /// True when a window can be drawn: finite ends within ±1e300 and a finite, positive width

@@ -322,9 +322,10 @@ pub const DRAW_KEYS: &[Key] = &[
 /// `[[start]]`'s keys.
 pub const START_KEYS: &[Key] = &[Key::new(
     "at",
-    Type::Point,
+    Type::Position,
     "start point",
-    "Where the runs start, [x, y].",
+    "Where the runs start: [x, y], or a number x on a 1-D surface (a 1-D kind, or a formula in \
+     x alone).",
 )
 .required("[2.5, -2.0]")];
 

@@ -174,7 +174,7 @@ fn issue_example_parses_with_defaults() {
         "{:?}",
         s.surface
     );
-    assert_eq!(s.window, Window::new((-3.0, 3.0), (-3.0, 3.0)));
+    assert_eq!(s.view.window(), Window::new((-3.0, 3.0), (-3.0, 3.0)));
     assert_eq!(
         s.output,
         OutputSpec {
@@ -1414,7 +1414,7 @@ fn expression_surface_parses_with_minima() {
         "expr = \"(1 - x)^2 + 100*(y - x^2)^2\"\nminima = [[1, 1]]\nx = [-2, 2]\n",
     ));
     assert_eq!(s.surface_name, "expr");
-    assert_eq!(s.window, Window::new((-2.0, 2.0), (-3.0, 3.0)));
+    assert_eq!(s.view.window(), Window::new((-2.0, 2.0), (-3.0, 3.0)));
     match s.surface.downcast_ref::<Formula>() {
         Some(Formula {
             expr,
@@ -1493,7 +1493,7 @@ fn linear_regression_with_inline_data() {
         None => panic!("expected linear regression, got {:?}", s.surface),
     }
     // The default window is centred on the optimum (m, b) = (2, 1), at least ±3 wide.
-    assert_eq!(s.window, Window::new((-1.0, 5.0), (-2.0, 4.0)));
+    assert_eq!(s.view.window(), Window::new((-1.0, 5.0), (-2.0, 4.0)));
 }
 
 #[test]
@@ -1908,21 +1908,25 @@ fn a_default_window_grows_to_hold_the_start_points_but_a_set_one_does_not() {
     let base = "[surface]\nkind = \"quadratic\"\n[[start]]\nat = [5.0, -0.5]\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
     let s = Scene::from_toml(Path::new("t.toml"), base).unwrap();
     // [-3, 3] grows on the right to hold x = 5 with a 5 % margin; y is untouched.
-    assert!(s.window.x.1 > 5.0 && s.window.x.0 == -3.0, "{:?}", s.window);
-    let margin = s.window.x.1 - 5.0;
+    assert!(
+        s.view.window().x.1 > 5.0 && s.view.window().x.0 == -3.0,
+        "{:?}",
+        s.view.window()
+    );
+    let margin = s.view.window().x.1 - 5.0;
     assert!(
         (margin - 0.05 * (5.0 - -3.0)).abs() < 1e-9,
         "{:?}",
-        s.window
+        s.view.window()
     );
-    assert_eq!(s.window.y, (-3.0, 3.0));
+    assert_eq!(s.view.window().y, (-3.0, 3.0));
     assert!(s.warnings.is_empty());
     let set = base.replace(
         "kind = \"quadratic\"\n",
         "kind = \"quadratic\"\nx = [-3, 3]\n",
     );
     let s = Scene::from_toml(Path::new("t.toml"), &set).unwrap();
-    assert_eq!(s.window.x, (-3.0, 3.0));
+    assert_eq!(s.view.window().x, (-3.0, 3.0));
     assert_eq!(s.warnings.len(), 1);
 }
 
@@ -2593,4 +2597,178 @@ fn the_data_view_needs_a_surface_made_from_data() {
     let src = format!("[draw]\ndata_view = \"yes\"\n{}", with_prefix(""));
     let e = fail(&src);
     assert_eq!(e.key, "draw.data_view", "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1-D scenes
+// ---------------------------------------------------------------------------------------------
+
+/// A 1-D scene: `[surface]` lines, then one start at `at` and one GD entry.
+fn curve_scene(surface: &str, at: &str) -> String {
+    format!(
+        "[surface]\n{surface}\n\n[[start]]\nat = {at}\n\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n"
+    )
+}
+
+/// A formula in x alone and the 1-D kinds make 1-D scenes: their view is a curve, their start
+/// points are numbers held as [x, 0], labels name them by x.
+#[test]
+fn a_formula_in_x_alone_or_a_1d_kind_makes_a_1d_scene() {
+    let s = parse(&curve_scene(
+        "expr = \"0.5*(x - 5)^2\"\nx = [-2.0, 12.0]",
+        "0.0",
+    ));
+    assert_eq!(s.dims(), Dims::One);
+    let View::Curve { x, f } = s.view else {
+        panic!("{:?}", s.view)
+    };
+    assert_eq!(x, (-2.0, 12.0));
+    // From 0 to 24.5 (at −2), with 6 % margins.
+    assert!((f.0 + 0.06 * 24.5).abs() < 1e-12 && (f.1 - 1.06 * 24.5).abs() < 1e-12);
+    assert_eq!(s.runs[0].start, [0.0, 0.0]);
+    assert_eq!(
+        s.surface.minima().len(),
+        1,
+        "the minimum is found on the line"
+    );
+    for kind in ["quadratic1d\"\nlambda = 2.0\ncenter = 1.0", "double_well\""] {
+        let s = parse(&curve_scene(&format!("kind = \"{kind}"), "1.5"));
+        assert_eq!(s.dims(), Dims::One, "{kind}");
+    }
+    // A default range grows to hold the start, as a window does; labels name starts by x.
+    let src = "[surface]\nkind = \"quadratic1d\"\n[[start]]\nat = 5.0\n[[start]]\nat = -1.0\n\
+               [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
+    let s = parse(src);
+    assert!(s.view.window().x.1 > 5.0 && s.view.window().x.0 == -3.0);
+    assert_eq!(labels(&s), ["GD from 5", "GD from -1"]);
+    // And a 2-D formula stays 2-D.
+    let s = parse(&with_surface("expr = \"x^2 + y^2\""));
+    assert_eq!(s.dims(), Dims::Two);
+}
+
+/// A start in the other shape is an error at its `at`, saying which shape and how to write it.
+#[test]
+fn a_start_of_the_wrong_shape_is_located() {
+    let src = curve_scene("kind = \"quadratic1d\"", "[1.0, 2.0]");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "at = "),
+        "start[0].at",
+        "the surface is 1-D",
+        Some("write at = 1"),
+    );
+    let src = curve_scene("kind = \"quadratic\"", "2.5");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "at = "),
+        "start[0].at",
+        "the surface is 2-D: a start point is [x, y]",
+        Some("at = [2.5, 0.0]"),
+    );
+    let src = curve_scene("kind = \"quadratic1d\"", "\"1\"");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "at = "),
+        "start[0].at",
+        "x on a 1-D surface, [x, y] on a 2-D one",
+        Some("without quotes"),
+    );
+}
+
+/// `y` with a curve is an error at `y`, for a formula and for a 1-D kind.
+#[test]
+fn a_y_range_for_a_curve_is_located() {
+    let src = curve_scene("expr = \"x^2\"\nx = [-2.0, 2.0]\ny = [-1.0, 1.0]", "1.0");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "y = "),
+        "surface.y",
+        "a formula in x alone is a curve f(x): it has no y range",
+        Some("use y in the formula"),
+    );
+    let src = curve_scene("kind = \"double_well\"\ny = [-1.0, 1.0]", "1.0");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "y = "),
+        "surface.y",
+        "`double_well` is a curve f(x)",
+        Some("remove `y`"),
+    );
+}
+
+/// The 3-D view is refused in a 1-D scene at `draw.charts`; every other chart and overlay is
+/// accepted; contour and aspect keys are warned about, each at its key.
+#[test]
+fn a_1d_scene_refuses_the_3d_view_and_warns_of_contour_keys() {
+    let base = curve_scene("kind = \"quadratic1d\"", "2.0");
+    let src = format!("[draw]\ncharts = [\"loss\", \"surface3d\"]\n{base}");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "charts = "),
+        "draw.charts",
+        "the surface3d chart shows a surface over the plane",
+        Some("remove \"surface3d\""),
+    );
+    let src = format!(
+        "[draw]\ncharts = [\"loss\", \"rate\", \"stability\", \"damping\", \"lr\"]\n\
+         overlays = [\"velocity\", \"gradient\", \"lookahead\", \"loss\"]\nlevels = 8\n\
+         aspect = \"fill\"\n{base}"
+    );
+    let s = parse(&src);
+    let keys: Vec<&str> = s.warnings.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(keys, ["draw.levels", "draw.aspect"]);
+    assert_eq!(
+        (s.warnings[0].line, s.warnings[0].column),
+        after(&src, "levels = ")
+    );
+}
+
+/// A formula's minima come as numbers on a curve, as points over the plane; the other shape is
+/// an error at `minima`.
+#[test]
+fn a_formula_s_minima_take_its_dimension() {
+    let s = parse(&curve_scene(
+        "expr = \"(x^2 - 1)^2\"\nminima = [1.0, -1.0]",
+        "0.5",
+    ));
+    assert_eq!(s.surface.minima(), [[1.0, 0.0], [-1.0, 0.0]]);
+    let src = curve_scene("expr = \"(x^2 - 1)^2\"\nminima = [[1.0, 0.0]]", "0.5");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "minima = "),
+        "surface.minima",
+        "its minima are numbers",
+        Some("minima = [5.0]"),
+    );
+}
+
+/// A curve nowhere finite over its range, or too large to draw there, is refused at
+/// `surface.x`.
+#[test]
+fn a_curve_that_cannot_be_drawn_is_located() {
+    let src = curve_scene("expr = \"1e305*x\"\nx = [-3.0, 3.0]", "1.0");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "x = "),
+        "surface.x",
+        "too large to draw",
+        Some("narrow `surface.x`"),
+    );
+    let src = curve_scene("expr = \"sqrt(x)\"\nx = [-3.0, -1.0]", "-2.0");
+    let e = fail(&src);
+    check(
+        &e,
+        after(&src, "x = "),
+        "surface.x",
+        "not a finite number anywhere",
+        Some("narrow `surface.x`"),
+    );
 }

@@ -3,7 +3,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "beale",
@@ -12,6 +12,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     keys: &[],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-4.5, 4.5), (-4.5, 4.5))),
+    dims: Some(Dims::Two),
     build,
 };
 

@@ -2,7 +2,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "himmelblau",
@@ -11,6 +11,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     keys: &[],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-5.0, 5.0), (-5.0, 5.0))),
+    dims: Some(Dims::Two),
     build,
 };
 

@@ -1,7 +1,7 @@
 //! `linear_regression`: the mean squared error of a line y ≈ m·x + b through data points, over
 //! (m, b) = (x, y).
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 use crate::keys::{Key, KeyError, Type, Values};
 
 /// The most data points a linear-regression surface takes (inline or from a file).
@@ -36,6 +36,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     ],
     exactly_one_of: &["data", "data_file"],
     window: DefaultWindow::Computed("centred on the least-squares fit"),
+    dims: Some(Dims::Two),
     build,
 };
 

@@ -88,6 +88,87 @@ pub fn find(
     found.into_iter().map(|(p, _)| p).collect()
 }
 
+/// Starts along a line the search descends from (a curve's minima).
+const LINE_GRID: usize = 48;
+
+/// The local minima of a curve `f` (which gives (f, f', f'') at x) inside `range`, lowest first,
+/// from at most `budget` evaluations: the search over the plane, in one dimension. Newton's
+/// step where f'' > 0; elsewhere (a hump, an inflection) a descent step of an eighth of the
+/// range, halved until f decreases.
+pub fn find_on_line(
+    f: &dyn Fn(f64) -> (f64, f64, f64),
+    range: (f64, f64),
+    budget: usize,
+) -> Vec<f64> {
+    let size = range.1 - range.0;
+    let mut evaluations = 0usize;
+    let mut found: Vec<(f64, f64)> = Vec::new();
+    'starts: for i in 0..LINE_GRID {
+        let mut x = range.0 + size * (i as f64 + 0.5) / LINE_GRID as f64;
+        let (mut value, mut g, mut h) = f(x);
+        evaluations += 1;
+        let mut minimum = None;
+        for _ in 0..MAX_STEPS {
+            if evaluations >= budget || !(value.is_finite() && g.is_finite() && h.is_finite()) {
+                continue 'starts;
+            }
+            let newton = h > 0.0;
+            let d = if newton {
+                g / h
+            } else {
+                g.signum() * size / 8.0
+            };
+            if newton && d.abs() <= 1e-15 * (size + x.abs()) {
+                minimum = Some((x, value));
+                break;
+            }
+            if d == 0.0 {
+                // f' = 0 where f'' ≤ 0: a maximum or a flat point, not a minimum.
+                continue 'starts;
+            }
+            let mut t = 1.0;
+            loop {
+                if evaluations >= budget {
+                    continue 'starts;
+                }
+                let q = x - t * d;
+                let (fq, gq, hq) = f(q);
+                evaluations += 1;
+                if fq.is_finite() && fq <= value - 1e-4 * t * g * d {
+                    (x, value, g, h) = (q, fq, gq, hq);
+                    break;
+                }
+                t /= 2.0;
+                if t < 1e-12 {
+                    // No decrease to be had: x is as low as rounding allows.
+                    if h <= 0.0 {
+                        continue 'starts;
+                    }
+                    minimum = Some((x, value));
+                    break;
+                }
+            }
+            if minimum.is_some() {
+                break;
+            }
+        }
+        let Some((x, value)) = minimum else {
+            continue;
+        };
+        if !(range.0..=range.1).contains(&x) {
+            continue;
+        }
+        match found.iter_mut().find(|(q, _)| (q - x).abs() <= 1e-6 * size) {
+            Some(existing) if value < existing.1 => *existing = (x, value),
+            Some(_) => {}
+            None => found.push((x, value)),
+        }
+    }
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    found.truncate(MAX_MINIMA);
+    found.into_iter().map(|(x, _)| x).collect()
+}
+
 /// Damped Newton descent from `start`; the minimum it ends at with its value, if it is one
 /// (`None` too when `spent` says the budget ran out on the way).
 fn descend(
@@ -202,6 +283,23 @@ mod tests {
         let minima = find(&f, &Window::new((2.0, 9.0), (-1.0, 1.0)), 100_000);
         assert_eq!(minima.len(), 1);
         assert!((minima[0][0] - std::f64::consts::TAU).abs() < 1e-9);
+    }
+
+    /// Along a line: the tilted double well's two wells, deeper first, and not its hump; a
+    /// maximum's neighbourhood (−x²) has none.
+    #[test]
+    fn two_wells_on_a_line_and_no_hump() {
+        let f = |x: f64| {
+            let w = x * x - 1.0;
+            (w * w + 0.3 * x, 4.0 * x * w + 0.3, 12.0 * x * x - 4.0)
+        };
+        let minima = find_on_line(&f, (-2.0, 2.0), 100_000);
+        assert_eq!(minima.len(), 2, "{minima:?}");
+        assert!(minima[0] < -1.0 && minima[1] > 0.9, "{minima:?}");
+        for m in &minima {
+            assert!(f(*m).1.abs() < 1e-12, "{m}");
+        }
+        assert!(find_on_line(&|x: f64| (-x * x, -2.0 * x, -2.0), (-1.0, 1.0), 100_000).is_empty());
     }
 
     /// The budget bounds the work, and a small one finds what its first starts reach.

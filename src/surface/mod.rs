@@ -1,4 +1,5 @@
-//! Loss surfaces f(x, y): the built-in kinds and user formulas, each declared once.
+//! Loss surfaces f(x, y) and curves f(x): the built-in kinds and user formulas, each declared
+//! once.
 //!
 //! Every surface kind is one file in this folder. The file declares its [`SurfaceKind`] (name,
 //! formula text, one-line doc, its keys with defaults and checked ranges, its default window and
@@ -10,17 +11,25 @@
 //! `rosenbrock.rs` for one with parameters) plus its line in [`SURFACE_KINDS`]. Nothing else
 //! lists surfaces.
 //!
+//! A **1-D kind** (a curve f(x)) implements [`CurveFn`] instead (copy `quadratic1d.rs`), and a
+//! formula in x alone is one too. A curve is still a [`Surface`] to everything downstream: its
+//! points are `[x, 0]`, its gradient `[f'(x), 0]`, so every optimizer steps it unchanged, and
+//! what must know the difference asks [`Surface::dims`] (the scene's view, Newton's solve, the
+//! noise, the picture, the caption, the CSV).
+//!
 //! A [`Surface`] is immutable, cheap to clone (the function is shared) and safe to use from
 //! every thread.
 
 pub mod beale;
 pub mod bowl;
+pub mod double_well;
 pub mod formula;
 pub mod himmelblau;
 pub mod linear_regression;
 pub mod minima;
 pub mod multi_minima;
 pub mod quadratic;
+pub mod quadratic1d;
 pub mod rastrigin;
 pub mod ravine;
 pub mod rosenbrock;
@@ -39,6 +48,28 @@ pub type Point = [f64; 2];
 
 /// The matrix of second derivatives [[∂²f/∂x², ∂²f/∂x∂y], [∂²f/∂y∂x, ∂²f/∂y²]].
 pub type Hessian = [[f64; 2]; 2];
+
+/// How many coordinates a surface's points have: a scene on a 1-D surface draws a curve with
+/// balls on it, one on a 2-D surface contours with paths over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dims {
+    /// f(x): a curve. Its points are held as `[x, 0]`; the second coordinate is not one of its
+    /// own, every rule leaves it at 0 (its gradient is 0), and nothing reads it.
+    One,
+    /// f(x, y).
+    Two,
+}
+
+impl Dims {
+    /// A point as labels write it: `(1, −2)` on a plane, `1` on a curve (plain Rust numbers,
+    /// as the scene file has them).
+    pub fn point_text(self, p: Point) -> String {
+        match self {
+            Dims::One => format!("{}", p[0]),
+            Dims::Two => format!("({}, {})", p[0], p[1]),
+        }
+    }
+}
 
 /// A view window `[x_min, x_max] × [y_min, y_max]`, with min < max on both axes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,10 +151,10 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
         None
     }
 
-    /// The curvatures along x and along y when the surface is a quadratic whose principal axes
-    /// are the coordinate axes, so that x moves on its own (as on f = ½λw²): the damping
-    /// chart's theory.
-    fn axis_curvatures(&self) -> Option<(f64, f64)> {
+    /// The curvature along x when the surface is a quadratic whose principal axes are the
+    /// coordinate axes, so that x moves on its own (as on f = ½λw²): the damping chart's
+    /// theory.
+    fn x_curvature(&self) -> Option<f64> {
         None
     }
 
@@ -150,11 +181,43 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
     }
 }
 
+/// A curve's math: f(x) of a 1-D kind, or of a formula in x alone. One type per kind
+/// implements it, in the kind's file; [`Surface::curve`] makes it a surface.
+pub trait CurveFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
+    /// (f, f') at `x`, exact.
+    fn value_and_derivative(&self, x: f64) -> (f64, f64);
+
+    /// f at `x`; override when the value alone is cheaper.
+    fn value(&self, x: f64) -> f64 {
+        self.value_and_derivative(x).0
+    }
+
+    /// f'' at `x`, exact: Newton's step in 1-D, and what tells a minimum.
+    fn second_derivative(&self, x: f64) -> f64;
+
+    /// The known minima (their x), global ones first where several are known.
+    fn minima(&self) -> Vec<f64>;
+
+    /// f'' when it is the same everywhere and positive (a quadratic): the theory of the rate,
+    /// stability and damping charts holds exactly there.
+    fn curvature(&self) -> Option<f64> {
+        None
+    }
+
+    /// The same math with its minima found in `x` (the view's range), for a curve that does
+    /// not know them (a formula without `minima`); `None` when it keeps its own.
+    fn with_minima_found(&self, _x: (f64, f64)) -> Option<Box<dyn CurveFn>> {
+        None
+    }
+}
+
 /// Where a surface kind's default view window is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DefaultWindow {
     /// Always this window.
     Fixed(Window),
+    /// A 1-D kind's x range (what f shows is chosen from the curve).
+    Range((f64, f64)),
     /// Computed by the surface ([`SurfaceFn::own_window`]); the words say how.
     Computed(&'static str),
 }
@@ -164,6 +227,10 @@ impl DefaultWindow {
     pub fn text(&self) -> String {
         match self {
             DefaultWindow::Fixed(w) => w.text(),
+            DefaultWindow::Range((lo, hi)) => {
+                let num = |v: f64| v.to_string().replace('-', "−");
+                format!("x ∈ [{}, {}]", num(*lo), num(*hi))
+            }
             DefaultWindow::Computed(words) => words.to_string(),
         }
     }
@@ -174,7 +241,8 @@ impl DefaultWindow {
 pub struct SurfaceKind {
     /// `[surface] kind = "..."`.
     pub name: &'static str,
-    /// f(x, y) as text, for `render --list`, the schema and the README.
+    /// f(x, y), or f(x) for a 1-D kind, as text, for `render --list`, the schema and the
+    /// README.
     pub formula: &'static str,
     /// One line: what the surface is for.
     pub doc: &'static str,
@@ -184,6 +252,9 @@ pub struct SurfaceKind {
     /// no such choice exists.
     pub exactly_one_of: &'static [&'static str],
     pub window: DefaultWindow,
+    /// How many coordinates its points have; `None` for the formula, whose own variables
+    /// decide (a formula in x alone is a curve).
+    pub dims: Option<Dims>,
     /// Makes the surface from checked values of [`SurfaceKind::keys`] (defaults filled in).
     pub build: fn(&Values) -> Result<Surface, KeyError>,
 }
@@ -209,6 +280,8 @@ pub const SURFACE_KINDS: &[&SurfaceKind] = &[
     &six_hump_camel::KIND,
     &multi_minima::KIND,
     &linear_regression::KIND,
+    &quadratic1d::KIND,
+    &double_well::KIND,
 ];
 
 /// The formula surface (`[surface] expr = "..."`): not a `kind`, but declared the same way.
@@ -219,19 +292,29 @@ pub fn surface_kind(name: &str) -> Option<&'static SurfaceKind> {
     SURFACE_KINDS.iter().copied().find(|k| k.name == name)
 }
 
-/// A loss surface over the plane: a kind and its math.
+/// A surface's math: over the plane, or along x.
+#[derive(Clone)]
+enum Math {
+    Plane(Arc<dyn SurfaceFn>),
+    Curve(Arc<dyn CurveFn>),
+}
+
+/// A loss surface: a kind and its math, over the plane or (a curve) along x.
 #[derive(Clone)]
 pub struct Surface {
     kind: &'static SurfaceKind,
-    f: Arc<dyn SurfaceFn>,
+    f: Math,
 }
 
 impl fmt::Debug for Surface {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Surface")
-            .field(&self.kind.name)
-            .field(&self.f)
-            .finish()
+        let mut t = f.debug_tuple("Surface");
+        t.field(&self.kind.name);
+        match &self.f {
+            Math::Plane(m) => t.field(m),
+            Math::Curve(m) => t.field(m),
+        };
+        t.finish()
     }
 }
 
@@ -241,7 +324,15 @@ impl Surface {
     pub fn new(kind: &'static SurfaceKind, f: impl SurfaceFn) -> Surface {
         Surface {
             kind,
-            f: Arc::new(f),
+            f: Math::Plane(Arc::new(f)),
+        }
+    }
+
+    /// A 1-D surface of `kind`: the curve `f`.
+    pub fn curve(kind: &'static SurfaceKind, f: impl CurveFn) -> Surface {
+        Surface {
+            kind,
+            f: Math::Curve(Arc::new(f)),
         }
     }
 
@@ -250,42 +341,72 @@ impl Surface {
         self.kind
     }
 
+    /// How many coordinates the surface's points have.
+    pub fn dims(&self) -> Dims {
+        match self.f {
+            Math::Plane(_) => Dims::Two,
+            Math::Curve(_) => Dims::One,
+        }
+    }
+
     /// The math, as its own type, when it is a `T` (for tests and kind-specific figures).
-    pub fn downcast_ref<T: SurfaceFn>(&self) -> Option<&T> {
-        let any: &dyn Any = &*self.f;
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        let any: &dyn Any = match &self.f {
+            Math::Plane(m) => &**m,
+            Math::Curve(m) => &**m,
+        };
         any.downcast_ref::<T>()
     }
 
-    /// f(x, y).
+    /// f(x, y), or f(x) on a curve.
     pub fn value(&self, p: Point) -> f64 {
-        self.f.value(p)
+        match &self.f {
+            Math::Plane(m) => m.value(p),
+            Math::Curve(m) => m.value(p[0]),
+        }
     }
 
-    /// ∇f(x, y).
+    /// ∇f(x, y); on a curve [f'(x), 0].
     pub fn gradient(&self, p: Point) -> Point {
-        let (_, gx, gy) = self.f.value_and_gradient(p);
+        let (_, gx, gy) = self.value_and_gradient(p);
         [gx, gy]
     }
 
-    /// (f, ∂f/∂x, ∂f/∂y), exact.
+    /// (f, ∂f/∂x, ∂f/∂y), exact; on a curve (f, f', 0).
     pub fn value_and_gradient(&self, p: Point) -> (f64, f64, f64) {
-        self.f.value_and_gradient(p)
+        match &self.f {
+            Math::Plane(m) => m.value_and_gradient(p),
+            Math::Curve(m) => {
+                let (f, d) = m.value_and_derivative(p[0]);
+                (f, d, 0.0)
+            }
+        }
     }
 
-    /// The Hessian at `p`, exact (see [`SurfaceFn::hessian`]).
+    /// The Hessian at `p`, exact (see [`SurfaceFn::hessian`]); on a curve [[f''(x), 0], [0, 0]]
+    /// (the curve is flat across, which is why Newton solves in x alone there).
     pub fn hessian(&self, p: Point) -> Hessian {
-        self.f.hessian(p)
+        match &self.f {
+            Math::Plane(m) => m.hessian(p),
+            Math::Curve(m) => [[m.second_derivative(p[0]), 0.0], [0.0, 0.0]],
+        }
     }
 
     /// The known minima, to mark on figures: the global ones (equally deep, see
-    /// [`Surface::global_minimum_count`]) first, then the local ones.
+    /// [`Surface::global_minimum_count`]) first, then the local ones. A curve's are `[x, 0]`.
     pub fn minima(&self) -> Vec<Point> {
-        self.f.minima()
+        match &self.f {
+            Math::Plane(m) => m.minima(),
+            Math::Curve(m) => m.minima().into_iter().map(|x| [x, 0.0]).collect(),
+        }
     }
 
-    /// The known saddle points, to mark on figures.
+    /// The known saddle points, to mark on figures (a curve has none).
     pub fn saddles(&self) -> Vec<Point> {
-        self.f.saddles()
+        match &self.f {
+            Math::Plane(m) => m.saddles(),
+            Math::Curve(_) => Vec::new(),
+        }
     }
 
     /// How many of [`Surface::minima`] are global: the first ones, as deep as the deepest
@@ -304,14 +425,20 @@ impl Surface {
         i < self.global_minimum_count()
     }
 
-    /// This surface with its minima found inside `window`, for a kind that finds its own (a
-    /// formula written without `minima`); the surface itself otherwise. See [`minima`].
+    /// This surface with its minima found inside `window` (a curve's in its x range), for a
+    /// kind that finds its own (a formula written without `minima`); the surface itself
+    /// otherwise. See [`minima`].
     pub fn with_minima_found(&self, window: &Window) -> Surface {
-        match self.f.with_minima_found(window) {
-            Some(f) => Surface {
-                kind: self.kind,
-                f: Arc::from(f),
-            },
+        let f = match &self.f {
+            Math::Plane(m) => m
+                .with_minima_found(window)
+                .map(|f| Math::Plane(Arc::from(f))),
+            Math::Curve(m) => m
+                .with_minima_found(window.x)
+                .map(|f| Math::Curve(Arc::from(f))),
+        };
+        match f {
+            Some(f) => Surface { kind: self.kind, f },
             None => self.clone(),
         }
     }
@@ -326,26 +453,43 @@ impl Surface {
         f.is_finite().then_some(f)
     }
 
-    /// See [`SurfaceFn::quadratic_curvatures`].
+    /// See [`SurfaceFn::quadratic_curvatures`]; a quadratic curve's one curvature is both.
     pub fn quadratic_curvatures(&self) -> Option<(f64, f64)> {
-        self.f.quadratic_curvatures()
+        match &self.f {
+            Math::Plane(m) => m.quadratic_curvatures(),
+            Math::Curve(m) => m.curvature().map(|c| (c, c)),
+        }
     }
 
-    /// See [`SurfaceFn::axis_curvatures`].
-    pub fn axis_curvatures(&self) -> Option<(f64, f64)> {
-        self.f.axis_curvatures()
+    /// See [`SurfaceFn::x_curvature`]; a quadratic curve's curvature.
+    pub fn x_curvature(&self) -> Option<f64> {
+        match &self.f {
+            Math::Plane(m) => m.x_curvature(),
+            Math::Curve(m) => m.curvature(),
+        }
     }
 
-    /// Axis names: (x, y) for most surfaces, (m, b) for linear regression.
+    /// Axis names: (x, y) for most surfaces, (m, b) for linear regression; a curve's second
+    /// axis shows f(x).
     pub fn axis_names(&self) -> (&'static str, &'static str) {
-        self.f.axis_names()
+        match &self.f {
+            Math::Plane(m) => m.axis_names(),
+            Math::Curve(_) => ("x", "f(x)"),
+        }
     }
 
-    /// The default view window: the surface's own, or its kind's.
+    /// The default view window: the surface's own, or its kind's. A curve's y range is a
+    /// placeholder (the scene chooses the range of f to show, see
+    /// [`crate::scene::view`]).
     pub fn default_window(&self) -> Window {
-        match (self.f.own_window(), self.kind.window) {
+        let own = match &self.f {
+            Math::Plane(m) => m.own_window(),
+            Math::Curve(_) => None,
+        };
+        match (own, self.kind.window) {
             (Some(w), _) => w,
             (None, DefaultWindow::Fixed(w)) => w,
+            (None, DefaultWindow::Range(x)) => Window::new(x, (-1.0, 1.0)),
             // A kind that computes its window and a surface that does not: the usual one.
             (None, DefaultWindow::Computed(_)) => Window::new((-3.0, 3.0), (-3.0, 3.0)),
         }
@@ -353,7 +497,10 @@ impl Surface {
 
     /// The data points the surface is made from, if any.
     pub fn data_points(&self) -> Option<&[Point]> {
-        self.f.data_points()
+        match &self.f {
+            Math::Plane(m) => m.data_points(),
+            Math::Curve(_) => None,
+        }
     }
 }
 
@@ -516,6 +663,13 @@ mod tests {
             let Some((lo, hi)) = s.quadratic_curvatures() else {
                 continue;
             };
+            if s.dims() == Dims::One {
+                // A curve's one curvature is f'', the gradient's change along x.
+                let d = s.gradient([1.3, 0.0])[0] - s.gradient([0.3, 0.0])[0];
+                assert!((lo - d).abs() < 1e-9 && lo == hi, "{s:?}: {lo} {hi} vs {d}");
+                assert_eq!(s.x_curvature(), Some(lo));
+                continue;
+            }
             // The Hessian from two gradient differences (exact on a quadratic up to rounding).
             let g0 = s.gradient([0.3, -0.2]);
             let gx = s.gradient([1.3, -0.2]);
@@ -534,11 +688,34 @@ mod tests {
                 "{s:?}: {hi} vs {}",
                 mean + disc
             );
-            if let Some((cx, cy)) = s.axis_curvatures() {
+            if let Some(cx) = s.x_curvature() {
                 assert!(b.abs() < tol, "{s:?}: axis-aligned, yet ∂²f/∂x∂y = {b}");
-                assert!((cx - a).abs() < tol && (cy - d).abs() < tol, "{s:?}");
+                assert!((cx - a).abs() < tol, "{s:?}");
             }
         }
+    }
+
+    /// A kind declares its dimension, and the surface it builds has it; a 1-D kind's default
+    /// window is an x range.
+    #[test]
+    fn kinds_build_surfaces_of_their_declared_dimension() {
+        for s in every_kind() {
+            let kind = s.kind();
+            match kind.dims {
+                Some(d) => assert_eq!(s.dims(), d, "{}", kind.name),
+                // The formula decides: the default one reads y.
+                None => assert_eq!(s.dims(), Dims::Two, "{}", kind.name),
+            }
+            assert_eq!(
+                matches!(kind.window, DefaultWindow::Range(_)),
+                kind.dims == Some(Dims::One),
+                "{}",
+                kind.name
+            );
+        }
+        assert_eq!(quadratic1d::KIND.window.text(), "x ∈ [−3, 3]");
+        assert_eq!(Dims::One.point_text([1.5, 0.0]), "1.5");
+        assert_eq!(Dims::Two.point_text([1.5, -2.0]), "(1.5, -2)");
     }
 
     #[test]

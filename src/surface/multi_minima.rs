@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "multi_minima",
@@ -17,6 +17,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     )],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-2.0, 2.0), (-1.5, 1.5))),
+    dims: Some(Dims::Two),
     build,
 };
 
@@ -67,7 +68,7 @@ impl SurfaceFn for MultiMinima {
 
 /// The x of the two wells of (x² − 1)² + tilt·x (the roots of 4x³ − 4x + tilt = 0 outside the
 /// barrier), deeper one first. For |tilt| ≥ 4/(3√3)·2 the shallow well disappears.
-fn wells(tilt: f64) -> Vec<f64> {
+pub(crate) fn wells(tilt: f64) -> Vec<f64> {
     // Newton from each side; the cubic is monotone beyond |x| ≥ 1/√3.
     let solve = |mut x: f64| {
         for _ in 0..60 {

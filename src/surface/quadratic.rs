@@ -3,7 +3,7 @@
 
 use crate::keys::{Key, KeyError, Range, Type, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "quadratic",
@@ -36,6 +36,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     ],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-3.0, 3.0), (-3.0, 3.0))),
+    dims: Some(Dims::Two),
     build,
 };
 
@@ -103,8 +104,8 @@ impl SurfaceFn for Quadratic {
         Some((self.a.min(self.b), self.a.max(self.b)))
     }
 
-    fn axis_curvatures(&self) -> Option<(f64, f64)> {
-        (self.angle == 0.0).then_some((self.a, self.b))
+    fn x_curvature(&self) -> Option<f64> {
+        (self.angle == 0.0).then_some(self.a)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "rastrigin",
@@ -17,6 +17,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     )],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-5.12, 5.12), (-5.12, 5.12))),
+    dims: Some(Dims::Two),
     build,
 };
 

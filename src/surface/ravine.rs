@@ -3,7 +3,7 @@
 use crate::keys::{KeyError, Values};
 
 use super::quadratic::Quadratic;
-use super::{DefaultWindow, Surface, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Surface, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "ravine",
@@ -12,6 +12,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     keys: &[],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-3.0, 3.0), (-1.0, 1.0))),
+    dims: Some(Dims::Two),
     build,
 };
 

@@ -2,7 +2,7 @@
 
 use crate::keys::{Key, KeyError, Range, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "rosenbrock",
@@ -26,6 +26,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     ],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-2.0, 2.0), (-1.0, 3.0))),
+    dims: Some(Dims::Two),
     build,
 };
 

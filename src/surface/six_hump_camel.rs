@@ -2,7 +2,7 @@
 
 use crate::keys::{KeyError, Values};
 
-use super::{DefaultWindow, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
+use super::{DefaultWindow, Dims, Hessian, Point, Surface, SurfaceFn, SurfaceKind, Window};
 
 pub const KIND: SurfaceKind = SurfaceKind {
     name: "six_hump_camel",
@@ -11,6 +11,7 @@ pub const KIND: SurfaceKind = SurfaceKind {
     keys: &[],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-2.0, 2.0), (-1.0, 1.0))),
+    dims: Some(Dims::Two),
     build,
 };
 
