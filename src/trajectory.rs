@@ -70,6 +70,17 @@ impl Run {
             None => base,
         }
     }
+
+    /// The learning rate the update rule applies at step `step` (≥ 1): [`Run::lr_at`], decayed
+    /// where the rule decays it (Adagrad's lr / (1 + (t − 1)·lr_decay)). What the player's
+    /// readout and the lr chart show.
+    pub fn lr_in_force(&self, step: usize) -> f64 {
+        let lr = self.lr_at(step.max(1));
+        match self.optimizer.get("lr_decay") {
+            Some(decay) if decay != 0.0 => lr / (1.0 + (step.max(1) as f64 - 1.0) * decay),
+            _ => lr,
+        }
+    }
 }
 
 /// Why a run stopped early.

@@ -16,14 +16,15 @@ pub(super) fn draw_lr<DB: DrawingBackend>(
     let page = page(&root, scale, scene, "learning rate")?;
     let font = page.font;
     let steps = scene.output.steps.max(1) as f64;
-    // Each run's rates as steps: (k − 1, lr_k), (k, lr_k).
+    // Each run's rates as steps: (k − 1, lr_k), (k, lr_k), the rate in force (Adagrad's
+    // decay included), as the player's readout shows it.
     let series: Vec<Vec<(f64, f64)>> = trajectories
         .iter()
-        .map(|t| {
-            t.lrs
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &lr)| [(i as f64, lr), (i as f64 + 1.0, lr)])
+        .zip(&scene.runs)
+        .map(|(t, run)| {
+            (1..=t.lrs.len())
+                .map(|k| (k, run.lr_in_force(k)))
+                .flat_map(|(k, lr)| [(k as f64 - 1.0, lr), (k as f64, lr)])
                 .filter(|p| p.1.is_finite())
                 .collect()
         })

@@ -720,6 +720,40 @@ fn the_lr_chart_follows_the_schedule() {
     assert!(levels[0] < levels[1] && levels[1] < levels[2]);
 }
 
+/// Adagrad's `lr_decay` is part of the rate in force: its line falls step by step (every level
+/// lower than the last), while a run without decay stays level.
+#[test]
+fn the_lr_chart_shows_adagrad_decay() {
+    let s = scene(
+        "[output]\nsize = [320, 240]\nsteps = 6\n[surface]\nkind = \"bowl\"\n[draw]\ncharts = [\"lr\"]\n\
+         [[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"adagrad\"\nlr = 0.1\nlr_decay = 0.5\n\
+         [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n",
+    );
+    let t = crate::pipeline::trajectories(&s);
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let levels = |run: usize| {
+        let line = strokes(&pictures[0].1)
+            .into_iter()
+            .filter(|(c, _, p)| *c == run_colour(&s, run) && p.len() > 2)
+            .max_by_key(|(_, _, p)| p.len())
+            .unwrap()
+            .2;
+        let mut levels: Vec<f32> = Vec::new();
+        for p in &line {
+            if levels.last().is_none_or(|&y| (p.1 - y).abs() > 0.5) {
+                levels.push(p.1);
+            }
+        }
+        levels
+    };
+    let decayed = levels(0);
+    assert_eq!(decayed.len(), 6, "{decayed:?}");
+    assert!(decayed.windows(2).all(|w| w[0] < w[1]), "{decayed:?}");
+    assert_eq!(levels(1).len(), 1);
+    // The first step is at the undecayed rate: level with the plain run.
+    assert!((decayed[0] - levels(1)[0]).abs() < 0.5);
+}
+
 /// The numeric tick labels of one axis of a chart: those sharing the most common edge (the
 /// top edge along x, the right edge along y), as (value, centre along the axis).
 fn axis_ticks(picture: &Picture, along_x: bool) -> Vec<(f64, f32)> {

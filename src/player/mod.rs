@@ -101,15 +101,10 @@ pub fn sliders(scene: &Scene) -> (Vec<Slider>, Vec<Vec<bool>>) {
     (sliders, visible)
 }
 
-/// The learning rate the update rule applies at step `step` (≥ 1): the run's `lr` as its
-/// schedule sets it for that step, decayed where the rule decays it (Adagrad's
-/// lr / (1 + (t − 1)·lr_decay)).
+/// The learning rate the update rule applies at step `step` (see
+/// [`crate::trajectory::Run::lr_in_force`]).
 pub fn lr_in_force(run: &crate::trajectory::Run, step: usize) -> f64 {
-    let lr = run.lr_at(step.max(1));
-    match run.optimizer.get("lr_decay") {
-        Some(decay) if decay != 0.0 => lr / (1.0 + (step.max(1) as f64 - 1.0) * decay),
-        _ => lr,
-    }
+    run.lr_in_force(step)
 }
 
 /// The length of the step into `k`: √(Δx² + Δy²), written as the script computes it so the two
