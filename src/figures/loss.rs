@@ -335,10 +335,12 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             scale,
             &Axes {
                 x_title: "step",
-                y_title: if k == 0 {
-                    "f(θ) − f*"
-                } else {
-                    "‖θ − θ*‖"
+                // On a curve θ is the one number x.
+                y_title: match (k, scene.surface.dims()) {
+                    (0, crate::surface::Dims::Two) => "f(θ) − f*",
+                    (0, crate::surface::Dims::One) => "f(x) − f*",
+                    (_, crate::surface::Dims::Two) => "‖θ − θ*‖",
+                    (_, crate::surface::Dims::One) => "|x − x*|",
                 },
                 x_label: &|v| format!("{v:.0}"),
                 y_label: &|v| log_tick(v),

@@ -892,3 +892,20 @@ fn the_step_length_chart_draws_how_far_each_step_went() {
         }
     }
 }
+
+/// On a curve the loss chart speaks of x, not of a vector θ.
+#[test]
+fn the_loss_chart_of_a_curve_titles_its_axes_in_x() {
+    let s = scene(
+        "[output]\nsteps = 10\n[surface]\nkind = \"quadratic1d\"\n[draw]\ncharts = [\"loss\"]\n\
+         [[start]]\nat = 3.0\n[[optimizer]]\nkind = \"gd\"\nlr = 0.1\n",
+    );
+    let t = crate::pipeline::trajectories(&s);
+    let pictures = chart_pictures(&s, &t).unwrap();
+    let texts: Vec<String> = text_boxes(&pictures[0].1)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert!(texts.iter().any(|t| t == "|x − x*|"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains('θ')), "{texts:?}");
+}
