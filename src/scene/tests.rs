@@ -372,7 +372,7 @@ fn default_labels_name_the_start_when_there_are_several() {
         "at = [2.5, -2.0]\n[[start]]\nat = [-1.5, 0.25]\n",
     );
     let s = parse(&src);
-    assert_eq!(labels(&s), ["GD from (2.5, -2)", "GD from (-1.5, 0.25)"]);
+    assert_eq!(labels(&s), ["GD from (2.5, −2)", "GD from (−1.5, 0.25)"]);
 }
 
 #[test]
@@ -394,8 +394,8 @@ beta = [0.5, 0.25]
         labels(&s),
         [
             "GD",
-            "momentum/ema lr=0.05 β=0.5 d=0 #1 at (2.5, -2) {literal}",
-            "momentum/ema lr=0.05 β=0.25 d=0 #2 at (2.5, -2) {literal}",
+            "momentum/ema lr=0.05 β=0.5 d=0 #1 at (2.5, −2) {literal}",
+            "momentum/ema lr=0.05 β=0.25 d=0 #2 at (2.5, −2) {literal}",
         ]
     );
     assert_eq!(s.runs[1].optimizer, momentum::ema(0.05, 0.5));
@@ -2640,7 +2640,7 @@ fn a_formula_in_x_alone_or_a_1d_kind_makes_a_1d_scene() {
                [[optimizer]]\nkind = \"gd\"\nlr = 0.1\n";
     let s = parse(src);
     assert!(s.view.window().x.1 > 5.0 && s.view.window().x.0 == -3.0);
-    assert_eq!(labels(&s), ["GD from 5", "GD from -1"]);
+    assert_eq!(labels(&s), ["GD from 5", "GD from −1"]);
     // And a 2-D formula stays 2-D.
     let s = parse(&with_surface("expr = \"x^2 + y^2\""));
     assert_eq!(s.dims(), Dims::Two);

@@ -64,9 +64,11 @@ impl Dims {
     /// A point as labels write it: `(1, −2)` on a plane, `1` on a curve (plain Rust numbers,
     /// as the scene file has them).
     pub fn point_text(self, p: Point) -> String {
+        // A true minus, as on the axes; huge or tiny numbers in scientific notation.
+        let n = |v: f64| crate::keys::number_text(v).replace('-', "−");
         match self {
-            Dims::One => format!("{}", p[0]),
-            Dims::Two => format!("({}, {})", p[0], p[1]),
+            Dims::One => n(p[0]),
+            Dims::Two => format!("({}, {})", n(p[0]), n(p[1])),
         }
     }
 }
@@ -715,7 +717,8 @@ mod tests {
         }
         assert_eq!(quadratic1d::KIND.window.text(), "x ∈ [−3, 3]");
         assert_eq!(Dims::One.point_text([1.5, 0.0]), "1.5");
-        assert_eq!(Dims::Two.point_text([1.5, -2.0]), "(1.5, -2)");
+        assert_eq!(Dims::Two.point_text([1.5, -2.0]), "(1.5, −2)");
+        assert_eq!(Dims::One.point_text([-1e300, 0.0]), "−1e300");
     }
 
     #[test]
