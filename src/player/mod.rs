@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::caption::Caption;
+use crate::encode::csv::number;
 use crate::keys::number_text;
 use crate::optimizer::OPTIMIZER_KINDS;
 use crate::picture::{player, svg, Image};
@@ -118,20 +119,20 @@ pub fn step_length(a: [f64; 2], b: [f64; 2]) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
-/// One run's readout at `step`, as the page shows it: θ, f(θ), the step length, the lr in
-/// force and the divergence note ("—" where a value does not apply).
+/// One run's readout at `step`, as the page shows it (numbers as the CSV writes them): θ, f(θ),
+/// the step length, the lr in force and the divergence note ("—" where a value does not apply).
 pub fn readout(run: &crate::trajectory::Run, trajectory: &Trajectory, step: usize) -> [String; 5] {
     let dash = || "—".to_string();
     let p = &trajectory.positions;
     let (theta, f, length, lr) = if step < p.len() {
-        let theta = format!("({}, {})", p[step][0], p[step][1]);
-        let f = trajectory.losses[step].to_string();
+        let theta = format!("({}, {})", number(p[step][0]), number(p[step][1]));
+        let f = number(trajectory.losses[step]);
         if step > 0 {
             (
                 theta,
                 f,
-                step_length(p[step - 1], p[step]).to_string(),
-                lr_in_force(run, step).to_string(),
+                number(step_length(p[step - 1], p[step])),
+                number(lr_in_force(run, step)),
             )
         } else {
             (theta, f, dash(), dash())
