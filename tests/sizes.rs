@@ -86,3 +86,60 @@ fn csv_rows_stay_short_and_numbers_read_back_exactly() {
         assert_eq!(read(f[5]), t.losses[step].to_bits(), "{row}");
     }
 }
+
+/// The bytes the trails add to the SVG per segment drawn: the document at the last step
+/// against the document at step 0 (no trail yet), over the segments drawn in between.
+fn svg_bytes_per_segment(scene: &scene::Scene) -> f64 {
+    let trajectories = inertia::pipeline::trajectories(scene);
+    let figure = inertia::render::Figure::new(scene, &trajectories).unwrap();
+    let picture = &figure.picture;
+    let no_png = |_: &inertia::picture::Image| Vec::new();
+    let last = inertia::picture::svg::write(picture, picture.steps, &no_png);
+    let first = inertia::picture::svg::write(picture, 0, &no_png);
+    let segments: usize = trajectories
+        .iter()
+        .map(|t| t.positions.len().saturating_sub(1))
+        .sum();
+    (last.len() - first.len()) as f64 / segments as f64
+}
+
+/// Trails cost a few bytes per segment: each stroke is written relative to the point before
+/// with the attributes the clip's strokes share on their group, a run that has settled writes
+/// nothing more, and a stroke is cut only where another run really painted over its way.
+/// (Scenes with overlays are left out: their markers at the last step weigh in.)
+#[test]
+fn svg_paths_cost_a_few_bytes_per_segment() {
+    let dir = TempDir::new("sizes", "svg");
+    let noisy = CONVERGING.replace(
+        "lr = 0.05\n",
+        "lr = 0.05\nnoise = { std = 1.0, seed = 1 }\n",
+    );
+    let mut scenes = vec![
+        (
+            "converging".to_string(),
+            load(&dir, "long.toml", CONVERGING),
+        ),
+        ("noisy".to_string(), load(&dir, "noisy.toml", &noisy)),
+    ];
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");
+    let mut paths: Vec<_> = std::fs::read_dir(shipped)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let scene = scene::load(&path).unwrap();
+        if scene.draw.overlays.is_empty() {
+            scenes.push((path.display().to_string(), scene));
+        }
+    }
+    for (name, scene) in &scenes {
+        let per_segment = svg_bytes_per_segment(scene);
+        eprintln!("{name}: {per_segment:.1} SVG bytes per segment");
+        assert!(
+            per_segment <= 40.0,
+            "{name}: {per_segment:.1} bytes per segment"
+        );
+    }
+}
