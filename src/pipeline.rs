@@ -31,15 +31,16 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Writes every file into `dir` atomically; returns the paths written. Files named
+    /// Writes every file into `dir` atomically, flushed to disk together (see
+    /// [`output::write_files_atomic`]); returns the paths written. Files named
     /// `FOLDER/FILE` (the frames, `NAME.frames/0000.png`, ...) are written as their folder, the
     /// whole folder atomically (see [`output::write_dir_atomic`]); its path is returned once.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
-        let mut written = Vec::new();
         // Each folder with its files (name inside it, bytes).
         type Folder<'a> = (&'a str, Vec<(&'a str, &'a [u8])>);
         let mut folders: Vec<Folder> = Vec::new();
+        let mut plain: Vec<(&str, &[u8])> = Vec::new();
         for (name, bytes) in &self.files {
             if let Some((folder, file)) = name.split_once('/') {
                 match folders.iter_mut().find(|(f, _)| *f == folder) {
@@ -48,10 +49,9 @@ impl Outputs {
                 }
                 continue;
             }
-            let path = dir.join(name);
-            output::write_atomic(&path, bytes)?;
-            written.push(path);
+            plain.push((name, bytes));
         }
+        let mut written = output::write_files_atomic(dir, &plain)?;
         for (folder, files) in folders {
             let path = dir.join(folder);
             output::write_dir_atomic(&path, &files)?;
