@@ -40,7 +40,7 @@ pub fn write_number(out: &mut String, v: f64) {
     let exponent: i64 = text[e_at + 1..].parse().unwrap_or(0);
     let mut digits = [0u8; 24];
     let mut n = 0;
-    for &b in text[usize::from(negative)..e_at].as_bytes() {
+    for &b in &text.as_bytes()[usize::from(negative)..e_at] {
         if b != b'.' {
             digits[n] = b;
             n += 1;
