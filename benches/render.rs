@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use inertia::encode::gif::GifEncoder;
 use inertia::encode::{self, palette::NearestCache};
 use inertia::picture::frames::Plan;
 use inertia::pipeline;
@@ -57,25 +56,20 @@ fn stages(scene: &Scene, reps: usize) {
         let picture = &figure.picture;
         let (plan, keyframes) = Plan::new(picture).expect("plan");
         lap(&mut times, 2);
-        let encoder = GifEncoder::new(
-            picture.width,
-            picture.height,
-            pipeline::gif_palette(&figure, &keyframes),
-        );
+        let encoder = pipeline::gif_encoder(&figure, &plan, &keyframes);
         let delays =
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
+        // Frames are compressed for the GIF as they are drawn.
         let frames = plan
-            .run(NearestCache::default, |cache, _, p, _| {
-                encoder.quantize(&p, cache)
-            })
+            .run(NearestCache::default, |cache, _, p| encoder.frame(p, cache))
             .expect("frames");
         lap(&mut times, 4);
         let _ = encode::png::encode(&keyframes.last, encode::png::Content::Bands).expect("png");
         lap(&mut times, 5);
         let _ = inertia::picture::svg::write(picture, picture.steps, &encode::png::encode_image);
         lap(&mut times, 6);
-        let gif = encoder.encode(&frames, &delays).expect("gif");
+        let gif = encoder.assemble(frames, &delays).expect("gif");
         lap(&mut times, 7);
         gif_len = gif.len();
         let caption = inertia::caption::describe(scene, &trajectories);

@@ -83,6 +83,56 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Writes `files` (name, bytes) into `dir`, each atomically as [`write_atomic`] does, flushed to
+/// disk together: every temporary is written first, then all are flushed at once, one thread
+/// each (the file system commits them in one go, where flushing one after another waits for one
+/// commit per file), and only when every flush has succeeded is each renamed into place. A
+/// failure before the renames leaves every target untouched and removes the temporaries.
+/// Returns the paths written, in order.
+pub fn write_files_atomic(
+    dir: &Path,
+    files: &[(&str, &[u8])],
+) -> Result<Vec<PathBuf>, OutputError> {
+    let _writing = WriterLock::new(dir);
+    let mut temporaries = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let mut temp = create_temporary(dir, name).map_err(err(&path))?;
+        temp.write_all(bytes).map_err(err(&path))?;
+        temporaries.push((path, temp));
+    }
+    // At most this many flushes at once.
+    const FLUSHERS: usize = 16;
+    std::thread::scope(|scope| {
+        let flushers: Vec<_> = (0..FLUSHERS.min(temporaries.len()))
+            .map(|first| {
+                let temporaries = &temporaries;
+                scope.spawn(move || {
+                    temporaries
+                        .iter()
+                        .skip(first)
+                        .step_by(FLUSHERS)
+                        .try_for_each(|(path, temp)| temp.as_file().sync_all().map_err(err(path)))
+                })
+            })
+            .collect();
+        flushers.into_iter().try_for_each(|f| {
+            f.join().unwrap_or_else(|_| {
+                Err(OutputError {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::other("flushing a file to disk failed"),
+                })
+            })
+        })
+    })?;
+    let mut written = Vec::with_capacity(temporaries.len());
+    for (path, temp) in temporaries {
+        temp.persist(&path).map_err(|e| err(&path)(e.error))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// The longest file name most file systems take, bytes.
 const NAME_MAX: usize = 255;
 
@@ -378,6 +428,28 @@ mod tests {
         write_atomic(&path, b"new").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(names(dir.path()), ["a.txt"]);
+    }
+
+    #[test]
+    fn files_written_together_replace_and_leave_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.gif"), b"old").unwrap();
+        let names_in: Vec<String> = (0..20).map(|k| format!("f{k:02}.txt")).collect();
+        let mut files: Vec<(&str, &[u8])> = vec![("a.gif", b"new")];
+        files.extend(names_in.iter().map(|n| (n.as_str(), n.as_bytes())));
+        let written = write_files_atomic(dir.path(), &files).unwrap();
+        assert_eq!(written.len(), 21);
+        assert_eq!(fs::read(dir.path().join("a.gif")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("f07.txt")).unwrap(), b"f07.txt");
+        let mut expected: Vec<String> = names_in.clone();
+        expected.insert(0, "a.gif".into());
+        assert_eq!(names(dir.path()), expected);
+        // A folder where one file goes: its rename fails, after the files before it.
+        fs::create_dir(dir.path().join("b.png")).unwrap();
+        let e = write_files_atomic(dir.path(), &[("b.png", b"x"), ("c.svg", b"y")]).unwrap_err();
+        assert_eq!(e.path, dir.path().join("b.png"));
+        assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
+        assert!(!dir.path().join("c.svg").exists());
     }
 
     #[test]

@@ -31,15 +31,16 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Writes every file into `dir` atomically; returns the paths written. Files named
+    /// Writes every file into `dir` atomically, flushed to disk together (see
+    /// [`output::write_files_atomic`]); returns the paths written. Files named
     /// `FOLDER/FILE` (the frames, `NAME.frames/0000.png`, ...) are written as their folder, the
     /// whole folder atomically (see [`output::write_dir_atomic`]); its path is returned once.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
-        let mut written = Vec::new();
         // Each folder with its files (name inside it, bytes).
         type Folder<'a> = (&'a str, Vec<(&'a str, &'a [u8])>);
         let mut folders: Vec<Folder> = Vec::new();
+        let mut plain: Vec<(&str, &[u8])> = Vec::new();
         for (name, bytes) in &self.files {
             if let Some((folder, file)) = name.split_once('/') {
                 match folders.iter_mut().find(|(f, _)| *f == folder) {
@@ -48,10 +49,9 @@ impl Outputs {
                 }
                 continue;
             }
-            let path = dir.join(name);
-            output::write_atomic(&path, bytes)?;
-            written.push(path);
+            plain.push((name, bytes));
         }
+        let mut written = output::write_files_atomic(dir, &plain)?;
         for (folder, files) in folders {
             let path = dir.join(folder);
             output::write_dir_atomic(&path, &files)?;
@@ -150,16 +150,13 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     };
     clock.lap("plan");
     let encoder = match (&planned, gif_on) {
-        (Some((_, keyframes)), true) => Some(GifEncoder::new(
-            picture.width,
-            picture.height,
-            gif_palette(&figure, keyframes),
-        )),
+        (Some((plan, keyframes)), true) => Some(gif_encoder(&figure, plan, keyframes)),
         _ => None,
     };
     clock.lap("palette");
-    let (plan, keyframes) = match planned {
-        Some((plan, keyframes)) => (Some(plan), Some(keyframes)),
+    // Of the keyframes only the last (the PNG) is needed from here on.
+    let (plan, last) = match planned {
+        Some((plan, keyframes)) => (Some(plan), Some(keyframes.last)),
         None => (None, None),
     };
     let caption = crate::caption::describe(scene, &trajectories);
@@ -179,14 +176,14 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             None => encode::png::encode_image(image),
         }
     };
-    // Frames are drawn (quantized for the GIF, encoded for the folder) chunk by chunk in
-    // parallel, while the stills, the charts, the player and the PDF are made beside them.
+    // Frames are drawn (compressed for the GIF, encoded for the folder, each as soon as it is
+    // drawn) chunk by chunk in parallel, while the stills, the charts, the player and the PDF
+    // are made beside them.
     let (others, frames) = rayon::join(
         || {
             let png = || {
-                keyframes.as_ref().filter(|_| png_on).map(|k| {
-                    encode::png::encode(&k.last, encode::png::Content::Bands)
-                        .map_err(EncodeError::Png)
+                last.as_ref().filter(|_| png_on).map(|last| {
+                    encode::png::encode(last, encode::png::Content::Bands).map_err(EncodeError::Png)
                 })
             };
             let svg = || {
@@ -223,11 +220,11 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
         },
         || {
             plan.map(|plan| {
-                plan.run(NearestCache::default, |cache, _, patch, full| {
+                plan.run(NearestCache::default, |cache, _, patch| {
                     progress.frame_done(scene);
-                    let png =
-                        frames_on.then(|| encode::png::encode(full, encode::png::Content::Bands));
-                    (encoder.as_ref().map(|e| e.quantize(&patch, cache)), png)
+                    let png = frames_on
+                        .then(|| encode::png::encode(patch.frame(), encode::png::Content::Bands));
+                    (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
                 })
             })
         },
@@ -235,12 +232,12 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let (png, svg, charts, html, pdf) = others;
     let frames = frames.transpose()?.unwrap_or_default();
     clock.lap("frames+png");
-    let (quantized, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
+    let (encoded, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
     let gif = match &encoder {
         Some(e) => {
-            let quantized: Vec<_> = quantized.into_iter().flatten().collect();
+            let encoded: Vec<_> = encoded.into_iter().flatten().collect();
             let delays = encode::gif::frame_delays(picture.steps + 1, o.fps, o.hold);
-            Some(e.encode(&quantized, &delays).map_err(EncodeError::Gif)?)
+            Some(e.assemble(encoded, &delays).map_err(EncodeError::Gif)?)
         }
         None => None,
     };
@@ -323,6 +320,45 @@ impl StageClock {
             });
         }
     }
+}
+
+/// The GIF encoder of an animation: its palette ([`gif_palette`]), ordered by what the frames
+/// are expected to draw most ([`palette_usage`]), both fixed before the first frame.
+pub fn gif_encoder(
+    figure: &Figure,
+    plan: &frames::Plan,
+    keyframes: &frames::Keyframes,
+) -> GifEncoder {
+    let palette = gif_palette(figure, keyframes);
+    let usage = palette_usage(&palette, plan);
+    GifEncoder::new(figure.picture.width, figure.picture.height, palette, &usage)
+}
+
+/// How much each palette colour is drawn in the frames after the first, as an order key: in
+/// how many frames it appears, then in how many pixels, counted on the pixels the frames the
+/// plan sampled change (every frame of an animation of up to
+/// [`frames::SAMPLED_FRAMES`] steps).
+pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
+    let n = palette.colours().len();
+    let (mut frames_with, mut pixels) = (vec![0u64; n], vec![0u64; n]);
+    let mut seen = vec![false; n];
+    let mut cache = NearestCache::default();
+    for sample in plan.changed_colours() {
+        seen.fill(false);
+        for &(c, count) in sample {
+            let i = usize::from(cache.index(palette, c));
+            pixels[i] += u64::from(count);
+            seen[i] = true;
+        }
+        for (f, &s) in frames_with.iter_mut().zip(&seen) {
+            *f += u64::from(s);
+        }
+    }
+    frames_with
+        .iter()
+        .zip(&pixels)
+        .map(|(&f, &p)| (f << 40) | p.min((1 << 40) - 1))
+        .collect()
 }
 
 /// The GIF palette: it must represent the background (sampled on every fourth pixel: it is

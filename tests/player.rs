@@ -448,7 +448,7 @@ fn a_screenshot_at_step_k_is_frame_k() {
 
 /// The readout's numbers are written as Rust writes them (the CSV): the player's formatter,
 /// run in Chromium on thousands of doubles (exact ties between two shortest forms among them:
-/// JavaScript and Rust break those differently), against `f64`'s `Display`.
+/// JavaScript and Rust break those differently), against the CSV's own writer.
 #[test]
 fn numbers_are_written_as_the_csv_writes_them() {
     let Some(chromium) = find_chromium() else {
@@ -517,8 +517,11 @@ fn numbers_are_written_as_the_csv_writes_them() {
     let wrong: Vec<String> = values
         .iter()
         .zip(&shown)
-        .filter(|(v, s)| v.to_string() != **s)
-        .map(|(v, s)| format!("{v:e}: Rust {v}, player {s}"))
+        .filter(|(v, s)| inertia::encode::csv::number(**v) != **s)
+        .map(|(v, s)| {
+            let rust = inertia::encode::csv::number(*v);
+            format!("{v:e}: Rust {rust}, player {s}")
+        })
         .take(5)
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");

@@ -1,21 +1,21 @@
 //! Animated GIF encoding: one global palette, changed-rectangle frames with transparency, and
-//! frames compressed in parallel as soon as they are drawn.
+//! each frame compressed on the thread that drew it, as soon as it is drawn.
 //!
-//! A [`GifEncoder`] holds the palette (see [`super::palette`]), known before the first frame.
-//! Each [`FramePatch`] is quantized on whichever thread drew it, as soon as it is drawn
-//! ([`GifEncoder::quantize`]); unchanged pixels are not looked up. [`GifEncoder::encode`] then
-//! orders the palette and compresses all frames in parallel: unchanged pixels may be written as
-//! the transparent index (disposal "keep", so the previous frame shows through) or as their own
-//! colour, whichever compresses better ([`super::lzw`]). A frame's bytes depend on that frame
-//! alone and frames are written in order, so the file is the same for any thread count.
+//! A [`GifEncoder`] holds the palette (see [`super::palette`]) in its GIF order, both fixed
+//! before the first frame. Each [`FramePatch`] is quantized and LZW-compressed at once
+//! ([`GifEncoder::frame`]; unchanged pixels are not looked up and are written as the
+//! transparent index, disposal "keep", so the previous frame shows through), so what is kept of
+//! a frame until the file is assembled ([`GifEncoder::assemble`]) is its compressed bytes, and
+//! memory does not grow with the frames' pixels. A frame's bytes depend on that frame alone and
+//! frames are written in order, so the file is the same for any thread count.
 //!
 //! The palette's order matters for size: LZW codes start one bit wider than the largest index a
-//! frame uses, so the transparent entry comes first and then the colours that most frames draw
-//! (paths, heads, counter). A frame that only draws those is written with 6- or 7-bit codes
-//! instead of 9-bit ones.
+//! frame uses, so the transparent entry comes first and then the colours the frames are expected
+//! to draw most (paths, heads, counter, and the bands around them: see
+//! [`crate::pipeline::gif_encoder`]). A frame that only draws those is written with 6- or 7-bit
+//! codes instead of 9-bit ones.
 
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
-use rayon::prelude::*;
 
 use super::lzw::{self, Pixel};
 use super::palette::{NearestCache, Palette};
@@ -46,15 +46,13 @@ pub struct GifError(#[from] pub gif::EncodingError);
 /// The index written for "unchanged: let the previous frame show through".
 const TRANSPARENT: u8 = 0;
 
-/// Marks an unchanged pixel in an [`IndexedFrame`] (never a palette index: palettes hold at most
-/// 255 colours).
-const UNCHANGED: u8 = 255;
-
-/// A frame's changed rectangle in palette indices, `UNCHANGED` where the pixel did not change.
+/// One frame, compressed: where it goes, its LZW data, and whether it has a transparent index
+/// (every frame but the first).
 #[derive(Debug, Clone, PartialEq)]
-pub struct IndexedFrame {
+pub struct EncodedFrame {
     pub rect: IRect,
-    pub indices: Vec<u8>,
+    lzw: Vec<u8>,
+    transparent: bool,
 }
 
 /// Encodes one animation with one global palette.
@@ -62,117 +60,100 @@ pub struct GifEncoder {
     width: u16,
     height: u16,
     palette: Palette,
+    /// Palette index → GIF index.
+    remap: Vec<u8>,
+    /// The global colour table in GIF order.
+    table: Vec<u8>,
 }
 
 impl GifEncoder {
-    pub fn new(width: u32, height: u32, palette: Palette) -> Self {
-        GifEncoder {
-            width: width as u16,
-            height: height as u16,
-            palette,
-        }
-    }
-
-    /// Quantizes a frame's changed pixels (unchanged ones are not looked up). `cache` is a
-    /// per-thread memo of colour look-ups.
-    pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> IndexedFrame {
-        let indices = patch
-            .rgba
-            .chunks_exact(4)
-            .zip(&patch.changed)
-            .map(|(px, &changed)| {
-                if changed {
-                    cache.index(&self.palette, [px[0], px[1], px[2]])
-                } else {
-                    UNCHANGED
-                }
-            })
-            .collect();
-        IndexedFrame {
-            rect: patch.rect,
-            indices,
-        }
-    }
-
-    /// The palette order: colours used by more frames after the first come first (then by
-    /// pixel count, then by palette index), after the transparent entry. Returns palette index →
-    /// GIF index, and the global colour table in GIF order.
-    fn order(&self, frames: &[IndexedFrame]) -> (Vec<u8>, Vec<u8>) {
-        let n = self.palette.colours().len();
-        let mut in_frames = vec![0u64; n];
-        let mut pixels = vec![0u64; n];
-        let mut seen = vec![false; 256];
-        for frame in frames.iter().skip(1) {
-            seen.fill(false);
-            for &i in &frame.indices {
-                if i != UNCHANGED {
-                    pixels[usize::from(i)] += 1;
-                    seen[usize::from(i)] = true;
-                }
-            }
-            for (c, &s) in in_frames.iter_mut().zip(&seen) {
-                *c += u64::from(s);
-            }
-        }
+    /// An encoder for `width × height` frames with `palette`, ordered by `usage` (how much each
+    /// palette colour is expected to be drawn in the frames after the first; missing entries
+    /// count 0): most first, then by palette index, after the transparent entry.
+    pub fn new(width: u32, height: u32, palette: Palette, usage: &[u64]) -> Self {
+        let n = palette.colours().len();
+        let weight = |i: usize| usage.get(i).copied().unwrap_or(0);
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| {
-            (in_frames[b], pixels[b])
-                .cmp(&(in_frames[a], pixels[a]))
-                .then(a.cmp(&b))
-        });
+        order.sort_by(|&a, &b| weight(b).cmp(&weight(a)).then(a.cmp(&b)));
         let mut remap = vec![TRANSPARENT; 256];
         let mut table = vec![0u8, 0, 0];
         for (new, &old) in order.iter().enumerate() {
             remap[old] = (new + 1) as u8;
-            table.extend_from_slice(&self.palette.colours()[old]);
+            table.extend_from_slice(&palette.colours()[old]);
         }
-        (remap, table)
+        GifEncoder {
+            width: width as u16,
+            height: height as u16,
+            palette,
+            remap,
+            table,
+        }
     }
 
-    /// Orders the palette, compresses the frames in parallel, and writes the file: header,
-    /// global colour table, infinite loop, the frames in order with their delays (hundredths of
-    /// a second).
-    pub fn encode(&self, frames: &[IndexedFrame], delays: &[u16]) -> Result<Vec<u8>, GifError> {
-        let (remap, table) = self.order(frames);
-        let encoded: Vec<Frame<'static>> = frames
-            .par_iter()
-            .zip(delays.par_iter())
-            .enumerate()
-            .map(|(i, (f, &delay))| {
-                let pixels: Vec<Pixel> = f
-                    .indices
-                    .iter()
-                    .map(|&index| Pixel {
-                        index: remap[usize::from(index)],
-                        dont_care: index == UNCHANGED,
-                    })
-                    .collect();
-                let mut frame = Frame {
-                    width: f.rect.width() as u16,
-                    height: f.rect.height() as u16,
-                    left: f.rect.x0 as u16,
-                    top: f.rect.y0 as u16,
-                    delay,
-                    dispose: DisposalMethod::Keep,
-                    transparent: (i > 0).then_some(TRANSPARENT),
-                    ..Frame::default()
-                };
-                frame.buffer = lzw::encode(&pixels, TRANSPARENT).into();
-                frame
-            })
-            .collect();
+    /// Quantizes a frame's changed pixels (unchanged ones are not looked up: they are written
+    /// transparent) and compresses it. `cache` is a per-thread memo of colour look-ups.
+    pub fn frame(&self, patch: &FramePatch, cache: &mut NearestCache) -> EncodedFrame {
+        let mut pixels =
+            Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
+        for (rgba, changed) in patch.rows() {
+            match changed {
+                None => pixels.extend(rgba.chunks_exact(4).map(|px| Pixel {
+                    index: self.remap
+                        [usize::from(cache.index(&self.palette, [px[0], px[1], px[2]]))],
+                    dont_care: false,
+                })),
+                Some(changed) => {
+                    pixels.extend(rgba.chunks_exact(4).zip(changed).map(|(px, &changed)| {
+                        if changed {
+                            Pixel {
+                                index: self.remap[usize::from(
+                                    cache.index(&self.palette, [px[0], px[1], px[2]]),
+                                )],
+                                dont_care: false,
+                            }
+                        } else {
+                            Pixel {
+                                index: TRANSPARENT,
+                                dont_care: true,
+                            }
+                        }
+                    }))
+                }
+            }
+        }
+        EncodedFrame {
+            rect: patch.rect,
+            lzw: lzw::encode(&pixels, TRANSPARENT),
+            transparent: !patch.is_first(),
+        }
+    }
+
+    /// Writes the file: header, global colour table, infinite loop, the frames in order with
+    /// their delays (hundredths of a second).
+    pub fn assemble(&self, frames: Vec<EncodedFrame>, delays: &[u16]) -> Result<Vec<u8>, GifError> {
         let err = GifError;
-        let size: usize = encoded.iter().map(|f| f.buffer.len() + 32).sum();
+        let size: usize = frames.iter().map(|f| f.lzw.len() + 32).sum();
         let mut encoder = Encoder::new(
-            Vec::with_capacity(size + 1024),
+            Vec::with_capacity(size + self.table.len() + 1024),
             self.width,
             self.height,
-            &table,
+            &self.table,
         )
         .map_err(err)?;
         encoder.set_repeat(Repeat::Infinite).map_err(err)?;
-        for frame in &encoded {
-            encoder.write_lzw_pre_encoded_frame(frame).map_err(err)?;
+        for (f, &delay) in frames.into_iter().zip(delays) {
+            let frame = Frame {
+                width: f.rect.width() as u16,
+                height: f.rect.height() as u16,
+                left: f.rect.x0 as u16,
+                top: f.rect.y0 as u16,
+                delay,
+                dispose: DisposalMethod::Keep,
+                transparent: f.transparent.then_some(TRANSPARENT),
+                buffer: f.lzw.into(),
+                ..Frame::default()
+            };
+            encoder.write_lzw_pre_encoded_frame(&frame).map_err(err)?;
         }
         encoder.into_inner().map_err(err)
     }

@@ -18,6 +18,8 @@
 //! then recomposes its first "previous" frame from that copy and animates on its own. Chunk
 //! lengths depend on the step count only, never on the thread count.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use tiny_skia::{IntRect, Pixmap, Transform};
 
@@ -26,15 +28,42 @@ use super::mark::Mark;
 use super::raster::{self, GlyphCache};
 use super::{DrawError, ItemKind, Layer, Picture, Trail};
 
-/// What changed from one frame to the next: the bounding rectangle of the changed pixels, the
-/// frame's pixels there (RGBA, row-major) and which of them changed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FramePatch {
+/// What changed from one frame to the next: the bounding rectangle of the changed pixels, seen
+/// in the frame itself (nothing is copied), and which of its pixels changed.
+pub struct FramePatch<'a> {
     pub rect: IRect,
-    pub rgba: Vec<u8>,
-    /// `changed[i]` is false where the pixel equals the previous frame's (GIF can leave those
-    /// transparent). All true for the first frame.
-    pub changed: Vec<bool>,
+    frame: &'a Pixmap,
+    /// Canvas-sized: true where the pixel differs from the previous frame's (GIF can leave the
+    /// others transparent). Not read for the first frame, all of which is new.
+    changed: &'a [bool],
+    first: bool,
+}
+
+impl<'a> FramePatch<'a> {
+    /// The whole frame.
+    pub fn frame(&self) -> &'a Pixmap {
+        self.frame
+    }
+
+    /// True for the first frame of the animation (every pixel is new).
+    pub fn is_first(&self) -> bool {
+        self.first
+    }
+
+    /// The rectangle's rows, top to bottom: RGBA bytes, and per pixel whether it changed
+    /// (`None` for the first frame: all did).
+    pub fn rows(&self) -> impl Iterator<Item = (&'a [u8], Option<&'a [bool]>)> + '_ {
+        let w = self.frame.width() as usize;
+        let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
+        let data = self.frame.data();
+        (self.rect.y0 as usize..self.rect.y1 as usize).map(move |y| {
+            let row = y * w;
+            (
+                &data[(row + x0) * 4..(row + x1) * 4],
+                (!self.first).then(|| &self.changed[row + x0..row + x1]),
+            )
+        })
+    }
 }
 
 /// A static item above the trails, ready to compose.
@@ -109,7 +138,7 @@ fn sprite_of(
 /// The picture split for animation: the background, the trails, what is composed above them.
 struct Prepared<'p> {
     picture: &'p Picture,
-    background: Pixmap,
+    background: Arc<Pixmap>,
     /// The trails with their clip and item index, and how they are cut into pieces.
     trails: Vec<(&'p Trail, IRect, usize)>,
     pieces: super::TrailPieces,
@@ -166,7 +195,7 @@ impl<'p> Prepared<'p> {
         }
         Ok(Prepared {
             picture,
-            background,
+            background: Arc::new(background),
             pieces: picture.trail_pieces(),
             trails,
             tracks,
@@ -233,9 +262,83 @@ impl<'p> Prepared<'p> {
     /// The full frame of `step` from a trail holding every segment up to `step`.
     fn full(&self, trail: &Pixmap, step: usize, glyphs: &mut GlyphCache) -> Pixmap {
         let mut frame = trail.clone();
-        let marks = self.marks(step);
-        self.compose(&mut frame, self.picture.canvas(), &marks, glyphs);
+        self.finish(&mut frame, step, glyphs);
         frame
+    }
+
+    /// Composes everything above the trails at `step` onto `frame`, a trail holding every
+    /// segment up to `step`, which becomes the full frame.
+    fn finish(&self, frame: &mut Pixmap, step: usize, glyphs: &mut GlyphCache) {
+        let marks = self.marks(step);
+        self.compose(frame, self.picture.canvas(), &marks, glyphs);
+    }
+
+    /// Where frame `step` recomposes, as the frame before it shows there: each rectangle with
+    /// its pixels, from `trail` (holding the segments up to `step − 1`).
+    fn sample_before(
+        &self,
+        trail: &Pixmap,
+        step: usize,
+        glyphs: &mut GlyphCache,
+    ) -> Vec<(IRect, Pixmap)> {
+        let canvas = self.picture.canvas();
+        let before = self.marks(step - 1);
+        let now = self.marks(step);
+        let mut rects: Vec<IRect> = Prepared::mark_rects(&before)
+            .chain(Prepared::mark_rects(&now))
+            .collect();
+        rects.extend(self.trails.iter().filter_map(|(t, clip, _)| {
+            super::trail_segment_geometry(t, *clip, step).map(|(_, r)| r.intersect(*clip))
+        }));
+        let rects = rects.into_iter().map(|r| r.intersect(canvas));
+        merge_overlapping(rects.filter(|r| !r.is_empty()).collect())
+            .into_iter()
+            .filter_map(|r| {
+                let ir = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())?;
+                let mut patch = trail.clone_rect(ir)?;
+                self.compose(&mut patch, r, &before, glyphs);
+                Some((r, patch))
+            })
+            .collect()
+    }
+
+    /// The colours of the pixels frame `step` changes and how many of each, from `trail`
+    /// (holding the segments up to `step`) and what [`Prepared::sample_before`] kept.
+    fn sample_after(
+        &self,
+        trail: &Pixmap,
+        step: usize,
+        before: Vec<(IRect, Pixmap)>,
+        glyphs: &mut GlyphCache,
+    ) -> Vec<([u8; 3], u32)> {
+        let now = self.marks(step);
+        let mut colours: Vec<[u8; 3]> = Vec::new();
+        for (r, previous) in before {
+            let Some(mut patch) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                .and_then(|ir| trail.clone_rect(ir))
+            else {
+                continue;
+            };
+            self.compose(&mut patch, r, &now, glyphs);
+            for (a, b) in previous
+                .data()
+                .chunks_exact(4)
+                .zip(patch.data().chunks_exact(4))
+            {
+                if a != b {
+                    colours.push([b[0], b[1], b[2]]);
+                }
+            }
+        }
+        colours.sort_unstable();
+        let mut counted: Vec<([u8; 3], u32)> = Vec::new();
+        for c in colours {
+            match counted.last_mut() {
+                Some((last, n)) if *last == c => *n += 1,
+                _ => counted.push((c, 1)),
+            }
+        }
+        counted
     }
 
     /// The rectangles the tracks' marks cover.
@@ -253,6 +356,8 @@ struct Animator<'a, 'p> {
     step: Option<(usize, Vec<Vec<Mark>>)>,
     /// Per-pixel "changed in this frame" marks, canvas-sized, reused between frames.
     changed: Vec<bool>,
+    /// The rectangle of the last frame's patch (where marks may be set).
+    patch: IRect,
     glyphs: GlyphCache,
 }
 
@@ -263,7 +368,7 @@ impl<'a, 'p> Animator<'a, 'p> {
         let mut glyphs = GlyphCache::default();
         let pic = prepared.picture;
         let (displayed, step) = if first == 0 {
-            (prepared.background.clone(), None)
+            ((*prepared.background).clone(), None)
         } else {
             let frame = prepared.full(&trail, first - 1, &mut glyphs);
             (frame, Some((first - 1, prepared.marks(first - 1))))
@@ -274,12 +379,14 @@ impl<'a, 'p> Animator<'a, 'p> {
             displayed,
             step,
             changed: vec![false; (pic.width * pic.height) as usize],
+            patch: IRect::default(),
             glyphs,
         }
     }
 
     /// Composes the next frame (step 0 first) and returns what changed; `None` after the last.
-    fn next_frame(&mut self) -> Result<Option<FramePatch>, DrawError> {
+    /// The patch must be [`Animator::done`] with before the next frame.
+    fn next_frame(&mut self) -> Result<Option<FramePatch<'_>>, DrawError> {
         let pic = self.prepared.picture;
         let (step, previous) = match self.step.take() {
             None => (0, Vec::new()),
@@ -305,8 +412,30 @@ impl<'a, 'p> Animator<'a, 'p> {
             bbox = bbox.union(self.compose(rect, &marks)?);
         }
         self.step = Some((step, marks));
-        let bbox = if step == 0 { whole } else { bbox };
-        Ok(Some(self.take_patch(bbox, step == 0)))
+        // A frame where nothing changed still needs one pixel (GIF frames cannot be empty).
+        let bbox = if step == 0 {
+            whole
+        } else if bbox.is_empty() {
+            IRect::new(0, 0, 1, 1)
+        } else {
+            bbox
+        };
+        self.patch = bbox;
+        Ok(Some(FramePatch {
+            rect: bbox,
+            frame: &self.displayed,
+            changed: &self.changed,
+            first: step == 0,
+        }))
+    }
+
+    /// Clears the marks of the frame just made.
+    fn done(&mut self) {
+        let w = self.prepared.picture.width as usize;
+        let r = self.patch;
+        for y in r.y0 as usize..r.y1 as usize {
+            self.changed[y * w + r.x0 as usize..y * w + r.x1 as usize].fill(false);
+        }
     }
 
     /// Recomposes `rect` of the displayed frame; returns the bounding box of the pixels that
@@ -353,36 +482,6 @@ impl<'a, 'p> Animator<'a, 'p> {
         }
         Ok(changed)
     }
-
-    /// Cuts the patch for `bbox` out of the displayed frame and clears the marks there.
-    fn take_patch(&mut self, bbox: IRect, first: bool) -> FramePatch {
-        // A frame where nothing changed still needs one pixel (GIF frames cannot be empty).
-        let bbox = if bbox.is_empty() {
-            IRect::new(0, 0, 1, 1)
-        } else {
-            bbox
-        };
-        let w = self.prepared.picture.width as usize;
-        let (bw, bh) = (bbox.width() as usize, bbox.height() as usize);
-        let mut rgba = Vec::with_capacity(bw * bh * 4);
-        let mut changed = Vec::with_capacity(bw * bh);
-        let data = self.displayed.data();
-        for y in bbox.y0 as usize..bbox.y1 as usize {
-            let row = y * w;
-            rgba.extend_from_slice(
-                &data[(row + bbox.x0 as usize) * 4..(row + bbox.x1 as usize) * 4],
-            );
-            for m in &mut self.changed[row + bbox.x0 as usize..row + bbox.x1 as usize] {
-                changed.push(first || *m);
-                *m = false;
-            }
-        }
-        FramePatch {
-            rect: bbox,
-            rgba,
-            changed,
-        }
-    }
 }
 
 /// Merges rectangles that overlap until none do, so no pixel is composed twice.
@@ -414,9 +513,91 @@ fn chunk_len(frames: usize) -> usize {
 
 /// Frame 0 and the last frame in full, composed directly, and the background.
 pub struct Keyframes {
-    pub background: Pixmap,
+    pub background: Arc<Pixmap>,
     pub first: Pixmap,
     pub last: Pixmap,
+}
+
+/// The side of the tiles a [`Snapshot`] keeps, pixels.
+const TILE: i32 = 64;
+
+/// The tiles of the canvas that segments have been painted on so far.
+struct Touched {
+    columns: i32,
+    rows: i32,
+    tiles: Vec<bool>,
+}
+
+impl Touched {
+    fn new(width: u32, height: u32) -> Self {
+        let columns = width.div_ceil(TILE as u32) as i32;
+        let rows = height.div_ceil(TILE as u32) as i32;
+        Touched {
+            columns,
+            rows,
+            tiles: vec![false; (columns * rows) as usize],
+        }
+    }
+
+    fn mark(&mut self, r: IRect) {
+        if r.is_empty() {
+            return;
+        }
+        let column = |x: i32| x.div_euclid(TILE).clamp(0, self.columns - 1);
+        let row = |y: i32| y.div_euclid(TILE).clamp(0, self.rows - 1);
+        for y in row(r.y0)..=row(r.y1 - 1) {
+            for x in column(r.x0)..=column(r.x1 - 1) {
+                self.tiles[(y * self.columns + x) as usize] = true;
+            }
+        }
+    }
+
+    /// The touched tiles of `trail`.
+    fn snapshot(&self, trail: &Pixmap) -> Snapshot {
+        let canvas = IRect::at((0, 0), trail.width(), trail.height());
+        let w = trail.width() as usize;
+        let data = trail.data();
+        let tiles = (0..self.tiles.len())
+            .filter(|&k| self.tiles[k])
+            .map(|k| {
+                let (x, y) = (k as i32 % self.columns, k as i32 / self.columns);
+                let r = IRect::new(x * TILE, y * TILE, (x + 1) * TILE, (y + 1) * TILE)
+                    .intersect(canvas);
+                let mut pixels = Vec::with_capacity(r.width() as usize * r.height() as usize * 4);
+                for row in r.y0 as usize..r.y1 as usize {
+                    pixels.extend_from_slice(
+                        &data[(row * w + r.x0 as usize) * 4..(row * w + r.x1 as usize) * 4],
+                    );
+                }
+                (r, pixels)
+            })
+            .collect();
+        Snapshot { tiles }
+    }
+}
+
+/// The trail canvas where a chunk starts, kept as the tiles segments have touched (elsewhere it
+/// is the background): what a chunk needs, in the space the paths cover rather than the
+/// canvas's.
+struct Snapshot {
+    tiles: Vec<(IRect, Vec<u8>)>,
+}
+
+impl Snapshot {
+    /// The trail canvas: the background with the tiles put back.
+    fn restore(&self, background: &Pixmap) -> Pixmap {
+        let mut trail = background.clone();
+        let w = trail.width() as usize;
+        let data = trail.data_mut();
+        for (r, pixels) in &self.tiles {
+            let tw = r.width() as usize * 4;
+            for (k, row) in (r.y0 as usize..r.y1 as usize).enumerate() {
+                let at = (row * w + r.x0 as usize) * 4;
+                data[at..at + tw].copy_from_slice(&pixels[k * tw..(k + 1) * tw]);
+            }
+        }
+        trail
+    }
 }
 
 /// The plan of a chunked animation: where each chunk starts, with the trail it starts from.
@@ -424,7 +605,25 @@ pub struct Keyframes {
 pub struct Plan<'p> {
     prepared: Prepared<'p>,
     chunk: usize,
-    starts: Vec<(usize, Option<Pixmap>)>,
+    starts: Vec<(usize, Option<Snapshot>)>,
+    /// Per sampled frame, the colours of the pixels it changes and how many.
+    samples: Vec<Vec<([u8; 3], u32)>>,
+}
+
+/// How many frames (after the first) the plan's pass samples for the colours they change: all
+/// of them up to this many, otherwise this many spread evenly. What the GIF palette's order is
+/// decided from, before any frame is drawn.
+pub const SAMPLED_FRAMES: usize = 256;
+
+/// Whether the pass samples `step` (from 1) of `steps`.
+fn sampled(step: usize, steps: usize) -> bool {
+    // Sample k is step 1 + ⌊k·steps/n⌋ for k < n: step s is one when some k lands on it.
+    let n = steps.min(SAMPLED_FRAMES);
+    if n == 0 {
+        return false;
+    }
+    let k = ((step - 1) * n).div_ceil(steps);
+    k < n && 1 + k * steps / n == step
 }
 
 impl<'p> Plan<'p> {
@@ -432,23 +631,34 @@ impl<'p> Plan<'p> {
         let prepared = Prepared::new(picture)?;
         let frames = picture.steps + 1;
         let chunk = chunk_len(frames);
-        let mut trail = prepared.background.clone();
-        let mut starts: Vec<(usize, Option<Pixmap>)> = vec![(0, None)];
+        let mut trail = (*prepared.background).clone();
+        let mut touched = Touched::new(picture.width, picture.height);
+        let mut starts: Vec<(usize, Option<Snapshot>)> = vec![(0, None)];
+        let mut samples = Vec::new();
+        let mut glyphs = GlyphCache::default();
         for step in 1..frames {
             if step % chunk == 0 {
-                starts.push((step, Some(trail.clone())));
+                starts.push((step, Some(touched.snapshot(&trail))));
             }
-            prepared.paint_segments(&mut trail, step);
+            let sample = sampled(step, picture.steps)
+                .then(|| prepared.sample_before(&trail, step, &mut glyphs));
+            for r in prepared.paint_segments(&mut trail, step) {
+                touched.mark(r);
+            }
+            if let Some(before) = sample {
+                samples.push(prepared.sample_after(&trail, step, before, &mut glyphs));
+            }
         }
-        let mut glyphs = GlyphCache::default();
         let first = prepared.full(&prepared.background, 0, &mut glyphs);
-        let last = prepared.full(&trail, picture.steps, &mut glyphs);
-        let background = prepared.background.clone();
+        let mut last = trail;
+        prepared.finish(&mut last, picture.steps, &mut glyphs);
+        let background = Arc::clone(&prepared.background);
         Ok((
             Plan {
                 prepared,
                 chunk,
                 starts,
+                samples,
             },
             Keyframes {
                 background,
@@ -458,14 +668,20 @@ impl<'p> Plan<'p> {
         ))
     }
 
-    /// Animates every chunk in parallel, passing each frame's patch and the whole frame (with
-    /// its frame index) through `map`, with a per-chunk state from `init`, as soon as it is
-    /// made; the results are in frame order.
+    /// The colours of the pixels each sampled frame changes, with how many pixels of each (see
+    /// [`SAMPLED_FRAMES`]).
+    pub fn changed_colours(&self) -> &[Vec<([u8; 3], u32)>] {
+        &self.samples
+    }
+
+    /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
+    /// through `map`, with a per-chunk state from `init`, as soon as it is made; the results
+    /// are in frame order. A chunk's canvases exist only while it runs.
     pub fn run<S, T, I, F>(self, init: I, map: F) -> Result<Vec<T>, DrawError>
     where
         T: Send,
         I: Fn() -> S + Sync,
-        F: Fn(&mut S, usize, FramePatch, &Pixmap) -> T + Sync,
+        F: Fn(&mut S, usize, &FramePatch) -> T + Sync,
     {
         let len = self.chunk;
         let prepared = &self.prepared;
@@ -473,17 +689,21 @@ impl<'p> Plan<'p> {
         let chunks: Vec<Result<Vec<T>, DrawError>> = self
             .starts
             .into_par_iter()
-            .map(|(first, start_trail)| {
-                let trail = start_trail.unwrap_or_else(|| prepared.background.clone());
+            .map(|(first, snapshot)| {
+                let trail = match snapshot {
+                    Some(s) => s.restore(&prepared.background),
+                    None => (*prepared.background).clone(),
+                };
                 let mut animator = Animator::new(prepared, trail, first);
                 let mut state = init();
                 let end = (first + len).min(frames);
                 let mut out = Vec::with_capacity(end - first);
                 for index in first..end {
-                    match animator.next_frame()? {
-                        Some(p) => out.push(map(&mut state, index, p, &animator.displayed)),
-                        None => break,
-                    }
+                    let Some(patch) = animator.next_frame()? else {
+                        break;
+                    };
+                    out.push(map(&mut state, index, &patch));
+                    animator.done();
                 }
                 Ok(out)
             })
@@ -496,40 +716,47 @@ impl<'p> Plan<'p> {
     }
 }
 
-/// The animation: every frame's patch in order, and the last frame's full canvas.
+/// The animation: every frame's changed rectangle in order, and the last frame's full canvas.
 pub struct Frames {
-    pub patches: Vec<FramePatch>,
+    pub rects: Vec<IRect>,
     pub last: Pixmap,
 }
 
 /// Every frame of the animation (chunks in parallel), with the last frame's full canvas.
 pub fn all_frames(picture: &Picture) -> Result<Frames, DrawError> {
     let (plan, keyframes) = Plan::new(picture)?;
-    let patches = plan.run(|| (), |_, _, p, _| p)?;
+    let rects = plan.run(|| (), |_, _, p| p.rect)?;
     Ok(Frames {
-        patches,
+        rects,
         last: keyframes.last,
     })
 }
 
 /// The full canvas of the frame at `step` (clamped to the last step), composed directly.
 pub fn still(picture: &Picture, step: usize) -> Result<Pixmap, DrawError> {
-    let prepared = Prepared::new(picture)?;
+    let mut prepared = Prepared::new(picture)?;
     let step = step.min(picture.steps);
-    let mut trail = prepared.background.clone();
+    // The background is this function's alone: painted on in place, not copied.
+    let background = std::mem::replace(
+        &mut prepared.background,
+        Arc::new(Pixmap::new(1, 1).ok_or_else(|| DrawError("no canvas".into()))?),
+    );
+    let mut frame = Arc::try_unwrap(background).unwrap_or_else(|shared| (*shared).clone());
     for s in 1..=step {
-        prepared.paint_segments(&mut trail, s);
+        prepared.paint_segments(&mut frame, s);
     }
-    Ok(prepared.full(&trail, step, &mut GlyphCache::default()))
+    prepared.finish(&mut frame, step, &mut GlyphCache::default());
+    Ok(frame)
 }
 
 /// Every frame composed incrementally, one after another from step 0, as full canvases (for
 /// tests that compare them with stills).
 pub fn sequential_frames(picture: &Picture) -> Result<Vec<Pixmap>, DrawError> {
     let prepared = Prepared::new(picture)?;
-    let mut a = Animator::new(&prepared, prepared.background.clone(), 0);
+    let mut a = Animator::new(&prepared, (*prepared.background).clone(), 0);
     let mut out = Vec::new();
     while a.next_frame()?.is_some() {
+        a.done();
         out.push(a.displayed.clone());
     }
     Ok(out)
@@ -544,6 +771,15 @@ mod tests {
         assert_eq!(chunk_len(61), 24);
         assert_eq!(chunk_len(201), 26);
         assert_eq!(chunk_len(10_001), 1251);
+    }
+
+    #[test]
+    fn frames_are_sampled_evenly_and_all_of_short_animations() {
+        for steps in [1, 2, 60, 255, 256, 257, 1000, 10_000] {
+            let picked: Vec<usize> = (1..=steps).filter(|&s| sampled(s, steps)).collect();
+            assert_eq!(picked.len(), steps.min(SAMPLED_FRAMES), "{steps} steps");
+            assert_eq!(picked[0], 1);
+        }
     }
 
     #[test]

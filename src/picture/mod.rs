@@ -515,9 +515,11 @@ pub fn trail_segment_geometry(
 /// Cuts the trails of one clip into pieces (see [`TrailPieces`]), going through the segments in
 /// the order the animation paints them: step by step, trails in list order within a step.
 ///
-/// A trail's segment starts a new piece when it overlaps (by bounding box) a segment of another
-/// trail painted since the trail's current piece began, or when the path left the clip in
-/// between. Written in the order they start, pieces then stack as the segments were painted:
+/// A trail's segment starts a new piece when it overlaps a segment of another trail painted
+/// since the trail's current piece began, as far as two tests can tell that both err only
+/// towards an overlap (the bounding box of all those segments, and the cells of a
+/// [`PaintedGrid`] their bounding boxes cover), or when the path left the clip in between; a segment of no length at the piece's end never does (it adds nothing to the
+/// stroke). Written in the order they start, pieces then stack as the segments were painted:
 /// for any two overlapping segments of different trails, the piece of the one painted first
 /// starts first (had the later one's piece started earlier, the earlier segment would have been
 /// painted since, and the overlap would have cut that piece).
@@ -525,7 +527,9 @@ fn cut_trails(group: &[(usize, &Trail)], rect: IRect) -> Vec<(usize, Vec<usize>)
     struct State {
         starts: Vec<usize>,
         start: usize,
-        /// What other trails painted since this piece began.
+        /// When (in segments painted) the current piece began.
+        since: u32,
+        /// What other trails painted since this piece began, as one rectangle.
         others: IRect,
         /// Where the last segment ended (a piece continues only from there).
         end: Option<geom::P32>,
@@ -535,10 +539,13 @@ fn cut_trails(group: &[(usize, &Trail)], rect: IRect) -> Vec<(usize, Vec<usize>)
         .map(|(_, t)| State {
             starts: (0..t.points.len()).collect(),
             start: 0,
+            since: 0,
             others: IRect::default(),
             end: None,
         })
         .collect();
+    let mut grid = PaintedGrid::new(rect);
+    let mut clock: u32 = 0;
     let steps = group.iter().map(|(_, t)| t.points.len()).max().unwrap_or(0);
     for k in 1..steps {
         for (i, (_, t)) in group.iter().enumerate() {
@@ -547,12 +554,26 @@ fn cut_trails(group: &[(usize, &Trail)], rect: IRect) -> Vec<(usize, Vec<usize>)
                 continue;
             };
             let s = &mut states[i];
-            if s.end != Some(a) || !s.others.intersect(bbox).is_empty() {
+            if a == b && s.end == Some(a) {
+                // A segment of no length where its piece already ends adds nothing to the
+                // stroke: it stays in the piece and paints nothing over other trails (a run
+                // that has settled is not drawn again over every run that passes by).
+                s.starts[k] = s.start;
+                continue;
+            }
+            clock += 1;
+            // Both tests only ever err towards an overlap, so a piece goes on unless both see
+            // one.
+            let overlaps = !s.others.intersect(bbox).is_empty()
+                && grid.painted_by_others_since(bbox, i, s.since);
+            if s.end != Some(a) || overlaps {
                 s.start = k;
+                s.since = clock;
                 s.others = IRect::default();
             }
             s.starts[k] = s.start;
             s.end = Some(b);
+            grid.paint(bbox, i, clock);
             for (j, other) in states.iter_mut().enumerate() {
                 if j != i {
                     other.others = other.others.union(bbox);
@@ -565,4 +586,71 @@ fn cut_trails(group: &[(usize, &Trail)], rect: IRect) -> Vec<(usize, Vec<usize>)
         .zip(states)
         .map(|((k, _), s)| (*k, s.starts))
         .collect()
+}
+
+/// The side of a [`PaintedGrid`] cell, pixels.
+const GRID_CELL: i32 = 4;
+
+/// Which trail painted each cell of a clip last, and when, for [`cut_trails`]: per cell the
+/// latest segment's time and trail, and the latest time any other trail painted it, so "did a
+/// trail other than `i` paint here since `t`" is one look per cell, however long ago the
+/// piece began. Cells beyond the grid's edge count as the edge's cells (a segment clipped to
+/// the clip grown by its width may reach past it).
+struct PaintedGrid {
+    origin: (i32, i32),
+    columns: i32,
+    rows: i32,
+    /// `(time, trail, time by another trail)`; time 0 is "never".
+    cells: Vec<(u32, usize, u32)>,
+}
+
+impl PaintedGrid {
+    fn new(rect: IRect) -> Self {
+        let columns = rect.width().div_ceil(GRID_CELL as u32).max(1) as i32;
+        let rows = rect.height().div_ceil(GRID_CELL as u32).max(1) as i32;
+        PaintedGrid {
+            origin: (rect.x0, rect.y0),
+            columns,
+            rows,
+            cells: vec![(0, usize::MAX, 0); (columns * rows) as usize],
+        }
+    }
+
+    /// The cells `r` covers: column and row ranges.
+    fn span(&self, r: IRect) -> (std::ops::Range<i32>, std::ops::Range<i32>) {
+        let cell = |v: i32, o: i32, n: i32| ((v - o).div_euclid(GRID_CELL)).clamp(0, n - 1);
+        let (c0, c1) = (
+            cell(r.x0, self.origin.0, self.columns),
+            cell(r.x1 - 1, self.origin.0, self.columns),
+        );
+        let (r0, r1) = (
+            cell(r.y0, self.origin.1, self.rows),
+            cell(r.y1 - 1, self.origin.1, self.rows),
+        );
+        (c0..c1 + 1, r0..r1 + 1)
+    }
+
+    fn painted_by_others_since(&self, r: IRect, trail: usize, since: u32) -> bool {
+        let (columns, rows) = self.span(r);
+        rows.into_iter().any(|y| {
+            columns.clone().any(|x| {
+                let (t, by, other) = self.cells[(y * self.columns + x) as usize];
+                (if by == trail { other } else { t }) > since
+            })
+        })
+    }
+
+    fn paint(&mut self, r: IRect, trail: usize, time: u32) {
+        let (columns, rows) = self.span(r);
+        for y in rows {
+            for x in columns.clone() {
+                let cell = &mut self.cells[(y * self.columns + x) as usize];
+                *cell = if cell.1 == trail {
+                    (time, trail, cell.2)
+                } else {
+                    (time, trail, cell.0)
+                };
+            }
+        }
+    }
 }

@@ -202,12 +202,17 @@ impl Animated for Slots<'_> {
         picture: &Picture,
         out: &mut String,
         clip: Option<usize>,
-        _trails: &[(usize, &Trail)],
+        trails: &[(usize, &Trail)],
     ) {
         let Some(slot) = self.pieces.iter().position(|(c, _)| *c == clip) else {
             return;
         };
-        let _ = writeln!(out, r#"<g id="tr{slot}"{}>"#, svg::clip_attr(clip));
+        let _ = writeln!(
+            out,
+            r#"<g id="tr{slot}"{}{}>"#,
+            svg::trail_group_attrs(trails),
+            svg::clip_attr(clip)
+        );
         for piece in &self.pieces[slot].1 {
             let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
                 continue;
@@ -218,7 +223,7 @@ impl Animated for Slots<'_> {
             } else {
                 String::new()
             };
-            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t));
+            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t, trails));
         }
         out.push_str("</g>\n");
     }
@@ -462,16 +467,20 @@ mod tests {
         for poster in [0, 7, picture.steps] {
             let a = animation(picture, poster, &[], &|_| Vec::new());
             let plain = svg::write(picture, poster, &|_| Vec::new());
+            // The paths inside the trails' groups (those with round joins), with their strokes.
             let paths = |doc: &str| -> Vec<String> {
-                doc.lines()
-                    .filter(|l| {
-                        l.contains("stroke-linejoin=\"round\"") && l.starts_with("<path d=\"M")
-                    })
-                    .map(|l| {
-                        let d = &l[l.find(" d=\"").unwrap() + 4..];
-                        d[..d.find('"').unwrap()].to_string()
-                    })
-                    .collect()
+                let mut inside = false;
+                let mut out = Vec::new();
+                for l in doc.lines() {
+                    if l.starts_with("<g") && l.contains("stroke-linejoin=\"round\"") {
+                        inside = true;
+                    } else if l == "</g>" {
+                        inside = false;
+                    } else if inside && l.starts_with("<path d=\"M") {
+                        out.push(l.to_string());
+                    }
+                }
+                out
             };
             assert_eq!(paths(&a.svg), paths(&plain), "poster {poster}");
             let circles = |doc: &str| doc.matches("<circle").count();

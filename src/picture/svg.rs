@@ -4,7 +4,8 @@
 //! `<path>`, markers as circles, lines and polygons, images once in `<defs>` and placed with
 //! `<use>`, trails as one `<path>` per stretch of a run that no other run's segment interrupts
 //! (trails in one clip are stacked step by step, as the animation paints them, so a crossing path
-//! lies on the same side as in the PNG). Text is written as glyph outlines (each glyph once, in
+//! lies on the same side as in the PNG), in one group per clip that carries what their strokes
+//! share, their points relative to the one before. Text is written as glyph outlines (each glyph once, in
 //! `<defs>`, in font units), so the document looks the same in every viewer whatever fonts it
 //! has; each line of text is a group whose `aria-label` is the text itself.
 //!
@@ -31,13 +32,64 @@ pub fn hex(c: Rgb) -> String {
 
 /// A number with at most two decimals, without trailing zeros.
 pub fn num(v: f64) -> String {
-    let v = if v.abs() < 0.005 { 0.0 } else { v };
+    let mut s = String::new();
+    write_num(&mut s, v);
+    s
+}
+
+/// `v` in hundredths, rounded as `format!("{v:.2}")` rounds (the exact value, ties to even);
+/// `None` beyond ±10⁷ or for what is not a number.
+fn hundredths(v: f64) -> Option<i64> {
+    if !v.is_finite() || v.abs() >= 1e7 {
+        return None;
+    }
+    let t = v * 100.0;
+    // Far from a tie, rounding the product decides as the exact value would; near one (rare:
+    // binary fractions such as 0.125), the formatter decides.
+    if ((t - t.floor()) - 0.5).abs() > 1e-6 {
+        return Some(t.round() as i64);
+    }
     let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
+    let (whole, frac) = s.split_once('.')?;
+    let magnitude =
+        whole.trim_start_matches('-').parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?;
+    Some(if s.starts_with('-') {
+        -magnitude
     } else {
-        s.to_string()
+        magnitude
+    })
+}
+
+/// Writes `v` as [`num`] does: at most two decimals, no trailing zeros, `0` for anything that
+/// rounds to zero. Integer arithmetic on hundredths rather than float formatting: documents
+/// write hundreds of thousands of these.
+pub fn write_num(out: &mut String, v: f64) {
+    match hundredths(v) {
+        Some(h) => write_hundredths(out, h, true),
+        None => {
+            let s = format!("{v:.2}");
+            out.push_str(s.trim_end_matches('0').trim_end_matches('.'));
+        }
+    }
+}
+
+/// Writes `h` hundredths with at most two decimals; `0.5` or `.5` (SVG path data may leave
+/// out the leading zero) as `leading_zero` says.
+fn write_hundredths(out: &mut String, h: i64, leading_zero: bool) {
+    if h < 0 {
+        out.push('-');
+    }
+    let a = h.unsigned_abs();
+    let (whole, frac) = (a / 100, a % 100);
+    if whole > 0 || leading_zero || frac == 0 {
+        let _ = write!(out, "{whole}");
+    }
+    if frac != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
     }
 }
 
@@ -386,28 +438,68 @@ pub fn trail_pieces(
     out.into_iter().map(|(_, p)| p).collect()
 }
 
-/// A trail piece's points as path data.
+/// A trail piece's points as path data: the first point absolute, then each point relative to
+/// the one before (`M262.5 230.5l.21-.12 3 -1.5`), in hundredths of a pixel as [`num`] rounds
+/// them, differences of the rounded values so that nothing drifts. A point that rounds to where
+/// the path already is adds nothing to the stroke and is left out, unless the piece is only
+/// such points (a stroke of zero length still draws its round cap).
 pub fn polyline_data(points: &[(f64, f64)]) -> String {
     let mut d = String::new();
-    for (n, (x, y)) in points.iter().enumerate() {
-        let _ = write!(
-            d,
-            "{}{} {}",
-            if n == 0 { 'M' } else { 'L' },
-            num(*x),
-            num(*y)
-        );
+    let Some(&(x0, y0)) = points.first() else {
+        return d;
+    };
+    let at = |v: f64| hundredths(v).unwrap_or(0);
+    let mut last = (at(x0), at(y0));
+    d.push('M');
+    write_hundredths(&mut d, last.0, true);
+    d.push(' ');
+    write_hundredths(&mut d, last.1, true);
+    let mut moved = false;
+    for &(x, y) in &points[1..] {
+        let p = (at(x), at(y));
+        let (dx, dy) = (p.0 - last.0, p.1 - last.1);
+        if dx == 0 && dy == 0 {
+            continue;
+        }
+        d.push(if moved { ' ' } else { 'l' });
+        write_hundredths(&mut d, dx, false);
+        if dy >= 0 {
+            d.push(' ');
+        }
+        write_hundredths(&mut d, dy, false);
+        last = p;
+        moved = true;
+    }
+    if !moved && points.len() > 1 {
+        d.push_str("l0 0");
     }
     d
 }
 
-/// The stroke attributes of a trail's pieces.
-pub fn trail_attrs(t: &Trail) -> String {
-    format!(
-        r#" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round""#,
-        hex(t.colour),
-        n32(t.width)
-    )
+/// The attributes a clip's trails share, for the group that holds their pieces: no fill, round
+/// caps and joins, and the stroke width when every trail there has the same one.
+pub fn trail_group_attrs(trails: &[(usize, &Trail)]) -> String {
+    let mut a = String::from(r#" fill="none" stroke-linecap="round" stroke-linejoin="round""#);
+    if let Some(w) = shared_width(trails) {
+        let _ = write!(a, r#" stroke-width="{}""#, n32(w));
+    }
+    a
+}
+
+/// The width every trail of a clip has, if they all have one.
+fn shared_width(trails: &[(usize, &Trail)]) -> Option<f32> {
+    let w = trails.first()?.1.width;
+    trails.iter().all(|(_, t)| t.width == w).then_some(w)
+}
+
+/// A trail piece's own attributes inside its group (see [`trail_group_attrs`]): its colour, and
+/// its width where the group has none.
+pub fn trail_attrs(t: &Trail, trails: &[(usize, &Trail)]) -> String {
+    let mut a = format!(r#" stroke="{}""#, hex(t.colour));
+    if shared_width(trails).is_none() {
+        let _ = write!(a, r#" stroke-width="{}""#, n32(t.width));
+    }
+    a
 }
 
 /// What a [`document`] writes where the items that change with the step are.
@@ -575,18 +667,23 @@ impl Animated for AtStep {
         let rect = clip
             .and_then(|c| picture.clips.get(c).copied())
             .unwrap_or_else(|| picture.canvas());
-        for piece in trail_pieces(trails, &self.pieces, rect, self.step) {
+        let pieces = trail_pieces(trails, &self.pieces, rect, self.step);
+        if pieces.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "<g{}{}>", trail_group_attrs(trails), clip_attr(clip));
+        for piece in pieces {
             let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
                 continue;
             };
             let _ = writeln!(
                 out,
-                r#"<path d="{}"{}{}/>"#,
+                r#"<path d="{}"{}/>"#,
                 polyline_data(&piece.points),
-                trail_attrs(t),
-                clip_attr(clip)
+                trail_attrs(t, trails)
             );
         }
+        out.push_str("</g>\n");
     }
 
     fn track(&self, picture: &Picture, out: &mut String, index: usize) {
@@ -638,6 +735,54 @@ mod tests {
             assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
         }
         assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    /// `num` writes what two-decimal formatting with trailing zeros trimmed writes, ties
+    /// included; path data is relative, in the same hundredths, and ends where the points do.
+    #[test]
+    fn numbers_are_two_decimal_formatting_and_paths_add_up() {
+        let formatted = |v: f64| {
+            let v = if v.abs() < 0.005 { 0.0 } else { v };
+            let s = format!("{v:.2}");
+            let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+            if s == "-0" {
+                "0".to_string()
+            } else {
+                s
+            }
+        };
+        let mut x: u64 = 7;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.125,
+            -0.125,
+            0.005,
+            -0.005,
+            0.015,
+            2.675,
+            1e6 + 0.125,
+        ];
+        for _ in 0..100_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let v = (x >> 11) as f64 / (1u64 << 53) as f64;
+            values.push((v - 0.5) * 2f64.powi((x % 24) as i32));
+            values.push(((x >> 20) % 100_000) as f64 / 8.0 - 6000.0);
+        }
+        for v in values {
+            assert_eq!(num(v), formatted(v), "{v:e}");
+        }
+        let points = [
+            (10.0, 20.0),
+            (10.004, 20.0),
+            (12.5, 18.25),
+            (12.5, 18.25),
+            (3.0, 30.0),
+        ];
+        assert_eq!(polyline_data(&points), "M10 20l2.5-1.75 -9.5 11.75");
+        assert_eq!(polyline_data(&points[..2]), "M10 20l0 0");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::caption::Caption;
+use crate::encode::csv::number;
 use crate::keys::number_text;
 use crate::optimizer::OPTIMIZER_KINDS;
 use crate::picture::{player, svg, Image};
@@ -116,7 +117,8 @@ pub fn step_length(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// One run's readout at `step`, as the page shows it: the place, f, the step length, the lr in
 /// force and the divergence note ("—" where a value does not apply). The place is its
-/// coordinates as the CSV writes them: `[x, y]`, or `[x]` on a curve.
+/// coordinates as the CSV writes them (see
+/// [`crate::encode::csv::number`]): `[x, y]`, or `[x]` on a curve.
 pub fn readout(
     run: &crate::trajectory::Run,
     trajectory: &Trajectory,
@@ -130,14 +132,14 @@ pub fn readout(
         Dims::Two => 2,
     };
     let (theta, f, length, lr) = if step < p.len() {
-        let theta = p[step][..coordinates].iter().map(f64::to_string).collect();
-        let f = trajectory.losses[step].to_string();
+        let theta = p[step][..coordinates].iter().map(|&v| number(v)).collect();
+        let f = number(trajectory.losses[step]);
         if step > 0 {
             (
                 theta,
                 f,
-                step_length(p[step - 1], p[step]).to_string(),
-                lr_in_force(run, step).to_string(),
+                number(step_length(p[step - 1], p[step])),
+                number(lr_in_force(run, step)),
             )
         } else {
             (theta, f, dash(), dash())

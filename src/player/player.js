@@ -4,9 +4,10 @@
 // them. No network, no storage, nothing outside this page.
 
 // A number as the CSV writes it: Rust's shortest digits that read back as the same double,
-// never with an exponent. JavaScript finds the same shortest digits but breaks an exact tie
-// between two of them towards the even one, Rust towards the larger: that case is found exactly
-// (BigInt arithmetic on the double's bits) and given Rust's digits.
+// plain or with an exponent as Rust's `{:e}` writes it (1.8e-169), whichever is shorter, plain
+// on a tie. JavaScript finds the same shortest digits but breaks an exact tie between two of
+// them towards the even one, Rust towards the larger: that case is found exactly (BigInt
+// arithmetic on the double's bits) and given Rust's digits.
 function csvNumber(v) {
   if (Object.is(v, -0)) return "-0";
   if (v === 0) return "0";
@@ -37,9 +38,13 @@ function csvNumber(v) {
     point += up.length - digits.length;
     digits = up.replace(/0+$/, "");
   }
-  if (point <= 0) return sign + "0." + "0".repeat(-point) + digits;
-  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
-  return sign + digits.slice(0, point) + "." + digits.slice(point);
+  let plain;
+  if (point <= 0) plain = "0." + "0".repeat(-point) + digits;
+  else if (point >= digits.length) plain = digits + "0".repeat(point - digits.length);
+  else plain = digits.slice(0, point) + "." + digits.slice(point);
+  const scientific =
+    digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "") + "e" + (point - 1);
+  return sign + (plain.length <= scientific.length ? plain : scientific);
 }
 
 (() => {
