@@ -1420,8 +1420,10 @@ fn expression_surface_parses_with_minima() {
             expr,
             minima,
             given,
+            saddles,
         }) => {
             assert!(*given);
+            assert!(saddles.is_empty());
             assert_eq!(minima, &vec![[1.0, 1.0]]);
             assert_eq!(expr.value(1.0, 1.0), 0.0);
             assert_eq!(expr.value(0.0, 0.0), 1.0);
@@ -2771,4 +2773,17 @@ fn a_curve_that_cannot_be_drawn_is_located() {
         "not a finite number anywhere",
         Some("narrow `surface.x`"),
     );
+}
+
+/// A formula marks the saddle points it is given; a curve has none to give.
+#[test]
+fn a_formula_marks_the_saddles_it_is_given() {
+    let s = parse(&with_surface("expr = \"x^2 - y^2\"\nsaddles = [[0, 0]]\n"));
+    assert_eq!(s.surface.saddles(), vec![[0.0, 0.0]]);
+    let s = parse(&with_surface("expr = \"x^2 - y^2\"\n"));
+    assert!(s.surface.saddles().is_empty());
+    let src = with_surface("expr = \"x^2\"\nsaddles = [[0, 0]]\n");
+    let e = fail(&src);
+    assert_eq!(e.key, "surface.saddles", "{e}");
+    assert!(e.message.contains("no saddle points"), "{e}");
 }

@@ -35,6 +35,16 @@ pub const KIND: SurfaceKind = SurfaceKind {
         .absent(crate::keys::Absent::Computed(
             "the local minima found inside the view window",
         )),
+        Key::new(
+            "saddles",
+            Type::Positions {
+                min: 0,
+                max: usize::MAX,
+            },
+            "point",
+            "Points [[x, y], ...] to mark as saddle points (a formula in x and y).",
+        )
+        .absent(crate::keys::Absent::Computed("none marked")),
     ],
     exactly_one_of: &[],
     window: DefaultWindow::Fixed(Window::new((-3.0, 3.0), (-3.0, 3.0))),
@@ -51,7 +61,18 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
         within: Some(e.span),
     })?;
     let given = v.get("minima");
+    let saddles = v
+        .points("saddles")
+        .map(<[Point]>::to_vec)
+        .unwrap_or_default();
     if !expr.uses_y() {
+        if v.get("saddles").is_some() {
+            return Err(KeyError::at(
+                "saddles",
+                "a formula in x alone is a curve, which has no saddle points",
+            )
+            .with_hint("leave `saddles` out, or write the formula in x and y"));
+        }
         let minima = match given {
             None => None,
             Some(Value::Numbers(xs)) => Some(xs.clone()),
@@ -81,6 +102,7 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
             expr,
             minima: Vec::new(),
             given: false,
+            saddles: Vec::new(),
         },
         Some(Value::Points(given)) => Formula::with_minima(expr, given.to_vec()),
         Some(Value::Numbers(xs)) if xs.is_empty() => Formula::with_minima(expr, Vec::new()),
@@ -92,7 +114,7 @@ fn build(v: &Values) -> Result<Surface, KeyError> {
             .with_hint("write e.g. minima = [[1.0, 1.0]]"))
         }
     };
-    Ok(Surface::new(&KIND, formula))
+    Ok(Surface::new(&KIND, Formula { saddles, ..formula }))
 }
 
 /// A user formula in x and y and its minima: the points the user asked to mark, or those
@@ -104,6 +126,8 @@ pub struct Formula {
     pub minima: Vec<Point>,
     /// Whether the scene gave the minima (otherwise they are searched for).
     pub given: bool,
+    /// The saddle points the scene asked to mark.
+    pub saddles: Vec<Point>,
 }
 
 impl Formula {
@@ -115,6 +139,7 @@ impl Formula {
             expr,
             minima,
             given: true,
+            saddles: Vec::new(),
         }
     }
 }
@@ -138,6 +163,10 @@ impl SurfaceFn for Formula {
         self.minima.clone()
     }
 
+    fn saddles(&self) -> Vec<Point> {
+        self.saddles.clone()
+    }
+
     fn with_minima_found(&self, window: &Window) -> Option<Box<dyn SurfaceFn>> {
         if self.given {
             return None;
@@ -158,6 +187,7 @@ impl SurfaceFn for Formula {
             expr: self.expr.clone(),
             minima,
             given: false,
+            saddles: self.saddles.clone(),
         }))
     }
 }
