@@ -544,3 +544,87 @@ where
 }
 
 const INK_RGB: RGBColor = RGBColor(INK[0], INK[1], INK[2]);
+
+/// A chart of one line per run against the step, in the runs' colours, with a legend that never
+/// covers the lines: what the lr and step-length charts share. `series` are the points of each
+/// run; y spans `y0..y1` (grown for a legend that needs room), and a point above it is drawn
+/// at the top's edge.
+#[allow(clippy::too_many_arguments)]
+fn run_lines_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    page: &Page,
+    scale: f64,
+    scene: &Scene,
+    legend: &Legend,
+    series: &[Vec<(f64, f64)>],
+    (y0, y1): (f64, f64),
+    y_title: &str,
+) -> Result<(), DrawError> {
+    let font = page.font;
+    let steps = scene.output.steps.max(1) as f64;
+    let width = (2.0 * scale) as u32;
+    let rows: Vec<LegendRow> = (0..series.len())
+        .filter_map(|i| {
+            let label = scene.legend_label(i)?;
+            Some((
+                label.to_string(),
+                Swatch::Line(rgb(run_colour(scene, i)).stroke_width(width)),
+            ))
+        })
+        .collect();
+    let lines: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|&(x, y)| (x / steps, ((y - y0) / (y1 - y0)).min(2.0)))
+                .collect()
+        })
+        .collect();
+    let body = under_title(root, page, (0.8, 1.2));
+    let x_area = font * 2.6;
+    let y_ticks = TickFormat::for_range(y0, y1);
+    let label = |v: f64| y_ticks.label(v);
+    let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &label, font, scale);
+    let plot = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area);
+    let plan = legend.plan(&lines, &rows, small(font), plot);
+    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
+    let (y0, y1) = plan.grow_linear(y0, y1);
+    let y_range = axis_range(y0, y1);
+    let mut chart = ChartBuilder::on(&body)
+        .x_label_area_size(x_area as u32)
+        .y_label_area_size(y_area as u32)
+        .build_cartesian_2d(0f64..steps, y_range.clone())
+        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        root,
+        scene,
+        font,
+        scale,
+        &Axes {
+            x_title: "step",
+            y_title,
+            x_label: &|v| format!("{v:.0}"),
+            y_label: &label,
+            grid: true,
+        },
+    )?;
+    for (i, s) in series.iter().enumerate() {
+        chart
+            .draw_series(LineSeries::new(
+                s.iter()
+                    .filter(|p| p.1.is_finite())
+                    .map(|&(x, y)| (x, near(&y_range, y))),
+                rgb(run_colour(scene, i)).stroke_width(width),
+            ))
+            .map_err(err)?;
+    }
+    if !plan.below {
+        legend_box(&chart, scale, small(font), &rows, plan.corner)?;
+    }
+    if let Some((band, top)) = band {
+        band.draw(root, top, scale)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
