@@ -81,12 +81,13 @@ impl TextParts {
 /// Everything the templates, texts and glyphs are collected into while the steps are walked.
 #[derive(Default)]
 struct Collected {
-    /// Marker templates as SVG, each once, with their index.
+    /// Marker templates as SVG, each once; where to find them by their text's hash (a long
+    /// animation's arrows are a template per step: the text is kept once, not also as a key).
     templates: Vec<String>,
-    template_index: HashMap<String, usize>,
-    /// Texts, each once (by their JSON), with their index.
+    template_index: HashMap<u64, Vec<usize>>,
+    /// Texts, each once, with their index by the hash of their JSON.
     texts: Vec<TextParts>,
-    text_index: HashMap<String, usize>,
+    text_index: HashMap<u64, Vec<usize>>,
     /// Glyphs (font, id), each once, with their index.
     glyphs: Vec<(u8, u16)>,
     glyph_index: HashMap<(u8, u16), usize>,
@@ -97,22 +98,30 @@ impl Collected {
         match m {
             Mark::Text(t) if t.rotation == Rotation::None => {
                 let parts = self.text_parts(picture, t);
-                let next = self.texts.len();
-                let i = *self.text_index.entry(parts.json()).or_insert(next);
-                if i == next {
-                    self.texts.push(parts);
-                }
+                let same = self.text_index.entry(hash_of(&parts.json())).or_default();
+                let i = match same.iter().find(|&&i| self.texts[i] == parts) {
+                    Some(&i) => i,
+                    None => {
+                        same.push(self.texts.len());
+                        self.texts.push(parts);
+                        self.texts.len() - 1
+                    }
+                };
                 Placed::Text(i, (t.x, t.y))
             }
             _ => {
                 let at = m.anchor();
                 let mut svg_text = String::new();
                 svg::mark(&mut svg_text, &m.moved_to((0.0, 0.0)), picture, None);
-                let next = self.templates.len();
-                let i = *self.template_index.entry(svg_text.clone()).or_insert(next);
-                if i == next {
-                    self.templates.push(svg_text);
-                }
+                let same = self.template_index.entry(hash_of(&svg_text)).or_default();
+                let i = match same.iter().find(|&&i| self.templates[i] == svg_text) {
+                    Some(&i) => i,
+                    None => {
+                        same.push(self.templates.len());
+                        self.templates.push(svg_text);
+                        self.templates.len() - 1
+                    }
+                };
                 Placed::Template(i, at)
             }
         }
@@ -140,6 +149,15 @@ impl Collected {
             groups,
         }
     }
+}
+
+/// A hash of `text` for looking it up (never iterated, so the order of a map keyed by it never
+/// reaches the output).
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Which trail pieces and track markers show, for [`Animated`].

@@ -161,16 +161,17 @@ fn icon(path: &str, class: &str) -> String {
     )
 }
 
-/// The page's JSON: the picture's data, the clock, the runs' numbers and the sliders. `<` is
-/// escaped so the data never closes its `<script>` element.
+/// Writes the page's JSON into `out`: the picture's data, the clock, the runs' numbers and
+/// the sliders. `<` is escaped so the data never closes its `<script>` element.
 fn data_json(
+    out: &mut String,
     scene: &Scene,
     trajectories: &[Trajectory],
     figure: &Figure,
     picture_json: &str,
     sliders: &[Slider],
     visible: &[Vec<bool>],
-) -> String {
+) {
     let runs: Vec<serde_json::Value> = scene
         .runs
         .iter()
@@ -229,7 +230,22 @@ fn data_json(
     })
     .to_string();
     // `rest` is an object: splice the picture's data in as its first member.
-    format!("{{\"picture\":{picture_json},{}", &rest[1..]).replace('<', "\\u003c")
+    out.push_str("{\"picture\":");
+    push_script_safe(out, picture_json);
+    out.push(',');
+    push_script_safe(out, &rest[1..]);
+}
+
+/// Appends `json` with every `<` written `\u003c`, so it cannot close a `<script>` element.
+fn push_script_safe(out: &mut String, json: &str) {
+    let mut parts = json.split('<');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push_str("\\u003c");
+        out.push_str(part);
+    }
 }
 
 /// The player page of a rendered scene. `png` encodes the picture's images.
@@ -243,20 +259,15 @@ pub fn html(
     let (sliders, visible) = sliders(scene);
     let picture = &figure.picture;
     let poster = scene.output.poster.min(picture.steps);
-    let animation = player::animation(picture, poster, &visible, png);
-    let data = data_json(
-        scene,
-        trajectories,
-        figure,
-        &animation.json,
-        &sliders,
-        &visible,
-    );
+    // The picture's SVG goes into the page at once and its JSON at the end, each written
+    // once: a long animation's player is tens of megabytes.
+    let player::Animation { svg, json } = player::animation(picture, poster, &visible, png);
     let title = escape_markup(&scene.title);
     let steps = picture.steps;
     let caption_text = escape_markup(&caption.text());
 
-    let mut h = String::with_capacity(animation.svg.len() + data.len() + 16_384);
+    let runs_bytes: usize = trajectories.iter().map(|t| 64 * t.positions.len()).sum();
+    let mut h = String::with_capacity(svg.len() + json.len() + runs_bytes + 16_384);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.push_str(
@@ -274,7 +285,8 @@ pub fn html(
         h,
         r#"<div class="stage" role="img" aria-label="{title}" aria-describedby="caption">"#
     );
-    h.push_str(&animation.svg);
+    h.push_str(&svg);
+    drop(svg);
     h.push_str("</div>\n");
 
     // Controls.
@@ -401,10 +413,18 @@ pub fn html(
     h.push_str("</section>\n");
     h.push_str(r#"<p id="status" class="visually-hidden" aria-live="polite"></p>"#);
     h.push_str("\n</main>\n");
-    let _ = writeln!(
-        h,
-        "<script id=\"data\" type=\"application/json\">{data}</script>"
+    h.push_str("<script id=\"data\" type=\"application/json\">");
+    data_json(
+        &mut h,
+        scene,
+        trajectories,
+        figure,
+        &json,
+        &sliders,
+        &visible,
     );
+    drop(json);
+    h.push_str("</script>\n");
     let _ = writeln!(h, "<script>\n{SCRIPT}</script>\n</body>\n</html>");
     h
 }
