@@ -21,7 +21,6 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
     legend: &Legend,
 ) -> Result<(), DrawError> {
     let page = page(&root, scale, scene, "damping")?;
-    let font = page.font;
     let x_star = scene.surface.minima().first().map_or(0.0, |m| m[0]);
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -32,83 +31,41 @@ pub(super) fn draw_damping<DB: DrawingBackend>(
         }
     }
     let pad = ((hi - lo) * 0.08).max(1e-9);
-    let (y0, y1, steps) = (lo - pad, hi + pad, scene.output.steps.max(1) as f64);
-    let width = (2.0 * scale) as u32;
-    let mut lines = Vec::new();
-    let mut rows: Vec<LegendRow> = Vec::new();
-    for (i, (run, t)) in scene.runs.iter().zip(trajectories).enumerate() {
-        let c = rgb(run_colour(scene, i));
-        lines.push(
+    let rows: Vec<LegendRow> = scene
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            let label = match damping_regime(scene, &run.optimizer) {
+                Some(theory::Damping::Over) => format!("{}: over-damped", run.label),
+                Some(theory::Damping::Critical) => format!("{}: critically damped", run.label),
+                Some(theory::Damping::Under) => format!("{}: under-damped", run.label),
+                None => run.label.clone(),
+            };
+            let c = rgb(run_colour(scene, i));
+            (label, Swatch::Line(c.stroke_width(run_line_width(scale))))
+        })
+        .collect();
+    let series: Vec<Vec<(f64, f64)>> = trajectories
+        .iter()
+        .map(|t| {
             t.positions
                 .iter()
                 .enumerate()
-                .map(|(k, p)| (k as f64 / steps, (p[0] - x_star - y0) / (y1 - y0)))
-                .collect::<Vec<_>>(),
-        );
-        let label = match damping_regime(scene, &run.optimizer) {
-            Some(theory::Damping::Over) => format!("{}: over-damped", run.label),
-            Some(theory::Damping::Critical) => format!("{}: critically damped", run.label),
-            Some(theory::Damping::Under) => format!("{}: under-damped", run.label),
-            None => run.label.clone(),
-        };
-        rows.push((label, Swatch::Line(c.stroke_width(width))));
-    }
-    let body = under_title(&root, &page, (0.8, 1.2));
-    let x_area = font * 2.6;
-    let y_ticks = TickFormat::for_range(y0, y1);
-    let label = |v: f64| y_ticks.label(v);
-    let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &label, font, scale);
-    let plot = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area);
-    let plan = legend.plan(&lines, &rows, small(font), plot);
-    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
-    let (y0, y1) = plan.grow_linear(y0, y1);
-    let y_range = axis_range(y0, y1);
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size(x_area as u32)
-        .y_label_area_size(y_area as u32)
-        .build_cartesian_2d(0f64..steps, y_range.clone())
-        .map_err(err)?;
-    draw_axes(
-        &mut chart,
+                .map(|(k, p)| (k as f64, p[0] - x_star))
+                .collect()
+        })
+        .collect();
+    run_lines_chart(
         &root,
-        scene,
-        font,
+        &page,
         scale,
-        &Axes {
-            x_title: "step",
-            y_title: "x − x*",
-            x_label: &|v| format!("{v:.0}"),
-            y_label: &label,
-            grid: true,
-        },
-    )?;
-    chart
-        .draw_series(LineSeries::new(
-            [
-                (0.0, near(&y_range, 0.0)),
-                (scene.output.steps as f64, near(&y_range, 0.0)),
-            ],
-            RGBColor(180, 180, 180).stroke_width(scale as u32),
-        ))
-        .map_err(err)?;
-    for (i, t) in trajectories.iter().enumerate() {
-        let c = rgb(run_colour(scene, i));
-        chart
-            .draw_series(LineSeries::new(
-                t.positions
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| (k as f64, near(&y_range, p[0] - x_star))),
-                c.stroke_width(width),
-            ))
-            .map_err(err)?;
-    }
-    if !plan.below {
-        legend_box(&chart, scale, small(font), &rows, plan.corner)?;
-    }
-    if let Some((band, top)) = band {
-        band.draw(&root, top, scale)?;
-    }
-    root.present().map_err(err)?;
-    Ok(())
+        scene,
+        legend,
+        &series,
+        &rows,
+        (lo - pad, hi + pad),
+        "x − x*",
+        Some(0.0),
+    )
 }

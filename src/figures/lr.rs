@@ -46,7 +46,9 @@ pub(super) fn draw_lr<DB: DrawingBackend>(
         scene,
         legend,
         &series,
+        &run_rows(scene, trajectories.len(), run_line_width(scale)),
         (y0, y1),
         "learning rate",
+        None,
     )
 }

@@ -545,10 +545,29 @@ where
 
 const INK_RGB: RGBColor = RGBColor(INK[0], INK[1], INK[2]);
 
+/// The legend rows of a run-lines chart: each run its legend names, a line in its colour.
+fn run_rows(scene: &Scene, runs: usize, width: u32) -> Vec<LegendRow> {
+    (0..runs)
+        .filter_map(|i| {
+            let label = scene.legend_label(i)?;
+            Some((
+                label.to_string(),
+                Swatch::Line(rgb(run_colour(scene, i)).stroke_width(width)),
+            ))
+        })
+        .collect()
+}
+
+/// The stroke width of a run's line on a chart.
+fn run_line_width(scale: f64) -> u32 {
+    (2.0 * scale) as u32
+}
+
 /// A chart of one line per run against the step, in the runs' colours, with a legend that never
-/// covers the lines: what the lr and step-length charts share. `series` are the points of each
-/// run; y spans `y0..y1` (grown for a legend that needs room), and a point above it is drawn
-/// at the top's edge.
+/// covers the lines: what the lr, step-length and damping charts share. `series` are the points
+/// of each run, `rows` the legend; y spans `y0..y1` (grown for a legend that needs room), and a
+/// point above it is drawn at the top's edge. `baseline`, if any, is a grey level line under
+/// the runs (the damping chart's x − x* = 0).
 #[allow(clippy::too_many_arguments)]
 fn run_lines_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -557,21 +576,14 @@ fn run_lines_chart<DB: DrawingBackend>(
     scene: &Scene,
     legend: &Legend,
     series: &[Vec<(f64, f64)>],
+    rows: &[LegendRow],
     (y0, y1): (f64, f64),
     y_title: &str,
+    baseline: Option<f64>,
 ) -> Result<(), DrawError> {
     let font = page.font;
     let steps = scene.output.steps.max(1) as f64;
-    let width = (2.0 * scale) as u32;
-    let rows: Vec<LegendRow> = (0..series.len())
-        .filter_map(|i| {
-            let label = scene.legend_label(i)?;
-            Some((
-                label.to_string(),
-                Swatch::Line(rgb(run_colour(scene, i)).stroke_width(width)),
-            ))
-        })
-        .collect();
+    let width = run_line_width(scale);
     let lines: Vec<Vec<(f64, f64)>> = series
         .iter()
         .map(|s| {
@@ -586,8 +598,8 @@ fn run_lines_chart<DB: DrawingBackend>(
     let label = |v: f64| y_ticks.label(v);
     let y_area = y_label_area_linear(scene, &axis_range(y0, y1), &label, font, scale);
     let plot = plot_size(body.dim_in_pixel(), 0.0, 0.0, x_area, y_area);
-    let plan = legend.plan(&lines, &rows, small(font), plot);
-    let (body, band) = reserve(body, &plan, legend, &rows, small(font));
+    let plan = legend.plan(&lines, rows, small(font), plot);
+    let (body, band) = reserve(body, &plan, legend, rows, small(font));
     let (y0, y1) = plan.grow_linear(y0, y1);
     let y_range = axis_range(y0, y1);
     let mut chart = ChartBuilder::on(&body)
@@ -609,6 +621,17 @@ fn run_lines_chart<DB: DrawingBackend>(
             grid: true,
         },
     )?;
+    if let Some(level) = baseline {
+        chart
+            .draw_series(LineSeries::new(
+                [
+                    (0.0, near(&y_range, level)),
+                    (scene.output.steps as f64, near(&y_range, level)),
+                ],
+                RGBColor(180, 180, 180).stroke_width(scale as u32),
+            ))
+            .map_err(err)?;
+    }
     for (i, s) in series.iter().enumerate() {
         chart
             .draw_series(LineSeries::new(
@@ -620,7 +643,7 @@ fn run_lines_chart<DB: DrawingBackend>(
             .map_err(err)?;
     }
     if !plan.below {
-        legend_box(&chart, scale, small(font), &rows, plan.corner)?;
+        legend_box(&chart, scale, small(font), rows, plan.corner)?;
     }
     if let Some((band, top)) = band {
         band.draw(root, top, scale)?;

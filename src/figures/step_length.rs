@@ -41,7 +41,9 @@ pub(super) fn draw_step_length<DB: DrawingBackend>(
         scene,
         legend,
         &series,
+        &run_rows(scene, trajectories.len(), run_line_width(scale)),
         range,
         "step length |θₖ − θₖ₋₁|",
+        None,
     )
 }

@@ -703,21 +703,28 @@ fn the_lr_chart_follows_the_schedule() {
     assert_eq!(t[0].lrs[5], 0.05);
     let pictures = chart_pictures(&s, &t).unwrap();
     assert_eq!(pictures.iter().map(|p| p.0).collect::<Vec<_>>(), [".lr"]);
-    let line = strokes(&pictures[0].1)
+    // Three levels, each lower on the page (greater y) than the last.
+    let levels = line_levels(&pictures[0].1, run_colour(&s, 0));
+    assert_eq!(levels.len(), 3, "{levels:?}");
+    assert!(levels[0] < levels[1] && levels[1] < levels[2]);
+}
+
+/// The page heights a chart's longest line in `colour` stays level at, in order along it (a
+/// step schedule's line: one height per step of the schedule).
+fn line_levels(picture: &Picture, colour: Rgb) -> Vec<f32> {
+    let line = strokes(picture)
         .into_iter()
-        .filter(|(c, _, p)| *c == run_colour(&s, 0) && p.len() > 2)
+        .filter(|(c, _, p)| *c == colour && p.len() > 2)
         .max_by_key(|(_, _, p)| p.len())
         .unwrap()
         .2;
-    // Three levels, each lower on the page (greater y) than the last.
     let mut levels: Vec<f32> = Vec::new();
     for p in &line {
         if levels.last().is_none_or(|&y| (p.1 - y).abs() > 0.5) {
             levels.push(p.1);
         }
     }
-    assert_eq!(levels.len(), 3, "{line:?}");
-    assert!(levels[0] < levels[1] && levels[1] < levels[2]);
+    levels
 }
 
 /// Adagrad's `lr_decay` is part of the rate in force: its line falls step by step (every level
@@ -731,21 +738,7 @@ fn the_lr_chart_shows_adagrad_decay() {
     );
     let t = crate::pipeline::trajectories(&s);
     let pictures = chart_pictures(&s, &t).unwrap();
-    let levels = |run: usize| {
-        let line = strokes(&pictures[0].1)
-            .into_iter()
-            .filter(|(c, _, p)| *c == run_colour(&s, run) && p.len() > 2)
-            .max_by_key(|(_, _, p)| p.len())
-            .unwrap()
-            .2;
-        let mut levels: Vec<f32> = Vec::new();
-        for p in &line {
-            if levels.last().is_none_or(|&y| (p.1 - y).abs() > 0.5) {
-                levels.push(p.1);
-            }
-        }
-        levels
-    };
+    let levels = |run: usize| line_levels(&pictures[0].1, run_colour(&s, run));
     let decayed = levels(0);
     assert_eq!(decayed.len(), 6, "{decayed:?}");
     assert!(decayed.windows(2).all(|w| w[0] < w[1]), "{decayed:?}");
