@@ -65,7 +65,7 @@ fn stages(scene: &Scene, reps: usize) {
             .run(NearestCache::default, |cache, _, p| encoder.frame(p, cache))
             .expect("frames");
         lap(&mut times, 4);
-        let _ = encode::png::encode(&keyframes.last, encode::png::Content::Bands).expect("png");
+        let _ = encode::png::encode(&keyframes.last).expect("png");
         lap(&mut times, 5);
         let _ = inertia::picture::svg::write(picture, picture.steps, &encode::png::encode_image);
         lap(&mut times, 6);

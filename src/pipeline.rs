@@ -182,9 +182,9 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let (others, frames) = rayon::join(
         || {
             let png = || {
-                last.as_ref().filter(|_| png_on).map(|last| {
-                    encode::png::encode(last, encode::png::Content::Bands).map_err(EncodeError::Png)
-                })
+                last.as_ref()
+                    .filter(|_| png_on)
+                    .map(|last| encode::png::encode(last).map_err(EncodeError::Png))
             };
             let svg = || {
                 o.writes(Format::Svg)
@@ -222,8 +222,7 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             plan.map(|plan| {
                 plan.run(NearestCache::default, |cache, _, patch| {
                     progress.frame_done(scene);
-                    let png = frames_on
-                        .then(|| encode::png::encode(patch.frame(), encode::png::Content::Bands));
+                    let png = frames_on.then(|| encode::png::encode(patch.frame()));
                     (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
                 })
             })
@@ -392,7 +391,7 @@ pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     let step = step.min(figure.picture.steps);
     let still = frames::still(&figure.picture, step)?;
-    let png = encode::png::encode(&still, encode::png::Content::Bands).map_err(EncodeError::Png)?;
+    let png = encode::png::encode(&still).map_err(EncodeError::Png)?;
     Ok(Outputs {
         files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
         diverged: diverged(scene, &trajectories),

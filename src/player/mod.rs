@@ -414,7 +414,15 @@ pub fn html(
     h.push_str(r#"<p id="status" class="visually-hidden" aria-live="polite"></p>"#);
     h.push_str("\n</main>\n");
     h.push_str("<script id=\"data\" type=\"application/json\">");
-    data_json(&mut h, scene, trajectories, figure, &json, &sliders, &visible);
+    data_json(
+        &mut h,
+        scene,
+        trajectories,
+        figure,
+        &json,
+        &sliders,
+        &visible,
+    );
     drop(json);
     h.push_str("</script>\n");
     let _ = writeln!(h, "<script>\n{SCRIPT}</script>\n</body>\n</html>");
