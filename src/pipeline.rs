@@ -369,12 +369,18 @@ pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
     for px in background.chunks_exact(16) {
         histogram.add([px[0], px[1], px[2]], 4);
     }
-    for frame in [keyframes.last.data(), keyframes.first.data()] {
-        for (px, b) in frame.chunks_exact(4).zip(background.chunks_exact(4)) {
-            if px != b {
-                histogram.add([px[0], px[1], px[2]], 1);
-            }
+    for (px, b) in keyframes
+        .last
+        .data()
+        .chunks_exact(4)
+        .zip(background.chunks_exact(4))
+    {
+        if px != b {
+            histogram.add([px[0], px[1], px[2]], 1);
         }
+    }
+    for &(c, n) in &keyframes.first_colours {
+        histogram.add(c, u64::from(n));
     }
     let mut forced: Vec<[u8; 3]> = Vec::new();
     for c in figure.runs.iter().map(|r| r.colour).chain([INK, WHITE]) {

@@ -95,30 +95,32 @@ impl GifEncoder {
     pub fn frame(&self, patch: &FramePatch, cache: &mut NearestCache) -> EncodedFrame {
         let mut pixels =
             Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
-        for (rgba, changed) in patch.rows() {
-            match changed {
-                None => pixels.extend(rgba.chunks_exact(4).map(|px| Pixel {
-                    index: self.remap
-                        [usize::from(cache.index(&self.palette, [px[0], px[1], px[2]]))],
-                    dont_care: false,
-                })),
-                Some(changed) => {
-                    pixels.extend(rgba.chunks_exact(4).zip(changed).map(|(px, &changed)| {
-                        if changed {
-                            Pixel {
-                                index: self.remap[usize::from(
-                                    cache.index(&self.palette, [px[0], px[1], px[2]]),
-                                )],
-                                dont_care: false,
-                            }
-                        } else {
-                            Pixel {
-                                index: TRANSPARENT,
-                                dont_care: true,
-                            }
-                        }
-                    }))
+        // Runs of one colour are common (flat bands): the last look-up is reused.
+        let mut last: Option<([u8; 3], u8)> = None;
+        let mut index = |px: &[u8]| {
+            let c = [px[0], px[1], px[2]];
+            match last {
+                Some((l, i)) if l == c => i,
+                _ => {
+                    let i = self.remap[usize::from(cache.index(&self.palette, c))];
+                    last = Some((c, i));
+                    i
                 }
+            }
+        };
+        for (rgba, changed) in patch.rows() {
+            for (i, px) in rgba.chunks_exact(4).enumerate() {
+                pixels.push(if changed.is_none_or(|c| c.get(i)) {
+                    Pixel {
+                        index: index(px),
+                        dont_care: false,
+                    }
+                } else {
+                    Pixel {
+                        index: TRANSPARENT,
+                        dont_care: true,
+                    }
+                });
             }
         }
         EncodedFrame {

@@ -33,9 +33,9 @@ use super::{DrawError, ItemKind, Layer, Picture, Trail};
 pub struct FramePatch<'a> {
     pub rect: IRect,
     frame: &'a Pixmap,
-    /// Canvas-sized: true where the pixel differs from the previous frame's (GIF can leave the
-    /// others transparent). Not read for the first frame, all of which is new.
-    changed: &'a [bool],
+    /// Where the pixel differs from the previous frame's (GIF can leave the others
+    /// transparent). Not read for the first frame, all of which is new.
+    changed: &'a Marks,
     first: bool,
 }
 
@@ -50,9 +50,9 @@ impl<'a> FramePatch<'a> {
         self.first
     }
 
-    /// The rectangle's rows, top to bottom: RGBA bytes, and per pixel whether it changed
-    /// (`None` for the first frame: all did).
-    pub fn rows(&self) -> impl Iterator<Item = (&'a [u8], Option<&'a [bool]>)> + '_ {
+    /// The rectangle's rows, top to bottom: RGBA bytes, and which pixels changed (`None` for
+    /// the first frame: all did).
+    pub fn rows(&self) -> impl Iterator<Item = (&'a [u8], Option<RowMarks<'a>>)> + '_ {
         let w = self.frame.width() as usize;
         let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
         let data = self.frame.data();
@@ -60,9 +60,56 @@ impl<'a> FramePatch<'a> {
             let row = y * w;
             (
                 &data[(row + x0) * 4..(row + x1) * 4],
-                (!self.first).then(|| &self.changed[row + x0..row + x1]),
+                (!self.first).then_some(RowMarks {
+                    marks: self.changed,
+                    start: row + x0,
+                }),
             )
         })
+    }
+}
+
+/// One bit per canvas pixel.
+pub struct Marks {
+    words: Vec<u64>,
+}
+
+impl Marks {
+    fn new(pixels: usize) -> Self {
+        Marks {
+            words: vec![0; pixels.div_ceil(64)],
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Clears pixels `range` (canvas indices).
+    fn clear(&mut self, range: std::ops::Range<usize>) {
+        for i in range {
+            if self.words[i / 64] != 0 {
+                self.words[i / 64] &= !(1 << (i % 64));
+            }
+        }
+    }
+}
+
+/// The marks of one row of a patch, from its first pixel.
+#[derive(Clone, Copy)]
+pub struct RowMarks<'a> {
+    marks: &'a Marks,
+    start: usize,
+}
+
+impl RowMarks<'_> {
+    /// Whether pixel `i` of the row changed.
+    pub fn get(&self, i: usize) -> bool {
+        self.marks.get(self.start + i)
     }
 }
 
@@ -273,6 +320,30 @@ impl<'p> Prepared<'p> {
         self.compose(frame, self.picture.canvas(), &marks, glyphs);
     }
 
+    /// The colours frame 0 draws over the background, with how many pixels of each: the
+    /// frame composed band by band, never whole.
+    fn first_colours(&self, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
+        let marks = self.marks(0);
+        let (w, h) = (self.picture.width as i32, self.picture.height as i32);
+        let mut colours: Vec<[u8; 3]> = Vec::new();
+        for y0 in (0..h).step_by(BAND_ROWS as usize) {
+            let r = IRect::new(0, y0, w, (y0 + BAND_ROWS).min(h));
+            let Some(mut band) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                .and_then(|ir| self.background.clone_rect(ir))
+            else {
+                continue;
+            };
+            let before = band.data().to_vec();
+            self.compose(&mut band, r, &marks, glyphs);
+            for (a, b) in before.chunks_exact(4).zip(band.data().chunks_exact(4)) {
+                if a != b {
+                    colours.push([b[0], b[1], b[2]]);
+                }
+            }
+        }
+        counted(colours)
+    }
+
     /// Where frame `step` recomposes, as the frame before it shows there: each rectangle with
     /// its pixels, from `trail` (holding the segments up to `step − 1`).
     fn sample_before(
@@ -330,15 +401,7 @@ impl<'p> Prepared<'p> {
                 }
             }
         }
-        colours.sort_unstable();
-        let mut counted: Vec<([u8; 3], u32)> = Vec::new();
-        for c in colours {
-            match counted.last_mut() {
-                Some((last, n)) if *last == c => *n += 1,
-                _ => counted.push((c, 1)),
-            }
-        }
-        counted
+        counted(colours)
     }
 
     /// The rectangles the tracks' marks cover.
@@ -355,7 +418,7 @@ struct Animator<'a, 'p> {
     /// The last step composed into `displayed`, and its marks; `None` before the first frame.
     step: Option<(usize, Vec<Vec<Mark>>)>,
     /// Per-pixel "changed in this frame" marks, canvas-sized, reused between frames.
-    changed: Vec<bool>,
+    changed: Marks,
     /// The rectangle of the last frame's patch (where marks may be set).
     patch: IRect,
     glyphs: GlyphCache,
@@ -378,7 +441,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             trail,
             displayed,
             step,
-            changed: vec![false; (pic.width * pic.height) as usize],
+            changed: Marks::new((pic.width * pic.height) as usize),
             patch: IRect::default(),
             glyphs,
         }
@@ -395,21 +458,24 @@ impl<'a, 'p> Animator<'a, 'p> {
         };
         let whole = pic.canvas();
         let marks = self.prepared.marks(step);
-        let mut dirty: Vec<IRect> = Vec::new();
+        let mut bbox = IRect::default();
         if step == 0 {
-            dirty.push(whole);
+            // The first frame is all new: composed in place over the background, which is
+            // what `displayed` holds before it.
+            self.prepared
+                .compose(&mut self.displayed, whole, &marks, &mut self.glyphs);
         } else {
+            let mut dirty: Vec<IRect> = Vec::new();
             dirty.extend(self.prepared.paint_segments(&mut self.trail, step));
             dirty.extend(Prepared::mark_rects(&previous));
             dirty.extend(Prepared::mark_rects(&marks));
-        }
-        let mut bbox = IRect::default();
-        for rect in merge_overlapping(dirty) {
-            let rect = rect.intersect(whole);
-            if rect.is_empty() {
-                continue;
+            for rect in merge_overlapping(dirty) {
+                let rect = rect.intersect(whole);
+                if rect.is_empty() {
+                    continue;
+                }
+                bbox = bbox.union(self.compose(rect, &marks)?);
             }
-            bbox = bbox.union(self.compose(rect, &marks)?);
         }
         self.step = Some((step, marks));
         // A frame where nothing changed still needs one pixel (GIF frames cannot be empty).
@@ -434,7 +500,8 @@ impl<'a, 'p> Animator<'a, 'p> {
         let w = self.prepared.picture.width as usize;
         let r = self.patch;
         for y in r.y0 as usize..r.y1 as usize {
-            self.changed[y * w + r.x0 as usize..y * w + r.x1 as usize].fill(false);
+            self.changed
+                .clear(y * w + r.x0 as usize..y * w + r.x1 as usize);
         }
     }
 
@@ -467,7 +534,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             for col in 0..pw {
                 let k = col * 4;
                 if s_row[k..k + 4] != d_row[k..k + 4] {
-                    self.changed[y * w + rect.x0 as usize + col] = true;
+                    self.changed.set(y * w + rect.x0 as usize + col);
                     first = first.min(col);
                     last = col;
                 }
@@ -482,6 +549,19 @@ impl<'a, 'p> Animator<'a, 'p> {
         }
         Ok(changed)
     }
+}
+
+/// Each colour once with how many times it occurs, in colour order.
+fn counted(mut colours: Vec<[u8; 3]>) -> Vec<([u8; 3], u32)> {
+    colours.sort_unstable();
+    let mut counted: Vec<([u8; 3], u32)> = Vec::new();
+    for c in colours {
+        match counted.last_mut() {
+            Some((last, n)) if *last == c => *n += 1,
+            _ => counted.push((c, 1)),
+        }
+    }
+    counted
 }
 
 /// Merges rectangles that overlap until none do, so no pixel is composed twice.
@@ -511,12 +591,16 @@ fn chunk_len(frames: usize) -> usize {
     frames.div_ceil(8).max(24)
 }
 
-/// Frame 0 and the last frame in full, composed directly, and the background.
+/// The background, the last frame in full (composed directly), and the colours frame 0 draws
+/// over the background with how many pixels of each.
 pub struct Keyframes {
     pub background: Arc<Pixmap>,
-    pub first: Pixmap,
+    pub first_colours: Vec<([u8; 3], u32)>,
     pub last: Pixmap,
 }
+
+/// Rows of the canvas composed at a time where a whole frame is only looked at.
+const BAND_ROWS: i32 = 64;
 
 /// The side of the tiles a [`Snapshot`] keeps, pixels.
 const TILE: i32 = 64;
@@ -610,6 +694,9 @@ pub struct Plan<'p> {
     samples: Vec<Vec<([u8; 3], u32)>>,
 }
 
+/// The memory the canvases of the chunks that run together may take, bytes.
+const CHUNKS_MEMORY: usize = 96 << 20;
+
 /// How many frames (after the first) the plan's pass samples for the colours they change: all
 /// of them up to this many, otherwise this many spread evenly. What the GIF palette's order is
 /// decided from, before any frame is drawn.
@@ -649,7 +736,7 @@ impl<'p> Plan<'p> {
                 samples.push(prepared.sample_after(&trail, step, before, &mut glyphs));
             }
         }
-        let first = prepared.full(&prepared.background, 0, &mut glyphs);
+        let first_colours = prepared.first_colours(&mut glyphs);
         let mut last = trail;
         prepared.finish(&mut last, picture.steps, &mut glyphs);
         let background = Arc::clone(&prepared.background);
@@ -662,7 +749,7 @@ impl<'p> Plan<'p> {
             },
             Keyframes {
                 background,
-                first,
+                first_colours,
                 last,
             },
         ))
@@ -686,31 +773,41 @@ impl<'p> Plan<'p> {
         let len = self.chunk;
         let prepared = &self.prepared;
         let frames = prepared.picture.steps + 1;
-        let chunks: Vec<Result<Vec<T>, DrawError>> = self
-            .starts
-            .into_par_iter()
-            .map(|(first, snapshot)| {
-                let trail = match snapshot {
-                    Some(s) => s.restore(&prepared.background),
-                    None => (*prepared.background).clone(),
+        // A running chunk holds two canvases (its trail and its frame): as many run together
+        // as fit in CHUNKS_MEMORY (at least one), so a large canvas is not held many times
+        // over. Which chunks run together changes nothing in what they make.
+        let canvas = 4 * prepared.picture.width as usize * prepared.picture.height as usize;
+        let together = (CHUNKS_MEMORY / (2 * canvas)).max(1);
+        let animate = |(first, snapshot): (usize, Option<Snapshot>)| {
+            let trail = match snapshot {
+                Some(s) => s.restore(&prepared.background),
+                None => (*prepared.background).clone(),
+            };
+            let mut animator = Animator::new(prepared, trail, first);
+            let mut state = init();
+            let end = (first + len).min(frames);
+            let mut out = Vec::with_capacity(end - first);
+            for index in first..end {
+                let Some(patch) = animator.next_frame()? else {
+                    break;
                 };
-                let mut animator = Animator::new(prepared, trail, first);
-                let mut state = init();
-                let end = (first + len).min(frames);
-                let mut out = Vec::with_capacity(end - first);
-                for index in first..end {
-                    let Some(patch) = animator.next_frame()? else {
-                        break;
-                    };
-                    out.push(map(&mut state, index, &patch));
-                    animator.done();
-                }
-                Ok(out)
-            })
-            .collect();
+                out.push(map(&mut state, index, &patch));
+                animator.done();
+            }
+            Ok(out)
+        };
         let mut out = Vec::with_capacity(frames);
-        for chunk in chunks {
-            out.extend(chunk?);
+        let mut starts = self.starts.into_iter();
+        loop {
+            let group: Vec<_> = starts.by_ref().take(together).collect();
+            if group.is_empty() {
+                break;
+            }
+            let chunks: Vec<Result<Vec<T>, DrawError>> =
+                group.into_par_iter().map(animate).collect();
+            for chunk in chunks {
+                out.extend(chunk?);
+            }
         }
         Ok(out)
     }
