@@ -129,37 +129,122 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
     clock.lap("trajectories");
-    let figure = Figure::new(scene, &trajectories)?;
-    clock.lap("background");
-    let picture = &figure.picture;
+    let o = &scene.output;
+    let (png_on, svg_on) = (o.writes(Format::Png), o.writes(Format::Svg));
+    // The charts and the CSV read the trajectories alone: they are made beside everything
+    // else, from the start.
+    let charts = || {
+        let wanted =
+            |name: &str| (name.ends_with(".png") && png_on) || (name.ends_with(".svg") && svg_on);
+        if png_on || svg_on {
+            crate::figures::charts(scene, &trajectories)
+                .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let csv = || {
+        o.writes(Format::Csv)
+            .then(|| encode::csv::encode(&scene.runs, &trajectories))
+    };
+    let ((charts, csv), drawn) = rayon::join(
+        || rayon::join(charts, csv),
+        || draw(scene, &trajectories, progress, &mut clock),
+    );
+    let Drawn {
+        figure,
+        gif,
+        png,
+        svg,
+        html,
+        pdf,
+        caption,
+        frame_pngs,
+    } = drawn?;
+    let charts = charts?;
+    let names = FileNames(&o.name);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
+        if let Some(b) = bytes {
+            files.push((names.with(suffix), b));
+        }
+    };
+    add(".gif", gif);
+    add(".png", png);
+    add(".svg", svg);
+    add(".csv", csv);
+    add(".html", html);
+    add(".txt", Some(caption.file().into_bytes()));
+    if let Some(pdf) = pdf {
+        add(".frames.pdf", Some(pdf));
+        add(
+            ".tex",
+            Some(encode::tex::snippet(&o.name, o.fps, figure.picture.steps + 1).into_bytes()),
+        );
+    }
+    files.extend(
+        charts
+            .into_iter()
+            .map(|(suffix, bytes)| (names.with(&suffix), bytes)),
+    );
+    let count = frame_pngs.len();
+    for (index, png) in frame_pngs.into_iter().enumerate() {
+        if let Some(png) = png {
+            files.push((names.frame(index, count), png));
+        }
+    }
+    clock.lap("files");
+    clock.report(scene, progress);
+    Ok(Outputs {
+        files,
+        diverged: diverged(scene, &trajectories),
+    })
+}
+
+/// What [`draw`] makes: the figure and everything drawn from it.
+struct Drawn {
+    figure: Figure,
+    gif: Option<Vec<u8>>,
+    png: Option<Vec<u8>>,
+    svg: Option<Vec<u8>>,
+    html: Option<Vec<u8>>,
+    pdf: Option<Vec<u8>>,
+    caption: crate::caption::Caption,
+    /// Each frame as PNG, for the folder of frames (`None` when it is not asked for).
+    frame_pngs: Vec<Option<Vec<u8>>>,
+}
+
+/// The figure of `scene` and what is drawn from it: the frames (compressed for the GIF,
+/// encoded for the folder, each as soon as it is drawn, chunk by chunk in parallel) beside the
+/// PNG, the SVG, the player and the PDF.
+fn draw(
+    scene: &Scene,
+    trajectories: &[Trajectory],
+    progress: &dyn Progress,
+    clock: &mut StageClock,
+) -> Result<Drawn, Error> {
     let o = &scene.output;
     let (gif_on, png_on, frames_on) = (
         o.writes(Format::Gif),
         o.writes(Format::Png),
         o.writes(Format::Frames),
     );
+    let figure = Figure::new(scene, trajectories)?;
+    clock.lap("figure");
+    let picture = &figure.picture;
     let animated = gif_on || frames_on;
     if animated {
         progress.frames(scene, picture.steps + 1);
     }
     // The plan paints every segment once; its last keyframe is the PNG.
-    let planned = if animated || png_on {
-        Some(frames::Plan::new(picture)?)
+    let (plan, keyframes) = if animated || png_on {
+        let (plan, keyframes) = frames::Plan::new(picture)?;
+        (Some(plan), Some(keyframes))
     } else {
-        None
+        (None, None)
     };
     clock.lap("plan");
-    let encoder = match (&planned, gif_on) {
-        (Some((plan, keyframes)), true) => Some(gif_encoder(&figure, plan, keyframes)),
-        _ => None,
-    };
-    clock.lap("palette");
-    // Of the keyframes only the last (the PNG) is needed from here on.
-    let (plan, last) = match planned {
-        Some((plan, keyframes)) => (Some(plan), Some(keyframes.last)),
-        None => (None, None),
-    };
-    let caption = crate::caption::describe(scene, &trajectories);
+    let caption = crate::caption::describe(scene, trajectories);
     // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
     // PDF, by whichever needs one first.
     let encoded: Vec<std::sync::OnceLock<Vec<u8>>> =
@@ -176,35 +261,21 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             None => encode::png::encode_image(image),
         }
     };
-    // Frames are drawn (compressed for the GIF, encoded for the folder, each as soon as it is
-    // drawn) chunk by chunk in parallel, while the stills, the charts, the player and the PDF
-    // are made beside them.
     let (others, frames) = rayon::join(
         || {
             let png = || {
-                last.as_ref()
+                keyframes
+                    .as_ref()
                     .filter(|_| png_on)
-                    .map(|last| encode::png::encode(last).map_err(EncodeError::Png))
+                    .map(|k| encode::png::encode(&k.last).map_err(EncodeError::Png))
             };
             let svg = || {
                 o.writes(Format::Svg)
                     .then(|| svg::write(picture, picture.steps, &png_of).into_bytes())
             };
-            let charts = || {
-                let wanted = |name: &str| {
-                    (name.ends_with(".png") && png_on)
-                        || (name.ends_with(".svg") && o.writes(Format::Svg))
-                };
-                if o.writes(Format::Png) || o.writes(Format::Svg) {
-                    crate::figures::charts(scene, &trajectories)
-                        .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
-                } else {
-                    Ok(Vec::new())
-                }
-            };
             let html = || {
                 o.writes(Format::Html).then(|| {
-                    crate::player::html(scene, &trajectories, &figure, &caption, &png_of)
+                    crate::player::html(scene, trajectories, &figure, &caption, &png_of)
                         .into_bytes()
                 })
             };
@@ -212,25 +283,27 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
                 o.writes(Format::Pdf)
                     .then(|| crate::picture::pdf::frames(picture, &png_of))
             };
-            let ((png, svg), (charts, (html, pdf))) = rayon::join(
-                || rayon::join(png, svg),
-                || rayon::join(charts, || rayon::join(html, pdf)),
-            );
-            (png, svg, charts, html, pdf)
+            let ((png, svg), (html, pdf)) =
+                rayon::join(|| rayon::join(png, svg), || rayon::join(html, pdf));
+            (png, svg, html, pdf)
         },
-        || {
-            plan.map(|plan| {
-                plan.run(NearestCache::default, |cache, _, patch| {
-                    progress.frame_done(scene);
-                    let png = frames_on.then(|| encode::png::encode(patch.frame()));
-                    (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
-                })
-            })
+        || -> Result<_, crate::picture::DrawError> {
+            let (Some(plan), Some(keyframes)) = (plan, keyframes.as_ref()) else {
+                return Ok((None, Vec::new()));
+            };
+            // The GIF's palette and its order, fixed before the first frame.
+            let encoder = gif_on.then(|| gif_encoder(&figure, &plan, keyframes));
+            let frames = plan.run(NearestCache::default, |cache, _, patch| {
+                progress.frame_done(scene);
+                let png = frames_on.then(|| encode::png::encode(patch.frame()));
+                (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
+            })?;
+            Ok((encoder, frames))
         },
     );
-    let (png, svg, charts, html, pdf) = others;
-    let frames = frames.transpose()?.unwrap_or_default();
-    clock.lap("frames+png");
+    let (png, svg, html, pdf) = others;
+    let (encoder, frames) = frames?;
+    clock.lap("frames and stills");
     let (encoded, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
     let gif = match &encoder {
         Some(e) => {
@@ -241,47 +314,19 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
         None => None,
     };
     clock.lap("gif");
-    let charts = charts?;
-    let names = FileNames(&o.name);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
-        if let Some(b) = bytes {
-            files.push((names.with(suffix), b));
-        }
-    };
-    add(".gif", gif);
-    add(".png", png.transpose()?);
-    add(".svg", svg);
-    add(
-        ".csv",
-        o.writes(Format::Csv)
-            .then(|| encode::csv::encode(&scene.runs, &trajectories)),
-    );
-    add(".html", html);
-    add(".txt", Some(caption.file().into_bytes()));
-    if let Some(pdf) = pdf {
-        add(".frames.pdf", Some(pdf));
-        add(
-            ".tex",
-            Some(encode::tex::snippet(&o.name, o.fps, picture.steps + 1).into_bytes()),
-        );
-    }
-    clock.lap("csv");
-    files.extend(
-        charts
-            .into_iter()
-            .map(|(suffix, bytes)| (names.with(&suffix), bytes)),
-    );
-    let count = frame_pngs.len();
-    for (index, png) in frame_pngs.into_iter().enumerate() {
-        if let Some(png) = png {
-            files.push((names.frame(index, count), png.map_err(EncodeError::Png)?));
-        }
-    }
-    clock.report(scene, progress);
-    Ok(Outputs {
-        files,
-        diverged: diverged(scene, &trajectories),
+    let frame_pngs = frame_pngs
+        .into_iter()
+        .map(|p| p.transpose().map_err(EncodeError::Png))
+        .collect::<Result<_, _>>()?;
+    Ok(Drawn {
+        gif,
+        png: png.transpose()?,
+        svg,
+        html,
+        pdf,
+        caption,
+        frame_pngs,
+        figure,
     })
 }
 
@@ -328,7 +373,7 @@ pub fn gif_encoder(
     plan: &frames::Plan,
     keyframes: &frames::Keyframes,
 ) -> GifEncoder {
-    let palette = gif_palette(figure, keyframes);
+    let palette = gif_palette(figure, plan, keyframes);
     let usage = palette_usage(&palette, plan);
     GifEncoder::new(figure.picture.width, figure.picture.height, palette, &usage)
 }
@@ -344,7 +389,7 @@ pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
     let mut cache = NearestCache::default();
     for sample in plan.changed_colours() {
         seen.fill(false);
-        for &(c, count) in sample {
+        for (c, count) in sample {
             let i = usize::from(cache.index(palette, c));
             pixels[i] += u64::from(count);
             seen[i] = true;
@@ -363,7 +408,7 @@ pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
 /// The GIF palette: it must represent the background (sampled on every fourth pixel: it is
 /// flat bands) and, exactly, what the animation adds to it: the pixels where the last frame or
 /// frame 0 differ from the background. Run colours, ink and white are always exact.
-pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
+pub fn gif_palette(figure: &Figure, plan: &frames::Plan, keyframes: &frames::Keyframes) -> Palette {
     let mut histogram = Histogram::default();
     let background = keyframes.background.data();
     for px in background.chunks_exact(16) {
@@ -379,7 +424,7 @@ pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
             histogram.add([px[0], px[1], px[2]], 1);
         }
     }
-    for &(c, n) in &keyframes.first_colours {
+    for (c, n) in plan.first_colours() {
         histogram.add(c, u64::from(n));
     }
     let mut forced: Vec<[u8; 3]> = Vec::new();

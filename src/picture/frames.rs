@@ -321,80 +321,62 @@ impl<'p> Prepared<'p> {
     }
 
     /// The colours frame 0 draws over the background, with how many pixels of each: the
-    /// frame composed band by band, never whole.
-    fn first_colours(&self, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
+    /// frame composed band by band (bands in parallel), never whole.
+    fn first_colours(&self) -> Vec<([u8; 3], u32)> {
         let marks = self.marks(0);
         let (w, h) = (self.picture.width as i32, self.picture.height as i32);
-        let mut colours: Vec<[u8; 3]> = Vec::new();
-        for y0 in (0..h).step_by(BAND_ROWS as usize) {
-            let r = IRect::new(0, y0, w, (y0 + BAND_ROWS).min(h));
-            let Some(mut band) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
-                .and_then(|ir| self.background.clone_rect(ir))
-            else {
-                continue;
-            };
-            let before = band.data().to_vec();
-            self.compose(&mut band, r, &marks, glyphs);
-            for (a, b) in before.chunks_exact(4).zip(band.data().chunks_exact(4)) {
-                if a != b {
-                    colours.push([b[0], b[1], b[2]]);
-                }
-            }
-        }
-        counted(colours)
+        let bands: Vec<Vec<[u8; 3]>> = (0..(h as u32).div_ceil(BAND_ROWS as u32) as i32)
+            .into_par_iter()
+            .map_init(GlyphCache::default, |glyphs, k| {
+                let y0 = k * BAND_ROWS;
+                let r = IRect::new(0, y0, w, (y0 + BAND_ROWS).min(h));
+                let Some(mut band) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                    .and_then(|ir| self.background.clone_rect(ir))
+                else {
+                    return Vec::new();
+                };
+                self.compose(&mut band, r, &marks, glyphs);
+                let before = &self.background.data()
+                    [(y0 * w) as usize * 4..((y0 + r.height() as i32) * w) as usize * 4];
+                before
+                    .chunks_exact(4)
+                    .zip(band.data().chunks_exact(4))
+                    .filter(|(a, b)| a != b)
+                    .map(|(_, b)| [b[0], b[1], b[2]])
+                    .collect()
+            })
+            .collect();
+        counted(bands.concat())
     }
 
-    /// Where frame `step` recomposes, as the frame before it shows there: each rectangle with
-    /// its pixels, from `trail` (holding the segments up to `step − 1`).
-    fn sample_before(
-        &self,
-        trail: &Pixmap,
-        step: usize,
-        glyphs: &mut GlyphCache,
-    ) -> Vec<(IRect, Pixmap)> {
+    /// The rectangles frame `step` (from 1) recomposes: where the markers of the step before
+    /// and of the step are, and the step's new segments.
+    fn dirty_rects(&self, step: usize) -> Vec<IRect> {
         let canvas = self.picture.canvas();
-        let before = self.marks(step - 1);
-        let now = self.marks(step);
-        let mut rects: Vec<IRect> = Prepared::mark_rects(&before)
-            .chain(Prepared::mark_rects(&now))
+        let mut rects: Vec<IRect> = Prepared::mark_rects(&self.marks(step - 1))
+            .chain(Prepared::mark_rects(&self.marks(step)))
             .collect();
         rects.extend(self.trails.iter().filter_map(|(t, clip, _)| {
             super::trail_segment_geometry(t, *clip, step).map(|(_, r)| r.intersect(*clip))
         }));
         let rects = rects.into_iter().map(|r| r.intersect(canvas));
         merge_overlapping(rects.filter(|r| !r.is_empty()).collect())
-            .into_iter()
-            .filter_map(|r| {
-                let ir = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())?;
-                let mut patch = trail.clone_rect(ir)?;
-                self.compose(&mut patch, r, &before, glyphs);
-                Some((r, patch))
-            })
-            .collect()
     }
 
-    /// The colours of the pixels frame `step` changes and how many of each, from `trail`
-    /// (holding the segments up to `step`) and what [`Prepared::sample_before`] kept.
-    fn sample_after(
-        &self,
-        trail: &Pixmap,
-        step: usize,
-        before: Vec<(IRect, Pixmap)>,
-        glyphs: &mut GlyphCache,
-    ) -> Vec<([u8; 3], u32)> {
-        let now = self.marks(step);
+    /// The colours of the pixels a sampled frame changes and how many of each: each of its
+    /// rectangles composed over the trail before and after the step's segments, at the step
+    /// before and at the step, and compared.
+    fn sample_colours(&self, sample: &Sample, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
+        let (before, now) = (self.marks(sample.step - 1), self.marks(sample.step));
         let mut colours: Vec<[u8; 3]> = Vec::new();
-        for (r, previous) in before {
-            let Some(mut patch) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
-                .and_then(|ir| trail.clone_rect(ir))
-            else {
-                continue;
-            };
-            self.compose(&mut patch, r, &now, glyphs);
+        for (r, previous, next) in &sample.patches {
+            let (mut previous, mut next) = (previous.clone(), next.clone());
+            self.compose(&mut previous, *r, &before, glyphs);
+            self.compose(&mut next, *r, &now, glyphs);
             for (a, b) in previous
                 .data()
                 .chunks_exact(4)
-                .zip(patch.data().chunks_exact(4))
+                .zip(next.data().chunks_exact(4))
             {
                 if a != b {
                     colours.push([b[0], b[1], b[2]]);
@@ -586,17 +568,24 @@ fn merge_overlapping(mut rects: Vec<IRect>) -> Vec<IRect> {
     merged
 }
 
-/// Frames per chunk: at least 24, and at most 8 chunks, from the step count alone.
+/// Frames per chunk: at least 32, and at most 8 chunks, from the step count alone. (A chunk
+/// starts with two canvases of its own and a frame composed whole: a 61-frame animation is two
+/// chunks, one per core of a small machine.)
 fn chunk_len(frames: usize) -> usize {
-    frames.div_ceil(8).max(24)
+    frames.div_ceil(8).max(32)
 }
 
-/// The background, the last frame in full (composed directly), and the colours frame 0 draws
-/// over the background with how many pixels of each.
+/// The background, and the last frame in full (composed directly).
 pub struct Keyframes {
     pub background: Arc<Pixmap>,
-    pub first_colours: Vec<([u8; 3], u32)>,
     pub last: Pixmap,
+}
+
+/// A sampled frame's rectangles, each as the trail holds it before and after the step's
+/// segments (see [`Plan::changed_colours`]).
+struct Sample {
+    step: usize,
+    patches: Vec<(IRect, Pixmap, Pixmap)>,
 }
 
 /// Rows of the canvas composed at a time where a whole frame is only looked at.
@@ -690,8 +679,8 @@ pub struct Plan<'p> {
     prepared: Prepared<'p>,
     chunk: usize,
     starts: Vec<(usize, Option<Snapshot>)>,
-    /// Per sampled frame, the colours of the pixels it changes and how many.
-    samples: Vec<Vec<([u8; 3], u32)>>,
+    /// The sampled frames (see [`SAMPLED_FRAMES`]).
+    samples: Vec<Sample>,
 }
 
 /// The memory the canvases of the chunks that run together may take, bytes.
@@ -722,23 +711,33 @@ impl<'p> Plan<'p> {
         let mut touched = Touched::new(picture.width, picture.height);
         let mut starts: Vec<(usize, Option<Snapshot>)> = vec![(0, None)];
         let mut samples = Vec::new();
-        let mut glyphs = GlyphCache::default();
         for step in 1..frames {
             if step % chunk == 0 {
                 starts.push((step, Some(touched.snapshot(&trail))));
             }
-            let sample = sampled(step, picture.steps)
-                .then(|| prepared.sample_before(&trail, step, &mut glyphs));
+            // A sampled frame keeps its rectangles of the trail before and after its segments
+            // (composing them is left for when the palette is made).
+            let rects = sampled(step, picture.steps).then(|| prepared.dirty_rects(step));
+            let patch = |trail: &Pixmap, r: &IRect| {
+                IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                    .and_then(|ir| trail.clone_rect(ir))
+            };
+            let before: Vec<Option<Pixmap>> =
+                rects.iter().flatten().map(|r| patch(&trail, r)).collect();
             for r in prepared.paint_segments(&mut trail, step) {
                 touched.mark(r);
             }
-            if let Some(before) = sample {
-                samples.push(prepared.sample_after(&trail, step, before, &mut glyphs));
+            if let Some(rects) = rects {
+                let patches = rects
+                    .into_iter()
+                    .zip(before)
+                    .filter_map(|(r, b)| Some((r, b?, patch(&trail, &r)?)))
+                    .collect();
+                samples.push(Sample { step, patches });
             }
         }
-        let first_colours = prepared.first_colours(&mut glyphs);
         let mut last = trail;
-        prepared.finish(&mut last, picture.steps, &mut glyphs);
+        prepared.finish(&mut last, picture.steps, &mut GlyphCache::default());
         let background = Arc::clone(&prepared.background);
         Ok((
             Plan {
@@ -747,18 +746,24 @@ impl<'p> Plan<'p> {
                 starts,
                 samples,
             },
-            Keyframes {
-                background,
-                first_colours,
-                last,
-            },
+            Keyframes { background, last },
         ))
     }
 
     /// The colours of the pixels each sampled frame changes, with how many pixels of each (see
-    /// [`SAMPLED_FRAMES`]).
-    pub fn changed_colours(&self) -> &[Vec<([u8; 3], u32)>] {
-        &self.samples
+    /// [`SAMPLED_FRAMES`]), in step order; the samples composed in parallel.
+    pub fn changed_colours(&self) -> Vec<Vec<([u8; 3], u32)>> {
+        self.samples
+            .par_iter()
+            .map_init(GlyphCache::default, |glyphs, sample| {
+                self.prepared.sample_colours(sample, glyphs)
+            })
+            .collect()
+    }
+
+    /// The colours frame 0 draws over the background, with how many pixels of each.
+    pub fn first_colours(&self) -> Vec<([u8; 3], u32)> {
+        self.prepared.first_colours()
     }
 
     /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
@@ -865,8 +870,8 @@ mod tests {
 
     #[test]
     fn chunks_depend_on_the_frame_count_only() {
-        assert_eq!(chunk_len(61), 24);
-        assert_eq!(chunk_len(201), 26);
+        assert_eq!(chunk_len(61), 32);
+        assert_eq!(chunk_len(201), 32);
         assert_eq!(chunk_len(10_001), 1251);
     }
 
