@@ -71,9 +71,9 @@ fn stages(scene: &Scene, reps: usize) {
         let figure = Figure::new(scene, &trajectories).expect("figure");
         lap(&mut times, 1);
         let picture = &figure.picture;
-        let (plan, keyframes) = Plan::new(picture).expect("plan");
+        let (mut plan, keyframes) = Plan::new(picture).expect("plan");
         lap(&mut times, 2);
-        let encoder = pipeline::gif_encoder(&figure, &plan, &keyframes);
+        let encoder = pipeline::gif_encoder(&figure, &mut plan, &keyframes);
         let delays =
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);

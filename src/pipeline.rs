@@ -288,11 +288,11 @@ fn draw(
             (png, svg, html, pdf)
         },
         || -> Result<_, crate::picture::DrawError> {
-            let (Some(plan), Some(keyframes)) = (plan, keyframes.as_ref()) else {
+            let (Some(mut plan), Some(keyframes)) = (plan, keyframes.as_ref()) else {
                 return Ok((None, Vec::new()));
             };
             // The GIF's palette and its order, fixed before the first frame.
-            let encoder = gif_on.then(|| gif_encoder(&figure, &plan, keyframes));
+            let encoder = gif_on.then(|| gif_encoder(&figure, &mut plan, keyframes));
             let frames = plan.run(NearestCache::default, |cache, _, patch| {
                 progress.frame_done(scene);
                 let png = frames_on.then(|| encode::png::encode(patch.frame()));
@@ -370,7 +370,7 @@ impl StageClock {
 /// are expected to draw most ([`palette_usage`]), both fixed before the first frame.
 pub fn gif_encoder(
     figure: &Figure,
-    plan: &frames::Plan,
+    plan: &mut frames::Plan,
     keyframes: &frames::Keyframes,
 ) -> GifEncoder {
     let palette = gif_palette(figure, plan, keyframes);
@@ -382,7 +382,7 @@ pub fn gif_encoder(
 /// how many frames it appears, then in how many pixels, counted on the pixels the frames the
 /// plan sampled change (every frame of an animation of up to
 /// [`frames::SAMPLED_FRAMES`] steps).
-pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
+pub fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
     let n = palette.colours().len();
     let (mut frames_with, mut pixels) = (vec![0u64; n], vec![0u64; n]);
     let mut seen = vec![false; n];

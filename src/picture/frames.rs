@@ -350,11 +350,11 @@ impl<'p> Prepared<'p> {
     }
 
     /// The rectangles frame `step` (from 1) recomposes: where the markers of the step before
-    /// and of the step are, and the step's new segments.
-    fn dirty_rects(&self, step: usize) -> Vec<IRect> {
+    /// (`before`) and of the step (`now`) are, and the step's new segments.
+    fn dirty_rects(&self, step: usize, before: &[Vec<Mark>], now: &[Vec<Mark>]) -> Vec<IRect> {
         let canvas = self.picture.canvas();
-        let mut rects: Vec<IRect> = Prepared::mark_rects(&self.marks(step - 1))
-            .chain(Prepared::mark_rects(&self.marks(step)))
+        let mut rects: Vec<IRect> = Prepared::mark_rects(before)
+            .chain(Prepared::mark_rects(now))
             .collect();
         rects.extend(self.trails.iter().filter_map(|(t, clip, _)| {
             super::trail_segment_geometry(t, *clip, step).map(|(_, r)| r.intersect(*clip))
@@ -366,13 +366,11 @@ impl<'p> Prepared<'p> {
     /// The colours of the pixels a sampled frame changes and how many of each: each of its
     /// rectangles composed over the trail before and after the step's segments, at the step
     /// before and at the step, and compared.
-    fn sample_colours(&self, sample: &Sample, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
-        let (before, now) = (self.marks(sample.step - 1), self.marks(sample.step));
+    fn sample_colours(&self, sample: Sample, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
         let mut colours: Vec<[u8; 3]> = Vec::new();
-        for (r, previous, next) in &sample.patches {
-            let (mut previous, mut next) = (previous.clone(), next.clone());
-            self.compose(&mut previous, *r, &before, glyphs);
-            self.compose(&mut next, *r, &now, glyphs);
+        for (r, mut previous, mut next) in sample.patches {
+            self.compose(&mut previous, r, &sample.before, glyphs);
+            self.compose(&mut next, r, &sample.now, glyphs);
             for (a, b) in previous
                 .data()
                 .chunks_exact(4)
@@ -582,10 +580,12 @@ pub struct Keyframes {
 }
 
 /// A sampled frame's rectangles, each as the trail holds it before and after the step's
-/// segments (see [`Plan::changed_colours`]).
+/// segments, and the markers of the step before and of the step (see
+/// [`Plan::changed_colours`]).
 struct Sample {
-    step: usize,
     patches: Vec<(IRect, Pixmap, Pixmap)>,
+    before: Vec<Vec<Mark>>,
+    now: Vec<Vec<Mark>>,
 }
 
 /// Rows of the canvas composed at a time where a whole frame is only looked at.
@@ -717,7 +717,11 @@ impl<'p> Plan<'p> {
             }
             // A sampled frame keeps its rectangles of the trail before and after its segments
             // (composing them is left for when the palette is made).
-            let rects = sampled(step, picture.steps).then(|| prepared.dirty_rects(step));
+            let sample = sampled(step, picture.steps).then(|| {
+                let (before, now) = (prepared.marks(step - 1), prepared.marks(step));
+                (prepared.dirty_rects(step, &before, &now), before, now)
+            });
+            let rects = sample.as_ref().map(|(rects, _, _)| rects.clone());
             let patch = |trail: &Pixmap, r: &IRect| {
                 IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
                     .and_then(|ir| trail.clone_rect(ir))
@@ -727,13 +731,17 @@ impl<'p> Plan<'p> {
             for r in prepared.paint_segments(&mut trail, step) {
                 touched.mark(r);
             }
-            if let Some(rects) = rects {
+            if let Some((rects, before_marks, now)) = sample {
                 let patches = rects
                     .into_iter()
                     .zip(before)
                     .filter_map(|(r, b)| Some((r, b?, patch(&trail, &r)?)))
                     .collect();
-                samples.push(Sample { step, patches });
+                samples.push(Sample {
+                    patches,
+                    before: before_marks,
+                    now,
+                });
             }
         }
         let mut last = trail;
@@ -752,11 +760,13 @@ impl<'p> Plan<'p> {
 
     /// The colours of the pixels each sampled frame changes, with how many pixels of each (see
     /// [`SAMPLED_FRAMES`]), in step order; the samples composed in parallel.
-    pub fn changed_colours(&self) -> Vec<Vec<([u8; 3], u32)>> {
-        self.samples
-            .par_iter()
+    /// (The samples are used up.)
+    pub fn changed_colours(&mut self) -> Vec<Vec<([u8; 3], u32)>> {
+        let prepared = &self.prepared;
+        std::mem::take(&mut self.samples)
+            .into_par_iter()
             .map_init(GlyphCache::default, |glyphs, sample| {
-                self.prepared.sample_colours(sample, glyphs)
+                prepared.sample_colours(sample, glyphs)
             })
             .collect()
     }
