@@ -1,8 +1,12 @@
-//! `cargo bench`: how fast `render` is, stage by stage and as a whole process, with the sizes of
-//! what it writes. Figures are medians over repeated runs; nothing here asserts a time.
+//! `cargo bench`: how fast `render` is, stage by stage and as a whole process, how much memory
+//! it takes, and the sizes of what it writes. Figures are medians over repeated runs; nothing
+//! here asserts a time.
 //!
-//! The whole-process figure runs the release `render` binary (built by `cargo bench` itself via
-//! `cargo build --release` beforehand; see the justfile's `bench` recipe).
+//! The scenes are `benches/scenes/*.toml`: `bench_60` (the gd_vs_momentum scene, 61 frames,
+//! 640×480, 3 runs), the same with 200 steps, at 1280×960 and at 3840×2160, and `bench_10k`
+//! (10 000 steps at 640×480, four runs with overlays). The whole-process figures run the release
+//! `render` binary (the justfile's `bench` recipe builds it first); peak memory is the maximum
+//! resident set that GNU time (`/usr/bin/time`) reports, when it is installed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,18 +28,31 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
-/// Times each stage of one scene in-process (warm: after the first repetition, buffers and
-/// caches are hot, so this is the compute cost without process start-up).
+/// Repetitions for a scene: 21 for the small ones, fewer as frames × pixels grow (at least 3).
+fn repetitions(scene: &Scene) -> usize {
+    let work = (scene.output.steps + 1) as f64
+        * f64::from(scene.output.width)
+        * f64::from(scene.output.height);
+    let quad60 = 61.0 * 640.0 * 480.0;
+    ((21.0 * quad60 / work).round() as usize).clamp(3, 21)
+}
+
+/// Times each stage of one scene in-process, one after another on the calling thread's pool
+/// (warm: after the first repetition, buffers and caches are hot, so this is the compute cost
+/// without process start-up). `render` itself overlaps the frames with the stills, the charts,
+/// the player and the PDF.
 fn stages(scene: &Scene, reps: usize) {
     let names = [
         "trajectories",
-        "background",
+        "figure",
         "plan",
         "palette",
-        "frames",
+        "frames (drawn, GIF-compressed)",
         "png",
         "svg",
-        "gif",
+        "charts",
+        "csv",
+        "gif file",
         "player",
         "pdf",
     ];
@@ -54,23 +71,27 @@ fn stages(scene: &Scene, reps: usize) {
         let figure = Figure::new(scene, &trajectories).expect("figure");
         lap(&mut times, 1);
         let picture = &figure.picture;
-        let (plan, keyframes) = Plan::new(picture).expect("plan");
+        let (mut plan, keyframes) = Plan::new(picture).expect("plan");
         lap(&mut times, 2);
-        let encoder = pipeline::gif_encoder(&figure, &plan, &keyframes);
+        let encoder =
+            pipeline::gif_encoder(&figure, &mut plan, pipeline::keyframe_colours(&keyframes));
         let delays =
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
-        // Frames are compressed for the GIF as they are drawn.
         let frames = plan
             .run(NearestCache::default, |cache, _, p| encoder.frame(p, cache))
             .expect("frames");
         lap(&mut times, 4);
-        let _ = encode::png::encode(&keyframes.last, encode::png::Content::Bands).expect("png");
+        let _ = encode::png::encode(&keyframes.last).expect("png");
         lap(&mut times, 5);
         let _ = inertia::picture::svg::write(picture, picture.steps, &encode::png::encode_image);
         lap(&mut times, 6);
-        let gif = encoder.assemble(frames, &delays).expect("gif");
+        let _ = inertia::figures::charts(scene, &trajectories).expect("charts");
         lap(&mut times, 7);
+        let _ = encode::csv::encode(&scene.runs, &trajectories, scene.dims());
+        lap(&mut times, 8);
+        let gif = encoder.assemble(frames, &delays).expect("gif");
+        lap(&mut times, 9);
         gif_len = gif.len();
         let caption = inertia::caption::describe(scene, &trajectories);
         let _ = inertia::player::html(
@@ -80,9 +101,9 @@ fn stages(scene: &Scene, reps: usize) {
             &caption,
             &encode::png::encode_image,
         );
-        lap(&mut times, 8);
+        lap(&mut times, 10);
         let _ = inertia::picture::pdf::frames(&figure.picture, &encode::png::encode_image);
-        lap(&mut times, 9);
+        lap(&mut times, 11);
     }
     let parts: Vec<String> = names
         .iter()
@@ -95,24 +116,74 @@ fn stages(scene: &Scene, reps: usize) {
     );
 }
 
+/// GNU time, if installed: it reports a child's peak resident set.
+fn gnu_time() -> Option<PathBuf> {
+    let time = PathBuf::from("/usr/bin/time");
+    Command::new(&time)
+        .args(["-f", "%M", "true"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| time)
+}
+
+/// One run of `render ARGS` (through GNU time when given): wall time and peak resident set
+/// (KiB, 0 when unknown).
+fn run(binary: &Path, args: &[&std::ffi::OsStr], time: Option<&Path>) -> (Duration, u64) {
+    let mut command = match time {
+        Some(t) => {
+            let mut c = Command::new(t);
+            c.args(["-f", "%M"]).arg(binary);
+            c
+        }
+        None => Command::new(binary),
+    };
+    command.args(args);
+    let t = Instant::now();
+    let output = command.output().expect("run render");
+    let elapsed = t.elapsed();
+    assert!(output.status.success(), "render {args:?} failed");
+    let peak = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    (elapsed, peak)
+}
+
 /// Times the whole `render` process on each of `scenes` (runs alternating between them, so a
-/// machine's drift spreads over all alike); medians, in order.
-fn process(binary: &Path, scenes: &[&Path], out: &Path, reps: usize) -> Vec<Duration> {
+/// machine's drift spreads over all alike); medians of time and of peak memory, in order.
+fn process(
+    binary: &Path,
+    scenes: &[&Path],
+    out: &Path,
+    reps: usize,
+    time: Option<&Path>,
+) -> Vec<(Duration, u64)> {
     let mut times = vec![vec![]; scenes.len()];
+    let mut peaks = vec![vec![]; scenes.len()];
     for _ in 0..reps {
-        for (scene, times) in scenes.iter().zip(&mut times) {
-            let t = Instant::now();
-            let status = Command::new(binary)
-                .args(["--quiet", "--force", "--out"])
-                .arg(out)
-                .arg(scene)
-                .status()
-                .expect("run render");
-            times.push(t.elapsed());
-            assert!(status.success());
+        for (k, scene) in scenes.iter().enumerate() {
+            let args = [
+                "--quiet".as_ref(),
+                "--force".as_ref(),
+                "--out".as_ref(),
+                out.as_os_str(),
+                scene.as_os_str(),
+            ];
+            let (t, peak) = run(binary, &args, time);
+            times[k].push(t);
+            peaks[k].push(peak);
         }
     }
-    times.into_iter().map(median).collect()
+    times
+        .into_iter()
+        .zip(peaks)
+        .map(|(t, mut p)| {
+            p.sort_unstable();
+            (median(t), p[p.len() / 2])
+        })
+        .collect()
 }
 
 /// A copy of the scene at `path` in `dir` that writes `formats`.
@@ -152,19 +223,78 @@ fn gifsicle_check(gif: &Path, size: u64) {
     }
 }
 
+/// The CSV's bytes per row and the SVG's bytes per trail segment of a rendered scene.
+fn sizes(out: &Path, scene: &Scene) {
+    let name = &scene.output.name;
+    let size = |ext: &str| {
+        std::fs::metadata(out.join(format!("{name}.{ext}")))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let rows = std::fs::read_to_string(out.join(format!("{name}.csv")))
+        .map(|c| c.lines().count().saturating_sub(1))
+        .unwrap_or(0);
+    let trajectories = pipeline::trajectories(scene);
+    let segments: usize = trajectories
+        .iter()
+        .map(|t| t.positions.len().saturating_sub(1))
+        .sum();
+    let figure = Figure::new(scene, &trajectories).expect("figure");
+    let no_png = |_: &inertia::picture::Image| Vec::new();
+    let svg = |step| inertia::picture::svg::write(&figure.picture, step, &no_png).len();
+    let trails = svg(figure.picture.steps).saturating_sub(svg(0));
+    println!(
+        "  CSV {} bytes, {:.1} bytes per row ; SVG {} bytes, trails {:.1} bytes per segment ; \
+         player {} bytes",
+        size("csv"),
+        size("csv") as f64 / rows.max(1) as f64,
+        size("svg"),
+        trails as f64 / segments.max(1) as f64,
+        size("html")
+    );
+}
+
+/// `render scenes/` into an empty folder, then again with nothing changed (runs alternating).
+fn folder(binary: &Path, root: &Path, out: &Path, reps: usize, time: Option<&Path>) {
+    let folder = out.join("folder");
+    let scenes = root.join("scenes");
+    let args = [
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        folder.as_os_str(),
+        scenes.as_os_str(),
+    ];
+    let (mut clean, mut unchanged) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let _ = std::fs::remove_dir_all(&folder);
+        clean.push(run(binary, &args, time).0);
+        unchanged.push(run(binary, &args, time).0);
+    }
+    let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
+    println!(
+        "render scenes/ (medians of {reps}): from an empty folder {} ({files} files) ; \
+         nothing changed {}",
+        ms(median(clean)),
+        ms(median(unchanged))
+    );
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let binary = root.join("target/release/render");
     let out = std::env::temp_dir().join(format!("inertia-bench-{}", std::process::id()));
-    let reps = 21;
+    let time = gnu_time();
     let mut scenes: Vec<PathBuf> = std::fs::read_dir(root.join("benches/scenes"))
         .expect("benches/scenes")
         .flatten()
         .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     scenes.sort();
+    let mut whole: Vec<(String, Duration)> = Vec::new();
     for path in &scenes {
         let scene = scene::load(path).expect("bench scene");
+        let reps = repetitions(&scene);
         println!(
             "{} ({} frames, {} runs, {}×{})",
             path.display(),
@@ -175,39 +305,59 @@ fn main() {
         );
         stages(&scene, reps);
         let _ = pipeline::render(&scene, &NoProgress);
-        if binary.exists() {
-            // The scene as it is (the default formats, the player among them), without the
-            // player, and with the frames PDF too.
-            let scenes = out.join("scenes");
-            let plain = with_formats(path, &scenes, "plain", r#"["gif", "png", "svg", "csv"]"#);
-            let pdf = with_formats(
-                path,
-                &scenes,
-                "pdf",
-                r#"["gif", "png", "svg", "csv", "html", "pdf"]"#,
-            );
-            let t = process(&binary, &[path, &plain, &pdf], &out, reps);
-            let gif = out.join(format!("{}.gif", scene.output.name));
-            let size = std::fs::metadata(&gif).map(|m| m.len()).unwrap_or(0);
-            let html = out.join(format!("{}.html", scene.output.name));
-            let html_size = std::fs::metadata(&html).map(|m| m.len()).unwrap_or(0);
-            let pdf_file = out.join(format!("{}.frames.pdf", scene.output.name));
-            let pdf_size = std::fs::metadata(&pdf_file).map(|m| m.len()).unwrap_or(0);
-            println!(
-                "  whole `render` process (medians of {reps}): {} ; without the player {} ; \
-                 with the player and the frames PDF {}",
-                ms(t[0]),
-                ms(t[1]),
-                ms(t[2])
-            );
-            println!(
-                "  {} {size} bytes ; player {html_size} bytes ; frames PDF {pdf_size} bytes",
-                gif.display()
-            );
-            gifsicle_check(&gif, size);
-        } else {
+        if !binary.exists() {
             println!("  (build target/release/render to time the whole process)");
+            continue;
         }
+        // The scene as it is (the default formats, the player among them), without the
+        // player, and with the frames PDF too.
+        let copies = out.join("scenes");
+        let plain = with_formats(path, &copies, "plain", r#"["gif", "png", "svg", "csv"]"#);
+        let pdf = with_formats(
+            path,
+            &copies,
+            "pdf",
+            r#"["gif", "png", "svg", "csv", "html", "pdf"]"#,
+        );
+        let t = process(&binary, &[path, &plain, &pdf], &out, reps, time.as_deref());
+        let peak = |kib: u64| {
+            if kib == 0 {
+                String::new()
+            } else {
+                format!(", peak {:.1} MB", kib as f64 / 1024.0)
+            }
+        };
+        println!(
+            "  whole `render` process (medians of {reps}): {}{} ; without the player {} ; \
+             with the player and the frames PDF {}",
+            ms(t[0].0),
+            peak(t[0].1),
+            ms(t[1].0),
+            ms(t[2].0)
+        );
+        whole.push((scene.output.name.clone(), t[0].0));
+        let name = &scene.output.name;
+        let gif = out.join(format!("{name}.gif"));
+        let size = std::fs::metadata(&gif).map(|m| m.len()).unwrap_or(0);
+        let pdf_size = std::fs::metadata(out.join(format!("{name}.frames.pdf")))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        println!(
+            "  {} {size} bytes ; frames PDF {pdf_size} bytes",
+            gif.display()
+        );
+        sizes(&out, &scene);
+        gifsicle_check(&gif, size);
+    }
+    let of = |name: &str| whole.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+    if let (Some(t60), Some(t200)) = (of("bench_60"), of("bench_200")) {
+        println!(
+            "200 steps against 60: {:.2}× the time (3.3× the frames)",
+            t200.as_secs_f64() / t60.as_secs_f64()
+        );
+    }
+    if binary.exists() {
+        folder(&binary, &root, &out, 7, time.as_deref());
     }
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -116,9 +116,9 @@ pub enum EncodeError {
     /// The `gif` crate refused a frame or the file.
     #[error(transparent)]
     Gif(#[from] GifError),
-    /// The `image` crate's PNG encoder failed.
+    /// The PNG encoder failed.
     #[error("PNG encoding failed: {0}")]
-    Png(#[source] image::ImageError),
+    Png(#[source] crate::encode::png::PngError),
 }
 
 #[cfg(test)]
@@ -163,13 +163,11 @@ mod tests {
             .expect("the I/O error is the source");
         assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
 
-        let png = image::ImageError::Limits(image::error::LimitError::from_kind(
-            image::error::LimitErrorKind::DimensionError,
-        ));
+        let png = crate::encode::png::encode_rgb(&[], 0, 0).unwrap_err();
         let e = Error::from(EncodeError::Png(png));
         assert!(e.to_string().starts_with("PNG encoding failed: "), "{e}");
         assert!(e
             .source()
-            .is_some_and(|s| s.downcast_ref::<image::ImageError>().is_some()));
+            .is_some_and(|s| s.downcast_ref::<crate::encode::png::PngError>().is_some()));
     }
 }

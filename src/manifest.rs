@@ -60,10 +60,11 @@ pub struct Manifest {
 
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A path as the manifest in `out` stores it: relative to `out`.
@@ -108,6 +109,32 @@ pub fn input_hashes(scene: &Scene, out: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Whether the file at `path` has `bytes` bytes whose SHA-256 is `sha256`: the size is looked
+/// at first, and the file is hashed as it is read, a block at a time.
+fn file_matches(path: &Path, bytes: u64, sha256: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes)
+    {
+        return false;
+    }
+    let mut hasher = Sha256::new();
+    let mut block = [0u8; 64 * 1024];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&block[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    hex(&hasher.finalize()) == sha256
+}
+
 impl Manifest {
     /// Reads the manifest in `dir`. A missing one is empty; one that cannot be used (not a
     /// regular file, larger than [`crate::input::MAX_MANIFEST_BYTES`], not a manifest) is
@@ -141,7 +168,8 @@ impl Manifest {
     pub fn save(&self, dir: &Path) -> Result<(), ManifestError> {
         let mut text = serde_json::to_string_pretty(self).map_err(ManifestError::Json)?;
         text.push('\n');
-        Ok(output::write_atomic(&dir.join(FILE), text.as_bytes())?)
+        output::write_atomic_if_changed(&dir.join(FILE), text.as_bytes())?;
+        Ok(())
     }
 
     /// The record for a scene whose outputs were just made in `out`.
@@ -167,7 +195,8 @@ impl Manifest {
     }
 
     /// True when `scene`'s outputs in `dir` are what its current inputs and this inertia would
-    /// make: same input hashes, same version, and every recorded output present and unchanged.
+    /// make: same input hashes, same version, and every recorded output present and unchanged
+    /// (its size, then its hash).
     pub fn is_fresh(&self, scene: &Scene, dir: &Path) -> bool {
         let Some(r) = self.scenes.get(&scene.output.name) else {
             return false;
@@ -176,10 +205,9 @@ impl Manifest {
             && r.scene == stored_path(&scene.path, dir)
             && r.inputs == input_hashes(scene, dir)
             && !r.outputs.is_empty()
-            && r.outputs.iter().all(|(name, f)| {
-                std::fs::read(dir.join(name))
-                    .is_ok_and(|b| b.len() as u64 == f.bytes && sha256(&b) == f.sha256)
-            })
+            && r.outputs
+                .iter()
+                .all(|(name, f)| file_matches(&dir.join(name), f.bytes, &f.sha256))
     }
 }
 

@@ -133,6 +133,19 @@ pub fn write_files_atomic(
     Ok(written)
 }
 
+/// Writes `bytes` to `path` as [`write_atomic`] does, unless the file there already holds
+/// exactly these bytes (then it is left alone: nothing is written, flushed or renamed). Returns
+/// whether it wrote.
+pub fn write_atomic_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, OutputError> {
+    let same = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes);
+    if same {
+        return Ok(false);
+    }
+    write_atomic(path, bytes)?;
+    Ok(true)
+}
+
 /// The longest file name most file systems take, bytes.
 const NAME_MAX: usize = 255;
 
@@ -450,6 +463,19 @@ mod tests {
         assert_eq!(e.path, dir.path().join("b.png"));
         assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
         assert!(!dir.path().join("c.svg").exists());
+    }
+
+    #[test]
+    fn unchanged_files_are_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.html");
+        assert!(write_atomic_if_changed(&path, b"page").unwrap());
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(!write_atomic_if_changed(&path, b"page").unwrap());
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert!(write_atomic_if_changed(&path, b"page 2").unwrap());
+        assert_eq!(fs::read(&path).unwrap(), b"page 2");
     }
 
     #[test]

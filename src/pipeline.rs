@@ -129,37 +129,122 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let mut clock = StageClock::new();
     let trajectories = trajectories(scene);
     clock.lap("trajectories");
-    let figure = Figure::new(scene, &trajectories)?;
-    clock.lap("background");
-    let picture = &figure.picture;
+    let o = &scene.output;
+    let (png_on, svg_on) = (o.writes(Format::Png), o.writes(Format::Svg));
+    // The charts and the CSV read the trajectories alone: they are made beside everything
+    // else, from the start.
+    let charts = || {
+        let wanted =
+            |name: &str| (name.ends_with(".png") && png_on) || (name.ends_with(".svg") && svg_on);
+        if png_on || svg_on {
+            crate::figures::charts(scene, &trajectories)
+                .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let csv = || {
+        o.writes(Format::Csv)
+            .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims()))
+    };
+    let ((charts, csv), drawn) = rayon::join(
+        || rayon::join(charts, csv),
+        || draw(scene, &trajectories, progress, &mut clock),
+    );
+    let Drawn {
+        figure,
+        gif,
+        png,
+        svg,
+        html,
+        pdf,
+        caption,
+        frame_pngs,
+    } = drawn?;
+    let charts = charts?;
+    let names = FileNames(&o.name);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
+        if let Some(b) = bytes {
+            files.push((names.with(suffix), b));
+        }
+    };
+    add(".gif", gif);
+    add(".png", png);
+    add(".svg", svg);
+    add(".csv", csv);
+    add(".html", html);
+    add(".txt", Some(caption.file().into_bytes()));
+    if let Some(pdf) = pdf {
+        add(".frames.pdf", Some(pdf));
+        add(
+            ".tex",
+            Some(encode::tex::snippet(&o.name, o.fps, figure.picture.steps + 1).into_bytes()),
+        );
+    }
+    files.extend(
+        charts
+            .into_iter()
+            .map(|(suffix, bytes)| (names.with(&suffix), bytes)),
+    );
+    let count = frame_pngs.len();
+    for (index, png) in frame_pngs.into_iter().enumerate() {
+        if let Some(png) = png {
+            files.push((names.frame(index, count), png));
+        }
+    }
+    clock.lap("files");
+    clock.report(scene, progress);
+    Ok(Outputs {
+        files,
+        diverged: diverged(scene, &trajectories),
+    })
+}
+
+/// What [`draw`] makes: the figure and everything drawn from it.
+struct Drawn {
+    figure: Figure,
+    gif: Option<Vec<u8>>,
+    png: Option<Vec<u8>>,
+    svg: Option<Vec<u8>>,
+    html: Option<Vec<u8>>,
+    pdf: Option<Vec<u8>>,
+    caption: crate::caption::Caption,
+    /// Each frame as PNG, for the folder of frames (`None` when it is not asked for).
+    frame_pngs: Vec<Option<Vec<u8>>>,
+}
+
+/// The figure of `scene` and what is drawn from it: the frames (compressed for the GIF,
+/// encoded for the folder, each as soon as it is drawn, chunk by chunk in parallel) beside the
+/// PNG, the SVG, the player and the PDF.
+fn draw(
+    scene: &Scene,
+    trajectories: &[Trajectory],
+    progress: &dyn Progress,
+    clock: &mut StageClock,
+) -> Result<Drawn, Error> {
     let o = &scene.output;
     let (gif_on, png_on, frames_on) = (
         o.writes(Format::Gif),
         o.writes(Format::Png),
         o.writes(Format::Frames),
     );
+    let figure = Figure::new(scene, trajectories)?;
+    clock.lap("figure");
+    let picture = &figure.picture;
     let animated = gif_on || frames_on;
     if animated {
         progress.frames(scene, picture.steps + 1);
     }
     // The plan paints every segment once; its last keyframe is the PNG.
-    let planned = if animated || png_on {
-        Some(frames::Plan::new(picture)?)
+    let (plan, keyframes) = if animated || png_on {
+        let (plan, keyframes) = frames::Plan::new(picture)?;
+        (Some(plan), Some(keyframes))
     } else {
-        None
+        (None, None)
     };
     clock.lap("plan");
-    let encoder = match (&planned, gif_on) {
-        (Some((plan, keyframes)), true) => Some(gif_encoder(&figure, plan, keyframes)),
-        _ => None,
-    };
-    clock.lap("palette");
-    // Of the keyframes only the last (the PNG) is needed from here on.
-    let (plan, last) = match planned {
-        Some((plan, keyframes)) => (Some(plan), Some(keyframes.last)),
-        None => (None, None),
-    };
-    let caption = crate::caption::describe(scene, &trajectories);
+    let caption = crate::caption::describe(scene, trajectories);
     // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
     // PDF, by whichever needs one first.
     let encoded: Vec<std::sync::OnceLock<Vec<u8>>> =
@@ -176,35 +261,25 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
             None => encode::png::encode_image(image),
         }
     };
-    // Frames are drawn (compressed for the GIF, encoded for the folder, each as soon as it is
-    // drawn) chunk by chunk in parallel, while the stills, the charts, the player and the PDF
-    // are made beside them.
+    // What the GIF palette reads of the keyframes is read now, so the last keyframe can be
+    // used up by the PNG beside the frames.
+    let (keyframe_colours, last) = match keyframes {
+        Some(k) => (gif_on.then(|| keyframe_colours(&k)), Some(k.last)),
+        None => (None, None),
+    };
     let (others, frames) = rayon::join(
         || {
             let png = || {
-                last.as_ref().filter(|_| png_on).map(|last| {
-                    encode::png::encode(last, encode::png::Content::Bands).map_err(EncodeError::Png)
-                })
+                last.filter(|_| png_on)
+                    .map(|last| encode::png::encode_owned(last).map_err(EncodeError::Png))
             };
             let svg = || {
                 o.writes(Format::Svg)
                     .then(|| svg::write(picture, picture.steps, &png_of).into_bytes())
             };
-            let charts = || {
-                let wanted = |name: &str| {
-                    (name.ends_with(".png") && png_on)
-                        || (name.ends_with(".svg") && o.writes(Format::Svg))
-                };
-                if o.writes(Format::Png) || o.writes(Format::Svg) {
-                    crate::figures::charts(scene, &trajectories)
-                        .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
-                } else {
-                    Ok(Vec::new())
-                }
-            };
             let html = || {
                 o.writes(Format::Html).then(|| {
-                    crate::player::html(scene, &trajectories, &figure, &caption, &png_of)
+                    crate::player::html(scene, trajectories, &figure, &caption, &png_of)
                         .into_bytes()
                 })
             };
@@ -212,26 +287,27 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
                 o.writes(Format::Pdf)
                     .then(|| crate::picture::pdf::frames(picture, &png_of))
             };
-            let ((png, svg), (charts, (html, pdf))) = rayon::join(
-                || rayon::join(png, svg),
-                || rayon::join(charts, || rayon::join(html, pdf)),
-            );
-            (png, svg, charts, html, pdf)
+            let ((png, svg), (html, pdf)) =
+                rayon::join(|| rayon::join(png, svg), || rayon::join(html, pdf));
+            (png, svg, html, pdf)
         },
-        || {
-            plan.map(|plan| {
-                plan.run(NearestCache::default, |cache, _, patch| {
-                    progress.frame_done(scene);
-                    let png = frames_on
-                        .then(|| encode::png::encode(patch.frame(), encode::png::Content::Bands));
-                    (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
-                })
-            })
+        || -> Result<_, crate::picture::DrawError> {
+            let Some(mut plan) = plan else {
+                return Ok((None, Vec::new()));
+            };
+            // The GIF's palette and its order, fixed before the first frame.
+            let encoder = keyframe_colours.map(|seen| gif_encoder(&figure, &mut plan, seen));
+            let frames = plan.run(NearestCache::default, |cache, _, patch| {
+                progress.frame_done(scene);
+                let png = frames_on.then(|| encode::png::encode(patch.frame()));
+                (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
+            })?;
+            Ok((encoder, frames))
         },
     );
-    let (png, svg, charts, html, pdf) = others;
-    let frames = frames.transpose()?.unwrap_or_default();
-    clock.lap("frames+png");
+    let (png, svg, html, pdf) = others;
+    let (encoder, frames) = frames?;
+    clock.lap("frames and stills");
     let (encoded, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
     let gif = match &encoder {
         Some(e) => {
@@ -242,47 +318,19 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
         None => None,
     };
     clock.lap("gif");
-    let charts = charts?;
-    let names = FileNames(&o.name);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
-        if let Some(b) = bytes {
-            files.push((names.with(suffix), b));
-        }
-    };
-    add(".gif", gif);
-    add(".png", png.transpose()?);
-    add(".svg", svg);
-    add(
-        ".csv",
-        o.writes(Format::Csv)
-            .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims())),
-    );
-    add(".html", html);
-    add(".txt", Some(caption.file().into_bytes()));
-    if let Some(pdf) = pdf {
-        add(".frames.pdf", Some(pdf));
-        add(
-            ".tex",
-            Some(encode::tex::snippet(&o.name, o.fps, picture.steps + 1).into_bytes()),
-        );
-    }
-    clock.lap("csv");
-    files.extend(
-        charts
-            .into_iter()
-            .map(|(suffix, bytes)| (names.with(&suffix), bytes)),
-    );
-    let count = frame_pngs.len();
-    for (index, png) in frame_pngs.into_iter().enumerate() {
-        if let Some(png) = png {
-            files.push((names.frame(index, count), png.map_err(EncodeError::Png)?));
-        }
-    }
-    clock.report(scene, progress);
-    Ok(Outputs {
-        files,
-        diverged: diverged(scene, &trajectories),
+    let frame_pngs = frame_pngs
+        .into_iter()
+        .map(|p| p.transpose().map_err(EncodeError::Png))
+        .collect::<Result<_, _>>()?;
+    Ok(Drawn {
+        gif,
+        png: png.transpose()?,
+        svg,
+        html,
+        pdf,
+        caption,
+        frame_pngs,
+        figure,
     })
 }
 
@@ -326,10 +374,10 @@ impl StageClock {
 /// are expected to draw most ([`palette_usage`]), both fixed before the first frame.
 pub fn gif_encoder(
     figure: &Figure,
-    plan: &frames::Plan,
-    keyframes: &frames::Keyframes,
+    plan: &mut frames::Plan,
+    keyframe_colours: Histogram,
 ) -> GifEncoder {
-    let palette = gif_palette(figure, keyframes);
+    let palette = gif_palette(figure, plan, keyframe_colours);
     let usage = palette_usage(&palette, plan);
     GifEncoder::new(figure.picture.width, figure.picture.height, palette, &usage)
 }
@@ -338,14 +386,14 @@ pub fn gif_encoder(
 /// how many frames it appears, then in how many pixels, counted on the pixels the frames the
 /// plan sampled change (every frame of an animation of up to
 /// [`frames::SAMPLED_FRAMES`] steps).
-pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
+pub fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
     let n = palette.colours().len();
     let (mut frames_with, mut pixels) = (vec![0u64; n], vec![0u64; n]);
     let mut seen = vec![false; n];
     let mut cache = NearestCache::default();
     for sample in plan.changed_colours() {
         seen.fill(false);
-        for &(c, count) in sample {
+        for (c, count) in sample {
             let i = usize::from(cache.index(palette, c));
             pixels[i] += u64::from(count);
             seen[i] = true;
@@ -361,21 +409,34 @@ pub fn palette_usage(palette: &Palette, plan: &frames::Plan) -> Vec<u64> {
         .collect()
 }
 
-/// The GIF palette: it must represent the background (sampled on every fourth pixel: it is
-/// flat bands) and, exactly, what the animation adds to it: the pixels where the last frame or
-/// frame 0 differ from the background. Run colours, ink and white are always exact.
-pub fn gif_palette(figure: &Figure, keyframes: &frames::Keyframes) -> Palette {
+/// What the GIF palette reads of the keyframes: the background (sampled on every fourth
+/// pixel: it is flat bands) and the pixels where the last frame differs from it.
+pub fn keyframe_colours(keyframes: &frames::Keyframes) -> Histogram {
     let mut histogram = Histogram::default();
     let background = keyframes.background.data();
     for px in background.chunks_exact(16) {
         histogram.add([px[0], px[1], px[2]], 4);
     }
-    for frame in [keyframes.last.data(), keyframes.first.data()] {
-        for (px, b) in frame.chunks_exact(4).zip(background.chunks_exact(4)) {
-            if px != b {
-                histogram.add([px[0], px[1], px[2]], 1);
-            }
+    for (px, b) in keyframes
+        .last
+        .data()
+        .chunks_exact(4)
+        .zip(background.chunks_exact(4))
+    {
+        if px != b {
+            histogram.add([px[0], px[1], px[2]], 1);
         }
+    }
+    histogram
+}
+
+/// The GIF palette: it must represent the background and, exactly, what the animation adds to
+/// it: the pixels where the last frame ([`keyframe_colours`]) or frame 0 differ from the
+/// background. Run colours, ink and white are always exact.
+pub fn gif_palette(figure: &Figure, plan: &frames::Plan, keyframe_colours: Histogram) -> Palette {
+    let mut histogram = keyframe_colours;
+    for (c, n) in plan.first_colours() {
+        histogram.add(c, u64::from(n));
     }
     let mut forced: Vec<[u8; 3]> = Vec::new();
     for c in figure.runs.iter().map(|r| r.colour).chain([INK, WHITE]) {
@@ -416,7 +477,7 @@ pub fn render_frame(scene: &Scene, step: usize) -> Result<Outputs, Error> {
     let figure = Figure::new(scene, &trajectories)?;
     let step = step.min(figure.picture.steps);
     let still = frames::still(&figure.picture, step)?;
-    let png = encode::png::encode(&still, encode::png::Content::Bands).map_err(EncodeError::Png)?;
+    let png = encode::png::encode_owned(still).map_err(EncodeError::Png)?;
     Ok(Outputs {
         files: vec![(format!("{}.frame{step}.png", scene.output.name), png)],
         diverged: diverged(scene, &trajectories),

@@ -150,7 +150,7 @@ impl Batch {
         }
         let _turn = output::ManifestLock::acquire(&self.out);
         let (manifest, pruned) = self.update_manifest(records, prune, progress)?;
-        write_gallery(&self.out, &manifest)?;
+        write_gallery(&self.out, &manifest, scenes)?;
         Ok(Report {
             scenes: reports,
             pruned,
@@ -461,24 +461,35 @@ fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
 }
 
 /// Writes the gallery of every scene in `manifest` whose scene file still reads as a scene and
-/// whose files are all there.
-fn write_gallery(out: &Path, manifest: &Manifest) -> Result<(), Error> {
+/// whose files are all there (the scenes of this build as they were read, the others read
+/// again); an unchanged gallery is not written again.
+fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<(), Error> {
     let entries: Vec<GalleryEntry> = manifest
         .scenes
         .values()
         .filter(|record| record.outputs.keys().all(|f| out.join(f).is_file()))
         .filter_map(|record| {
             let path = crate::manifest::resolve(&record.scene, out);
-            let scene = scene::load(&path).ok()?;
+            let read;
+            let scene = match loaded
+                .iter()
+                .find(|s| crate::manifest::stored_path(&s.path, out) == record.scene)
+            {
+                Some(s) => s,
+                None => {
+                    read = scene::load(&path).ok()?;
+                    &read
+                }
+            };
             let files: Vec<(String, u64)> = record
                 .outputs
                 .iter()
                 .map(|(name, file)| (name.clone(), file.bytes))
                 .collect();
-            Some(GalleryEntry::new(&scene, out, &files))
+            Some(GalleryEntry::new(scene, out, &files))
         })
         .collect();
     let page = gallery::index_html(&entries);
-    output::write_atomic(&out.join(gallery::FILE), page.as_bytes())?;
+    output::write_atomic_if_changed(&out.join(gallery::FILE), page.as_bytes())?;
     Ok(())
 }

@@ -95,30 +95,40 @@ impl GifEncoder {
     pub fn frame(&self, patch: &FramePatch, cache: &mut NearestCache) -> EncodedFrame {
         let mut pixels =
             Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
+        // Runs of one colour are common (flat bands): the last look-up is reused. (Frames are
+        // opaque: a pixel's four bytes name its colour.)
+        let mut last: Option<(u32, u8)> = None;
+        let mut index = |px: &[u8]| {
+            let word = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+            match last {
+                Some((w, i)) if w == word => i,
+                _ => {
+                    let i =
+                        self.remap[usize::from(cache.index(&self.palette, [px[0], px[1], px[2]]))];
+                    last = Some((word, i));
+                    i
+                }
+            }
+        };
         for (rgba, changed) in patch.rows() {
             match changed {
                 None => pixels.extend(rgba.chunks_exact(4).map(|px| Pixel {
-                    index: self.remap
-                        [usize::from(cache.index(&self.palette, [px[0], px[1], px[2]]))],
+                    index: index(px),
                     dont_care: false,
                 })),
-                Some(changed) => {
-                    pixels.extend(rgba.chunks_exact(4).zip(changed).map(|(px, &changed)| {
-                        if changed {
-                            Pixel {
-                                index: self.remap[usize::from(
-                                    cache.index(&self.palette, [px[0], px[1], px[2]]),
-                                )],
-                                dont_care: false,
-                            }
-                        } else {
-                            Pixel {
-                                index: TRANSPARENT,
-                                dont_care: true,
-                            }
+                Some(changed) => pixels.extend(rgba.chunks_exact(4).enumerate().map(|(i, px)| {
+                    if changed.get(i) {
+                        Pixel {
+                            index: index(px),
+                            dont_care: false,
                         }
-                    }))
-                }
+                    } else {
+                        Pixel {
+                            index: TRANSPARENT,
+                            dont_care: true,
+                        }
+                    }
+                })),
             }
         }
         EncodedFrame {

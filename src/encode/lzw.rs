@@ -34,6 +34,10 @@ struct Dictionary {
     /// `run[l - 1]` is the code of the string of `l` transparent pixels (`run[0]` is the
     /// transparent index itself).
     run: Vec<u16>,
+    /// Per colour index `c`, `solid[c][l - 1]` is the code of the string of `l` pixels of
+    /// colour `c` that must be written as `c` (a flat band in a first frame), as far as the
+    /// encoder followed such strings as they were added.
+    solid: Vec<Vec<u16>>,
 }
 
 impl Dictionary {
@@ -44,6 +48,9 @@ impl Dictionary {
             next: first_free,
             first_free,
             run: vec![u16::from(transparent)],
+            solid: (0..first_free.saturating_sub(2).min(256))
+                .map(|c| vec![c])
+                .collect(),
         }
     }
 
@@ -51,6 +58,9 @@ impl Dictionary {
         self.keys.fill(EMPTY);
         self.next = self.first_free;
         self.run.truncate(1);
+        for chain in &mut self.solid {
+            chain.truncate(1);
+        }
     }
 
     fn slot(key: u32) -> usize {
@@ -157,13 +167,37 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
         w.put(eoi, size);
         return w.finish();
     };
-    // The current string: its code, and its length when it is a run of transparent pixels.
+    // The current string: its code, and its length when it is a run of transparent pixels,
+    // or when it is a run of pixels that must all be written as one colour (`solid`, of
+    // colour `solid_colour`; 0 when the string is neither, or was not followed).
     let choose = |p: &Pixel| if p.dont_care { transparent } else { p.index };
     let mut cur: u16 = u16::from(choose(first));
     let mut run_len: usize = usize::from(first.dont_care);
+    let solid_start = |p: &Pixel| usize::from(!p.dont_care && p.index != transparent);
+    let mut solid = solid_start(first);
+    let mut solid_colour = first.index;
     let mut i = 1;
     while i < pixels.len() {
         let p = pixels[i];
+        // Fast path: extend a run of one colour along its chain, the strings of 1, 2, 3, ...
+        // pixels of it, as far as the dictionary holds them: what looking each pixel up would
+        // find, one step for all.
+        if solid > 0 && !p.dont_care && p.index == solid_colour {
+            let chain = &dict.solid[usize::from(solid_colour)];
+            if solid <= chain.len() {
+                let ahead = pixels[i..]
+                    .iter()
+                    .take(chain.len() - solid)
+                    .take_while(|q| !q.dont_care && q.index == solid_colour)
+                    .count();
+                if ahead > 0 {
+                    cur = chain[solid + ahead - 1];
+                    i += ahead;
+                    solid += ahead;
+                    continue;
+                }
+            }
+        }
         // Fast path: extend a transparent run along the chain of transparent strings.
         if run_len > 0 && p.dont_care {
             let ahead = pixels[i..]
@@ -196,6 +230,11 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
         match extended {
             Some((code, symbol)) => {
                 cur = code;
+                solid = if solid > 0 && !p.dont_care && symbol == solid_colour {
+                    solid + 1
+                } else {
+                    0
+                };
                 run_len = if run_len > 0 && symbol == transparent && p.dont_care {
                     run_len + 1
                 } else {
@@ -210,6 +249,13 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
                     if run_len > 0 && run_len == dict.run.len() && symbol == transparent {
                         dict.run.push(dict.next);
                     }
+                    // ... and a run of one colour grows its chain.
+                    if solid > 0 && !p.dont_care && symbol == solid_colour {
+                        let chain = &mut dict.solid[usize::from(solid_colour)];
+                        if solid == chain.len() {
+                            chain.push(dict.next);
+                        }
+                    }
                     dict.insert(cur, symbol);
                     if u32::from(dict.next) > (1 << size) && size < 12 {
                         size += 1;
@@ -221,6 +267,8 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
                 }
                 cur = u16::from(symbol);
                 run_len = usize::from(symbol == transparent && p.dont_care);
+                solid = solid_start(&p);
+                solid_colour = p.index;
             }
         }
         i += 1;

@@ -33,9 +33,9 @@ use super::{DrawError, ItemKind, Layer, Picture, Trail};
 pub struct FramePatch<'a> {
     pub rect: IRect,
     frame: &'a Pixmap,
-    /// Canvas-sized: true where the pixel differs from the previous frame's (GIF can leave the
-    /// others transparent). Not read for the first frame, all of which is new.
-    changed: &'a [bool],
+    /// Where the pixel differs from the previous frame's (GIF can leave the others
+    /// transparent). Not read for the first frame, all of which is new.
+    changed: &'a Marks,
     first: bool,
 }
 
@@ -50,9 +50,9 @@ impl<'a> FramePatch<'a> {
         self.first
     }
 
-    /// The rectangle's rows, top to bottom: RGBA bytes, and per pixel whether it changed
-    /// (`None` for the first frame: all did).
-    pub fn rows(&self) -> impl Iterator<Item = (&'a [u8], Option<&'a [bool]>)> + '_ {
+    /// The rectangle's rows, top to bottom: RGBA bytes, and which pixels changed (`None` for
+    /// the first frame: all did).
+    pub fn rows(&self) -> impl Iterator<Item = (&'a [u8], Option<RowMarks<'a>>)> + '_ {
         let w = self.frame.width() as usize;
         let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
         let data = self.frame.data();
@@ -60,9 +60,56 @@ impl<'a> FramePatch<'a> {
             let row = y * w;
             (
                 &data[(row + x0) * 4..(row + x1) * 4],
-                (!self.first).then(|| &self.changed[row + x0..row + x1]),
+                (!self.first).then_some(RowMarks {
+                    marks: self.changed,
+                    start: row + x0,
+                }),
             )
         })
+    }
+}
+
+/// One bit per canvas pixel.
+pub struct Marks {
+    words: Vec<u64>,
+}
+
+impl Marks {
+    fn new(pixels: usize) -> Self {
+        Marks {
+            words: vec![0; pixels.div_ceil(64)],
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Clears pixels `range` (canvas indices).
+    fn clear(&mut self, range: std::ops::Range<usize>) {
+        for i in range {
+            if self.words[i / 64] != 0 {
+                self.words[i / 64] &= !(1 << (i % 64));
+            }
+        }
+    }
+}
+
+/// The marks of one row of a patch, from its first pixel.
+#[derive(Clone, Copy)]
+pub struct RowMarks<'a> {
+    marks: &'a Marks,
+    start: usize,
+}
+
+impl RowMarks<'_> {
+    /// Whether pixel `i` of the row changed.
+    pub fn get(&self, i: usize) -> bool {
+        self.marks.get(self.start + i)
     }
 }
 
@@ -273,72 +320,68 @@ impl<'p> Prepared<'p> {
         self.compose(frame, self.picture.canvas(), &marks, glyphs);
     }
 
-    /// Where frame `step` recomposes, as the frame before it shows there: each rectangle with
-    /// its pixels, from `trail` (holding the segments up to `step − 1`).
-    fn sample_before(
-        &self,
-        trail: &Pixmap,
-        step: usize,
-        glyphs: &mut GlyphCache,
-    ) -> Vec<(IRect, Pixmap)> {
+    /// The colours frame 0 draws over the background, with how many pixels of each: the
+    /// frame composed band by band (bands in parallel), never whole.
+    fn first_colours(&self) -> Vec<([u8; 3], u32)> {
+        let marks = self.marks(0);
+        let (w, h) = (self.picture.width as i32, self.picture.height as i32);
+        let bands: Vec<Vec<[u8; 3]>> = (0..(h as u32).div_ceil(BAND_ROWS as u32) as i32)
+            .into_par_iter()
+            .map_init(GlyphCache::default, |glyphs, k| {
+                let y0 = k * BAND_ROWS;
+                let r = IRect::new(0, y0, w, (y0 + BAND_ROWS).min(h));
+                let Some(mut band) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                    .and_then(|ir| self.background.clone_rect(ir))
+                else {
+                    return Vec::new();
+                };
+                self.compose(&mut band, r, &marks, glyphs);
+                let before = &self.background.data()
+                    [(y0 * w) as usize * 4..((y0 + r.height() as i32) * w) as usize * 4];
+                before
+                    .chunks_exact(4)
+                    .zip(band.data().chunks_exact(4))
+                    .filter(|(a, b)| a != b)
+                    .map(|(_, b)| [b[0], b[1], b[2]])
+                    .collect()
+            })
+            .collect();
+        counted(bands.concat())
+    }
+
+    /// The rectangles frame `step` (from 1) recomposes: where the markers of the step before
+    /// (`before`) and of the step (`now`) are, and the step's new segments.
+    fn dirty_rects(&self, step: usize, before: &[Vec<Mark>], now: &[Vec<Mark>]) -> Vec<IRect> {
         let canvas = self.picture.canvas();
-        let before = self.marks(step - 1);
-        let now = self.marks(step);
-        let mut rects: Vec<IRect> = Prepared::mark_rects(&before)
-            .chain(Prepared::mark_rects(&now))
+        let mut rects: Vec<IRect> = Prepared::mark_rects(before)
+            .chain(Prepared::mark_rects(now))
             .collect();
         rects.extend(self.trails.iter().filter_map(|(t, clip, _)| {
             super::trail_segment_geometry(t, *clip, step).map(|(_, r)| r.intersect(*clip))
         }));
         let rects = rects.into_iter().map(|r| r.intersect(canvas));
         merge_overlapping(rects.filter(|r| !r.is_empty()).collect())
-            .into_iter()
-            .filter_map(|r| {
-                let ir = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())?;
-                let mut patch = trail.clone_rect(ir)?;
-                self.compose(&mut patch, r, &before, glyphs);
-                Some((r, patch))
-            })
-            .collect()
     }
 
-    /// The colours of the pixels frame `step` changes and how many of each, from `trail`
-    /// (holding the segments up to `step`) and what [`Prepared::sample_before`] kept.
-    fn sample_after(
-        &self,
-        trail: &Pixmap,
-        step: usize,
-        before: Vec<(IRect, Pixmap)>,
-        glyphs: &mut GlyphCache,
-    ) -> Vec<([u8; 3], u32)> {
-        let now = self.marks(step);
+    /// The colours of the pixels a sampled frame changes and how many of each: each of its
+    /// rectangles composed over the trail before and after the step's segments, at the step
+    /// before and at the step, and compared.
+    fn sample_colours(&self, sample: Sample, glyphs: &mut GlyphCache) -> Vec<([u8; 3], u32)> {
         let mut colours: Vec<[u8; 3]> = Vec::new();
-        for (r, previous) in before {
-            let Some(mut patch) = IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
-                .and_then(|ir| trail.clone_rect(ir))
-            else {
-                continue;
-            };
-            self.compose(&mut patch, r, &now, glyphs);
+        for (r, mut previous, mut next) in sample.patches {
+            self.compose(&mut previous, r, &sample.before, glyphs);
+            self.compose(&mut next, r, &sample.now, glyphs);
             for (a, b) in previous
                 .data()
                 .chunks_exact(4)
-                .zip(patch.data().chunks_exact(4))
+                .zip(next.data().chunks_exact(4))
             {
                 if a != b {
                     colours.push([b[0], b[1], b[2]]);
                 }
             }
         }
-        colours.sort_unstable();
-        let mut counted: Vec<([u8; 3], u32)> = Vec::new();
-        for c in colours {
-            match counted.last_mut() {
-                Some((last, n)) if *last == c => *n += 1,
-                _ => counted.push((c, 1)),
-            }
-        }
-        counted
+        counted(colours)
     }
 
     /// The rectangles the tracks' marks cover.
@@ -355,7 +398,7 @@ struct Animator<'a, 'p> {
     /// The last step composed into `displayed`, and its marks; `None` before the first frame.
     step: Option<(usize, Vec<Vec<Mark>>)>,
     /// Per-pixel "changed in this frame" marks, canvas-sized, reused between frames.
-    changed: Vec<bool>,
+    changed: Marks,
     /// The rectangle of the last frame's patch (where marks may be set).
     patch: IRect,
     glyphs: GlyphCache,
@@ -378,7 +421,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             trail,
             displayed,
             step,
-            changed: vec![false; (pic.width * pic.height) as usize],
+            changed: Marks::new((pic.width * pic.height) as usize),
             patch: IRect::default(),
             glyphs,
         }
@@ -395,21 +438,24 @@ impl<'a, 'p> Animator<'a, 'p> {
         };
         let whole = pic.canvas();
         let marks = self.prepared.marks(step);
-        let mut dirty: Vec<IRect> = Vec::new();
+        let mut bbox = IRect::default();
         if step == 0 {
-            dirty.push(whole);
+            // The first frame is all new: composed in place over the background, which is
+            // what `displayed` holds before it.
+            self.prepared
+                .compose(&mut self.displayed, whole, &marks, &mut self.glyphs);
         } else {
+            let mut dirty: Vec<IRect> = Vec::new();
             dirty.extend(self.prepared.paint_segments(&mut self.trail, step));
             dirty.extend(Prepared::mark_rects(&previous));
             dirty.extend(Prepared::mark_rects(&marks));
-        }
-        let mut bbox = IRect::default();
-        for rect in merge_overlapping(dirty) {
-            let rect = rect.intersect(whole);
-            if rect.is_empty() {
-                continue;
+            for rect in merge_overlapping(dirty) {
+                let rect = rect.intersect(whole);
+                if rect.is_empty() {
+                    continue;
+                }
+                bbox = bbox.union(self.compose(rect, &marks)?);
             }
-            bbox = bbox.union(self.compose(rect, &marks)?);
         }
         self.step = Some((step, marks));
         // A frame where nothing changed still needs one pixel (GIF frames cannot be empty).
@@ -434,7 +480,8 @@ impl<'a, 'p> Animator<'a, 'p> {
         let w = self.prepared.picture.width as usize;
         let r = self.patch;
         for y in r.y0 as usize..r.y1 as usize {
-            self.changed[y * w + r.x0 as usize..y * w + r.x1 as usize].fill(false);
+            self.changed
+                .clear(y * w + r.x0 as usize..y * w + r.x1 as usize);
         }
     }
 
@@ -467,7 +514,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             for col in 0..pw {
                 let k = col * 4;
                 if s_row[k..k + 4] != d_row[k..k + 4] {
-                    self.changed[y * w + rect.x0 as usize + col] = true;
+                    self.changed.set(y * w + rect.x0 as usize + col);
                     first = first.min(col);
                     last = col;
                 }
@@ -482,6 +529,19 @@ impl<'a, 'p> Animator<'a, 'p> {
         }
         Ok(changed)
     }
+}
+
+/// Each colour once with how many times it occurs, in colour order.
+fn counted(mut colours: Vec<[u8; 3]>) -> Vec<([u8; 3], u32)> {
+    colours.sort_unstable();
+    let mut counted: Vec<([u8; 3], u32)> = Vec::new();
+    for c in colours {
+        match counted.last_mut() {
+            Some((last, n)) if *last == c => *n += 1,
+            _ => counted.push((c, 1)),
+        }
+    }
+    counted
 }
 
 /// Merges rectangles that overlap until none do, so no pixel is composed twice.
@@ -506,17 +566,30 @@ fn merge_overlapping(mut rects: Vec<IRect>) -> Vec<IRect> {
     merged
 }
 
-/// Frames per chunk: at least 24, and at most 8 chunks, from the step count alone.
+/// Frames per chunk: at least 32, and at most 8 chunks, from the step count alone. (A chunk
+/// starts with two canvases of its own and a frame composed whole: a 61-frame animation is two
+/// chunks, one per core of a small machine.)
 fn chunk_len(frames: usize) -> usize {
-    frames.div_ceil(8).max(24)
+    frames.div_ceil(8).max(32)
 }
 
-/// Frame 0 and the last frame in full, composed directly, and the background.
+/// The background, and the last frame in full (composed directly).
 pub struct Keyframes {
     pub background: Arc<Pixmap>,
-    pub first: Pixmap,
     pub last: Pixmap,
 }
+
+/// A sampled frame's rectangles, each as the trail holds it before and after the step's
+/// segments, and the markers of the step before and of the step (see
+/// [`Plan::changed_colours`]).
+struct Sample {
+    patches: Vec<(IRect, Pixmap, Pixmap)>,
+    before: Vec<Vec<Mark>>,
+    now: Vec<Vec<Mark>>,
+}
+
+/// Rows of the canvas composed at a time where a whole frame is only looked at.
+const BAND_ROWS: i32 = 64;
 
 /// The side of the tiles a [`Snapshot`] keeps, pixels.
 const TILE: i32 = 64;
@@ -606,9 +679,12 @@ pub struct Plan<'p> {
     prepared: Prepared<'p>,
     chunk: usize,
     starts: Vec<(usize, Option<Snapshot>)>,
-    /// Per sampled frame, the colours of the pixels it changes and how many.
-    samples: Vec<Vec<([u8; 3], u32)>>,
+    /// The sampled frames (see [`SAMPLED_FRAMES`]).
+    samples: Vec<Sample>,
 }
+
+/// The memory the canvases of the chunks that run together may take, bytes.
+const CHUNKS_MEMORY: usize = 96 << 20;
 
 /// How many frames (after the first) the plan's pass samples for the colours they change: all
 /// of them up to this many, otherwise this many spread evenly. What the GIF palette's order is
@@ -635,23 +711,41 @@ impl<'p> Plan<'p> {
         let mut touched = Touched::new(picture.width, picture.height);
         let mut starts: Vec<(usize, Option<Snapshot>)> = vec![(0, None)];
         let mut samples = Vec::new();
-        let mut glyphs = GlyphCache::default();
         for step in 1..frames {
             if step % chunk == 0 {
                 starts.push((step, Some(touched.snapshot(&trail))));
             }
-            let sample = sampled(step, picture.steps)
-                .then(|| prepared.sample_before(&trail, step, &mut glyphs));
+            // A sampled frame keeps its rectangles of the trail before and after its segments
+            // (composing them is left for when the palette is made).
+            let sample = sampled(step, picture.steps).then(|| {
+                let (before, now) = (prepared.marks(step - 1), prepared.marks(step));
+                (prepared.dirty_rects(step, &before, &now), before, now)
+            });
+            let rects = sample.as_ref().map(|(rects, _, _)| rects.clone());
+            let patch = |trail: &Pixmap, r: &IRect| {
+                IntRect::from_xywh(r.x0, r.y0, r.width(), r.height())
+                    .and_then(|ir| trail.clone_rect(ir))
+            };
+            let before: Vec<Option<Pixmap>> =
+                rects.iter().flatten().map(|r| patch(&trail, r)).collect();
             for r in prepared.paint_segments(&mut trail, step) {
                 touched.mark(r);
             }
-            if let Some(before) = sample {
-                samples.push(prepared.sample_after(&trail, step, before, &mut glyphs));
+            if let Some((rects, before_marks, now)) = sample {
+                let patches = rects
+                    .into_iter()
+                    .zip(before)
+                    .filter_map(|(r, b)| Some((r, b?, patch(&trail, &r)?)))
+                    .collect();
+                samples.push(Sample {
+                    patches,
+                    before: before_marks,
+                    now,
+                });
             }
         }
-        let first = prepared.full(&prepared.background, 0, &mut glyphs);
         let mut last = trail;
-        prepared.finish(&mut last, picture.steps, &mut glyphs);
+        prepared.finish(&mut last, picture.steps, &mut GlyphCache::default());
         let background = Arc::clone(&prepared.background);
         Ok((
             Plan {
@@ -660,18 +754,26 @@ impl<'p> Plan<'p> {
                 starts,
                 samples,
             },
-            Keyframes {
-                background,
-                first,
-                last,
-            },
+            Keyframes { background, last },
         ))
     }
 
     /// The colours of the pixels each sampled frame changes, with how many pixels of each (see
-    /// [`SAMPLED_FRAMES`]).
-    pub fn changed_colours(&self) -> &[Vec<([u8; 3], u32)>] {
-        &self.samples
+    /// [`SAMPLED_FRAMES`]), in step order; the samples composed in parallel.
+    /// (The samples are used up.)
+    pub fn changed_colours(&mut self) -> Vec<Vec<([u8; 3], u32)>> {
+        let prepared = &self.prepared;
+        std::mem::take(&mut self.samples)
+            .into_par_iter()
+            .map_init(GlyphCache::default, |glyphs, sample| {
+                prepared.sample_colours(sample, glyphs)
+            })
+            .collect()
+    }
+
+    /// The colours frame 0 draws over the background, with how many pixels of each.
+    pub fn first_colours(&self) -> Vec<([u8; 3], u32)> {
+        self.prepared.first_colours()
     }
 
     /// Animates every chunk in parallel, passing each frame's patch (with its frame index)
@@ -686,31 +788,41 @@ impl<'p> Plan<'p> {
         let len = self.chunk;
         let prepared = &self.prepared;
         let frames = prepared.picture.steps + 1;
-        let chunks: Vec<Result<Vec<T>, DrawError>> = self
-            .starts
-            .into_par_iter()
-            .map(|(first, snapshot)| {
-                let trail = match snapshot {
-                    Some(s) => s.restore(&prepared.background),
-                    None => (*prepared.background).clone(),
+        // A running chunk holds two canvases (its trail and its frame): as many run together
+        // as fit in CHUNKS_MEMORY (at least one), so a large canvas is not held many times
+        // over. Which chunks run together changes nothing in what they make.
+        let canvas = 4 * prepared.picture.width as usize * prepared.picture.height as usize;
+        let together = (CHUNKS_MEMORY / (2 * canvas)).max(1);
+        let animate = |(first, snapshot): (usize, Option<Snapshot>)| {
+            let trail = match snapshot {
+                Some(s) => s.restore(&prepared.background),
+                None => (*prepared.background).clone(),
+            };
+            let mut animator = Animator::new(prepared, trail, first);
+            let mut state = init();
+            let end = (first + len).min(frames);
+            let mut out = Vec::with_capacity(end - first);
+            for index in first..end {
+                let Some(patch) = animator.next_frame()? else {
+                    break;
                 };
-                let mut animator = Animator::new(prepared, trail, first);
-                let mut state = init();
-                let end = (first + len).min(frames);
-                let mut out = Vec::with_capacity(end - first);
-                for index in first..end {
-                    let Some(patch) = animator.next_frame()? else {
-                        break;
-                    };
-                    out.push(map(&mut state, index, &patch));
-                    animator.done();
-                }
-                Ok(out)
-            })
-            .collect();
+                out.push(map(&mut state, index, &patch));
+                animator.done();
+            }
+            Ok(out)
+        };
         let mut out = Vec::with_capacity(frames);
-        for chunk in chunks {
-            out.extend(chunk?);
+        let mut starts = self.starts.into_iter();
+        loop {
+            let group: Vec<_> = starts.by_ref().take(together).collect();
+            if group.is_empty() {
+                break;
+            }
+            let chunks: Vec<Result<Vec<T>, DrawError>> =
+                group.into_par_iter().map(animate).collect();
+            for chunk in chunks {
+                out.extend(chunk?);
+            }
         }
         Ok(out)
     }
@@ -768,8 +880,8 @@ mod tests {
 
     #[test]
     fn chunks_depend_on_the_frame_count_only() {
-        assert_eq!(chunk_len(61), 24);
-        assert_eq!(chunk_len(201), 26);
+        assert_eq!(chunk_len(61), 32);
+        assert_eq!(chunk_len(201), 32);
         assert_eq!(chunk_len(10_001), 1251);
     }
 
