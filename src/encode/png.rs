@@ -26,6 +26,13 @@ pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PngErr
     if width == 0 || height == 0 {
         return Err(PngError(format!("cannot encode a {width}×{height} image")));
     }
+    // The encoder asserts the length: checked here, so a wrong one is an error, not a panic.
+    if rgb.len() as u64 != 3 * u64::from(width) * u64::from(height) {
+        return Err(PngError(format!(
+            "{} bytes for a {width}×{height} RGB image",
+            rgb.len()
+        )));
+    }
     let mut out = Vec::new();
     PngEncoder::new_with_quality(
         &mut out,
