@@ -7,9 +7,16 @@
 //! The file is JSON with sorted keys and no timestamps, so the same renders give the same bytes.
 //! Paths in it are relative to the output folder, so a render from any working directory reads
 //! them right (and a committed manifest holds no machine's paths).
+//!
+//! Beside it, [`Stamps`] (`.manifest-stat.json`) is a local cache, never meant to be committed:
+//! each output's size and modification time when it last had the hash the manifest records, so
+//! an unchanged build looks at each file's metadata instead of reading and hashing it. A file
+//! whose size or time differs from its stamp is hashed, as without the cache.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -197,7 +204,9 @@ impl Manifest {
     /// True when `scene`'s outputs in `dir` are what its current inputs and this inertia would
     /// make: same input hashes, same version, and every recorded output present and unchanged
     /// (its size, then its hash).
-    pub fn is_fresh(&self, scene: &Scene, dir: &Path) -> bool {
+    /// A file whose size and modification time are those `stamps` holds for its recorded hash
+    /// is not read again.
+    pub fn is_fresh(&self, scene: &Scene, dir: &Path, stamps: &Stamps) -> bool {
         let Some(r) = self.scenes.get(&scene.output.name) else {
             return false;
         };
@@ -207,7 +216,128 @@ impl Manifest {
             && !r.outputs.is_empty()
             && r.outputs
                 .iter()
-                .all(|(name, f)| file_matches(&dir.join(name), f.bytes, &f.sha256))
+                .all(|(name, f)| stamps.matches(dir, name, f))
+    }
+}
+
+/// The stamps file's name inside the output folder (see [`Stamps`]).
+pub const STAMPS_FILE: &str = ".manifest-stat.json";
+
+/// What a file looked like when it had a hash: size, modification time, the hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    bytes: u64,
+    secs: u64,
+    nanos: u32,
+    sha256: String,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata, sha256: &str) -> Option<Stamp> {
+        let since = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(Stamp {
+            bytes: meta.len(),
+            secs: since.as_secs(),
+            nanos: since.subsec_nanos(),
+            sha256: sha256.to_string(),
+        })
+    }
+}
+
+/// The output folder's stamps: for each output file (by name), its size and modification time
+/// when it last had the hash the manifest records (after it was written, or when it was hashed
+/// and matched). A file whose metadata still equals its stamp is taken to still have that hash;
+/// any change of size or time (an edit, a copy, a checkout) makes it hashed again. A missing or
+/// unreadable stamps file is an empty one: everything is hashed, as it would be without it.
+#[derive(Debug, Default)]
+pub struct Stamps {
+    map: Mutex<BTreeMap<String, Stamp>>,
+    changed: AtomicBool,
+}
+
+impl Stamps {
+    /// Reads the stamps in `dir` (empty when missing or unusable).
+    pub fn load(dir: &Path) -> Stamps {
+        let map =
+            crate::input::read_bounded(&dir.join(STAMPS_FILE), crate::input::MAX_MANIFEST_BYTES)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .unwrap_or_default();
+        Stamps {
+            map: Mutex::new(map),
+            changed: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Stamp>> {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn insert(&self, name: &str, stamp: Stamp) {
+        let mut map = self.lock();
+        if map.get(name) != Some(&stamp) {
+            map.insert(name.to_string(), stamp);
+            self.changed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the file `name` in `dir` is the output `f` records: its stamp, or else its size
+    /// and then its hash (a match is stamped).
+    pub fn matches(&self, dir: &Path, name: &str, f: &FileRecord) -> bool {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != f.bytes {
+            return false;
+        }
+        // Taken before the file is read: if it changes meanwhile, its time no longer matches
+        // this stamp, and the next build hashes it again.
+        let stamp = Stamp::of(&meta, &f.sha256);
+        if stamp.is_some() && self.lock().get(name) == stamp.as_ref() {
+            return true;
+        }
+        let matches = file_matches(&path, f.bytes, &f.sha256);
+        if let (true, Some(stamp)) = (matches, stamp) {
+            self.insert(name, stamp);
+        }
+        matches
+    }
+
+    /// Stamps the file `name` just written into `dir` with the hash of what was written.
+    pub fn written(&self, dir: &Path, name: &str, sha256: &str) {
+        if let Some(stamp) = std::fs::metadata(dir.join(name))
+            .ok()
+            .and_then(|m| Stamp::of(&m, sha256))
+        {
+            self.insert(name, stamp);
+        }
+    }
+
+    /// Writes the stamps of the outputs `manifest` lists into `dir` (others are dropped),
+    /// atomically, when they changed; a failure is ignored (the next build hashes again).
+    pub fn save(&self, dir: &Path, manifest: &Manifest) {
+        let listed: std::collections::HashSet<(&str, &str)> = manifest
+            .scenes
+            .values()
+            .flat_map(|r| r.outputs.iter())
+            .map(|(name, f)| (name.as_str(), f.sha256.as_str()))
+            .collect();
+        let mut map = self.lock();
+        let before = map.len();
+        map.retain(|name, stamp| listed.contains(&(name.as_str(), stamp.sha256.as_str())));
+        if !self.changed.load(Ordering::Relaxed) && map.len() == before {
+            return;
+        }
+        if let Ok(text) = serde_json::to_vec(&*map) {
+            let _ = output::write_atomic_if_changed(&dir.join(STAMPS_FILE), &text);
+        }
     }
 }
 
@@ -234,10 +364,11 @@ mod tests {
         let files = vec![("s.csv".to_string(), b"run\n".to_vec())];
         std::fs::write(dir.join("s.csv"), b"run\n").unwrap();
         let mut m = Manifest::default();
-        assert!(!m.is_fresh(&scene, &dir));
+        let stamps = Stamps::default();
+        assert!(!m.is_fresh(&scene, &dir, &stamps));
         m.scenes
             .insert("s".into(), Manifest::record(&scene, &files, &dir));
-        assert!(m.is_fresh(&scene, &dir));
+        assert!(m.is_fresh(&scene, &dir, &stamps));
         // Paths are stored relative to the output folder.
         assert_eq!(m.scenes["s"].scene, "s.toml");
         // Saved and loaded, it is the same.
@@ -245,18 +376,69 @@ mod tests {
         assert_eq!(Manifest::load(&dir), (m.clone(), None));
         // An output edited by hand is not fresh.
         std::fs::write(dir.join("s.csv"), b"runs\n").unwrap();
-        assert!(!m.is_fresh(&scene, &dir));
+        assert!(!m.is_fresh(&scene, &dir, &stamps));
         std::fs::write(dir.join("s.csv"), b"run\n").unwrap();
         // Nor is a changed scene file.
         std::fs::write(&scene_path, format!("{src}\n# edited\n")).unwrap();
-        assert!(!m.is_fresh(&scene, &dir));
+        assert!(!m.is_fresh(&scene, &dir, &stamps));
         // A scene edited while its render ran: the record holds what was rendered (read
         // before the edit), so the edited scene is not taken as rendered.
         m.scenes
             .insert("s".into(), Manifest::record(&scene, &files, &dir));
         assert_eq!(m.scenes["s"].inputs["s.toml"], sha256(src.as_bytes()));
-        assert!(!m.is_fresh(&scene, &dir));
+        assert!(!m.is_fresh(&scene, &dir, &stamps));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A file whose size and time are its stamp's is not read again (shown by an edit that
+    /// keeps both going unseen); a new time makes it hashed, and a mismatch is not fresh.
+    /// Stamps of files the manifest does not list are dropped when saved.
+    #[test]
+    fn stamps_spare_reading_unchanged_files_and_notice_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, b"run\n").unwrap();
+        let f = FileRecord {
+            bytes: 4,
+            sha256: sha256(b"run\n"),
+        };
+        let stamps = Stamps::default();
+        assert!(stamps.matches(dir.path(), "a.csv", &f));
+        assert_eq!(stamps.lock().len(), 1);
+        let time = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let set_time = |t: std::time::SystemTime| {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        };
+        std::fs::write(&path, b"xyz\n").unwrap();
+        set_time(time);
+        assert!(stamps.matches(dir.path(), "a.csv", &f));
+        set_time(time + std::time::Duration::from_secs(1));
+        assert!(!stamps.matches(dir.path(), "a.csv", &f));
+        std::fs::write(&path, b"run\n").unwrap();
+        assert!(stamps.matches(dir.path(), "a.csv", &f));
+        assert!(!stamps.matches(dir.path(), "missing.csv", &f));
+
+        let mut m = Manifest::default();
+        m.scenes.insert(
+            "a".into(),
+            SceneRecord {
+                scene: "a.toml".into(),
+                inputs: BTreeMap::new(),
+                inertia: env!("CARGO_PKG_VERSION").into(),
+                outputs: [("a.csv".to_string(), f.clone())].into(),
+            },
+        );
+        stamps.save(dir.path(), &m);
+        assert_eq!(*Stamps::load(dir.path()).lock(), *stamps.lock());
+        Stamps::load(dir.path()).save(dir.path(), &Manifest::default());
+        assert!(Stamps::load(dir.path()).lock().is_empty());
+        std::fs::write(dir.path().join(STAMPS_FILE), b"{ not json").unwrap();
+        assert!(Stamps::load(dir.path()).lock().is_empty());
     }
 
     /// A manifest that cannot be used is set aside with a reason: everything renders.

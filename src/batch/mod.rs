@@ -121,12 +121,17 @@ impl Batch {
     ) -> Result<Report, Error> {
         output::check_writable(&self.out).map_err(Error::OutputDir)?;
         let names: Vec<String> = scenes.iter().flat_map(pipeline::file_names).collect();
-        let shared = [crate::manifest::FILE, gallery::FILE];
+        let shared = [
+            crate::manifest::FILE,
+            crate::manifest::STAMPS_FILE,
+            gallery::FILE,
+        ];
         output::check_targets(&self.out, names.iter().map(String::as_str).chain(shared))
             .map_err(Error::OutputDir)?;
         // The temporaries of a render that was killed go even when nothing renders.
         output::remove_stray_temporaries(&self.out);
         let (manifest, set_aside) = Manifest::load(&self.out);
+        let stamps = crate::manifest::Stamps::load(&self.out);
         if let Some(why) = &set_aside {
             progress.note(&Note::Folder(why));
         }
@@ -134,7 +139,7 @@ impl Batch {
         let results: Vec<_> = scenes
             .par_iter()
             .map(|s| {
-                let result = self.render_scene(s, &manifest, force, progress);
+                let result = self.render_scene(s, &manifest, &stamps, force, progress);
                 progress.scene_done(s);
                 result
             })
@@ -150,6 +155,7 @@ impl Batch {
         }
         let _turn = output::ManifestLock::acquire(&self.out);
         let (manifest, pruned) = self.update_manifest(records, prune, progress)?;
+        stamps.save(&self.out, &manifest);
         write_gallery(&self.out, &manifest, scenes)?;
         Ok(Report {
             scenes: reports,
@@ -238,11 +244,12 @@ impl Batch {
         &self,
         scene: &Scene,
         manifest: &Manifest,
+        stamps: &crate::manifest::Stamps,
         force: bool,
         progress: &dyn Progress,
     ) -> Result<(SceneReport, Option<SceneRecord>), Error> {
         let started = Instant::now();
-        if !force && manifest.is_fresh(scene, &self.out) {
+        if !force && manifest.is_fresh(scene, &self.out, stamps) {
             let report = SceneReport::new(scene, Outcome::Skipped, Vec::new());
             return Ok((report, None));
         }
@@ -254,6 +261,9 @@ impl Batch {
             progress.note(&Note::Diverged { scene, run });
         }
         let record = Manifest::record(scene, &outputs.files, &self.out);
+        for (name, file) in &record.outputs {
+            stamps.written(&self.out, name, &file.sha256);
+        }
         let files = outputs
             .files
             .iter()
