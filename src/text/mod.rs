@@ -234,7 +234,13 @@ impl Shaped {
 #[derive(Debug, Clone)]
 pub struct Fonts {
     stack: Vec<Arc<Font>>,
+    /// Lines already shaped, by text and size (see [`Fonts::shape`]).
+    shaped: Arc<Mutex<HashMap<(String, u32), Shaped>>>,
 }
+
+/// How many shaped lines [`Fonts`] keeps: every label, tick and title of a scene's pictures,
+/// and the step counters of a long animation up to this many.
+const SHAPED_KEPT: usize = 4096;
 
 impl Default for Fonts {
     fn default() -> Self {
@@ -253,6 +259,7 @@ impl Fonts {
     pub fn embedded() -> Fonts {
         Fonts {
             stack: vec![Font::embedded()],
+            shaped: Arc::default(),
         }
     }
 
@@ -260,6 +267,7 @@ impl Fonts {
     pub fn with_preferred(font: Arc<Font>) -> Fonts {
         Fonts {
             stack: vec![font, Font::embedded()],
+            shaped: Arc::default(),
         }
     }
 
@@ -309,8 +317,23 @@ impl Fonts {
         (base.ascender * s, -base.descender * s)
     }
 
-    /// Lays `text` out on one line at `size` pixels per em.
+    /// Lays `text` out on one line at `size` pixels per em. The figure, its charts, the SVG,
+    /// the player and the PDF lay out the same lines: each is shaped once.
     pub fn shape(&self, text: &str, size: f32) -> Shaped {
+        let key = (text.to_string(), size.to_bits());
+        let lock = || self.shaped.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = lock().get(&key) {
+            return s.clone();
+        }
+        let shaped = self.shape_now(text, size);
+        let mut kept = lock();
+        if kept.len() < SHAPED_KEPT {
+            kept.insert(key, shaped.clone());
+        }
+        shaped
+    }
+
+    fn shape_now(&self, text: &str, size: f32) -> Shaped {
         let (ascent, descent) = self.line_metrics(size);
         let mut glyphs = Vec::new();
         let mut pen = 0.0f32;
