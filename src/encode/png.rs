@@ -1,13 +1,22 @@
 //! PNG encoding of full frames (the static figure, charts, `--frame` stills, the folder of
 //! frames) and of the images a picture embeds: 8-bit RGB through the `image` crate's encoder.
 //!
-//! Every row has filter type None and the stream is deflate level 3, chosen by measurement on
-//! the shipped figures and charts: against the Sub filter figures used before (Up for charts),
-//! None is 7–20 % smaller in the same time (gd_vs_momentum's figure 32.3 KB against 38.6 KB, its
-//! loss chart 38.4 against 45.7 KB, a 3840 × 2160 figure 201 against 226 KB): these pictures
-//! repeat whole pixels (flat bands, the same glyph edges), which the matcher finds unfiltered and
-//! filters break up. Level 1 is 4–6 times faster but 40 % larger; levels 2 to 6 cost about what
-//! 3 does.
+//! Every row has filter type None and the stream is deflate level 6, on flate2's zlib-rs
+//! backend (`Cargo.toml` selects it for the encoder's flate2), chosen by measurement on the
+//! shipped figures and charts and on the instructions of a whole 61-frame 640 × 480 render:
+//!
+//! | deflate | filter | shipped PNGs | instructions |
+//! |---|---|---|---|
+//! | zlib-rs 6 | None | 2.24 MB | 373 M |
+//! | zlib-rs 4 | None | 2.38 MB | 345 M |
+//! | zlib-rs 9 | None | 1.94 MB | 626 M |
+//! | zlib-rs 6 | Up / adaptive | 2.74 / 2.73 MB | 382 / 391 M |
+//! | miniz_oxide 3 (flate2's default) | None | 2.16 MB | 468 M |
+//!
+//! flate2's miniz_oxide backend zero-fills its 32 KB output buffer on every row the encoder
+//! writes: a sixth of the render's instructions. None beats the filters because these pictures
+//! repeat whole pixels (flat bands, the same glyph edges), which the matcher finds unfiltered
+//! and filters break up.
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
@@ -19,7 +28,7 @@ use tiny_skia::Pixmap;
 pub struct PngError(String);
 
 /// The deflate level (see the module header).
-const LEVEL: u8 = 3;
+const LEVEL: u8 = 6;
 
 /// Encodes row-major 8-bit RGB as a PNG.
 pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PngError> {
