@@ -892,6 +892,46 @@ fn unchanged_scenes_are_skipped_and_force_renders_them() {
     assert!(index.contains("inc_a.gif") && index.contains("inc_b.gif"));
 }
 
+/// The stamps file beside the manifest holds every output the manifest lists; a build where
+/// nothing changed leaves it as it is; an output edited in place to the same size (a new time)
+/// is hashed, found changed and rendered again.
+#[test]
+fn stamps_are_kept_beside_the_manifest() {
+    let t = TempDir::new("cli", "stamps");
+    let a = t.write("a.toml", &tiny_scene("st", 3));
+    let out = t.path("out");
+    assert_status(&run(&[&"-q", &"--out", &out, &a]), 0);
+    let stamps_path = out.join(inertia::manifest::STAMPS_FILE);
+    let stamps = std::fs::read_to_string(&stamps_path).unwrap();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let outputs = listing(&out)
+        .into_iter()
+        .filter(|n| n.starts_with("st."))
+        .collect::<Vec<_>>();
+    assert!(outputs.len() >= 5, "{outputs:?}");
+    for name in &outputs {
+        assert!(manifest.contains(&format!("\"{name}\"")), "{name}");
+        assert!(stamps.contains(&format!("\"{name}\"")), "{name}: {stamps}");
+    }
+    let o = run(&[&"--out", &out, &a]);
+    assert!(stderr(&o).contains("skipped (unchanged)"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&stamps_path).unwrap(), stamps);
+    let csv = out.join("st.csv");
+    let mut edited = std::fs::read(&csv).unwrap();
+    edited[0] = if edited[0] == b'#' { b'%' } else { b'#' };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&csv, &edited).unwrap();
+    let o = run(&[&"--out", &out, &a]);
+    assert!(
+        stderr(&o)
+            .lines()
+            .any(|l| l.starts_with("st ") && l.ends_with("rendered")),
+        "{}",
+        stderr(&o)
+    );
+    assert_ne!(std::fs::read(&csv).unwrap(), edited);
+}
+
 #[test]
 fn verify_passes_on_fresh_outputs_and_names_every_stale_file() {
     let t = TempDir::new("cli", "verify");

@@ -34,13 +34,16 @@ impl Drop for TempDir {
     }
 }
 
-/// The names in `dir`, sorted; empty when `dir` does not exist.
+/// The names in `dir`, sorted; empty when `dir` does not exist. The output folder's stamps
+/// file is left out: a local cache of file times, not an output (`stamps_are_kept_beside_the_
+/// manifest` checks it), whose bytes differ from one render to the next.
 pub fn listing(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != inertia::manifest::STAMPS_FILE)
         .collect();
     names.sort();
     names
