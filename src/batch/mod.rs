@@ -474,6 +474,11 @@ fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
 /// whose files are all there (the scenes of this build as they were read, the others read
 /// again); an unchanged gallery is not written again.
 fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<(), Error> {
+    // Each loaded scene by the path the manifest stores for it (worked out once per scene).
+    let loaded: std::collections::HashMap<String, &Scene> = loaded
+        .iter()
+        .map(|s| (crate::manifest::stored_path(&s.path, out), s))
+        .collect();
     let entries: Vec<GalleryEntry> = manifest
         .scenes
         .values()
@@ -481,11 +486,8 @@ fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<()
         .filter_map(|record| {
             let path = crate::manifest::resolve(&record.scene, out);
             let read;
-            let scene = match loaded
-                .iter()
-                .find(|s| crate::manifest::stored_path(&s.path, out) == record.scene)
-            {
-                Some(s) => s,
+            let scene = match loaded.get(&record.scene) {
+                Some(s) => *s,
                 None => {
                     read = scene::load(&path).ok()?;
                     &read
