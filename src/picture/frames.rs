@@ -89,12 +89,22 @@ impl Marks {
         self.words[i / 64] >> (i % 64) & 1 == 1
     }
 
-    /// Clears pixels `range` (canvas indices).
+    /// Clears pixels `range` (canvas indices), a word at a time.
     fn clear(&mut self, range: std::ops::Range<usize>) {
-        for i in range {
-            if self.words[i / 64] != 0 {
-                self.words[i / 64] &= !(1 << (i % 64));
-            }
+        if range.is_empty() {
+            return;
+        }
+        let (first, last) = (range.start / 64, (range.end - 1) / 64);
+        for (k, word) in self.words[first..=last].iter_mut().enumerate() {
+            let lo = if k == 0 { range.start % 64 } else { 0 };
+            let hi = if first + k == last {
+                (range.end - 1) % 64 + 1
+            } else {
+                64
+            };
+            // Bits lo..hi of the word.
+            let mask = (u64::MAX >> (64 - (hi - lo))) << lo;
+            *word &= !mask;
         }
     }
 }
@@ -876,6 +886,36 @@ pub fn sequential_frames(picture: &Picture) -> Result<Vec<Pixmap>, DrawError> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Clearing a range a word at a time clears exactly the bits of the range, at word edges
+    /// and inside one word alike.
+    #[test]
+    fn marks_clear_exactly_their_range() {
+        let n = 300;
+        for (start, end) in [
+            (0, 0),
+            (0, 300),
+            (3, 4),
+            (5, 64),
+            (63, 65),
+            (64, 128),
+            (70, 250),
+            (1, 299),
+        ] {
+            let mut marks = Marks::new(n);
+            for i in 0..n {
+                marks.set(i);
+            }
+            marks.clear(start..end);
+            for i in 0..n {
+                assert_eq!(
+                    marks.get(i),
+                    !(start..end).contains(&i),
+                    "{start}..{end} at {i}"
+                );
+            }
+        }
+    }
     use super::*;
 
     #[test]
