@@ -36,7 +36,8 @@ struct Dictionary {
     run: Vec<u16>,
     /// Per colour index `c`, `solid[c][l - 1]` is the code of the string of `l` pixels of
     /// colour `c` that must be written as `c` (a flat band in a first frame), as far as the
-    /// encoder followed such strings as they were added.
+    /// encoder followed such strings as they were added. A chain is empty until its first
+    /// string of two pixels is added (so a small frame allocates none of them).
     solid: Vec<Vec<u16>>,
 }
 
@@ -48,9 +49,7 @@ impl Dictionary {
             next: first_free,
             first_free,
             run: vec![u16::from(transparent)],
-            solid: (0..first_free.saturating_sub(2).min(256))
-                .map(|c| vec![c])
-                .collect(),
+            solid: vec![Vec::new(); usize::from(first_free.saturating_sub(2).min(256))],
         }
     }
 
@@ -252,6 +251,9 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
                     // ... and a run of one colour grows its chain.
                     if solid > 0 && !p.dont_care && symbol == solid_colour {
                         let chain = &mut dict.solid[usize::from(solid_colour)];
+                        if chain.is_empty() {
+                            chain.push(u16::from(solid_colour));
+                        }
                         if solid == chain.len() {
                             chain.push(dict.next);
                         }
