@@ -116,19 +116,35 @@ impl GifEncoder {
                     index: index(px),
                     dont_care: false,
                 })),
-                Some(changed) => pixels.extend(rgba.chunks_exact(4).enumerate().map(|(i, px)| {
-                    if changed.get(i) {
-                        Pixel {
-                            index: index(px),
-                            dont_care: false,
+                Some(changed) => {
+                    // 64 pixels at a time: a stretch where nothing changed is pushed at once.
+                    let unchanged = Pixel {
+                        index: TRANSPARENT,
+                        dont_care: true,
+                    };
+                    let n = rgba.len() / 4;
+                    let mut i = 0;
+                    while i < n {
+                        let take = (n - i).min(64);
+                        let bits = changed.bits(i, take);
+                        if bits == 0 {
+                            pixels.extend(std::iter::repeat_n(unchanged, take));
+                        } else {
+                            let stretch = &rgba[i * 4..(i + take) * 4];
+                            pixels.extend(stretch.chunks_exact(4).enumerate().map(|(k, px)| {
+                                if bits >> k & 1 == 1 {
+                                    Pixel {
+                                        index: index(px),
+                                        dont_care: false,
+                                    }
+                                } else {
+                                    unchanged
+                                }
+                            }));
                         }
-                    } else {
-                        Pixel {
-                            index: TRANSPARENT,
-                            dont_care: true,
-                        }
+                        i += take;
                     }
-                })),
+                }
             }
         }
         EncodedFrame {

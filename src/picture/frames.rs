@@ -121,6 +121,22 @@ impl RowMarks<'_> {
     pub fn get(&self, i: usize) -> bool {
         self.marks.get(self.start + i)
     }
+
+    /// Whether pixels `i .. i + n` of the row changed (`n` ≤ 64), as the low `n` bits of a
+    /// word, pixel `i` lowest: a run of unchanged pixels is read 64 at a time.
+    pub fn bits(&self, i: usize, n: usize) -> u64 {
+        let at = self.start + i;
+        let (word, offset) = (at / 64, at % 64);
+        let words = &self.marks.words;
+        let mut bits = words[word] >> offset;
+        if offset > 0 && word + 1 < words.len() {
+            bits |= words[word + 1] << (64 - offset);
+        }
+        if n < 64 {
+            bits &= (1u64 << n) - 1;
+        }
+        bits
+    }
 }
 
 /// A static item above the trails, ready to compose.
@@ -886,6 +902,33 @@ pub fn sequential_frames(picture: &Picture) -> Result<Vec<Pixmap>, DrawError> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A row's marks read 64 at a time are the marks read one at a time, at any offset.
+    #[test]
+    fn row_marks_read_as_words_match_single_marks() {
+        let mut marks = Marks::new(500);
+        for i in (0..500).filter(|i| i % 3 == 0 || i % 7 == 1) {
+            marks.set(i);
+        }
+        for start in [0, 1, 63, 64, 100, 130] {
+            let row = RowMarks {
+                marks: &marks,
+                start,
+            };
+            for i in [0, 5, 63, 64, 200] {
+                for n in [1, 7, 63, 64] {
+                    if start + i + n > 500 {
+                        continue;
+                    }
+                    let bits = row.bits(i, n);
+                    for k in 0..64 {
+                        let want = k < n && row.get(i + k);
+                        assert_eq!(bits >> k & 1 == 1, want, "{start} {i} {n} {k}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Clearing a range a word at a time clears exactly the bits of the range, at word edges
     /// and inside one word alike.
