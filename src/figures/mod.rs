@@ -260,7 +260,7 @@ where
 /// A chart's picture encoded as PNG and as SVG: the same content in both.
 fn encode(picture: &Picture) -> Result<(Vec<u8>, Vec<u8>), DrawError> {
     let pixmap = crate::picture::raster::paint(picture)?;
-    let png = crate::encode::png::encode(&pixmap).map_err(err)?;
+    let png = crate::encode::png::encode_owned(pixmap).map_err(err)?;
     let svg = crate::picture::svg::write(picture, 0, &crate::encode::png::encode_image);
     Ok((png, svg.into_bytes()))
 }

@@ -85,6 +85,8 @@ impl Marks {
         self.words[i / 64] |= 1 << (i % 64);
     }
 
+    /// Whether pixel `i` is marked (the reference the tests read word-wide reads against).
+    #[cfg(test)]
     fn get(&self, i: usize) -> bool {
         self.words[i / 64] >> (i % 64) & 1 == 1
     }
@@ -117,7 +119,8 @@ pub struct RowMarks<'a> {
 }
 
 impl RowMarks<'_> {
-    /// Whether pixel `i` of the row changed.
+    /// Whether pixel `i` of the row changed (the reference for [`RowMarks::bits`] in tests).
+    #[cfg(test)]
     pub fn get(&self, i: usize) -> bool {
         self.marks.get(self.start + i)
     }
