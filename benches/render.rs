@@ -47,12 +47,12 @@ fn stages(scene: &Scene, reps: usize) {
         "figure",
         "plan",
         "palette",
-        "frames (drawn, GIF-compressed)",
+        "frames (drawn, GIF-quantized)",
         "png",
         "svg",
         "charts",
         "csv",
-        "gif file",
+        "gif (compressed, assembled)",
         "player",
         "pdf",
     ];
@@ -73,13 +73,13 @@ fn stages(scene: &Scene, reps: usize) {
         let picture = &figure.picture;
         let (mut plan, keyframes) = Plan::new(picture).expect("plan");
         lap(&mut times, 2);
-        let encoder =
-            pipeline::gif_encoder(&figure, &mut plan, pipeline::keyframe_colours(&keyframes));
+        let gif =
+            pipeline::GifFrames::new(&figure, &mut plan, pipeline::keyframe_colours(&keyframes));
         let delays =
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
         let frames = plan
-            .run(NearestCache::default, |cache, _, p| encoder.frame(p, cache))
+            .run(NearestCache::default, |cache, _, p| gif.frame(p, cache))
             .expect("frames");
         lap(&mut times, 4);
         let _ = encode::png::encode(&keyframes.last).expect("png");
@@ -90,7 +90,7 @@ fn stages(scene: &Scene, reps: usize) {
         lap(&mut times, 7);
         let _ = encode::csv::encode(&scene.runs, &trajectories, scene.dims());
         lap(&mut times, 8);
-        let gif = encoder.assemble(frames, &delays).expect("gif");
+        let gif = gif.finish(frames, &delays).expect("gif");
         lap(&mut times, 9);
         gif_len = gif.len();
         let caption = inertia::caption::describe(scene, &trajectories);
@@ -291,6 +291,18 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     scenes.sort();
+    // `cargo bench -- bench_60 bench_4k` times only the scenes named; the folder of `scenes/`
+    // is timed only when no name is given.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !only.is_empty() {
+        scenes.retain(|p| {
+            p.file_stem()
+                .is_some_and(|s| only.iter().any(|o| *o == s.to_string_lossy()))
+        });
+    }
     let mut whole: Vec<(String, Duration)> = Vec::new();
     for path in &scenes {
         let scene = scene::load(path).expect("bench scene");
@@ -356,7 +368,7 @@ fn main() {
             t200.as_secs_f64() / t60.as_secs_f64()
         );
     }
-    if binary.exists() {
+    if binary.exists() && only.is_empty() {
         folder(&binary, &root, &out, 7, time.as_deref());
     }
     let _ = std::fs::remove_dir_all(&out);

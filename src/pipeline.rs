@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::encode::gif::GifEncoder;
+use rayon::prelude::*;
+
+use crate::encode::gif::{EncodedFrame, GifEncoder, GifError, QuantizedFrame, Usage};
 use crate::encode::{
     self,
     palette::{Histogram, NearestCache, Palette},
@@ -295,25 +297,25 @@ fn draw(
             let Some(mut plan) = plan else {
                 return Ok((None, Vec::new()));
             };
-            // The GIF's palette and its order, fixed before the first frame.
-            let encoder = keyframe_colours.map(|seen| gif_encoder(&figure, &mut plan, seen));
+            // The GIF's palette, fixed before the first frame.
+            let gif = keyframe_colours.map(|seen| GifFrames::new(&figure, &mut plan, seen));
             let frames = plan.run(NearestCache::default, |cache, _, patch| {
                 progress.frame_done(scene);
                 let png = frames_on.then(|| encode::png::encode(patch.frame()));
-                (encoder.as_ref().map(|e| e.frame(patch, cache)), png)
+                (gif.as_ref().map(|g| g.frame(patch, cache)), png)
             })?;
-            Ok((encoder, frames))
+            Ok((gif, frames))
         },
     );
     let (png, svg, html, pdf) = others;
-    let (encoder, frames) = frames?;
+    let (gif, frames) = frames?;
     clock.lap("frames and stills");
-    let (encoded, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
-    let gif = match &encoder {
-        Some(e) => {
-            let encoded: Vec<_> = encoded.into_iter().flatten().collect();
+    let (gif_frames, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
+    let gif = match gif {
+        Some(g) => {
+            let gif_frames: Vec<_> = gif_frames.into_iter().flatten().collect();
             let delays = encode::gif::frame_delays(picture.steps + 1, o.fps, o.hold);
-            Some(e.assemble(encoded, &delays).map_err(EncodeError::Gif)?)
+            Some(g.finish(gif_frames, &delays).map_err(EncodeError::Gif)?)
         }
         None => None,
     };
@@ -370,43 +372,92 @@ impl StageClock {
     }
 }
 
-/// The GIF encoder of an animation: its palette ([`gif_palette`]), ordered by what the frames
-/// are expected to draw most ([`palette_usage`]), both fixed before the first frame.
-pub fn gif_encoder(
-    figure: &Figure,
-    plan: &mut frames::Plan,
-    keyframe_colours: Histogram,
-) -> GifEncoder {
-    let palette = gif_palette(figure, plan, keyframe_colours);
-    let usage = palette_usage(&palette, plan);
-    GifEncoder::new(figure.picture.width, figure.picture.height, palette, &usage)
+/// The GIF of an animation while its frames are drawn. The palette is fixed before the first
+/// frame ([`gif_palette`]); its order, what the frames draw most, is known then only for an
+/// animation sampled ahead ([`frames::sampled_ahead`]: [`palette_usage`] of the frames the plan
+/// sampled), whose frames are each compressed as soon as drawn. A shorter animation's frames are
+/// quantized as they are drawn and compressed at the end, in the order read off every one of
+/// them: no frame is composed twice, and the palette's order is the one sampling every frame
+/// would give, so the file is the same.
+pub struct GifFrames {
+    encoder: GifEncoder,
+    ordered: bool,
 }
 
-/// How much each palette colour is drawn in the frames after the first, as an order key: in
-/// how many frames it appears, then in how many pixels, counted on the pixels the frames the
-/// plan sampled change (every frame of an animation of up to
-/// [`frames::SAMPLED_FRAMES`] steps).
-pub fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
-    let n = palette.colours().len();
-    let (mut frames_with, mut pixels) = (vec![0u64; n], vec![0u64; n]);
-    let mut seen = vec![false; n];
-    let mut cache = NearestCache::default();
-    for sample in plan.changed_colours() {
-        seen.fill(false);
-        for (c, count) in sample {
-            let i = usize::from(cache.index(palette, c));
-            pixels[i] += u64::from(count);
-            seen[i] = true;
-        }
-        for (f, &s) in frames_with.iter_mut().zip(&seen) {
-            *f += u64::from(s);
+/// One frame of a [`GifFrames`]: compressed, or quantized while the order is not known.
+pub enum GifFrame {
+    Encoded(EncodedFrame),
+    Quantized(QuantizedFrame),
+}
+
+impl GifFrames {
+    pub fn new(figure: &Figure, plan: &mut frames::Plan, keyframe_colours: Histogram) -> Self {
+        let palette = gif_palette(figure, plan, keyframe_colours);
+        let ordered = frames::sampled_ahead(figure.picture.steps);
+        let usage = if ordered {
+            palette_usage(&palette, plan)
+        } else {
+            Vec::new()
+        };
+        let (w, h) = (figure.picture.width, figure.picture.height);
+        GifFrames {
+            encoder: GifEncoder::new(w, h, palette, &usage),
+            ordered,
         }
     }
-    frames_with
-        .iter()
-        .zip(&pixels)
-        .map(|(&f, &p)| (f << 40) | p.min((1 << 40) - 1))
-        .collect()
+
+    /// What is kept of one frame until [`GifFrames::finish`].
+    pub fn frame(&self, patch: &frames::FramePatch, cache: &mut NearestCache) -> GifFrame {
+        if self.ordered {
+            GifFrame::Encoded(self.encoder.frame(patch, cache))
+        } else {
+            GifFrame::Quantized(self.encoder.quantize(patch, cache))
+        }
+    }
+
+    /// The file, from every frame in order with its delay (hundredths of a second); frames still
+    /// quantized are compressed in parallel first, in the order they give.
+    pub fn finish(self, frames: Vec<GifFrame>, delays: &[u16]) -> Result<Vec<u8>, GifError> {
+        let encoder = if self.ordered {
+            self.encoder
+        } else {
+            let drawn: Vec<Vec<(u8, u64)>> = frames
+                .par_iter()
+                .map(|f| match f {
+                    GifFrame::Quantized(q) => q.drawn(),
+                    GifFrame::Encoded(_) => Vec::new(),
+                })
+                .collect();
+            let mut usage = Usage::default();
+            for d in drawn {
+                usage.add_frame(d);
+            }
+            self.encoder.reordered(&usage.keys())
+        };
+        let encoded: Vec<EncodedFrame> = frames
+            .into_par_iter()
+            .map(|f| match f {
+                GifFrame::Encoded(e) => e,
+                GifFrame::Quantized(q) => encoder.compress(&q),
+            })
+            .collect();
+        encoder.assemble(encoded, delays)
+    }
+}
+
+/// How much each palette colour is drawn in the frames after the first, as an order key (see
+/// [`Usage::keys`]), counted on the pixels the frames the plan sampled change.
+pub fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
+    let mut usage = Usage::default();
+    let mut cache = NearestCache::default();
+    for sample in plan.changed_colours() {
+        usage.add_frame(
+            sample
+                .into_iter()
+                .map(|(c, count)| (cache.index(palette, c), u64::from(count))),
+        );
+    }
+    usage.keys()
 }
 
 /// What the GIF palette reads of the keyframes: the background (sampled on every fourth

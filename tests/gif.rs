@@ -292,3 +292,45 @@ fn golden_frame() {
         );
     }
 }
+
+/// The global palette is in the order of what the frames after the first draw: the colours
+/// drawn in the most frames first, then the most pixels (counted off the frames themselves, as
+/// the encoder counts them), so small frames need narrow LZW codes.
+#[test]
+fn the_palette_is_ordered_by_what_the_frames_draw_most() {
+    let s = shipped("gd_vs_momentum.toml");
+    let out = pipeline::render(&s, &NoProgress).unwrap();
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::Indexed);
+    let mut d = options.read_info(file(&out, ".gif")).unwrap();
+    let colours = d.global_palette().unwrap().len() / 3;
+    let (mut frames_with, mut pixels) = (vec![0u64; colours], vec![0u64; colours]);
+    let mut frames = 0;
+    while let Some(f) = d.read_next_frame().unwrap() {
+        frames += 1;
+        let Some(transparent) = f.transparent else {
+            continue;
+        };
+        assert_eq!(transparent, 0, "the transparent entry comes first");
+        let mut seen = vec![false; colours];
+        for &i in f.buffer.iter().filter(|&&i| i != transparent) {
+            pixels[usize::from(i)] += 1;
+            seen[usize::from(i)] = true;
+        }
+        for (n, s) in frames_with.iter_mut().zip(seen) {
+            *n += u64::from(s);
+        }
+    }
+    assert_eq!(frames, s.output.steps + 1);
+    let keys: Vec<(u64, u64)> = (1..colours).map(|i| (frames_with[i], pixels[i])).collect();
+    assert!(keys[0].0 > 0, "the first colour is drawn");
+    for (k, pair) in keys.windows(2).enumerate() {
+        assert!(
+            pair[0] >= pair[1],
+            "GIF index {} {:?} before {:?}",
+            k + 1,
+            pair[0],
+            pair[1]
+        );
+    }
+}

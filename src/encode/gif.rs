@@ -1,19 +1,22 @@
 //! Animated GIF encoding: one global palette, changed-rectangle frames with transparency, and
-//! each frame compressed on the thread that drew it, as soon as it is drawn.
+//! each frame quantized on the thread that drew it, as soon as it is drawn.
 //!
-//! A [`GifEncoder`] holds the palette (see [`super::palette`]) in its GIF order, both fixed
-//! before the first frame. Each [`FramePatch`] is quantized and LZW-compressed at once
-//! ([`GifEncoder::frame`]; unchanged pixels are not looked up and are written as the
-//! transparent index, disposal "keep", so the previous frame shows through), so what is kept of
-//! a frame until the file is assembled ([`GifEncoder::assemble`]) is its compressed bytes, and
-//! memory does not grow with the frames' pixels. A frame's bytes depend on that frame alone and
-//! frames are written in order, so the file is the same for any thread count.
+//! A [`GifEncoder`] holds the palette (see [`super::palette`]), fixed before the first frame,
+//! in its GIF order. Each [`FramePatch`] is quantized ([`GifEncoder::quantize`]; unchanged
+//! pixels are not looked up and are written as the transparent index, disposal "keep", so the
+//! previous frame shows through) and LZW-compressed ([`GifEncoder::compress`]). When the order
+//! is known before the first frame, both happen at once ([`GifEncoder::frame`]) and what is
+//! kept of a frame until the file is assembled ([`GifEncoder::assemble`]) is its compressed
+//! bytes, so memory does not grow with the frames' pixels. Otherwise a frame is kept quantized,
+//! one byte per pixel of its rectangle, until every frame has told how much it draws of each
+//! colour ([`Usage`]); the encoder is then [`reordered`](GifEncoder::reordered) and the frames
+//! compressed. A frame's bytes depend on that frame and the order alone, and frames are written
+//! in order, so the file is the same for any thread count.
 //!
 //! The palette's order matters for size: LZW codes start one bit wider than the largest index a
-//! frame uses, so the transparent entry comes first and then the colours the frames are expected
-//! to draw most (paths, heads, counter, and the bands around them: see
-//! [`crate::pipeline::gif_encoder`]). A frame that only draws those is written with 6- or 7-bit
-//! codes instead of 9-bit ones.
+//! frame uses, so the transparent entry comes first and then the colours the frames draw most
+//! (paths, heads, counter, and the bands around them: see [`crate::pipeline::GifFrames`]). A
+//! frame that only draws those is written with 6- or 7-bit codes instead of 9-bit ones.
 
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 
@@ -55,45 +58,135 @@ pub struct EncodedFrame {
     transparent: bool,
 }
 
+/// One frame quantized to the palette but not yet compressed: what is kept of a frame while the
+/// palette's order is not known (see [`GifEncoder::reordered`]). One byte per pixel of its
+/// rectangle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantizedFrame {
+    pub rect: IRect,
+    /// Each pixel's palette index + 1, row-major; 0 where the pixel did not change.
+    indices: Vec<u8>,
+    first: bool,
+}
+
+impl QuantizedFrame {
+    /// The palette indices the frame draws, with how many pixels of each, in index order (none
+    /// for the first frame of the animation, which [`Usage`] leaves out).
+    pub fn drawn(&self) -> Vec<(u8, u64)> {
+        if self.first {
+            return Vec::new();
+        }
+        let mut counts = [0u64; 256];
+        for &i in &self.indices {
+            counts[usize::from(i)] += 1;
+        }
+        (1..256)
+            .filter(|&i| counts[i] > 0)
+            .map(|i| ((i - 1) as u8, counts[i]))
+            .collect()
+    }
+}
+
+/// How much each palette colour is drawn in the frames after the first, gathered frame by
+/// frame: the order key of [`GifEncoder::new`].
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    frames_with: Vec<u64>,
+    pixels: Vec<u64>,
+}
+
+impl Usage {
+    /// Adds one frame (after the first): the palette indices it draws, with how many pixels of
+    /// each (an index may come more than once).
+    pub fn add_frame(&mut self, drawn: impl IntoIterator<Item = (u8, u64)>) {
+        let mut seen = [false; 256];
+        for (index, count) in drawn {
+            let i = usize::from(index);
+            if self.pixels.len() <= i {
+                self.pixels.resize(i + 1, 0);
+                self.frames_with.resize(i + 1, 0);
+            }
+            self.pixels[i] += count;
+            if !seen[i] {
+                seen[i] = true;
+                self.frames_with[i] += 1;
+            }
+        }
+    }
+
+    /// The order key per palette index: in how many frames the colour appears, then in how
+    /// many pixels.
+    pub fn keys(&self) -> Vec<u64> {
+        self.frames_with
+            .iter()
+            .zip(&self.pixels)
+            .map(|(&f, &p)| (f << 40) | p.min((1 << 40) - 1))
+            .collect()
+    }
+}
+
 /// Encodes one animation with one global palette.
 pub struct GifEncoder {
     width: u16,
     height: u16,
     palette: Palette,
-    /// Palette index → GIF index.
-    remap: Vec<u8>,
+    /// A quantized frame's byte (palette index + 1, or 0 for "unchanged") → what LZW writes.
+    pixel_of: [Pixel; 256],
     /// The global colour table in GIF order.
     table: Vec<u8>,
 }
 
 impl GifEncoder {
     /// An encoder for `width × height` frames with `palette`, ordered by `usage` (how much each
-    /// palette colour is expected to be drawn in the frames after the first; missing entries
-    /// count 0): most first, then by palette index, after the transparent entry.
+    /// palette colour is expected to be drawn in the frames after the first, see
+    /// [`Usage::keys`]; missing entries count 0): most first, then by palette index, after the
+    /// transparent entry.
     pub fn new(width: u32, height: u32, palette: Palette, usage: &[u64]) -> Self {
         let n = palette.colours().len();
         let weight = |i: usize| usage.get(i).copied().unwrap_or(0);
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| weight(b).cmp(&weight(a)).then(a.cmp(&b)));
-        let mut remap = vec![TRANSPARENT; 256];
+        let mut pixel_of = [Pixel {
+            index: TRANSPARENT,
+            dont_care: true,
+        }; 256];
         let mut table = vec![0u8, 0, 0];
         for (new, &old) in order.iter().enumerate() {
-            remap[old] = (new + 1) as u8;
+            pixel_of[old + 1] = Pixel {
+                index: (new + 1) as u8,
+                dont_care: false,
+            };
             table.extend_from_slice(&palette.colours()[old]);
         }
         GifEncoder {
             width: width as u16,
             height: height as u16,
             palette,
-            remap,
+            pixel_of,
             table,
         }
     }
 
-    /// Quantizes a frame's changed pixels (unchanged ones are not looked up: they are written
-    /// transparent) and compresses it. `cache` is a per-thread memo of colour look-ups.
+    /// The same encoder with its palette ordered by `usage` instead (for frames quantized
+    /// before the order was known: quantizing does not depend on it).
+    pub fn reordered(self, usage: &[u64]) -> Self {
+        GifEncoder::new(
+            u32::from(self.width),
+            u32::from(self.height),
+            self.palette,
+            usage,
+        )
+    }
+
+    /// Quantizes and compresses one frame (see [`GifEncoder::quantize`]).
     pub fn frame(&self, patch: &FramePatch, cache: &mut NearestCache) -> EncodedFrame {
-        let mut pixels =
+        self.compress(&self.quantize(patch, cache))
+    }
+
+    /// Quantizes a frame's changed pixels to the palette (unchanged ones are not looked up:
+    /// they will be written transparent). `cache` is a per-thread memo of colour look-ups.
+    pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> QuantizedFrame {
+        let mut indices =
             Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
         // Runs of one colour are common (flat bands): the last look-up is reused. (Frames are
         // opaque: a pixel's four bytes name its colour.)
@@ -103,8 +196,7 @@ impl GifEncoder {
             match last {
                 Some((w, i)) if w == word => i,
                 _ => {
-                    let i =
-                        self.remap[usize::from(cache.index(&self.palette, [px[0], px[1], px[2]]))];
+                    let i = cache.index(&self.palette, [px[0], px[1], px[2]]) + 1;
                     last = Some((word, i));
                     i
                 }
@@ -112,33 +204,23 @@ impl GifEncoder {
         };
         for (rgba, changed) in patch.rows() {
             match changed {
-                None => pixels.extend(rgba.chunks_exact(4).map(|px| Pixel {
-                    index: index(px),
-                    dont_care: false,
-                })),
+                None => indices.extend(rgba.chunks_exact(4).map(&mut index)),
                 Some(changed) => {
                     // 64 pixels at a time: a stretch where nothing changed is pushed at once.
-                    let unchanged = Pixel {
-                        index: TRANSPARENT,
-                        dont_care: true,
-                    };
                     let n = rgba.len() / 4;
                     let mut i = 0;
                     while i < n {
                         let take = (n - i).min(64);
                         let bits = changed.bits(i, take);
                         if bits == 0 {
-                            pixels.extend(std::iter::repeat_n(unchanged, take));
+                            indices.extend(std::iter::repeat_n(0, take));
                         } else {
                             let stretch = &rgba[i * 4..(i + take) * 4];
-                            pixels.extend(stretch.chunks_exact(4).enumerate().map(|(k, px)| {
+                            indices.extend(stretch.chunks_exact(4).enumerate().map(|(k, px)| {
                                 if bits >> k & 1 == 1 {
-                                    Pixel {
-                                        index: index(px),
-                                        dont_care: false,
-                                    }
+                                    index(px)
                                 } else {
-                                    unchanged
+                                    0
                                 }
                             }));
                         }
@@ -147,10 +229,24 @@ impl GifEncoder {
                 }
             }
         }
-        EncodedFrame {
+        QuantizedFrame {
             rect: patch.rect,
+            indices,
+            first: patch.is_first(),
+        }
+    }
+
+    /// Compresses a quantized frame in this encoder's palette order.
+    pub fn compress(&self, frame: &QuantizedFrame) -> EncodedFrame {
+        let pixels: Vec<Pixel> = frame
+            .indices
+            .iter()
+            .map(|&i| self.pixel_of[usize::from(i)])
+            .collect();
+        EncodedFrame {
+            rect: frame.rect,
             lzw: lzw::encode(&pixels, TRANSPARENT),
-            transparent: !patch.is_first(),
+            transparent: !frame.first,
         }
     }
 

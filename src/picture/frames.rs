@@ -715,18 +715,25 @@ pub struct Plan<'p> {
 /// The memory the canvases of the chunks that run together may take, bytes.
 const CHUNKS_MEMORY: usize = 96 << 20;
 
-/// How many frames (after the first) the plan's pass samples for the colours they change: all
-/// of them up to this many, otherwise this many spread evenly. What the GIF palette's order is
-/// decided from, before any frame is drawn.
+/// How many frames (after the first) the plan's pass samples for the colours they change, spread
+/// evenly, in an animation of more steps than this: what the GIF palette's order is decided
+/// from before any frame is drawn, so that every frame is compressed as soon as it is drawn. A
+/// shorter animation is not sampled (sampling composes a frame twice more): the GIF keeps its
+/// frames quantized and reads the order off all of them (see [`crate::pipeline::GifFrames`]).
 pub const SAMPLED_FRAMES: usize = 256;
+
+/// Whether an animation of `steps` steps is sampled ahead (see [`SAMPLED_FRAMES`]).
+pub fn sampled_ahead(steps: usize) -> bool {
+    steps > SAMPLED_FRAMES
+}
 
 /// Whether the pass samples `step` (from 1) of `steps`.
 fn sampled(step: usize, steps: usize) -> bool {
-    // Sample k is step 1 + ⌊k·steps/n⌋ for k < n: step s is one when some k lands on it.
-    let n = steps.min(SAMPLED_FRAMES);
-    if n == 0 {
+    if !sampled_ahead(steps) {
         return false;
     }
+    // Sample k is step 1 + ⌊k·steps/n⌋ for k < n: step s is one when some k lands on it.
+    let n = SAMPLED_FRAMES;
     let k = ((step - 1) * n).div_ceil(steps);
     k < n && 1 + k * steps / n == step
 }
@@ -788,7 +795,8 @@ impl<'p> Plan<'p> {
     }
 
     /// The colours of the pixels each sampled frame changes, with how many pixels of each (see
-    /// [`SAMPLED_FRAMES`]), in step order; the samples composed in parallel.
+    /// [`SAMPLED_FRAMES`]: none for an animation that is not sampled ahead), in step order; the
+    /// samples composed in parallel.
     /// (The samples are used up.)
     pub fn changed_colours(&mut self) -> Vec<Vec<([u8; 3], u32)>> {
         let prepared = &self.prepared;
@@ -972,11 +980,18 @@ mod tests {
     }
 
     #[test]
-    fn frames_are_sampled_evenly_and_all_of_short_animations() {
-        for steps in [1, 2, 60, 255, 256, 257, 1000, 10_000] {
+    fn long_animations_are_sampled_evenly_and_short_ones_not_at_all() {
+        for steps in [1, 2, 60, 255, 256] {
+            assert!(!sampled_ahead(steps));
+            assert!((1..=steps).all(|s| !sampled(s, steps)), "{steps} steps");
+        }
+        for steps in [257, 300, 1000, 10_000] {
+            assert!(sampled_ahead(steps));
             let picked: Vec<usize> = (1..=steps).filter(|&s| sampled(s, steps)).collect();
-            assert_eq!(picked.len(), steps.min(SAMPLED_FRAMES), "{steps} steps");
+            assert_eq!(picked.len(), SAMPLED_FRAMES, "{steps} steps");
             assert_eq!(picked[0], 1);
+            let widest = picked.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+            assert!(widest <= steps.div_ceil(SAMPLED_FRAMES), "{steps} steps");
         }
     }
 
