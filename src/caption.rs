@@ -481,6 +481,13 @@ impl Caption {
     }
 }
 
+/// A caption file's text ([`Caption::file`]) as one paragraph: its lines joined by spaces, which
+/// is [`Caption::text`] unless a label holds a line break. (The gallery reads a scene's
+/// caption back from its file.)
+pub fn paragraph(file: &str) -> String {
+    file.lines().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

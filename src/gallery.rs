@@ -45,8 +45,26 @@ pub struct GalleryEntry {
 impl GalleryEntry {
     /// Builds the entry for a rendered scene: `scene_link` is `scene.path` made relative to
     /// `out_dir` (over path components; the path as given when no relative path can be
-    /// computed), `files` are the given written files (name, bytes).
+    /// computed), `files` are the given written files (name, bytes); the caption is made from
+    /// the scene's trajectories.
     pub fn new(scene: &Scene, out_dir: &Path, files: &[(String, u64)]) -> Self {
+        let caption = crate::caption::describe(scene, &crate::pipeline::trajectories(scene));
+        GalleryEntry::with_caption(
+            scene,
+            out_dir,
+            files,
+            crate::caption::paragraph(&caption.file()),
+        )
+    }
+
+    /// [`GalleryEntry::new`] with the caption as given (read back from the scene's caption
+    /// file, see [`crate::caption::paragraph`]), so the trajectories are not computed again.
+    pub fn with_caption(
+        scene: &Scene,
+        out_dir: &Path,
+        files: &[(String, u64)],
+        caption: String,
+    ) -> Self {
         let o = &scene.output;
         GalleryEntry {
             title: scene.title.clone(),
@@ -66,7 +84,7 @@ impl GalleryEntry {
             ),
             size: (o.width, o.height),
             files: files.to_vec(),
-            caption: crate::caption::describe(scene, &crate::pipeline::trajectories(scene)).text(),
+            caption,
         }
     }
 

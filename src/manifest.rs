@@ -103,19 +103,6 @@ pub fn source_hashes(scene: &Scene, out: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The hashes of a scene's inputs as they are on disk now, by stored path; unreadable inputs
-/// hash as "unreadable" (so the scene is never taken as fresh).
-pub fn input_hashes(scene: &Scene, out: &Path) -> BTreeMap<String, String> {
-    std::iter::once(&scene.path)
-        .chain(&scene.inputs)
-        .map(|p| {
-            let hash = crate::input::read_bounded(p, crate::input::MAX_DATA_BYTES)
-                .map_or_else(|_| "unreadable".to_string(), |b| sha256(&b));
-            (stored_path(p, out), hash)
-        })
-        .collect()
-}
-
 /// Whether the file at `path` has `bytes` bytes whose SHA-256 is `sha256`: the size is looked
 /// at first, and the file is hashed as it is read, a block at a time.
 fn file_matches(path: &Path, bytes: u64, sha256: &str) -> bool {
@@ -201,9 +188,9 @@ impl Manifest {
         }
     }
 
-    /// True when `scene`'s outputs in `dir` are what its current inputs and this inertia would
-    /// make: same input hashes, same version, and every recorded output present and unchanged
-    /// (its size, then its hash).
+    /// True when `scene`'s outputs in `dir` are what its inputs, as they were read to make it,
+    /// and this inertia would make: same input hashes, same version, and every recorded output
+    /// present and unchanged (its size, then its hash).
     /// A file whose size and modification time are those `stamps` holds for its recorded hash
     /// is not read again.
     pub fn is_fresh(&self, scene: &Scene, dir: &Path, stamps: &Stamps) -> bool {
@@ -212,7 +199,7 @@ impl Manifest {
         };
         r.inertia == env!("CARGO_PKG_VERSION")
             && r.scene == stored_path(&scene.path, dir)
-            && r.inputs == input_hashes(scene, dir)
+            && r.inputs == source_hashes(scene, dir)
             && !r.outputs.is_empty()
             && r.outputs
                 .iter()
@@ -378,15 +365,18 @@ mod tests {
         std::fs::write(dir.join("s.csv"), b"runs\n").unwrap();
         assert!(!m.is_fresh(&scene, &dir, &stamps));
         std::fs::write(dir.join("s.csv"), b"run\n").unwrap();
-        // Nor is a changed scene file.
+        // Nor is a changed scene file, as the next build reads it.
         std::fs::write(&scene_path, format!("{src}\n# edited\n")).unwrap();
-        assert!(!m.is_fresh(&scene, &dir, &stamps));
+        let edited = crate::scene::load(&scene_path).unwrap();
+        assert!(!m.is_fresh(&edited, &dir, &stamps));
         // A scene edited while its render ran: the record holds what was rendered (read
         // before the edit), so the edited scene is not taken as rendered.
         m.scenes
             .insert("s".into(), Manifest::record(&scene, &files, &dir));
         assert_eq!(m.scenes["s"].inputs["s.toml"], sha256(src.as_bytes()));
-        assert!(!m.is_fresh(&scene, &dir, &stamps));
+        assert!(!m.is_fresh(&edited, &dir, &stamps));
+        // Freshness is judged on the bytes a scene was read from, not read again.
+        assert!(m.is_fresh(&scene, &dir, &stamps));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

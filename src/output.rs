@@ -157,9 +157,22 @@ pub fn check_targets<'n>(
     dir: &Path,
     names: impl IntoIterator<Item = &'n str>,
 ) -> Result<(), OutputError> {
+    // The folder is listed once, and only a name listed as something other than a file (a
+    // folder, or a link that may lead to one) is looked at: a look per name costs more.
+    let mut not_files = std::collections::HashSet::new();
+    let listed = fs::read_dir(dir).is_ok_and(|entries| {
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                not_files.insert(entry.file_name());
+            }
+        }
+        true
+    });
     for name in names {
         let path = dir.join(name);
-        if path.is_dir() {
+        let maybe_folder =
+            !listed || name.contains(['/', '\\']) || not_files.contains(std::ffi::OsStr::new(name));
+        if maybe_folder && path.is_dir() {
             return Err(OutputError {
                 path,
                 source: std::io::Error::other("a folder stands where this file would be written"),

@@ -96,6 +96,30 @@ fn dom_text(text: &str) -> String {
         .replace('\u{a0}', "&nbsp;")
 }
 
+/// The gallery reads a scene's caption back from its caption file (`NAME.txt`) instead of
+/// simulating it again: for every committed scene, that gives the caption the scene makes, and
+/// the committed page shows it as the image's alt text.
+#[test]
+fn the_caption_read_back_from_its_file_is_the_scenes_caption() {
+    let outputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("outputs");
+    let page = std::fs::read_to_string(outputs.join("index.html")).unwrap();
+    let alts = attribute_values(&page, "alt");
+    for path in committed_scenes() {
+        let scene = inertia::scene::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let made = inertia::caption::describe(&scene, &inertia::pipeline::trajectories(&scene));
+        let name = format!("{}.txt", scene.output.name);
+        let file = std::fs::read_to_string(outputs.join(&name)).unwrap();
+        assert_eq!(file, made.file(), "outputs/{name}");
+        let read_back = inertia::caption::paragraph(&file);
+        assert_eq!(read_back, made.text(), "outputs/{name}");
+        let escaped = inertia::text::escape_markup(&read_back);
+        assert!(
+            alts.contains(&escaped),
+            "index.html has no alt text {escaped:?}"
+        );
+    }
+}
+
 #[test]
 fn every_link_resolves_to_a_file() {
     let tmp = TempDir::new("gallery-links");

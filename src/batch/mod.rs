@@ -80,8 +80,13 @@ impl Batch {
     pub fn load(&self, progress: &dyn Progress) -> Result<Vec<Scene>, Error> {
         let mut scenes = Vec::new();
         let mut errors = Vec::new();
-        for path in scene_paths(&self.inputs)? {
-            match scene::load_with(&path, self.options) {
+        // Read and checked in parallel, taken in order.
+        let loaded: Vec<_> = scene_paths(&self.inputs)?
+            .par_iter()
+            .map(|path| scene::load_with(path, self.options))
+            .collect();
+        for result in loaded {
+            match result {
                 Ok(s) => scenes.push(s),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -470,9 +475,15 @@ fn diverged_runs(outputs: &Outputs) -> Vec<DivergedRun> {
         .collect()
 }
 
+/// The largest caption file the gallery reads back.
+const MAX_CAPTION_BYTES: u64 = 1 << 20;
+
 /// Writes the gallery of every scene in `manifest` whose scene file still reads as a scene and
 /// whose files are all there (the scenes of this build as they were read, the others read
-/// again); an unchanged gallery is not written again.
+/// again); an unchanged gallery is not written again. The files of this build's scenes are
+/// there (each was found up to date or just written); the others' are looked for. A scene's
+/// caption is read back from its caption file, made from the trajectories only when that file
+/// cannot be read.
 fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<(), Error> {
     // Each loaded scene by the path the manifest stores for it (worked out once per scene).
     let loaded: std::collections::HashMap<String, &Scene> = loaded
@@ -482,13 +493,15 @@ fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<()
     let entries: Vec<GalleryEntry> = manifest
         .scenes
         .values()
-        .filter(|record| record.outputs.keys().all(|f| out.join(f).is_file()))
         .filter_map(|record| {
-            let path = crate::manifest::resolve(&record.scene, out);
             let read;
             let scene = match loaded.get(&record.scene) {
                 Some(s) => *s,
                 None => {
+                    if !record.outputs.keys().all(|f| out.join(f).is_file()) {
+                        return None;
+                    }
+                    let path = crate::manifest::resolve(&record.scene, out);
                     read = scene::load(&path).ok()?;
                     &read
                 }
@@ -498,7 +511,21 @@ fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<()
                 .iter()
                 .map(|(name, file)| (name.clone(), file.bytes))
                 .collect();
-            Some(GalleryEntry::new(scene, out, &files))
+            let caption_file = pipeline::FileNames(&scene.output.name).with(".txt");
+            let caption = record
+                .outputs
+                .contains_key(&caption_file)
+                .then(|| {
+                    crate::input::read_bounded(&out.join(&caption_file), MAX_CAPTION_BYTES).ok()
+                })
+                .flatten()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            Some(match caption {
+                Some(text) => {
+                    GalleryEntry::with_caption(scene, out, &files, crate::caption::paragraph(&text))
+                }
+                None => GalleryEntry::new(scene, out, &files),
+            })
         })
         .collect();
     let page = gallery::index_html(&entries);
