@@ -235,16 +235,22 @@ fn sizes(out: &Path, scene: &Scene) {
         .map(|c| c.lines().count().saturating_sub(1))
         .unwrap_or(0);
     let trajectories = pipeline::trajectories(scene);
-    let segments: usize = trajectories
-        .iter()
-        .map(|t| t.positions.len().saturating_sub(1))
-        .sum();
     let figure = Figure::new(scene, &trajectories).expect("figure");
+    // The path segments the trails draw: each run's path, and its curve in the loss inset.
+    let segments: usize = figure
+        .picture
+        .items
+        .iter()
+        .map(|item| match &item.kind {
+            inertia::picture::ItemKind::Trail(t) => t.points.len().saturating_sub(1),
+            _ => 0,
+        })
+        .sum();
     let no_png = |_: &inertia::picture::Image| Vec::new();
     let svg = |step| inertia::picture::svg::write(&figure.picture, step, &no_png).len();
     let trails = svg(figure.picture.steps).saturating_sub(svg(0));
     println!(
-        "  CSV {} bytes, {:.1} bytes per row ; SVG {} bytes, trails {:.1} bytes per segment ; \
+        "  CSV {} bytes, {:.1} bytes per row ; SVG {} bytes, trails {:.1} bytes per path segment ; \
          player {} bytes",
         size("csv"),
         size("csv") as f64 / rows.max(1) as f64,

@@ -308,7 +308,8 @@ impl Stamps {
     }
 
     /// Writes the stamps of the outputs `manifest` lists into `dir` (others are dropped),
-    /// atomically, when they changed; a failure is ignored (the next build hashes again).
+    /// atomically but not flushed, when they changed; a failure is ignored (the next build
+    /// hashes again).
     pub fn save(&self, dir: &Path, manifest: &Manifest) {
         let listed: std::collections::HashSet<(&str, &str)> = manifest
             .scenes
@@ -322,8 +323,9 @@ impl Stamps {
         if !self.changed.load(Ordering::Relaxed) && map.len() == before {
             return;
         }
+        // A cache: not flushed to disk (a stamps file lost or cut short reads as empty).
         if let Ok(text) = serde_json::to_vec(&*map) {
-            let _ = output::write_atomic_if_changed(&dir.join(STAMPS_FILE), &text);
+            let _ = output::replace_unflushed(&dir.join(STAMPS_FILE), &text);
         }
     }
 }

@@ -83,6 +83,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Writes `bytes` to `path` through a temporary renamed over it, like [`write_atomic`] but not
+/// flushed to disk: for a cache that may be lost. After a crash the file may be missing, empty
+/// or cut short (never a mix of two versions); its reader must take any of those as "no
+/// cache".
+pub fn replace_unflushed(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _writing = WriterLock::new(dir);
+    let mut temp = create_temporary(dir, &name).map_err(err(path))?;
+    temp.write_all(bytes).map_err(err(path))?;
+    temp.persist(path).map_err(|e| err(path)(e.error))?;
+    Ok(())
+}
+
 /// Writes `files` (name, bytes) into `dir`, each atomically as [`write_atomic`] does, flushed to
 /// disk together: every temporary is written first, then all are flushed at once, one thread
 /// each (the file system commits them in one go, where flushing one after another waits for one

@@ -77,8 +77,10 @@ impl Levels {
 
     /// The band of f: 0 (lowest) ..= count − 1.
     pub fn band(&self, f: f64) -> usize {
-        let b = ((self.h(f) - self.h_lo) / self.step).floor();
-        b.clamp(0.0, (self.count - 1) as f64) as usize
+        // Below 0 (or NaN) is band 0; above, truncating floors (inline, unlike `floor`).
+        let b = (self.h(f) - self.h_lo) / self.step;
+        let b = if b > 0.0 { b as usize } else { 0 };
+        b.min(self.count - 1)
     }
 }
 
