@@ -104,53 +104,121 @@ pub fn replace_unflushed(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 }
 
 /// Writes `files` (name, bytes) into `dir`, each atomically as [`write_atomic`] does, flushed to
-/// disk together: every temporary is written first, then all are flushed at once, one thread
-/// each (the file system commits them in one go, where flushing one after another waits for one
-/// commit per file), and only when every flush has succeeded is each renamed into place. A
-/// failure before the renames leaves every target untouched and removes the temporaries.
-/// Returns the paths written, in order.
+/// disk together (see [`Staged`]). A failure before the renames leaves every target untouched
+/// and removes the temporaries. Returns the paths written, in order.
 pub fn write_files_atomic(
     dir: &Path,
     files: &[(&str, &[u8])],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let _writing = WriterLock::new(dir);
-    let mut temporaries = Vec::with_capacity(files.len());
+    let staged = Staged::new(dir);
     for (name, bytes) in files {
-        let path = dir.join(name);
-        let mut temp = create_temporary(dir, name).map_err(err(&path))?;
-        temp.write_all(bytes).map_err(err(&path))?;
-        temporaries.push((path, temp));
+        staged.stage(name, bytes);
     }
-    // At most this many flushes at once.
-    const FLUSHERS: usize = 16;
-    std::thread::scope(|scope| {
-        let flushers: Vec<_> = (0..FLUSHERS.min(temporaries.len()))
-            .map(|first| {
-                let temporaries = &temporaries;
-                scope.spawn(move || {
-                    temporaries
-                        .iter()
-                        .skip(first)
-                        .step_by(FLUSHERS)
-                        .try_for_each(|(path, temp)| temp.as_file().sync_all().map_err(err(path)))
-                })
-            })
-            .collect();
-        flushers.into_iter().try_for_each(|f| {
-            f.join().unwrap_or_else(|_| {
-                Err(OutputError {
-                    path: dir.to_path_buf(),
-                    source: std::io::Error::other("flushing a file to disk failed"),
-                })
-            })
-        })
-    })?;
-    let mut written = Vec::with_capacity(temporaries.len());
-    for (path, temp) in temporaries {
-        temp.persist(&path).map_err(|e| err(&path)(e.error))?;
-        written.push(path);
+    staged.commit()?;
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
+}
+
+/// Files on their way into one folder, each atomically, all renamed into place together. A file
+/// is written to a temporary beside its target as soon as it is staged, and flushed to disk on
+/// a thread of its own meanwhile (the file system commits flushes that overlap in one go, and a
+/// file staged early is on disk by the time the last one is ready). [`Staged::commit`] waits for
+/// every flush and only when all have succeeded renames each temporary over its target, in the
+/// order staged. Dropped without a commit (a failure anywhere), it removes every temporary and
+/// touches no target. Staging may happen from several threads at once.
+pub struct Staged {
+    dir: PathBuf,
+    _writing: WriterLock,
+    state: std::sync::Mutex<StagedFiles>,
+}
+
+/// What a [`Staged`] holds: each file with its temporary and the flush under way, and the first
+/// error met while staging.
+#[derive(Default)]
+struct StagedFiles {
+    files: Vec<StagedFile>,
+    error: Option<OutputError>,
+}
+
+struct StagedFile {
+    name: String,
+    temp: NamedTempFile,
+    flush: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+impl Staged {
+    /// Starts writing into `dir` (which must exist).
+    pub fn new(dir: &Path) -> Self {
+        Staged {
+            dir: dir.to_path_buf(),
+            _writing: WriterLock::new(dir),
+            state: std::sync::Mutex::default(),
+        }
     }
-    Ok(written)
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, StagedFiles> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes `bytes` for the file `name` to a temporary and starts flushing it. An error is
+    /// kept for [`Staged::commit`] to return (the first one met).
+    pub fn stage(&self, name: &str, bytes: &[u8]) {
+        let path = self.dir.join(name);
+        let started = create_temporary(&self.dir, name)
+            .and_then(|mut temp| {
+                temp.write_all(bytes)?;
+                let file = temp.as_file().try_clone()?;
+                Ok((temp, file))
+            })
+            .map_err(err(&path));
+        let mut state = self.lock();
+        match started {
+            Ok((temp, file)) => {
+                let flush = std::thread::spawn(move || file.sync_all());
+                state.files.push(StagedFile {
+                    name: name.to_string(),
+                    temp,
+                    flush,
+                });
+            }
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Whether `name` has been staged.
+    pub fn has(&self, name: &str) -> bool {
+        self.lock().files.iter().any(|f| f.name == name)
+    }
+
+    /// Waits for every flush, then renames every temporary over its target, in the order
+    /// staged; the first error stops it (files renamed before it stay, the others' temporaries
+    /// are removed).
+    pub fn commit(self) -> Result<(), OutputError> {
+        let StagedFiles { files, error } = std::mem::take(&mut *self.lock());
+        let mut failed = error;
+        let mut flushed = Vec::with_capacity(files.len());
+        for f in files {
+            let path = self.dir.join(&f.name);
+            let result = f
+                .flush
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("flushing a file to disk failed")));
+            if let Err(e) = result {
+                failed.get_or_insert(err(&path)(e));
+            }
+            flushed.push((path, f.temp));
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for (path, temp) in flushed {
+            temp.persist(&path).map_err(|e| err(&path)(e.error))?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes `bytes` to `path` as [`write_atomic`] does, unless the file there already holds
@@ -496,6 +564,53 @@ mod tests {
         assert_eq!(e.path, dir.path().join("b.png"));
         assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
         assert!(!dir.path().join("c.svg").exists());
+    }
+
+    /// Files staged from several threads are all renamed in on commit; a staging that is
+    /// dropped, or whose staging failed, touches no target and leaves no temporary.
+    #[test]
+    fn staged_files_land_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.png"), b"old").unwrap();
+        let staged = Staged::new(dir.path());
+        std::thread::scope(|scope| {
+            for k in 0..4 {
+                let staged = &staged;
+                scope.spawn(move || staged.stage(&format!("f{k}.txt"), format!("{k}").as_bytes()));
+            }
+        });
+        staged.stage("a.png", b"new");
+        assert!(staged.has("f3.txt") && staged.has("a.png") && !staged.has("b.png"));
+        // Nothing is in place before the commit.
+        assert_eq!(fs::read(dir.path().join("a.png")).unwrap(), b"old");
+        assert!(!dir.path().join("f0.txt").exists());
+        staged.commit().unwrap();
+        assert_eq!(fs::read(dir.path().join("a.png")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("f2.txt")).unwrap(), b"2");
+        assert_eq!(
+            names(dir.path()),
+            ["a.png", "f0.txt", "f1.txt", "f2.txt", "f3.txt"]
+        );
+
+        let dropped = Staged::new(dir.path());
+        dropped.stage("a.png", b"newer");
+        dropped.stage("g.txt", b"g");
+        drop(dropped);
+        assert_eq!(fs::read(dir.path().join("a.png")).unwrap(), b"new");
+        assert!(!dir.path().join("g.txt").exists());
+        assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
+
+        // A temporary that cannot be made (its folder is gone) fails the commit.
+        let gone = dir.path().join("gone");
+        let failing = Staged::new(&gone);
+        failing.stage("x.txt", b"x");
+        assert_eq!(failing.commit().unwrap_err().path, gone.join("x.txt"));
+        let half = Staged::new(dir.path());
+        half.stage("h.txt", b"h");
+        half.lock().error = Some(err(&gone)(std::io::Error::other("failed")));
+        assert!(half.commit().is_err());
+        assert!(!dir.path().join("h.txt").exists());
+        assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
     }
 
     #[test]

@@ -34,15 +34,25 @@ pub struct Outputs {
 
 impl Outputs {
     /// Writes every file into `dir` atomically, flushed to disk together (see
-    /// [`output::write_files_atomic`]); returns the paths written. Files named
-    /// `FOLDER/FILE` (the frames, `NAME.frames/0000.png`, ...) are written as their folder, the
-    /// whole folder atomically (see [`output::write_dir_atomic`]); its path is returned once.
+    /// [`output::Staged`]); returns the paths written. Files named `FOLDER/FILE` (the frames,
+    /// `NAME.frames/0000.png`, ...) are written as their folder, the whole folder atomically (see
+    /// [`output::write_dir_atomic`]); its path is returned once.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         output::ensure_dir(dir)?;
+        self.write_staged(output::Staged::new(dir), dir)
+    }
+
+    /// [`Outputs::write`] into `dir` through `staged`, which may hold some of the files already
+    /// (handed on early by [`render_into`]): the others are staged, then all are committed.
+    pub fn write_staged(
+        &self,
+        staged: output::Staged,
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, OutputError> {
         // Each folder with its files (name inside it, bytes).
         type Folder<'a> = (&'a str, Vec<(&'a str, &'a [u8])>);
         let mut folders: Vec<Folder> = Vec::new();
-        let mut plain: Vec<(&str, &[u8])> = Vec::new();
+        let mut written = Vec::new();
         for (name, bytes) in &self.files {
             if let Some((folder, file)) = name.split_once('/') {
                 match folders.iter_mut().find(|(f, _)| *f == folder) {
@@ -51,9 +61,12 @@ impl Outputs {
                 }
                 continue;
             }
-            plain.push((name, bytes));
+            if !staged.has(name) {
+                staged.stage(name, bytes);
+            }
+            written.push(dir.join(name));
         }
-        let mut written = output::write_files_atomic(dir, &plain)?;
+        staged.commit()?;
         for (folder, files) in folders {
             let path = dir.join(folder);
             output::write_dir_atomic(&path, &files)?;
@@ -128,7 +141,19 @@ impl FileNames<'_> {
 /// PDF with its LaTeX line and the folder of frames), and always the caption `<name>.txt`.
 /// `progress` hears of the frame count and of each frame drawn.
 pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> {
+    render_into(scene, progress, &|_, _| {})
+}
+
+/// [`render`], handing each file to `early` (name, bytes) as soon as it is made, while the rest
+/// is still being made (the GIF and the caption come last; the frames folder is not handed
+/// on): a writer can start on those files meanwhile. Every file is in the [`Outputs`] too.
+pub fn render_into(
+    scene: &Scene,
+    progress: &dyn Progress,
+    early: &(dyn Fn(&str, &[u8]) + Sync),
+) -> Result<Outputs, Error> {
     let mut clock = StageClock::new();
+    let names = FileNames(&scene.output.name);
     let trajectories = trajectories(scene);
     clock.lap("trajectories");
     let o = &scene.output;
@@ -138,20 +163,30 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
     let charts = || {
         let wanted =
             |name: &str| (name.ends_with(".png") && png_on) || (name.ends_with(".svg") && svg_on);
-        if png_on || svg_on {
+        let charts: Result<Vec<(String, Vec<u8>)>, crate::picture::DrawError> = if png_on || svg_on
+        {
             crate::figures::charts(scene, &trajectories)
                 .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
         } else {
             Ok(Vec::new())
+        };
+        for (suffix, bytes) in charts.iter().flatten() {
+            early(&names.with(suffix), bytes);
         }
+        charts
     };
     let csv = || {
-        o.writes(Format::Csv)
-            .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims()))
+        let csv = o
+            .writes(Format::Csv)
+            .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims()));
+        if let Some(bytes) = &csv {
+            early(&names.with(".csv"), bytes);
+        }
+        csv
     };
     let ((charts, csv), drawn) = rayon::join(
         || rayon::join(charts, csv),
-        || draw(scene, &trajectories, progress, &mut clock),
+        || draw(scene, &trajectories, progress, &mut clock, early),
     );
     let Drawn {
         figure,
@@ -164,7 +199,6 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
         frame_pngs,
     } = drawn?;
     let charts = charts?;
-    let names = FileNames(&o.name);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut add = |suffix: &str, bytes: Option<Vec<u8>>| {
         if let Some(b) = bytes {
@@ -224,7 +258,16 @@ fn draw(
     trajectories: &[Trajectory],
     progress: &dyn Progress,
     clock: &mut StageClock,
+    early: &(dyn Fn(&str, &[u8]) + Sync),
 ) -> Result<Drawn, Error> {
+    let names = FileNames(&scene.output.name);
+    // Hands a file made beside the frames on at once.
+    let made = |suffix: &str, bytes: Option<Vec<u8>>| {
+        if let Some(b) = &bytes {
+            early(&names.with(suffix), b);
+        }
+        bytes
+    };
     let o = &scene.output;
     let (gif_on, png_on, frames_on) = (
         o.writes(Format::Gif),
@@ -272,22 +315,34 @@ fn draw(
     let (others, frames) = rayon::join(
         || {
             let png = || {
-                last.filter(|_| png_on)
-                    .map(|last| encode::png::encode_owned(last).map_err(EncodeError::Png))
+                let png = last.filter(|_| png_on).map(encode::png::encode_owned);
+                match png {
+                    Some(Ok(bytes)) => made(".png", Some(bytes)).map(Ok),
+                    other => other.map(|r| r.map_err(EncodeError::Png)),
+                }
             };
             let svg = || {
-                o.writes(Format::Svg)
-                    .then(|| svg::write(picture, picture.steps, &png_of).into_bytes())
+                made(
+                    ".svg",
+                    o.writes(Format::Svg)
+                        .then(|| svg::write(picture, picture.steps, &png_of).into_bytes()),
+                )
             };
             let html = || {
-                o.writes(Format::Html).then(|| {
-                    crate::player::html(scene, trajectories, &figure, &caption, &png_of)
-                        .into_bytes()
-                })
+                made(
+                    ".html",
+                    o.writes(Format::Html).then(|| {
+                        crate::player::html(scene, trajectories, &figure, &caption, &png_of)
+                            .into_bytes()
+                    }),
+                )
             };
             let pdf = || {
-                o.writes(Format::Pdf)
-                    .then(|| crate::picture::pdf::frames(picture, &png_of))
+                made(
+                    ".frames.pdf",
+                    o.writes(Format::Pdf)
+                        .then(|| crate::picture::pdf::frames(picture, &png_of)),
+                )
             };
             let ((png, svg), (html, pdf)) =
                 rayon::join(|| rayon::join(png, svg), || rayon::join(html, pdf));

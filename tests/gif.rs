@@ -334,3 +334,35 @@ fn the_palette_is_ordered_by_what_the_frames_draw_most() {
         );
     }
 }
+
+/// What `render_into` hands on early (for a writer to start on) is exactly what it returns: the
+/// charts, CSV, still, SVG and player, each once; the GIF and the caption come with the rest.
+#[test]
+fn files_handed_on_early_are_the_files_rendered() {
+    let s = shipped("gd_vs_momentum.toml");
+    let early = std::sync::Mutex::new(Vec::<(String, Vec<u8>)>::new());
+    let out = pipeline::render_into(&s, &NoProgress, &|name, bytes| {
+        early
+            .lock()
+            .unwrap()
+            .push((name.to_string(), bytes.to_vec()));
+    })
+    .unwrap();
+    let mut early = early.into_inner().unwrap();
+    early.sort();
+    let mut names: Vec<&str> = early.iter().map(|(n, _)| n.as_str()).collect();
+    names.dedup();
+    assert_eq!(names.len(), early.len(), "each file once: {names:?}");
+    for ext in [".png", ".svg", ".csv", ".html", ".loss.png", ".loss.svg"] {
+        let name = format!("gd_vs_momentum{ext}");
+        assert!(names.contains(&name.as_str()), "{name} not handed on early");
+    }
+    assert!(!names
+        .iter()
+        .any(|n| n.ends_with(".gif") || n.ends_with(".txt")));
+    for (name, bytes) in &early {
+        let made = out.files.iter().find(|(n, _)| n == name).expect("returned");
+        assert_eq!(&made.1, bytes, "{name}");
+    }
+    assert_eq!(out, pipeline::render(&s, &NoProgress).unwrap());
+}

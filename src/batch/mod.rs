@@ -259,8 +259,11 @@ impl Batch {
             return Ok((report, None));
         }
         progress.scene_started(scene);
-        let outputs = pipeline::render(scene, progress)?;
-        outputs.write(&self.out)?;
+        // Files made before the GIF are written (and flushed) while it is still being made.
+        let staged = output::Staged::new(&self.out);
+        let outputs =
+            pipeline::render_into(scene, progress, &|name, bytes| staged.stage(name, bytes))?;
+        outputs.write_staged(staged, &self.out)?;
         let diverged = diverged_runs(&outputs);
         for run in &diverged {
             progress.note(&Note::Diverged { scene, run });
