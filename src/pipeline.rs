@@ -281,14 +281,6 @@ fn draw(
     if animated {
         progress.frames(scene, picture.steps + 1);
     }
-    // The plan paints every segment once; its last keyframe is the PNG.
-    let (plan, keyframes) = if animated || png_on {
-        let (plan, keyframes) = frames::Plan::new(picture)?;
-        (Some(plan), Some(keyframes))
-    } else {
-        (None, None)
-    };
-    clock.lap("plan");
     let caption = crate::caption::describe(scene, trajectories);
     // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
     // PDF, by whichever needs one first.
@@ -306,21 +298,10 @@ fn draw(
             None => encode::png::encode_image(image),
         }
     };
-    // What the GIF palette reads of the keyframes is read now, so the last keyframe can be
-    // used up by the PNG beside the frames.
-    let (keyframe_colours, last) = match keyframes {
-        Some(k) => (gif_on.then(|| keyframe_colours(&k)), Some(k.last)),
-        None => (None, None),
-    };
-    let (others, frames) = rayon::join(
+    // The SVG, the player and the PDF read the picture alone: they are made beside the plan
+    // (one sequential pass) and the frames. The still PNG waits for the plan's last keyframe.
+    let (documents, animation) = rayon::join(
         || {
-            let png = || {
-                let png = last.filter(|_| png_on).map(encode::png::encode_owned);
-                match png {
-                    Some(Ok(bytes)) => made(".png", Some(bytes)).map(Ok),
-                    other => other.map(|r| r.map_err(EncodeError::Png)),
-                }
-            };
             let svg = || {
                 made(
                     ".svg",
@@ -344,26 +325,44 @@ fn draw(
                         .then(|| crate::picture::pdf::frames(picture, &png_of)),
                 )
             };
-            let ((png, svg), (html, pdf)) =
-                rayon::join(|| rayon::join(png, svg), || rayon::join(html, pdf));
-            (png, svg, html, pdf)
+            let (svg, (html, pdf)) = rayon::join(svg, || rayon::join(html, pdf));
+            (svg, html, pdf)
         },
-        || -> Result<_, crate::picture::DrawError> {
-            let Some(mut plan) = plan else {
-                return Ok((None, Vec::new()));
+        || -> Result<_, Error> {
+            if !(animated || png_on) {
+                return Ok((None, None, Vec::new()));
+            }
+            // The plan paints every segment once; its last keyframe is the PNG.
+            let (mut plan, keyframes) = frames::Plan::new(picture)?;
+            // What the GIF palette reads of the keyframes is read now, so the last keyframe
+            // can be used up by the PNG beside the frames.
+            let keyframe_colours = gif_on.then(|| keyframe_colours(&keyframes));
+            let last = keyframes.last;
+            let png = || match png_on.then(|| encode::png::encode_owned(last)) {
+                Some(Ok(bytes)) => Ok(made(".png", Some(bytes))),
+                Some(Err(e)) => Err(EncodeError::Png(e)),
+                None => Ok(None),
             };
-            // The GIF's palette, fixed before the first frame.
-            let gif = keyframe_colours.map(|seen| GifFrames::new(&figure, &mut plan, seen));
-            let frames = plan.run(NearestCache::default, |cache, _, patch| {
-                progress.frame_done(scene);
-                let png = frames_on.then(|| encode::png::encode(patch.frame()));
-                (gif.as_ref().map(|g| g.frame(patch, cache)), png)
-            })?;
-            Ok((gif, frames))
+            let frames = || -> Result<_, crate::picture::DrawError> {
+                if !animated {
+                    return Ok((None, Vec::new()));
+                }
+                // The GIF's palette, fixed before the first frame.
+                let gif = keyframe_colours.map(|seen| GifFrames::new(&figure, &mut plan, seen));
+                let frames = plan.run(NearestCache::default, |cache, _, patch| {
+                    progress.frame_done(scene);
+                    let png = frames_on.then(|| encode::png::encode(patch.frame()));
+                    (gif.as_ref().map(|g| g.frame(patch, cache)), png)
+                })?;
+                Ok((gif, frames))
+            };
+            let (png, frames) = rayon::join(png, frames);
+            let (gif, frames) = frames?;
+            Ok((png?, gif, frames))
         },
     );
-    let (png, svg, html, pdf) = others;
-    let (gif, frames) = frames?;
+    let (svg, html, pdf) = documents;
+    let (png, gif, frames) = animation?;
     clock.lap("frames and stills");
     let (gif_frames, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
     let gif = match gif {
@@ -381,7 +380,7 @@ fn draw(
         .collect::<Result<_, _>>()?;
     Ok(Drawn {
         gif,
-        png: png.transpose()?,
+        png,
         svg,
         html,
         pdf,
