@@ -298,6 +298,25 @@ fn draw(
             None => encode::png::encode_image(image),
         }
     };
+    // The plan paints every segment once; its last keyframe is the PNG. What the GIF palette
+    // reads of the keyframes is read at once, so the last keyframe can be used up by the PNG
+    // beside the frames; the palette is fixed before the first frame.
+    let plan = || -> Result<_, Error> {
+        if !(animated || png_on) {
+            return Ok(None);
+        }
+        let (mut plan, keyframes) = frames::Plan::new(picture)?;
+        let gif = gif_on.then(|| GifFrames::new(&figure, &mut plan, keyframe_colours(&keyframes)));
+        Ok(Some((plan, keyframes.last, gif)))
+    };
+    // A long animation's plan holds the frames it samples until the GIF's palette is made from
+    // them: it is made first, so they are not held while the documents are made. Otherwise the
+    // plan is made beside the documents.
+    let planned = if frames::sampled_ahead(picture.steps) {
+        Some(plan()?)
+    } else {
+        None
+    };
     // The SVG, the player and the PDF read the picture alone: they are made beside the plan
     // (one sequential pass) and the frames. The still PNG waits for the plan's last keyframe.
     let (documents, animation) = rayon::join(
@@ -329,15 +348,12 @@ fn draw(
             (svg, html, pdf)
         },
         || -> Result<_, Error> {
-            if !(animated || png_on) {
+            let Some((plan, last, gif)) = (match planned {
+                Some(p) => p,
+                None => plan()?,
+            }) else {
                 return Ok((None, None, Vec::new()));
-            }
-            // The plan paints every segment once; its last keyframe is the PNG.
-            let (mut plan, keyframes) = frames::Plan::new(picture)?;
-            // What the GIF palette reads of the keyframes is read now, so the last keyframe
-            // can be used up by the PNG beside the frames.
-            let keyframe_colours = gif_on.then(|| keyframe_colours(&keyframes));
-            let last = keyframes.last;
+            };
             let png = || match png_on.then(|| encode::png::encode_owned(last)) {
                 Some(Ok(bytes)) => Ok(made(".png", Some(bytes))),
                 Some(Err(e)) => Err(EncodeError::Png(e)),
@@ -345,20 +361,16 @@ fn draw(
             };
             let frames = || -> Result<_, crate::picture::DrawError> {
                 if !animated {
-                    return Ok((None, Vec::new()));
+                    return Ok(Vec::new());
                 }
-                // The GIF's palette, fixed before the first frame.
-                let gif = keyframe_colours.map(|seen| GifFrames::new(&figure, &mut plan, seen));
-                let frames = plan.run(NearestCache::default, |cache, _, patch| {
+                plan.run(NearestCache::default, |cache, _, patch| {
                     progress.frame_done(scene);
                     let png = frames_on.then(|| encode::png::encode(patch.frame()));
                     (gif.as_ref().map(|g| g.frame(patch, cache)), png)
-                })?;
-                Ok((gif, frames))
+                })
             };
             let (png, frames) = rayon::join(png, frames);
-            let (gif, frames) = frames?;
-            Ok((png?, gif, frames))
+            Ok((png?, gif, frames?))
         },
     );
     let (svg, html, pdf) = documents;

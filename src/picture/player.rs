@@ -30,13 +30,41 @@ use super::mark::Mark;
 use super::svg::{self, Animated};
 use super::{Image, ItemKind, Picture, Rotation, Text, Track, Trail};
 
-/// The player's picture: the SVG document and the data of every step, as JSON.
-#[derive(Debug, Clone, PartialEq)]
+/// The player's picture: the SVG document, and the data of every step, written as JSON where
+/// the page wants it ([`Animation::write_json`]: a long animation's data is tens of megabytes,
+/// written once, straight into the page).
 pub struct Animation {
     /// The SVG document (no XML declaration: it goes inline into HTML).
     pub svg: String,
-    /// What the groups hold at every step (see the module header), as a JSON object.
-    pub json: String,
+    steps: usize,
+    /// Each item's run (`None` for what runs share), by item index.
+    runs: Vec<Option<usize>>,
+    pieces: Vec<(Option<usize>, Vec<svg::TrailPiece>)>,
+    tracks: Vec<(usize, TrackSteps)>,
+    collected: Collected,
+}
+
+impl Animation {
+    /// Appends what the groups hold at every step (see the module header) to `out`, as a JSON
+    /// object. It holds numbers, colours and glyph ids only: no `<`, so it may go into a
+    /// `<script>` element as it is.
+    pub fn write_json(&self, out: &mut String) {
+        data_json(
+            out,
+            self.steps,
+            &self.runs,
+            &self.pieces,
+            &self.tracks,
+            &self.collected,
+        );
+    }
+
+    /// [`Animation::write_json`] into a new string.
+    pub fn json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
 }
 
 /// A marker placed at one step: a template (index into the templates) or a text (index into
@@ -337,7 +365,6 @@ pub fn animation(
             svg::trail_pieces(&group, &trail_pieces, rect, steps),
         ));
     }
-    let json = data_json(picture, &pieces, &tracks, &collected);
     let slots = Slots {
         poster,
         pieces,
@@ -345,7 +372,19 @@ pub fn animation(
         collected: &collected,
     };
     let svg = svg::document(picture, png, &slots, r#" id="picture" role="presentation""#);
-    Animation { svg, json }
+    let pieces = slots.pieces;
+    // The templates are in the document now; the data names them by index only (a long
+    // animation's arrows are megabytes of them).
+    collected.templates = Vec::new();
+    collected.template_index = HashMap::new();
+    Animation {
+        svg,
+        steps,
+        runs: picture.items.iter().map(|item| item.run).collect(),
+        pieces,
+        tracks,
+        collected,
+    }
 }
 
 /// The JSON of the groups' contents:
@@ -362,18 +401,17 @@ pub fn animation(
 ///
 /// `run` is the run index, or −1 for what runs share.
 fn data_json(
-    picture: &Picture,
+    j: &mut String,
+    steps: usize,
+    runs: &[Option<usize>],
     pieces: &[(Option<usize>, Vec<svg::TrailPiece>)],
     tracks: &[(usize, TrackSteps)],
     collected: &Collected,
-) -> String {
+) {
     let run_of = |index: usize| -> String {
-        picture.items[index]
-            .run
-            .map_or_else(|| "-1".to_string(), |r| r.to_string())
+        runs[index].map_or_else(|| "-1".to_string(), |r| r.to_string())
     };
-    let mut j = String::new();
-    let _ = write!(j, "{{\"steps\":{},\"glyphs\":[", picture.steps);
+    let _ = write!(j, "{{\"steps\":{steps},\"glyphs\":[");
     for (k, (font, id)) in collected.glyphs.iter().enumerate() {
         let _ = write!(
             j,
@@ -436,7 +474,6 @@ fn data_json(
         j.push_str("]]");
     }
     j.push_str("]}");
-    j
 }
 
 #[cfg(test)]
@@ -454,7 +491,10 @@ mod tests {
     #[test]
     fn the_data_is_json_and_every_slot_is_in_the_document() {
         let (picture, a) = animation_of("gd_vs_momentum", &[]);
-        let data: serde_json::Value = serde_json::from_str(&a.json).expect("valid JSON");
+        let json = a.json();
+        // Nothing to escape for a `<script>` element.
+        assert!(!json.contains('<'));
+        let data: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
         assert_eq!(data["steps"], picture.steps);
         let trails = data["trails"].as_array().unwrap();
         let tracks = data["tracks"].as_array().unwrap();
@@ -516,7 +556,7 @@ mod tests {
             .map(|r| (0..runs).map(|k| k == r).collect())
             .collect();
         let a = animation(&figure.picture, 0, &sets, &|_| Vec::new());
-        let data: serde_json::Value = serde_json::from_str(&a.json).unwrap();
+        let data: serde_json::Value = serde_json::from_str(&a.json()).unwrap();
         let heads = data["tracks"]
             .as_array()
             .unwrap()
@@ -542,6 +582,7 @@ mod tests {
     fn same_picture_same_bytes() {
         let (_, a) = animation_of("nesterov_lookahead", &[]);
         let (_, b) = animation_of("nesterov_lookahead", &[]);
-        assert_eq!(a, b);
+        assert_eq!(a.svg, b.svg);
+        assert_eq!(a.json(), b.json());
     }
 }

@@ -395,7 +395,9 @@ fn clip_mask(
             && x1 + pad <= area.x1 as f32
             && y1 + pad <= area.y1 as f32
     });
-    if inside {
+    // A clip that is the whole target clips nothing the target does not (a mask would only
+    // slow the painting).
+    if inside || area == target_rect(target, origin) {
         return Ok(None);
     }
     let mut mask = tiny_skia::Mask::new(target.width(), target.height()).ok_or(())?;

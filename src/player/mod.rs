@@ -168,7 +168,7 @@ fn data_json(
     scene: &Scene,
     trajectories: &[Trajectory],
     figure: &Figure,
-    picture_json: &str,
+    animation: &player::Animation,
     sliders: &[Slider],
     visible: &[Vec<bool>],
 ) {
@@ -229,9 +229,10 @@ fn data_json(
         "visible": visible,
     })
     .to_string();
-    // `rest` is an object: splice the picture's data in as its first member.
+    // `rest` is an object: splice the picture's data in as its first member (written straight
+    // into the page: it has no `<` to escape).
     out.push_str("{\"picture\":");
-    push_script_safe(out, picture_json);
+    animation.write_json(out);
     out.push(',');
     push_script_safe(out, &rest[1..]);
 }
@@ -261,13 +262,14 @@ pub fn html(
     let poster = scene.output.poster.min(picture.steps);
     // The picture's SVG goes into the page at once and its JSON at the end, each written
     // once: a long animation's player is tens of megabytes.
-    let player::Animation { svg, json } = player::animation(picture, poster, &visible, png);
+    let mut animation = player::animation(picture, poster, &visible, png);
+    let svg = std::mem::take(&mut animation.svg);
     let title = escape_markup(&scene.title);
     let steps = picture.steps;
     let caption_text = escape_markup(&caption.text());
 
     let runs_bytes: usize = trajectories.iter().map(|t| 64 * t.positions.len()).sum();
-    let mut h = String::with_capacity(svg.len() + json.len() + runs_bytes + 16_384);
+    let mut h = String::with_capacity(svg.len() + runs_bytes + 16_384);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.push_str(
@@ -419,11 +421,11 @@ pub fn html(
         scene,
         trajectories,
         figure,
-        &json,
+        &animation,
         &sliders,
         &visible,
     );
-    drop(json);
+    drop(animation);
     h.push_str("</script>\n");
     let _ = writeln!(h, "<script>\n{SCRIPT}</script>\n</body>\n</html>");
     h
