@@ -67,20 +67,7 @@ pub fn check_writable(dir: &Path) -> Result<(), OutputError> {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, written, flushed
 /// to disk, then renamed over `path`. On failure `path` is untouched and the temporary removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let _writing = WriterLock::new(dir);
-    let mut temp = create_temporary(dir, &name).map_err(err(path))?;
-    temp.write_all(bytes).map_err(err(path))?;
-    temp.as_file().sync_all().map_err(err(path))?;
-    temp.persist(path).map_err(|e| err(path)(e.error))?;
-    Ok(())
+    replace(path, bytes, true)
 }
 
 /// Writes `bytes` to `path` through a temporary renamed over it, like [`write_atomic`] but not
@@ -88,6 +75,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 /// or cut short (never a mix of two versions); its reader must take any of those as "no
 /// cache".
 pub fn replace_unflushed(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    replace(path, bytes, false)
+}
+
+/// A temporary beside `path`, written (and flushed to disk when `flush`), renamed over `path`.
+fn replace(path: &Path, bytes: &[u8], flush: bool) -> Result<(), OutputError> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -99,6 +91,9 @@ pub fn replace_unflushed(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let _writing = WriterLock::new(dir);
     let mut temp = create_temporary(dir, &name).map_err(err(path))?;
     temp.write_all(bytes).map_err(err(path))?;
+    if flush {
+        temp.as_file().sync_all().map_err(err(path))?;
+    }
     temp.persist(path).map_err(|e| err(path)(e.error))?;
     Ok(())
 }
