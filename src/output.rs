@@ -137,7 +137,32 @@ struct StagedFiles {
 struct StagedFile {
     name: String,
     temp: NamedTempFile,
-    flush: std::thread::JoinHandle<std::io::Result<()>>,
+    flush: Flush,
+}
+
+/// A staged file's flush to disk: under way on its own thread, or done already (where no thread
+/// could be started, it is flushed on the staging thread).
+enum Flush {
+    Running(std::thread::JoinHandle<std::io::Result<()>>),
+    Done(std::io::Result<()>),
+}
+
+impl Flush {
+    fn start(temp: &NamedTempFile, file: File) -> Flush {
+        match std::thread::Builder::new().spawn(move || file.sync_all()) {
+            Ok(thread) => Flush::Running(thread),
+            Err(_) => Flush::Done(temp.as_file().sync_all()),
+        }
+    }
+
+    fn wait(self) -> std::io::Result<()> {
+        match self {
+            Flush::Running(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("flushing a file to disk failed"))),
+            Flush::Done(result) => result,
+        }
+    }
 }
 
 impl Staged {
@@ -166,11 +191,14 @@ impl Staged {
                 let file = temp.as_file().try_clone()?;
                 Ok((temp, file))
             })
-            .map_err(err(&path));
+            .map_err(err(&path))
+            .map(|(temp, file)| {
+                let flush = Flush::start(&temp, file);
+                (temp, flush)
+            });
         let mut state = self.lock();
         match started {
-            Ok((temp, file)) => {
-                let flush = std::thread::spawn(move || file.sync_all());
+            Ok((temp, flush)) => {
                 state.files.push(StagedFile {
                     name: name.to_string(),
                     temp,
@@ -197,11 +225,7 @@ impl Staged {
         let mut flushed = Vec::with_capacity(files.len());
         for f in files {
             let path = self.dir.join(&f.name);
-            let result = f
-                .flush
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("flushing a file to disk failed")));
-            if let Err(e) = result {
+            if let Err(e) = f.flush.wait() {
                 failed.get_or_insert(err(&path)(e));
             }
             flushed.push((path, f.temp));
