@@ -45,18 +45,97 @@ pub struct Animation {
 }
 
 impl Animation {
-    /// Appends what the groups hold at every step (see the module header) to `out`, as a JSON
-    /// object. It holds numbers, colours and glyph ids only: no `<`, so it may go into a
-    /// `<script>` element as it is.
-    pub fn write_json(&self, out: &mut String) {
-        data_json(
-            out,
-            self.steps,
-            &self.runs,
-            &self.pieces,
-            &self.tracks,
-            &self.collected,
-        );
+    /// Appends what the groups hold at every step to `j`, as a JSON object:
+    ///
+    /// ```text
+    /// { "steps": n,
+    ///   "glyphs": ["g0-83", ...],                      glyph ids, for texts
+    ///   "texts": [[fill, [scale, glyph, dx, dy, ...], ...], ...],
+    ///   "trails": [[[run, start, [x0, y0, x1, y1, ...]], ...], ...],   per group (`trN`), per piece
+    ///   "tracks": [[run, [[[kind, i, x, y, ...], ...], ...]], ...] }   per group (`tkN`): its run,
+    ///             then per set of visible runs, per step, the markers placed: kind 0 is template
+    ///             `mI` placed with `<use>` at (x, y), kind 1 text I with its pen at (x, y)
+    /// ```
+    ///
+    /// `run` is the run index, or −1 for what runs share.
+    ///
+    /// It holds numbers, colours and glyph ids only: no `<`, so it may go into a `<script>`
+    /// element as it is.
+    pub fn write_json(&self, j: &mut String) {
+        let Animation {
+            steps,
+            runs,
+            pieces,
+            tracks,
+            collected,
+            ..
+        } = self;
+        let run_of = |index: usize| -> String {
+            runs[index].map_or_else(|| "-1".to_string(), |r| r.to_string())
+        };
+        let _ = write!(j, "{{\"steps\":{steps},\"glyphs\":[");
+        for (k, (font, id)) in collected.glyphs.iter().enumerate() {
+            let _ = write!(
+                j,
+                "{}\"{}\"",
+                if k == 0 { "" } else { "," },
+                svg::glyph_id(*font, *id)
+            );
+        }
+        j.push_str("],\"texts\":[");
+        let texts: Vec<String> = collected.texts.iter().map(TextParts::json).collect();
+        j.push_str(&texts.join(","));
+        j.push_str("],\"trails\":[");
+        for (g, (_, group)) in pieces.iter().enumerate() {
+            j.push_str(if g == 0 { "[" } else { ",[" });
+            for (p, piece) in group.iter().enumerate() {
+                let _ = write!(
+                    j,
+                    "{}[{},{},[",
+                    if p == 0 { "" } else { "," },
+                    run_of(piece.item),
+                    piece.start
+                );
+                for (k, (x, y)) in piece.points.iter().enumerate() {
+                    let _ = write!(
+                        j,
+                        "{}{},{}",
+                        if k == 0 { "" } else { "," },
+                        svg::num(*x),
+                        svg::num(*y)
+                    );
+                }
+                j.push_str("]]");
+            }
+            j.push(']');
+        }
+        j.push_str("],\"tracks\":[");
+        for (t, (index, variants)) in tracks.iter().enumerate() {
+            let _ = write!(j, "{}[{},[", if t == 0 { "" } else { "," }, run_of(*index));
+            for (v, steps) in variants.iter().enumerate() {
+                j.push_str(if v == 0 { "[" } else { ",[" });
+                for (s, placed) in steps.iter().enumerate() {
+                    j.push_str(if s == 0 { "[" } else { ",[" });
+                    for (k, p) in placed.iter().enumerate() {
+                        let (kind, i, (x, y)) = match *p {
+                            Placed::Template(i, at) => (0, i, at),
+                            Placed::Text(i, at) => (1, i, at),
+                        };
+                        let _ = write!(
+                            j,
+                            "{}{kind},{i},{},{}",
+                            if k == 0 { "" } else { "," },
+                            svg::n32(x),
+                            svg::n32(y)
+                        );
+                    }
+                    j.push(']');
+                }
+                j.push(']');
+            }
+            j.push_str("]]");
+        }
+        j.push_str("]}");
     }
 
     /// [`Animation::write_json`] into a new string.
@@ -385,95 +464,6 @@ pub fn animation(
         tracks,
         collected,
     }
-}
-
-/// The JSON of the groups' contents:
-///
-/// ```text
-/// { "steps": n,
-///   "glyphs": ["g0-83", ...],                      glyph ids, for texts
-///   "texts": [[fill, [scale, glyph, dx, dy, ...], ...], ...],
-///   "trails": [[[run, start, [x0, y0, x1, y1, ...]], ...], ...],   per group (`trN`), per piece
-///   "tracks": [[run, [[[kind, i, x, y, ...], ...], ...]], ...] }   per group (`tkN`): its run,
-///             then per set of visible runs, per step, the markers placed: kind 0 is template
-///             `mI` placed with `<use>` at (x, y), kind 1 text I with its pen at (x, y)
-/// ```
-///
-/// `run` is the run index, or −1 for what runs share.
-fn data_json(
-    j: &mut String,
-    steps: usize,
-    runs: &[Option<usize>],
-    pieces: &[(Option<usize>, Vec<svg::TrailPiece>)],
-    tracks: &[(usize, TrackSteps)],
-    collected: &Collected,
-) {
-    let run_of = |index: usize| -> String {
-        runs[index].map_or_else(|| "-1".to_string(), |r| r.to_string())
-    };
-    let _ = write!(j, "{{\"steps\":{steps},\"glyphs\":[");
-    for (k, (font, id)) in collected.glyphs.iter().enumerate() {
-        let _ = write!(
-            j,
-            "{}\"{}\"",
-            if k == 0 { "" } else { "," },
-            svg::glyph_id(*font, *id)
-        );
-    }
-    j.push_str("],\"texts\":[");
-    let texts: Vec<String> = collected.texts.iter().map(TextParts::json).collect();
-    j.push_str(&texts.join(","));
-    j.push_str("],\"trails\":[");
-    for (g, (_, group)) in pieces.iter().enumerate() {
-        j.push_str(if g == 0 { "[" } else { ",[" });
-        for (p, piece) in group.iter().enumerate() {
-            let _ = write!(
-                j,
-                "{}[{},{},[",
-                if p == 0 { "" } else { "," },
-                run_of(piece.item),
-                piece.start
-            );
-            for (k, (x, y)) in piece.points.iter().enumerate() {
-                let _ = write!(
-                    j,
-                    "{}{},{}",
-                    if k == 0 { "" } else { "," },
-                    svg::num(*x),
-                    svg::num(*y)
-                );
-            }
-            j.push_str("]]");
-        }
-        j.push(']');
-    }
-    j.push_str("],\"tracks\":[");
-    for (t, (index, variants)) in tracks.iter().enumerate() {
-        let _ = write!(j, "{}[{},[", if t == 0 { "" } else { "," }, run_of(*index));
-        for (v, steps) in variants.iter().enumerate() {
-            j.push_str(if v == 0 { "[" } else { ",[" });
-            for (s, placed) in steps.iter().enumerate() {
-                j.push_str(if s == 0 { "[" } else { ",[" });
-                for (k, p) in placed.iter().enumerate() {
-                    let (kind, i, (x, y)) = match *p {
-                        Placed::Template(i, at) => (0, i, at),
-                        Placed::Text(i, at) => (1, i, at),
-                    };
-                    let _ = write!(
-                        j,
-                        "{}{kind},{i},{},{}",
-                        if k == 0 { "" } else { "," },
-                        svg::n32(x),
-                        svg::n32(y)
-                    );
-                }
-                j.push(']');
-            }
-            j.push(']');
-        }
-        j.push_str("]]");
-    }
-    j.push_str("]}");
 }
 
 #[cfg(test)]
