@@ -179,10 +179,7 @@ pub fn render_into(
         let csv = o
             .writes(Format::Csv)
             .then(|| encode::csv::encode(&scene.runs, &trajectories, scene.dims()));
-        if let Some(bytes) = &csv {
-            early(&names.with(".csv"), bytes);
-        }
-        csv
+        handed_on(early, &names, ".csv", csv)
     };
     let ((charts, csv), drawn) = rayon::join(
         || rayon::join(charts, csv),
@@ -237,6 +234,19 @@ pub fn render_into(
     })
 }
 
+/// Hands the file `names.with(suffix)`, when it was made, to `early`; gives its bytes back.
+fn handed_on(
+    early: &(dyn Fn(&str, &[u8]) + Sync),
+    names: &FileNames,
+    suffix: &str,
+    bytes: Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    if let Some(b) = &bytes {
+        early(&names.with(suffix), b);
+    }
+    bytes
+}
+
 /// What [`draw`] makes: the figure and everything drawn from it.
 struct Drawn {
     figure: Figure,
@@ -262,12 +272,7 @@ fn draw(
 ) -> Result<Drawn, Error> {
     let names = FileNames(&scene.output.name);
     // Hands a file made beside the frames on at once.
-    let made = |suffix: &str, bytes: Option<Vec<u8>>| {
-        if let Some(b) = &bytes {
-            early(&names.with(suffix), b);
-        }
-        bytes
-    };
+    let made = |suffix: &str, bytes: Option<Vec<u8>>| handed_on(early, &names, suffix, bytes);
     let o = &scene.output;
     let (gif_on, png_on, frames_on) = (
         o.writes(Format::Gif),
@@ -513,7 +518,7 @@ impl GifFrames {
 
 /// How much each palette colour is drawn in the frames after the first, as an order key (see
 /// [`Usage::keys`]), counted on the pixels the frames the plan sampled change.
-pub fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
+fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
     let mut usage = Usage::default();
     let mut cache = NearestCache::default();
     for sample in plan.changed_colours() {
@@ -550,7 +555,7 @@ pub fn keyframe_colours(keyframes: &frames::Keyframes) -> Histogram {
 /// The GIF palette: it must represent the background and, exactly, what the animation adds to
 /// it: the pixels where the last frame ([`keyframe_colours`]) or frame 0 differ from the
 /// background. Run colours, ink and white are always exact.
-pub fn gif_palette(figure: &Figure, plan: &frames::Plan, keyframe_colours: Histogram) -> Palette {
+fn gif_palette(figure: &Figure, plan: &frames::Plan, keyframe_colours: Histogram) -> Palette {
     let mut histogram = keyframe_colours;
     for (c, n) in plan.first_colours() {
         histogram.add(c, u64::from(n));
