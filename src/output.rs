@@ -98,21 +98,6 @@ fn replace(path: &Path, bytes: &[u8], flush: bool) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Writes `files` (name, bytes) into `dir`, each atomically as [`write_atomic`] does, flushed to
-/// disk together (see [`Staged`]). A failure before the renames leaves every target untouched
-/// and removes the temporaries. Returns the paths written, in order.
-pub fn write_files_atomic(
-    dir: &Path,
-    files: &[(&str, &[u8])],
-) -> Result<Vec<PathBuf>, OutputError> {
-    let staged = Staged::new(dir);
-    for (name, bytes) in files {
-        staged.stage(name, bytes);
-    }
-    staged.commit()?;
-    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
-}
-
 /// Files on their way into one folder, each atomically, all renamed into place together. A file
 /// is written to a temporary beside its target as soon as it is staged, and flushed to disk on
 /// a thread of its own meanwhile (the file system commits flushes that overlap in one go, and a
@@ -565,6 +550,19 @@ mod tests {
 
     #[test]
     fn files_written_together_replace_and_leave_no_temporaries() {
+        // Every file staged, then committed: the paths written, in order.
+        let write_files_atomic = |dir: &Path, files: &[(&str, &[u8])]| {
+            let staged = Staged::new(dir);
+            for (name, bytes) in files {
+                staged.stage(name, bytes);
+            }
+            staged.commit().map(|()| {
+                files
+                    .iter()
+                    .map(|(name, _)| dir.join(name))
+                    .collect::<Vec<_>>()
+            })
+        };
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a.gif"), b"old").unwrap();
         let names_in: Vec<String> = (0..20).map(|k| format!("f{k:02}.txt")).collect();
