@@ -26,7 +26,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use super::mark::Mark;
+use super::mark::{Mark, Rgb};
 use super::svg::{self, Animated};
 use super::{Image, ItemKind, Picture, Rotation, Text, Track, Trail};
 
@@ -328,6 +328,7 @@ impl Animated for Slots<'_> {
         out: &mut String,
         clip: Option<usize>,
         trails: &[(usize, &Trail)],
+        colours: &[Rgb],
     ) {
         let Some(slot) = self.pieces.iter().position(|(c, _)| *c == clip) else {
             return;
@@ -348,7 +349,7 @@ impl Animated for Slots<'_> {
             } else {
                 String::new()
             };
-            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t, trails));
+            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t, trails, colours));
         }
         out.push_str("</g>\n");
     }

@@ -492,10 +492,41 @@ fn shared_width(trails: &[(usize, &Trail)]) -> Option<f32> {
     trails.iter().all(|(_, t)| t.width == w).then_some(w)
 }
 
-/// A trail piece's own attributes inside its group (see [`trail_group_attrs`]): its colour, and
-/// its width where the group has none.
-pub fn trail_attrs(t: &Trail, trails: &[(usize, &Trail)]) -> String {
-    let mut a = format!(r#" stroke="{}""#, hex(t.colour));
+/// The colours of a picture's trails, each once, in the order the items list them: trail
+/// pieces name their colour by its place here, as a class the document's style defines (see
+/// [`trail_style`]).
+pub fn trail_colours(picture: &Picture) -> Vec<Rgb> {
+    let mut colours: Vec<Rgb> = Vec::new();
+    for item in &picture.items {
+        if let ItemKind::Trail(t) = &item.kind {
+            if !colours.contains(&t.colour) {
+                colours.push(t.colour);
+            }
+        }
+    }
+    colours
+}
+
+/// The style rules of the trail classes (`.t0{stroke:#d55e00}`): a trail is cut into many
+/// pieces where runs cross, and a class names a piece's colour in 9 bytes where a `stroke`
+/// attribute takes 16. Class rules in a `<style>` element are what vector editors write and
+/// read themselves (Illustrator's `.st0`), so the document imports as well as with attributes.
+pub fn trail_style(colours: &[Rgb]) -> String {
+    let mut rules = String::new();
+    for (k, &c) in colours.iter().enumerate() {
+        let _ = write!(rules, ".t{k}{{stroke:{}}}", hex(c));
+    }
+    rules
+}
+
+/// A trail piece's own attributes inside its group (see [`trail_group_attrs`]): its colour, as
+/// the class of its place in `colours` (see [`trail_colours`]), and its width where the group
+/// has none.
+pub fn trail_attrs(t: &Trail, trails: &[(usize, &Trail)], colours: &[Rgb]) -> String {
+    let mut a = match colours.iter().position(|&c| c == t.colour) {
+        Some(k) => format!(r#" class="t{k}""#),
+        None => format!(r#" stroke="{}""#, hex(t.colour)),
+    };
     if shared_width(trails).is_none() {
         let _ = write!(a, r#" stroke-width="{}""#, n32(t.width));
     }
@@ -510,13 +541,15 @@ pub trait Animated {
     /// Writes more definitions into `<defs>`.
     fn defs(&self, _picture: &Picture, _out: &mut String) {}
     /// Writes the trails of clip `clip` (the picture's trail items there, in list order, with
-    /// their indices), where the first of them comes in painting order.
+    /// their indices), where the first of them comes in painting order; `colours` are the
+    /// picture's [`trail_colours`], whose classes the document defines.
     fn trails(
         &self,
         picture: &Picture,
         out: &mut String,
         clip: Option<usize>,
         trails: &[(usize, &Trail)],
+        colours: &[Rgb],
     );
     /// Writes track item `index`.
     fn track(&self, picture: &Picture, out: &mut String, index: usize);
@@ -601,6 +634,10 @@ pub fn document(
             );
         }
     }
+    let trail_colours = trail_colours(picture);
+    if !trail_colours.is_empty() {
+        let _ = writeln!(doc, "<style>{}</style>", trail_style(&trail_colours));
+    }
     animated.defs(picture, &mut doc);
     doc.push_str("</defs>\n");
     let mut done_clips: Vec<Option<usize>> = Vec::new();
@@ -627,7 +664,7 @@ pub fn document(
                 if !done_clips.contains(&item.clip) {
                     done_clips.push(item.clip);
                     let group = picture.trails_in(item.clip);
-                    animated.trails(picture, &mut doc, item.clip, &group);
+                    animated.trails(picture, &mut doc, item.clip, &group, &trail_colours);
                 }
             }
             ItemKind::Track(_) => animated.track(picture, &mut doc, index),
@@ -663,6 +700,7 @@ impl Animated for AtStep {
         out: &mut String,
         clip: Option<usize>,
         trails: &[(usize, &Trail)],
+        colours: &[Rgb],
     ) {
         let rect = clip
             .and_then(|c| picture.clips.get(c).copied())
@@ -680,7 +718,7 @@ impl Animated for AtStep {
                 out,
                 r#"<path d="{}"{}/>"#,
                 polyline_data(&piece.points),
-                trail_attrs(t, trails)
+                trail_attrs(t, trails, colours)
             );
         }
         out.push_str("</g>\n");
@@ -861,6 +899,45 @@ mod tests {
         );
         let far = trail(vec![(0.0, 90.0), (10.0, 90.0), (20.0, 90.0)]);
         assert_eq!(order(pieces_of(vec![a, far], usize::MAX)), [(0, 5), (1, 3)]);
+    }
+
+    /// Each trail colour is one class, defined once in the document's style; every piece of a
+    /// trail names its own colour's class, and no piece writes its colour out.
+    #[test]
+    fn trail_pieces_name_their_colour_by_a_class() {
+        let mut p = Picture::new(100, 100, crate::text::embedded());
+        let clip = p.add_clip(IRect::new(0, 0, 100, 100));
+        let colours = [[213, 94, 0], [0, 114, 178]];
+        // Two crossing trails (cut into pieces where they cross) and a third of the first colour.
+        for (k, points) in [
+            vec![(10.0, 50.0), (50.0, 50.0), (90.0, 50.0)],
+            vec![(50.0, 10.0), (50.0, 90.0), (60.0, 90.0)],
+            vec![(10.0, 10.0), (20.0, 10.0)],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let t = Trail {
+                points: points.into(),
+                colour: colours[k % 2],
+                width: 2.0,
+            };
+            p.push(super::super::Layer::Trail, Some(clip), ItemKind::Trail(t));
+        }
+        let doc = write(&p, usize::MAX, &|_| Vec::new());
+        assert!(
+            doc.contains("<style>.t0{stroke:#d55e00}.t1{stroke:#0072b2}</style>"),
+            "{doc}"
+        );
+        assert_eq!(doc.matches("<style>").count(), 1);
+        let pieces: Vec<&str> = doc.lines().filter(|l| l.starts_with("<path d=")).collect();
+        let classes: Vec<&str> = pieces
+            .iter()
+            .filter_map(|l| l.split(r#"class=""#).nth(1)?.split('"').next())
+            .collect();
+        assert_eq!(classes.len(), pieces.len(), "{doc}");
+        assert_eq!(classes, ["t0", "t1", "t0", "t0"], "{doc}");
+        assert!(pieces.iter().all(|l| !l.contains("stroke=")), "{doc}");
     }
 
     #[test]
