@@ -492,16 +492,11 @@ impl GifFrames {
         let encoder = if self.ordered {
             self.encoder
         } else {
-            let drawn: Vec<Vec<(u8, u64)>> = frames
-                .par_iter()
-                .map(|f| match f {
-                    GifFrame::Quantized(q) => q.drawn(),
-                    GifFrame::Encoded(_) => Vec::new(),
-                })
-                .collect();
             let mut usage = Usage::default();
-            for d in drawn {
-                usage.add_frame(d);
+            for f in &frames {
+                if let GifFrame::Quantized(q) = f {
+                    usage.add_frame(q.drawn().iter().copied());
+                }
             }
             self.encoder.reordered(&usage.keys())
         };

@@ -67,22 +67,64 @@ pub struct QuantizedFrame {
     /// Each pixel's palette index + 1, row-major; 0 where the pixel did not change.
     indices: Vec<u8>,
     first: bool,
+    /// The palette indices the changed pixels draw, with how many pixels of each, in index
+    /// order: counted while quantizing.
+    drawn: Vec<(u8, u64)>,
 }
 
 impl QuantizedFrame {
     /// The palette indices the frame draws, with how many pixels of each, in index order (none
     /// for the first frame of the animation, which [`Usage`] leaves out).
-    pub fn drawn(&self) -> Vec<(u8, u64)> {
+    pub fn drawn(&self) -> &[(u8, u64)] {
         if self.first {
-            return Vec::new();
+            return &[];
         }
-        let mut counts = [0u64; 256];
-        for &i in &self.indices {
-            counts[usize::from(i)] += 1;
+        &self.drawn
+    }
+}
+
+/// The palette look-up of one frame's changed pixels: the last colour's index is reused along
+/// a run of it (frames are opaque, so a pixel's four bytes name its colour), and how many
+/// pixels each index drew is counted a run at a time.
+struct Lookup<'a> {
+    palette: &'a Palette,
+    cache: &'a mut NearestCache,
+    /// The last pixel's four bytes and its index + 1, and how many pixels in a row had them.
+    last: Option<(u32, u8)>,
+    run: u64,
+    counts: [u64; 256],
+}
+
+impl Lookup<'_> {
+    fn index(&mut self, px: &[u8]) -> u8 {
+        let word = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+        match self.last {
+            Some((w, i)) if w == word => {
+                self.run += 1;
+                i
+            }
+            _ => {
+                self.flush();
+                let i = self.cache.index(self.palette, [px[0], px[1], px[2]]) + 1;
+                self.last = Some((word, i));
+                self.run = 1;
+                i
+            }
         }
+    }
+
+    fn flush(&mut self) {
+        if let Some((_, i)) = self.last {
+            self.counts[usize::from(i)] += self.run;
+        }
+    }
+
+    /// The indices drawn (index + 1 taken back to the index), with their counts.
+    fn drawn(mut self) -> Vec<(u8, u64)> {
+        self.flush();
         (1..256)
-            .filter(|&i| counts[i] > 0)
-            .map(|i| ((i - 1) as u8, counts[i]))
+            .filter(|&i| self.counts[i] > 0)
+            .map(|i| ((i - 1) as u8, self.counts[i]))
             .collect()
     }
 }
@@ -188,23 +230,17 @@ impl GifEncoder {
     pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> QuantizedFrame {
         let mut indices =
             Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
-        // Runs of one colour are common (flat bands): the last look-up is reused. (Frames are
-        // opaque: a pixel's four bytes name its colour.)
-        let mut last: Option<(u32, u8)> = None;
-        let mut index = |px: &[u8]| {
-            let word = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
-            match last {
-                Some((w, i)) if w == word => i,
-                _ => {
-                    let i = cache.index(&self.palette, [px[0], px[1], px[2]]) + 1;
-                    last = Some((word, i));
-                    i
-                }
-            }
+        // Runs of one colour are common (flat bands): the last look-up is reused.
+        let mut lookup = Lookup {
+            palette: &self.palette,
+            cache,
+            last: None,
+            run: 0,
+            counts: [0; 256],
         };
         for (rgba, changed) in patch.rows() {
             match changed {
-                None => indices.extend(rgba.chunks_exact(4).map(&mut index)),
+                None => indices.extend(rgba.chunks_exact(4).map(|px| lookup.index(px))),
                 Some(changed) => {
                     // 64 pixels at a time: a stretch where nothing changed is pushed at once.
                     let n = rgba.len() / 4;
@@ -218,7 +254,7 @@ impl GifEncoder {
                             let stretch = &rgba[i * 4..(i + take) * 4];
                             indices.extend(stretch.chunks_exact(4).enumerate().map(|(k, px)| {
                                 if bits >> k & 1 == 1 {
-                                    index(px)
+                                    lookup.index(px)
                                 } else {
                                     0
                                 }
@@ -233,6 +269,7 @@ impl GifEncoder {
             rect: patch.rect,
             indices,
             first: patch.is_first(),
+            drawn: lookup.drawn(),
         }
     }
 
@@ -243,9 +280,15 @@ impl GifEncoder {
             .iter()
             .map(|&i| self.pixel_of[usize::from(i)])
             .collect();
+        // The indices written are those the frame draws (unchanged pixels are transparent).
+        let max_index = frame
+            .drawn
+            .iter()
+            .map(|&(i, _)| self.pixel_of[usize::from(i) + 1].index)
+            .fold(TRANSPARENT, u8::max);
         EncodedFrame {
             rect: frame.rect,
-            lzw: lzw::encode(&pixels, TRANSPARENT),
+            lzw: lzw::encode_fitting(&pixels, TRANSPARENT, max_index),
             transparent: !frame.first,
         }
     }

@@ -26,9 +26,10 @@ pub struct Pixel {
 }
 
 struct Dictionary {
-    /// `(prefix << 8 | symbol)` keys, with codes, by open addressing.
-    keys: Vec<u32>,
-    codes: Vec<u16>,
+    /// Entries `(prefix << 8 | symbol) << 12 | code`, by open addressing on the key: one word
+    /// per slot, so the whole table (32 KB) stays in the L1 cache. A prefix is a code below
+    /// the one being added, so at most 4094, and no entry is `EMPTY`.
+    entries: Vec<u32>,
     next: u16,
     first_free: u16,
     /// `run[l - 1]` is the code of the string of `l` transparent pixels (`run[0]` is the
@@ -44,8 +45,7 @@ struct Dictionary {
 impl Dictionary {
     fn new(first_free: u16, transparent: u8) -> Self {
         Dictionary {
-            keys: vec![EMPTY; TABLE],
-            codes: vec![0; TABLE],
+            entries: vec![EMPTY; TABLE],
             next: first_free,
             first_free,
             run: vec![u16::from(transparent)],
@@ -54,7 +54,7 @@ impl Dictionary {
     }
 
     fn reset(&mut self) {
-        self.keys.fill(EMPTY);
+        self.entries.fill(EMPTY);
         self.next = self.first_free;
         self.run.truncate(1);
         for chain in &mut self.solid {
@@ -70,9 +70,9 @@ impl Dictionary {
         let key = (u32::from(prefix) << 8) | u32::from(symbol);
         let mut i = Self::slot(key);
         loop {
-            match self.keys[i] {
+            match self.entries[i] {
                 EMPTY => return None,
-                k if k == key => return Some(self.codes[i]),
+                e if e >> 12 == key => return Some((e & 0xFFF) as u16),
                 _ => i = (i + 1) & (TABLE - 1),
             }
         }
@@ -81,11 +81,10 @@ impl Dictionary {
     fn insert(&mut self, prefix: u16, symbol: u8) {
         let key = (u32::from(prefix) << 8) | u32::from(symbol);
         let mut i = Self::slot(key);
-        while self.keys[i] != EMPTY {
+        while self.entries[i] != EMPTY {
             i = (i + 1) & (TABLE - 1);
         }
-        self.keys[i] = key;
-        self.codes[i] = self.next;
+        self.entries[i] = key << 12 | u32::from(self.next);
         self.next += 1;
     }
 }
@@ -121,6 +120,31 @@ pub fn min_code_size(max_index: u8) -> u8 {
     bits.max(2)
 }
 
+/// How many of the first `limit` pixels are don't-care pixels in a row: sixteen at a time
+/// while all are (a test LLVM does in a few vector instructions), then one by one.
+fn dont_care_run(pixels: &[Pixel], limit: usize) -> usize {
+    let pixels = &pixels[..limit.min(pixels.len())];
+    let whole = pixels
+        .chunks_exact(16)
+        .take_while(|c| c.iter().fold(true, |all, q| all & q.dont_care))
+        .count()
+        * 16;
+    whole + pixels[whole..].iter().take_while(|q| q.dont_care).count()
+}
+
+/// How many of the first `limit` pixels must be written as `colour`, in a row (as
+/// [`dont_care_run`]).
+fn solid_run(pixels: &[Pixel], limit: usize, colour: u8) -> usize {
+    let pixels = &pixels[..limit.min(pixels.len())];
+    let solid = |q: &Pixel| !q.dont_care & (q.index == colour);
+    let whole = pixels
+        .chunks_exact(16)
+        .take_while(|c| c.iter().fold(true, |all, q| all & solid(q)))
+        .count()
+        * 16;
+    whole + pixels[whole..].iter().take_while(|q| solid(q)).count()
+}
+
 /// Encodes `pixels` (row-major) for a frame whose transparent index is `transparent`.
 pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
     // The code size follows the largest index that must be written; a don't-care pixel whose
@@ -132,9 +156,7 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
         .chain(std::iter::once(transparent))
         .max()
         .unwrap_or(0);
-    let m = min_code_size(max_index);
-    let clear: u16 = 1 << m;
-    let eoi = clear + 1;
+    let clear: u16 = 1 << min_code_size(max_index);
     let limited: Vec<Pixel>;
     let pixels = if pixels.iter().any(|p| u16::from(p.index) >= clear) {
         limited = pixels
@@ -154,6 +176,18 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
     } else {
         pixels
     };
+    encode_fitting(pixels, transparent, max_index)
+}
+
+/// [`encode`] for pixels none of whose indices (transparent included) is above `max_index`,
+/// which the caller knows without looking (a frame's palette indices, counted as it was
+/// quantized): two passes over the pixels fewer.
+pub fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u8> {
+    debug_assert!(transparent <= max_index);
+    debug_assert!(pixels.iter().all(|p| p.index <= max_index));
+    let m = min_code_size(max_index);
+    let clear: u16 = 1 << m;
+    let eoi = clear + 1;
     let mut dict = Dictionary::new(eoi + 1, transparent);
     let mut w = BitWriter {
         out: vec![m],
@@ -184,11 +218,7 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
         if solid > 0 && !p.dont_care && p.index == solid_colour {
             let chain = &dict.solid[usize::from(solid_colour)];
             if solid <= chain.len() {
-                let ahead = pixels[i..]
-                    .iter()
-                    .take(chain.len() - solid)
-                    .take_while(|q| !q.dont_care && q.index == solid_colour)
-                    .count();
+                let ahead = solid_run(&pixels[i..], chain.len() - solid, solid_colour);
                 if ahead > 0 {
                     cur = chain[solid + ahead - 1];
                     i += ahead;
@@ -199,11 +229,7 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
         }
         // Fast path: extend a transparent run along the chain of transparent strings.
         if run_len > 0 && p.dont_care {
-            let ahead = pixels[i..]
-                .iter()
-                .take(dict.run.len() - run_len)
-                .take_while(|q| q.dont_care)
-                .count();
+            let ahead = dont_care_run(&pixels[i..], dict.run.len() - run_len);
             let reach = (run_len + ahead).min(dict.run.len());
             if reach > run_len {
                 cur = dict.run[reach - 1];
@@ -354,6 +380,46 @@ mod tests {
                 if case % 2 == 0 { transparent } else { 255 },
             );
         }
+    }
+
+    /// Frames of runs of every length (don't-care stretches and stretches of one colour, cut
+    /// anywhere inside a block of sixteen) decode exactly, and the run scans count what a pixel
+    /// by pixel scan counts.
+    #[test]
+    fn runs_of_any_length_decode_exactly() {
+        let mut next = rng(11);
+        let mut pixels = Vec::new();
+        while pixels.len() < 60_000 {
+            let len = 1 + (next() % 90) as usize;
+            let dont_care = next() % 2 == 0;
+            let index = (next() % 4) as u8;
+            pixels.extend(std::iter::repeat_n(Pixel { index, dont_care }, len));
+        }
+        pixels.truncate(60_000);
+        check(&pixels, 300, 255);
+        for start in 0..200 {
+            let rest = &pixels[start..];
+            for limit in [0, 1, 15, 16, 17, 40, 1000] {
+                let naive = rest.iter().take(limit).take_while(|q| q.dont_care).count();
+                assert_eq!(dont_care_run(rest, limit), naive, "{start} {limit}");
+                let c = rest[0].index;
+                let naive = rest
+                    .iter()
+                    .take(limit)
+                    .take_while(|q| !q.dont_care && q.index == c)
+                    .count();
+                assert_eq!(solid_run(rest, limit, c), naive, "{start} {limit}");
+            }
+        }
+        // Knowing the largest index changes nothing but the work.
+        let fitting: Vec<Pixel> = pixels
+            .iter()
+            .map(|p| Pixel {
+                index: if p.dont_care { 255 } else { p.index },
+                ..*p
+            })
+            .collect();
+        assert_eq!(encode_fitting(&fitting, 255, 255), encode(&fitting, 255));
     }
 
     #[test]
