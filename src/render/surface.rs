@@ -101,19 +101,25 @@ pub fn draw_surface(
     // Data units per pixel along each axis.
     let sx = layout.window.width() / pw as f64;
     let sy = layout.window.height() / ph as f64;
+    // The x of each pixel centre of a row: every row evaluates the surface along them, a row
+    // at a time (one dynamic call per row).
+    let xs: Vec<f64> = (0..pw)
+        .map(|col| layout.window.x.0 + (col as f64 + 0.5) * sx)
+        .collect();
     // Levels come from the values on every other pixel of every other row: a quarter of the
     // evaluations, and the bands are clamped at both ends anyway.
-    let values: Vec<f64> = (0..ph)
-        .into_par_iter()
-        .step_by(2)
-        .flat_map_iter(|row| {
-            let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
-            (0..pw).step_by(2).map(move |col| {
-                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
-                surface.value([x, y])
-            })
-        })
-        .collect();
+    let every_other: Vec<f64> = xs.iter().step_by(2).copied().collect();
+    let sampled_rows = ph.div_ceil(2);
+    let mut values = vec![0.0; sampled_rows * every_other.len()];
+    if !every_other.is_empty() {
+        values
+            .par_chunks_mut(every_other.len())
+            .enumerate()
+            .for_each(|(k, out)| {
+                let y = layout.window.y.1 - ((2 * k) as f64 + 0.5) * sy;
+                surface.values_along(&every_other, y, out);
+            });
+    }
     let levels = Levels::choose(&values, levels_count, scale);
     let colours: Vec<Rgb> = (0..levels.count)
         .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
@@ -123,11 +129,11 @@ pub fn draw_surface(
     plot_rgb
         .par_chunks_mut(row_bytes)
         .enumerate()
-        .for_each(|(row, out)| {
+        .for_each_init(Vec::new, |along, (row, out)| {
             let y = layout.window.y.1 - (row as f64 + 0.5) * sy;
-            for (col, px) in out.chunks_exact_mut(3).enumerate() {
-                let x = layout.window.x.0 + (col as f64 + 0.5) * sx;
-                let (f, gx, gy) = surface.value_and_gradient([x, y]);
+            along.resize(pw, (0.0, 0.0, 0.0));
+            surface.values_and_gradients_along(&xs, y, along);
+            for (px, &(f, gx, gy)) in out.chunks_exact_mut(3).zip(along.iter()) {
                 if !f.is_finite() {
                     px.copy_from_slice(&MASKED);
                     continue;

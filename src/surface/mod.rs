@@ -134,6 +134,22 @@ pub trait SurfaceFn: Any + Send + Sync + RefUnwindSafe + fmt::Debug {
         self.value_and_gradient(p).0
     }
 
+    /// f at each `(x, y)` of `xs` into `out` (as long as `xs`): a row of the picture's
+    /// background. Compiled for each kind, so a row costs one dynamic call, not one per point.
+    fn values_along(&self, xs: &[f64], y: f64, out: &mut [f64]) {
+        for (o, &x) in out.iter_mut().zip(xs) {
+            *o = self.value([x, y]);
+        }
+    }
+
+    /// [`SurfaceFn::value_and_gradient`] at each `(x, y)` of `xs` into `out`, as
+    /// [`SurfaceFn::values_along`].
+    fn values_and_gradients_along(&self, xs: &[f64], y: f64, out: &mut [(f64, f64, f64)]) {
+        for (o, &x) in out.iter_mut().zip(xs) {
+            *o = self.value_and_gradient([x, y]);
+        }
+    }
+
     /// The Hessian at `p`, exact (analytic, or second-order dual numbers for formulas): what
     /// Newton's method steps with and what tells a minimum from a saddle.
     fn hessian(&self, p: Point) -> Hessian;
@@ -360,6 +376,32 @@ impl Surface {
         any.downcast_ref::<T>()
     }
 
+    /// f at each `(x, y)` of `xs` into `out` (see [`SurfaceFn::values_along`]); on a curve
+    /// f(x).
+    pub fn values_along(&self, xs: &[f64], y: f64, out: &mut [f64]) {
+        match &self.f {
+            Math::Plane(m) => m.values_along(xs, y, out),
+            Math::Curve(m) => {
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o = m.value(x);
+                }
+            }
+        }
+    }
+
+    /// (f, ∂f/∂x, ∂f/∂y) at each `(x, y)` of `xs` into `out` (see
+    /// [`SurfaceFn::values_and_gradients_along`]); on a curve (f, f', 0).
+    pub fn values_and_gradients_along(&self, xs: &[f64], y: f64, out: &mut [(f64, f64, f64)]) {
+        match &self.f {
+            Math::Plane(m) => m.values_and_gradients_along(xs, y, out),
+            Math::Curve(_) => {
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o = self.value_and_gradient([x, y]);
+                }
+            }
+        }
+    }
+
     /// f(x, y), or f(x) on a curve.
     pub fn value(&self, p: Point) -> f64 {
         match &self.f {
@@ -554,6 +596,31 @@ mod tests {
                 assert!(k.key(one).is_some(), "{}: `{one}` is not a key", k.name);
             }
             assert!(!k.doc.is_empty() && !k.formula.is_empty(), "{}", k.name);
+        }
+    }
+
+    /// A row evaluated at once gives, bit for bit, what each point gives alone (the background
+    /// is computed by rows; the trajectories and markers point by point).
+    #[test]
+    fn rows_are_their_points() {
+        let xs = [-2.5, -0.3, 0.0, 0.7, 1.9, 2.75];
+        for s in every_kind() {
+            for y in [-1.7, 0.0, 0.45] {
+                let mut values = [f64::NAN; 6];
+                let mut with_gradients = [(f64::NAN, f64::NAN, f64::NAN); 6];
+                s.values_along(&xs, y, &mut values);
+                s.values_and_gradients_along(&xs, y, &mut with_gradients);
+                for (k, &x) in xs.iter().enumerate() {
+                    let (f, gx, gy) = s.value_and_gradient([x, y]);
+                    let bits = |v: (f64, f64, f64)| (v.0.to_bits(), v.1.to_bits(), v.2.to_bits());
+                    assert_eq!(
+                        bits(with_gradients[k]),
+                        bits((f, gx, gy)),
+                        "{s:?} at {x}, {y}"
+                    );
+                    assert_eq!(values[k].to_bits(), s.value([x, y]).to_bits(), "{s:?}");
+                }
+            }
         }
     }
 
