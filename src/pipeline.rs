@@ -282,6 +282,13 @@ fn draw(
     let figure = Figure::new(scene, trajectories)?;
     clock.lap("figure");
     let picture = &figure.picture;
+    let finish_gif = |gif: Option<GifFrames>, frames: Vec<GifFrame>| -> Result<_, Error> {
+        let delays = encode::gif::frame_delays(picture.steps + 1, o.fps, o.hold);
+        match gif {
+            Some(g) => Ok(Some(g.finish(frames, &delays).map_err(EncodeError::Gif)?)),
+            None => Ok(None),
+        }
+    };
     let animated = gif_on || frames_on;
     if animated {
         progress.frames(scene, picture.steps + 1);
@@ -317,80 +324,91 @@ fn draw(
     // A long animation's plan holds the frames it samples until the GIF's palette is made from
     // them: it is made first, so they are not held while the documents are made. Otherwise the
     // plan is made beside the documents.
-    let planned = if frames::sampled_ahead(picture.steps) {
-        Some(plan()?)
-    } else {
-        None
-    };
+    let long = frames::sampled_ahead(picture.steps);
+    let planned = if long { Some(plan()?) } else { None };
     // The SVG, the player and the PDF read the picture alone: they are made beside the plan
     // (one sequential pass) and the frames. The still PNG waits for the plan's last keyframe.
-    let (documents, animation) = rayon::join(
-        || {
-            let svg = || {
-                made(
-                    ".svg",
-                    o.writes(Format::Svg)
-                        .then(|| svg::write(picture, picture.steps, &png_of).into_bytes()),
-                )
-            };
-            let html = || {
-                made(
-                    ".html",
-                    o.writes(Format::Html).then(|| {
-                        crate::player::html(scene, trajectories, &figure, &caption, &png_of)
-                            .into_bytes()
-                    }),
-                )
-            };
-            let pdf = || {
-                made(
-                    ".frames.pdf",
-                    o.writes(Format::Pdf)
-                        .then(|| crate::picture::pdf::frames(picture, &png_of)),
-                )
-            };
-            let (svg, (html, pdf)) = rayon::join(svg, || rayon::join(html, pdf));
-            (svg, html, pdf)
-        },
-        || -> Result<_, Error> {
-            let Some((plan, last, gif)) = (match planned {
-                Some(p) => p,
-                None => plan()?,
-            }) else {
-                return Ok((None, None, Vec::new()));
-            };
-            let png = || match png_on.then(|| encode::png::encode_owned(last)) {
-                Some(Ok(bytes)) => Ok(made(".png", Some(bytes))),
-                Some(Err(e)) => Err(EncodeError::Png(e)),
-                None => Ok(None),
-            };
-            let frames = || -> Result<_, crate::picture::DrawError> {
-                if !animated {
-                    return Ok(Vec::new());
-                }
-                plan.run(NearestCache::default, |cache, _, patch| {
-                    progress.frame_done(scene);
-                    let png = frames_on.then(|| encode::png::encode(patch.frame()));
-                    (gif.as_ref().map(|g| g.frame(patch, cache)), png)
-                })
-            };
-            let (png, frames) = rayon::join(png, frames);
-            Ok((png?, gif, frames?))
-        },
-    );
-    let (svg, html, pdf) = documents;
-    let (png, gif, frames) = animation?;
-    clock.lap("frames and stills");
-    let (gif_frames, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
-    let gif = match gif {
-        Some(g) => {
-            let gif_frames: Vec<_> = gif_frames.into_iter().flatten().collect();
-            let delays = encode::gif::frame_delays(picture.steps + 1, o.fps, o.hold);
-            Some(g.finish(gif_frames, &delays).map_err(EncodeError::Gif)?)
-        }
-        None => None,
+    // Which starts on this thread and which waits for a free one (the charts, made from the
+    // start, hold the other until about now):
+    // - up to 256 steps, time: the plan, the palette, the frames and the GIF are the longest
+    //   chain, so they start here, and the GIF is made as soon as its frames are;
+    // - longer, memory: the documents (the player is most of a long animation's memory) and
+    //   the still start here while the frames start on the other thread, and the GIF is
+    //   assembled once the documents are gone (10,000 steps: 100 MB peak, against 106 MB in
+    //   the short animations' order).
+    let documents = || {
+        let svg = || {
+            made(
+                ".svg",
+                o.writes(Format::Svg)
+                    .then(|| svg::write(picture, picture.steps, &png_of).into_bytes()),
+            )
+        };
+        let html = || {
+            made(
+                ".html",
+                o.writes(Format::Html).then(|| {
+                    crate::player::html(scene, trajectories, &figure, &caption, &png_of)
+                        .into_bytes()
+                }),
+            )
+        };
+        let pdf = || {
+            made(
+                ".frames.pdf",
+                o.writes(Format::Pdf)
+                    .then(|| crate::picture::pdf::frames(picture, &png_of)),
+            )
+        };
+        let (svg, (html, pdf)) = rayon::join(svg, || rayon::join(html, pdf));
+        (svg, html, pdf)
     };
-    clock.lap("gif");
+    let animation = || -> Result<_, Error> {
+        let Some((plan, last, gif)) = (match planned {
+            Some(p) => p,
+            None => plan()?,
+        }) else {
+            return Ok((None, GifStage::Made(None), Vec::new()));
+        };
+        let png = || match png_on.then(|| encode::png::encode_owned(last)) {
+            Some(Ok(bytes)) => Ok(made(".png", Some(bytes))),
+            Some(Err(e)) => Err(EncodeError::Png(e)),
+            None => Ok(None),
+        };
+        // The frames, then (but in a long animation) the GIF made of them.
+        let frames = || -> Result<_, Error> {
+            if !animated {
+                return Ok((GifStage::Made(None), Vec::new()));
+            }
+            let frames = plan.run(NearestCache::default, |cache, _, patch| {
+                progress.frame_done(scene);
+                let png = frames_on.then(|| encode::png::encode(patch.frame()));
+                (gif.as_ref().map(|g| g.frame(patch, cache)), png)
+            })?;
+            let (gif_frames, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
+            let gif_frames: Vec<GifFrame> = gif_frames.into_iter().flatten().collect();
+            let stage = if long {
+                GifStage::Pending(Box::new((gif, gif_frames)))
+            } else {
+                GifStage::Made(finish_gif(gif, gif_frames)?)
+            };
+            Ok((stage, frame_pngs))
+        };
+        let (frames, png) = join_ordered(long, frames, png);
+        let (gif, frame_pngs) = frames?;
+        Ok((png?, gif, frame_pngs))
+    };
+    let (animation, documents) = join_ordered(long, animation, documents);
+    let (svg, html, pdf) = documents;
+    let (png, gif, frame_pngs) = animation?;
+    let gif = match gif {
+        GifStage::Made(gif) => gif,
+        GifStage::Pending(pending) => {
+            let (gif, frames) = *pending;
+            finish_gif(gif, frames)?
+        }
+    };
+    clock.lap("frames, GIF and stills");
     let frame_pngs = frame_pngs
         .into_iter()
         .map(|p| p.transpose().map_err(EncodeError::Png))
@@ -405,6 +423,30 @@ fn draw(
         frame_pngs,
         figure,
     })
+}
+
+/// The GIF as the frames leave it: made, or (in a long animation) its frames kept until the
+/// documents are done.
+enum GifStage {
+    Made(Option<Vec<u8>>),
+    Pending(Box<(Option<GifFrames>, Vec<GifFrame>)>),
+}
+
+/// `rayon::join(a, b)`, but with `b` started on this thread when `b_first`: what is started
+/// here runs at once, the other when a thread is free to take it.
+fn join_ordered<A, B, RA, RB>(b_first: bool, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if b_first {
+        let (rb, ra) = rayon::join(b, a);
+        (ra, rb)
+    } else {
+        rayon::join(a, b)
+    }
 }
 
 /// Stage timings, measured when `INERTIA_TIMINGS` is set and handed to the caller's
