@@ -1,24 +1,27 @@
 //! PNG encoding of full frames (the static figure, charts, `--frame` stills, the folder of
 //! frames) and of the images a picture embeds: 8-bit RGB through the `image` crate's encoder.
 //!
-//! Every row has filter type None and the stream is deflate level 6, on flate2's zlib-rs
-//! backend (`Cargo.toml` selects it for the encoder's flate2), chosen by measurement on the
-//! shipped figures and charts (bytes) and on a whole 61-frame 640 × 480 render (instructions
-//! counted by callgrind):
+//! Every row has filter type None and the stream is deflate level 3, on flate2's zlib-rs
+//! backend (`Cargo.toml` selects it for the encoder's flate2), chosen by measurement on the 60
+//! shipped figures and charts: their bytes, and the time to encode all of them in one thread
+//! (in-process, the mean of 3 passes, two sessions):
 //!
-//! | deflate | filter | shipped PNGs | instructions |
-//! |---|---|---|---|
-//! | zlib-rs 6 | None | 2.24 MB | 373 M |
-//! | zlib-rs 4 | None | 2.38 MB | 345 M |
-//! | zlib-rs 9 | None | 1.94 MB | 626 M |
-//! | zlib-rs 6 | Up / adaptive | 2.74 / 2.73 MB | 382 / 391 M |
-//! | miniz_oxide 3 (flate2's default) | None | 2.16 MB | |
+//! | deflate (zlib-rs), filter None | shipped PNGs | time |
+//! |---|---|---|
+//! | level 6 | 2.24 MB | 186–243 ms |
+//! | level 4 | 2.38 MB | 117–133 ms |
+//! | level 3 | 2.44 MB | 95–97 ms |
+//! | level 2 | 2.61 MB | 72–84 ms |
+//! | level 1 | 3.17 MB | 44–52 ms |
 //!
-//! flate2's miniz_oxide backend zero-fills its 32 KB output buffer for every row the encoder
-//! writes. Against it at level 3, `cargo bench` (in-process medians) measures the figure's PNG
-//! at 5.2 against 6.3 ms at 640 × 480, 12.8 against 19.4 ms at 1280 × 960 and 50 against
-//! 126 ms at 3840 × 2160. None beats the filters because these pictures repeat whole pixels
-//! (flat bands, the same glyph edges), which the matcher finds unfiltered and filters break up.
+//! Level 3 is the knee: it takes 40–50 % of level 6's time for 9 % more bytes, where level 2
+//! adds 7 % more bytes again and level 4 saves 2 % of them for 20–35 % more time. (Filters
+//! only cost: `Up` or adaptive gave 2.73 MB at level 6, and the `png` crate's fast mode 7.7 MB
+//! with `Up`, 4.8 MB adaptive.) None beats the filters because these pictures repeat whole
+//! pixels (flat bands, the same glyph edges), which the matcher finds unfiltered and filters
+//! break up. flate2's default miniz_oxide backend zero-fills its 32 KB output buffer for every
+//! row the encoder writes: at its level 3 it took 6.3 ms for the 640 × 480 figure, where zlib-rs
+//! took 5.2 ms at level 6.
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
@@ -30,7 +33,7 @@ use tiny_skia::Pixmap;
 pub struct PngError(String);
 
 /// The deflate level (see the module header).
-const LEVEL: u8 = 6;
+const LEVEL: u8 = 3;
 
 /// Encodes row-major 8-bit RGB as a PNG.
 pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PngError> {
