@@ -86,7 +86,7 @@ fn stages(scene: &Scene, reps: usize) {
         lap(&mut times, 5);
         let _ = inertia::picture::svg::write(picture, picture.steps, &encode::png::encode_image);
         lap(&mut times, 6);
-        let _ = inertia::figures::charts(scene, &trajectories).expect("charts");
+        let _ = inertia::figures::charts(scene, &trajectories, true, true).expect("charts");
         lap(&mut times, 7);
         let _ = encode::csv::encode(&scene.runs, &trajectories, scene.dims());
         lap(&mut times, 8);

@@ -161,15 +161,7 @@ pub fn render_into(
     // The charts and the CSV read the trajectories alone: they are made beside everything
     // else, from the start.
     let charts = || {
-        let wanted =
-            |name: &str| (name.ends_with(".png") && png_on) || (name.ends_with(".svg") && svg_on);
-        let charts: Result<Vec<(String, Vec<u8>)>, crate::picture::DrawError> = if png_on || svg_on
-        {
-            crate::figures::charts(scene, &trajectories)
-                .map(|c| c.into_iter().filter(|(n, _)| wanted(n)).collect())
-        } else {
-            Ok(Vec::new())
-        };
+        let charts = crate::figures::charts(scene, &trajectories, png_on, svg_on);
         for (suffix, bytes) in charts.iter().flatten() {
             early(&names.with(suffix), bytes);
         }

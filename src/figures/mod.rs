@@ -102,14 +102,37 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
-/// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files, a PNG and an
-/// SVG of the same picture per chart.
-pub fn charts(scene: &Scene, trajectories: &[Trajectory]) -> Result<ChartFiles, DrawError> {
+/// The charts a scene asks for (`[draw] charts`), encoded: `<name><suffix>` files, a PNG (when
+/// `png`) and an SVG (when `svg`) of the same picture per chart.
+pub fn charts(
+    scene: &Scene,
+    trajectories: &[Trajectory],
+    png: bool,
+    svg: bool,
+) -> Result<ChartFiles, DrawError> {
+    use rayon::prelude::*;
+    let pictures = chart_pictures(scene, trajectories)?;
+    // Each chart's PNG and SVG, in parallel, in order.
+    let encoded: Vec<Result<ChartFiles, DrawError>> = pictures
+        .par_iter()
+        .map(|(suffix, picture)| {
+            let (png, svg) = rayon::join(
+                || png.then(|| encode_png(picture)).transpose(),
+                || svg.then(|| encode_svg(picture)),
+            );
+            let mut files = Vec::new();
+            if let Some(png) = png? {
+                files.push((format!("{suffix}.png"), png));
+            }
+            if let Some(svg) = svg {
+                files.push((format!("{suffix}.svg"), svg));
+            }
+            Ok(files)
+        })
+        .collect();
     let mut files = Vec::new();
-    for (suffix, picture) in chart_pictures(scene, trajectories)? {
-        let (png, svg) = encode(&picture)?;
-        files.push((format!("{suffix}.png"), png));
-        files.push((format!("{suffix}.svg"), svg));
+    for chart in encoded {
+        files.extend(chart?);
     }
     Ok(files)
 }
@@ -258,11 +281,13 @@ where
 }
 
 /// A chart's picture encoded as PNG and as SVG: the same content in both.
-fn encode(picture: &Picture) -> Result<(Vec<u8>, Vec<u8>), DrawError> {
+fn encode_png(picture: &Picture) -> Result<Vec<u8>, DrawError> {
     let pixmap = crate::picture::raster::paint(picture)?;
-    let png = crate::encode::png::encode_owned(pixmap).map_err(err)?;
-    let svg = crate::picture::svg::write(picture, 0, &crate::encode::png::encode_image);
-    Ok((png, svg.into_bytes()))
+    crate::encode::png::encode_owned(pixmap).map_err(err)
+}
+
+fn encode_svg(picture: &Picture) -> Vec<u8> {
+    crate::picture::svg::write(picture, 0, &crate::encode::png::encode_image).into_bytes()
 }
 
 /// Where a run sits in theory's (lr, β) plane: its method and the lr of the equivalent

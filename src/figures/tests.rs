@@ -95,7 +95,7 @@ fn loss_lines_end_where_they_reach_the_floor() {
     );
     let t = crate::pipeline::trajectories(&s);
     assert_eq!(t[0].losses[1], 0.0, "exact convergence in one step");
-    let files = charts(&s, &t).unwrap();
+    let files = charts(&s, &t, true, true).unwrap();
     let svg = String::from_utf8(files[1].1.clone()).unwrap();
     let lines = stroked_paths(&svg, run_colour(&s, 0));
     // f − f* and the distance, each from step 0 to step 1 (the legend swatch has 2 too).
@@ -109,7 +109,7 @@ fn loss_charts_come_in_png_and_svg_with_every_run() {
         "title = \"T\"\n[output]\nsize = [320, 240]\nsteps = 30\n[surface]\nkind = \"quadratic\"\n[[start]]\nat = [2.5, -2]\n[[optimizer]]\nlabel = \"GD run\"\nkind = \"gd\"\nlr = 0.05\n[[optimizer]]\nlabel = \"Heavy ball\"\nkind = \"momentum\"\nlr = 0.05\n",
     );
     let t = crate::pipeline::trajectories(&s);
-    let files = charts(&s, &t).unwrap();
+    let files = charts(&s, &t, true, true).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, [".loss.png", ".loss.svg"]);
     let svg = String::from_utf8(files[1].1.clone()).unwrap();
@@ -122,7 +122,11 @@ fn loss_charts_come_in_png_and_svg_with_every_run() {
     let distinct: std::collections::BTreeSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
     assert!(distinct.len() > 50);
     // Deterministic.
-    assert_eq!(charts(&s, &t).unwrap(), files);
+    assert_eq!(charts(&s, &t, true, true).unwrap(), files);
+    // One format asked for: only its file, the same bytes.
+    assert_eq!(charts(&s, &t, true, false).unwrap(), files[..1]);
+    assert_eq!(charts(&s, &t, false, true).unwrap(), files[1..]);
+    assert!(charts(&s, &t, false, false).unwrap().is_empty());
 }
 
 /// The map's own ρ = 1 edge (the first cell of each row that diverges) is the textbook bound
@@ -163,7 +167,7 @@ fn asked_for_charts_are_drawn_and_need_a_quadratic() {
     let src = "[output]\nsize = [320, 240]\nsteps = 10\n[surface]\nkind = \"quadratic\"\nb = 25\n[draw]\ncharts = [\"rate\", \"stability\"]\n[[start]]\nat = [1, 1]\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\n";
     let s = scene(src);
     let t = crate::pipeline::trajectories(&s);
-    let files = charts(&s, &t).unwrap();
+    let files = charts(&s, &t, true, true).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(
         names,
@@ -203,7 +207,11 @@ fn the_ewma_series_is_the_gradient_the_run_used() {
             "step {k}: {g} vs {used}"
         );
     }
-    let names: Vec<String> = charts(&s, &t).unwrap().into_iter().map(|f| f.0).collect();
+    let names: Vec<String> = charts(&s, &t, true, true)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
     assert_eq!(names, [".ewma.png", ".ewma.svg"]);
     let quiet = src.replace("\nnoise = { std = 2.0, seed = 5 }", "");
     let e = Scene::from_toml(std::path::Path::new("t.toml"), &quiet).unwrap_err();
@@ -215,7 +223,7 @@ fn the_3d_view_draws_the_surface_and_every_path() {
     let src = "[output]\nsize = [320, 240]\nsteps = 20\n[surface]\nkind = \"bowl\"\n[draw]\ncharts = [\"surface3d\"]\n[[start]]\nat = [2, 1]\n[[optimizer]]\nlabel = \"GD run\"\nkind = \"gd\"\nlr = 0.1\n[[optimizer]]\nkind = \"momentum\"\nlr = 0.05\n";
     let s = scene(src);
     let t = crate::pipeline::trajectories(&s);
-    let files = charts(&s, &t).unwrap();
+    let files = charts(&s, &t, true, true).unwrap();
     assert_eq!(files[0].0, ".surface3d.png");
     let png = image::load_from_memory(&files[0].1).unwrap().to_rgb8();
     assert_eq!((png.width(), png.height()), (320, 240));
@@ -258,7 +266,7 @@ fn surfaces_without_known_minima_get_a_chart_of_the_loss_itself() {
         t[1].losses.last().unwrap() < &-1.0,
         "momentum leaves the saddle"
     );
-    let files = charts(&s, &t).unwrap();
+    let files = charts(&s, &t, true, true).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, [".loss.png", ".loss.svg"]);
     let svg = String::from_utf8(files[1].1.clone()).unwrap();
