@@ -242,6 +242,37 @@ fn incremental_frames_equal_stills() {
     }
 }
 
+/// Chunks that run one after another on one thread compose into the canvases of the chunks
+/// before them: every frame is still the frame composed from step 0, pixel for pixel.
+#[test]
+fn chunks_run_in_turn_reuse_canvases_without_a_trace() {
+    let (_, fig) = shipped_figure("gd_vs_momentum");
+    let pic = &fig.picture;
+    let digest = |p: &tiny_skia::Pixmap| {
+        use sha2::Digest;
+        sha2::Sha256::digest(p.data()).to_vec()
+    };
+    let sequential: Vec<Vec<u8>> = frames::sequential_frames(pic)
+        .unwrap()
+        .iter()
+        .map(digest)
+        .collect();
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let chunked: Vec<Vec<u8>> = one_thread.install(|| {
+        let (plan, _) = frames::Plan::new(pic).unwrap();
+        plan.run(|| (), |_, _, patch| digest(patch.frame()))
+            .unwrap()
+    });
+    assert!(pic.steps + 1 > 32, "two chunks at least");
+    assert_eq!(chunked.len(), sequential.len());
+    for (step, (c, s)) in chunked.iter().zip(&sequential).enumerate() {
+        assert_eq!(c, s, "step {step}");
+    }
+}
+
 /// The loss inset is laid out when asked for and its curves grow with the steps.
 #[test]
 fn the_loss_inset_grows_with_the_animation() {
