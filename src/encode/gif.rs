@@ -20,7 +20,7 @@
 
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 
-use super::lzw::{self, Pixel};
+use super::lzw;
 use super::palette::{NearestCache, Palette};
 use crate::picture::frames::FramePatch;
 use crate::picture::IRect;
@@ -172,8 +172,9 @@ pub struct GifEncoder {
     width: u16,
     height: u16,
     palette: Palette,
-    /// A quantized frame's byte (palette index + 1, or 0 for "unchanged") → what LZW writes.
-    pixel_of: [Pixel; 256],
+    /// A quantized frame's byte (palette index + 1) → the index LZW writes (see
+    /// [`lzw::Indexed`]; byte 0, "unchanged", is written transparent).
+    symbols: [u8; 256],
     /// The global colour table in GIF order.
     table: Vec<u8>,
 }
@@ -188,23 +189,17 @@ impl GifEncoder {
         let weight = |i: usize| usage.get(i).copied().unwrap_or(0);
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| weight(b).cmp(&weight(a)).then(a.cmp(&b)));
-        let mut pixel_of = [Pixel {
-            index: TRANSPARENT,
-            dont_care: true,
-        }; 256];
+        let mut symbols = [TRANSPARENT; 256];
         let mut table = vec![0u8, 0, 0];
         for (new, &old) in order.iter().enumerate() {
-            pixel_of[old + 1] = Pixel {
-                index: (new + 1) as u8,
-                dont_care: false,
-            };
+            symbols[old + 1] = (new + 1) as u8;
             table.extend_from_slice(&palette.colours()[old]);
         }
         GifEncoder {
             width: width as u16,
             height: height as u16,
             palette,
-            pixel_of,
+            symbols,
             table,
         }
     }
@@ -275,20 +270,22 @@ impl GifEncoder {
 
     /// Compresses a quantized frame in this encoder's palette order.
     pub fn compress(&self, frame: &QuantizedFrame) -> EncodedFrame {
-        let pixels: Vec<Pixel> = frame
-            .indices
-            .iter()
-            .map(|&i| self.pixel_of[usize::from(i)])
-            .collect();
         // The indices written are those the frame draws (unchanged pixels are transparent).
         let max_index = frame
             .drawn
             .iter()
-            .map(|&(i, _)| self.pixel_of[usize::from(i) + 1].index)
+            .map(|&(i, _)| self.symbols[usize::from(i) + 1])
             .fold(TRANSPARENT, u8::max);
         EncodedFrame {
             rect: frame.rect,
-            lzw: lzw::encode_fitting(&pixels, TRANSPARENT, max_index),
+            lzw: lzw::encode_indexed(
+                &lzw::Indexed {
+                    bytes: &frame.indices,
+                    symbols: &self.symbols,
+                    transparent: TRANSPARENT,
+                },
+                max_index,
+            ),
             transparent: !frame.first,
         }
     }

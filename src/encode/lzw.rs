@@ -8,6 +8,10 @@
 //! transparent pixels are skipped in one step along the dictionary's chain of transparent strings
 //! T, TT, TTT, ..., so their cost is one operation per emitted code, not per pixel.
 //!
+//! The GIF encoder hands a frame over as it keeps it, a byte per pixel ([`Indexed`]): runs are
+//! then runs of equal bytes, scanned sixteen at a time, and no pixel is spelled out but those
+//! the dictionary's chains do not cover.
+//!
 //! The output is what [`gif::Encoder::write_lzw_pre_encoded_frame`] expects: the minimum code
 //! size byte followed by the LZW code stream (LSB-first, variable width, clear code first,
 //! end-of-information code last, a clear code whenever the 4096-entry dictionary is full).
@@ -120,29 +124,88 @@ pub fn min_code_size(max_index: u8) -> u8 {
     bits.max(2)
 }
 
-/// How many of the first `limit` pixels are don't-care pixels in a row: sixteen at a time
-/// while all are (a test LLVM does in a few vector instructions), then one by one.
-fn dont_care_run(pixels: &[Pixel], limit: usize) -> usize {
-    let pixels = &pixels[..limit.min(pixels.len())];
-    let whole = pixels
-        .chunks_exact(16)
-        .take_while(|c| c.iter().fold(true, |all, q| all & q.dont_care))
-        .count()
-        * 16;
-    whole + pixels[whole..].iter().take_while(|q| q.dont_care).count()
+/// The pixels LZW reads, one by one or, along the dictionary's chains, as runs.
+trait Source {
+    fn len(&self) -> usize;
+    fn pixel(&self, i: usize) -> Pixel;
+    /// How many pixels from `i` on (at most `limit`) are don't-care pixels, in a row.
+    fn dont_care_run(&self, i: usize, limit: usize) -> usize;
+    /// How many pixels from `i` on (at most `limit`) must be written as the colour pixel `i`
+    /// must be written as, in a row (pixel `i` is one that must be written).
+    fn solid_run(&self, i: usize, limit: usize) -> usize;
 }
 
-/// How many of the first `limit` pixels must be written as `colour`, in a row (as
-/// [`dont_care_run`]).
-fn solid_run(pixels: &[Pixel], limit: usize, colour: u8) -> usize {
-    let pixels = &pixels[..limit.min(pixels.len())];
-    let solid = |q: &Pixel| !q.dont_care & (q.index == colour);
-    let whole = pixels
+/// How many of `items` pass `test`, in a row: sixteen at a time while all do (a test LLVM does
+/// in a few vector instructions), then one by one.
+fn run_of<T>(items: &[T], test: impl Fn(&T) -> bool) -> usize {
+    let whole = items
         .chunks_exact(16)
-        .take_while(|c| c.iter().fold(true, |all, q| all & solid(q)))
+        .take_while(|c| c.iter().fold(true, |all, q| all & test(q)))
         .count()
         * 16;
-    whole + pixels[whole..].iter().take_while(|q| solid(q)).count()
+    whole + items[whole..].iter().take_while(|q| test(q)).count()
+}
+
+impl Source for [Pixel] {
+    fn len(&self) -> usize {
+        <[Pixel]>::len(self)
+    }
+
+    fn pixel(&self, i: usize) -> Pixel {
+        self[i]
+    }
+
+    fn dont_care_run(&self, i: usize, limit: usize) -> usize {
+        let items = &self[i..];
+        run_of(&items[..limit.min(items.len())], |q| q.dont_care)
+    }
+
+    fn solid_run(&self, i: usize, limit: usize) -> usize {
+        let items = &self[i..];
+        let colour = self[i].index;
+        run_of(&items[..limit.min(items.len())], |q| {
+            !q.dont_care & (q.index == colour)
+        })
+    }
+}
+
+/// A frame as the GIF encoder keeps it: a byte per pixel, 0 for a don't-care pixel written
+/// transparent, any other byte a pixel that must be written as `symbols[byte]`, which is never
+/// the transparent index (so that runs are runs of equal bytes).
+pub struct Indexed<'a> {
+    pub bytes: &'a [u8],
+    pub symbols: &'a [u8; 256],
+    pub transparent: u8,
+}
+
+impl Source for Indexed<'_> {
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn pixel(&self, i: usize) -> Pixel {
+        match self.bytes[i] {
+            0 => Pixel {
+                index: self.transparent,
+                dont_care: true,
+            },
+            b => Pixel {
+                index: self.symbols[usize::from(b)],
+                dont_care: false,
+            },
+        }
+    }
+
+    fn dont_care_run(&self, i: usize, limit: usize) -> usize {
+        let items = &self.bytes[i..];
+        run_of(&items[..limit.min(items.len())], |&b| b == 0)
+    }
+
+    fn solid_run(&self, i: usize, limit: usize) -> usize {
+        let items = &self.bytes[i..];
+        let byte = items[0];
+        run_of(&items[..limit.min(items.len())], |&b| b == byte)
+    }
 }
 
 /// Encodes `pixels` (row-major) for a frame whose transparent index is `transparent`.
@@ -183,8 +246,21 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
 /// which the caller knows without looking (a frame's palette indices, counted as it was
 /// quantized): two passes over the pixels fewer.
 pub fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u8> {
-    debug_assert!(transparent <= max_index);
     debug_assert!(pixels.iter().all(|p| p.index <= max_index));
+    encode_source(pixels, transparent, max_index)
+}
+
+/// [`encode_fitting`] for a frame kept as bytes (see [`Indexed`]): no pixel is unpacked but
+/// those the dictionary's chains do not cover.
+pub fn encode_indexed(frame: &Indexed, max_index: u8) -> Vec<u8> {
+    debug_assert!(frame.bytes.iter().all(|&b| b == 0
+        || (frame.symbols[usize::from(b)] <= max_index
+            && frame.symbols[usize::from(b)] != frame.transparent)));
+    encode_source(frame, frame.transparent, max_index)
+}
+
+fn encode_source<S: Source + ?Sized>(pixels: &S, transparent: u8, max_index: u8) -> Vec<u8> {
+    debug_assert!(transparent <= max_index);
     let m = min_code_size(max_index);
     let clear: u16 = 1 << m;
     let eoi = clear + 1;
@@ -196,29 +272,30 @@ pub fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u
     };
     let mut size = u32::from(m) + 1;
     w.put(clear, size);
-    let Some(first) = pixels.first() else {
+    if pixels.len() == 0 {
         w.put(eoi, size);
         return w.finish();
-    };
+    }
+    let first = pixels.pixel(0);
     // The current string: its code, and its length when it is a run of transparent pixels,
     // or when it is a run of pixels that must all be written as one colour (`solid`, of
     // colour `solid_colour`; 0 when the string is neither, or was not followed).
     let choose = |p: &Pixel| if p.dont_care { transparent } else { p.index };
-    let mut cur: u16 = u16::from(choose(first));
+    let mut cur: u16 = u16::from(choose(&first));
     let mut run_len: usize = usize::from(first.dont_care);
     let solid_start = |p: &Pixel| usize::from(!p.dont_care && p.index != transparent);
-    let mut solid = solid_start(first);
+    let mut solid = solid_start(&first);
     let mut solid_colour = first.index;
     let mut i = 1;
     while i < pixels.len() {
-        let p = pixels[i];
+        let p = pixels.pixel(i);
         // Fast path: extend a run of one colour along its chain, the strings of 1, 2, 3, ...
         // pixels of it, as far as the dictionary holds them: what looking each pixel up would
         // find, one step for all.
         if solid > 0 && !p.dont_care && p.index == solid_colour {
             let chain = &dict.solid[usize::from(solid_colour)];
             if solid <= chain.len() {
-                let ahead = solid_run(&pixels[i..], chain.len() - solid, solid_colour);
+                let ahead = pixels.solid_run(i, chain.len() - solid);
                 if ahead > 0 {
                     cur = chain[solid + ahead - 1];
                     i += ahead;
@@ -229,7 +306,7 @@ pub fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u
         }
         // Fast path: extend a transparent run along the chain of transparent strings.
         if run_len > 0 && p.dont_care {
-            let ahead = dont_care_run(&pixels[i..], dict.run.len() - run_len);
+            let ahead = pixels.dont_care_run(i, dict.run.len() - run_len);
             let reach = (run_len + ahead).min(dict.run.len());
             if reach > run_len {
                 cur = dict.run[reach - 1];
@@ -401,14 +478,16 @@ mod tests {
             let rest = &pixels[start..];
             for limit in [0, 1, 15, 16, 17, 40, 1000] {
                 let naive = rest.iter().take(limit).take_while(|q| q.dont_care).count();
-                assert_eq!(dont_care_run(rest, limit), naive, "{start} {limit}");
-                let c = rest[0].index;
-                let naive = rest
-                    .iter()
-                    .take(limit)
-                    .take_while(|q| !q.dont_care && q.index == c)
-                    .count();
-                assert_eq!(solid_run(rest, limit, c), naive, "{start} {limit}");
+                assert_eq!(pixels.dont_care_run(start, limit), naive, "{start} {limit}");
+                if !rest[0].dont_care {
+                    let c = rest[0].index;
+                    let naive = rest
+                        .iter()
+                        .take(limit)
+                        .take_while(|q| !q.dont_care && q.index == c)
+                        .count();
+                    assert_eq!(pixels.solid_run(start, limit), naive, "{start} {limit}");
+                }
             }
         }
         // Knowing the largest index changes nothing but the work.
@@ -420,6 +499,42 @@ mod tests {
             })
             .collect();
         assert_eq!(encode_fitting(&fitting, 255, 255), encode(&fitting, 255));
+    }
+
+    /// A frame kept as bytes encodes to the same bytes as its pixels spelled out, and decodes
+    /// to them.
+    #[test]
+    fn indexed_frames_encode_as_their_pixels() {
+        let mut next = rng(5);
+        let mut symbols = [0u8; 256];
+        for (b, s) in symbols.iter_mut().enumerate().skip(1) {
+            *s = (b as u8).wrapping_mul(7) % 200 + 1;
+        }
+        for case in 0..20 {
+            let mut bytes = Vec::new();
+            while bytes.len() < 30_000 {
+                let len = 1 + (next() % 70) as usize;
+                let b = if next() % 2 == 0 {
+                    0
+                } else {
+                    (1 + next() % 255) as u8
+                };
+                bytes.extend(std::iter::repeat_n(b, len));
+            }
+            bytes.truncate(30_000);
+            let transparent = if case % 2 == 0 { 0 } else { 255 };
+            let frame = Indexed {
+                bytes: &bytes,
+                symbols: &symbols,
+                transparent,
+            };
+            let pixels: Vec<Pixel> = (0..bytes.len()).map(|i| frame.pixel(i)).collect();
+            assert_eq!(
+                encode_indexed(&frame, 255),
+                encode_fitting(&pixels, transparent, 255)
+            );
+            check(&pixels, 200, transparent);
+        }
     }
 
     #[test]
