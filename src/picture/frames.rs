@@ -852,10 +852,13 @@ impl<'p> Plan<'p> {
         // over. Which chunks run together changes nothing in what they make.
         let canvas = 4 * prepared.picture.width as usize * prepared.picture.height as usize;
         let together = (CHUNKS_MEMORY / (2 * canvas)).max(1);
-        // The canvases of chunks that are done, for the chunks that start after them.
+        // The canvases of chunks that are done, for the chunks that start after them: two per
+        // chunk not started yet, at most (the others are freed).
         let spare: std::sync::Mutex<Vec<Pixmap>> = std::sync::Mutex::default();
+        let unstarted = std::sync::atomic::AtomicUsize::new(self.starts.len());
         let take = || spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let animate = |(first, snapshot): (usize, Option<Snapshot>)| {
+            unstarted.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
             let trail = match snapshot {
                 Some(s) => s.restore(&prepared.background, take()),
                 None => copy_of(&prepared.background, take()),
@@ -871,10 +874,13 @@ impl<'p> Plan<'p> {
                 out.push(map(&mut state, index, &patch));
                 animator.done();
             }
-            spare
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend([animator.trail, animator.displayed]);
+            let mut spare = spare.lock().unwrap_or_else(|e| e.into_inner());
+            let wanted = 2 * unstarted.load(std::sync::atomic::Ordering::SeqCst);
+            for canvas in [animator.trail, animator.displayed] {
+                if spare.len() < wanted {
+                    spare.push(canvas);
+                }
+            }
             Ok(out)
         };
         let mut out = Vec::with_capacity(frames);
