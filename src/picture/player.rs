@@ -188,10 +188,9 @@ impl TextParts {
 /// Everything the templates, texts and glyphs are collected into while the steps are walked.
 #[derive(Default)]
 struct Collected {
-    /// Marker templates as SVG, each once; where to find them by their text's hash (a long
-    /// animation's arrows are a template per step: the text is kept once, not also as a key).
-    templates: Vec<String>,
-    template_index: HashMap<u64, Vec<usize>>,
+    /// Marker templates as SVG, each once (a long animation's arrows are a template per
+    /// step: tens of thousands).
+    templates: Templates,
     /// Texts, each once, with their index by the hash of their JSON.
     texts: Vec<TextParts>,
     text_index: HashMap<u64, Vec<usize>>,
@@ -220,16 +219,7 @@ impl Collected {
                 let at = m.anchor();
                 let mut svg_text = String::new();
                 svg::mark(&mut svg_text, &m.moved_to((0.0, 0.0)), picture, None);
-                let same = self.template_index.entry(hash_of(&svg_text)).or_default();
-                let i = match same.iter().find(|&&i| self.templates[i] == svg_text) {
-                    Some(&i) => i,
-                    None => {
-                        same.push(self.templates.len());
-                        self.templates.push(svg_text);
-                        self.templates.len() - 1
-                    }
-                };
-                Placed::Template(i, at)
+                Placed::Template(self.templates.index(&svg_text), at)
             }
         }
     }
@@ -260,6 +250,59 @@ impl Collected {
 
 /// A hash of `text` for looking it up (never iterated, so the order of a map keyed by it never
 /// reaches the output).
+/// Texts, each once, in one buffer, with the index of each found by its hash: a template costs
+/// its text and a few words, where a `String` each and a list per hash cost about 80 bytes more
+/// (80,000 arrow templates in a 10,000-step scene).
+#[derive(Default)]
+struct Templates {
+    text: String,
+    /// Where each text ends in `text`.
+    ends: Vec<usize>,
+    /// The first text of each hash, and for each text the next one of the same hash.
+    first: HashMap<u64, usize>,
+    next: Vec<Option<usize>>,
+}
+
+impl Templates {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The index of `t`, added if it is new.
+    fn index(&mut self, t: &str) -> usize {
+        self.index_hashed(t, hash_of(t))
+    }
+
+    /// [`Templates::index`] with the hash given (texts of one hash are chained).
+    fn index_hashed(&mut self, t: &str, hash: u64) -> usize {
+        let mut last = None;
+        let mut at = self.first.get(&hash).copied();
+        while let Some(i) = at {
+            if self.get(i) == t {
+                return i;
+            }
+            last = Some(i);
+            at = self.next[i];
+        }
+        let i = self.len();
+        self.text.push_str(t);
+        self.ends.push(self.text.len());
+        self.next.push(None);
+        match last {
+            Some(l) => self.next[l] = Some(i),
+            None => {
+                self.first.insert(hash, i);
+            }
+        }
+        i
+    }
+}
+
 fn hash_of(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -317,8 +360,9 @@ impl Animated for Slots<'_> {
     }
 
     fn defs(&self, _picture: &Picture, out: &mut String) {
-        for (i, t) in self.collected.templates.iter().enumerate() {
-            let _ = writeln!(out, r#"<g id="m{i}">{}</g>"#, t.trim_end());
+        let templates = &self.collected.templates;
+        for i in 0..templates.len() {
+            let _ = writeln!(out, r#"<g id="m{i}">{}</g>"#, templates.get(i).trim_end());
         }
     }
 
@@ -455,8 +499,7 @@ pub fn animation(
     let pieces = slots.pieces;
     // The templates are in the document now; the data names them by index only (a long
     // animation's arrows are megabytes of them).
-    collected.templates = Vec::new();
-    collected.template_index = HashMap::new();
+    collected.templates = Templates::default();
     Animation {
         svg,
         steps,
@@ -470,6 +513,25 @@ pub fn animation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each text is kept once and found again, whatever hashes it shares.
+    #[test]
+    fn templates_are_kept_once_and_found_by_text() {
+        let mut t = Templates::default();
+        let texts: Vec<String> = (0..50).map(|k| format!("<path d=\"M{k} 0\"/>")).collect();
+        for (k, text) in texts.iter().enumerate() {
+            // Three hashes for fifty texts: long chains.
+            assert_eq!(t.index_hashed(text, k as u64 % 3), k);
+        }
+        for (k, text) in texts.iter().enumerate().rev() {
+            assert_eq!(t.index_hashed(text, k as u64 % 3), k);
+            assert_eq!(t.get(k), text);
+        }
+        assert_eq!(t.len(), 50);
+        assert_eq!(t.index("<g/>"), 50);
+        assert_eq!(t.index("<g/>"), 50);
+        assert_eq!(t.get(50), "<g/>");
+    }
 
     fn animation_of(name: &str, visible: &[Vec<bool>]) -> (Picture, Animation) {
         let (_, figure) = crate::render::shipped_figure(name);
