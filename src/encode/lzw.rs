@@ -242,10 +242,9 @@ pub fn encode(pixels: &[Pixel], transparent: u8) -> Vec<u8> {
     encode_fitting(pixels, transparent, max_index)
 }
 
-/// [`encode`] for pixels none of whose indices (transparent included) is above `max_index`,
-/// which the caller knows without looking (a frame's palette indices, counted as it was
-/// quantized): two passes over the pixels fewer.
-pub fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u8> {
+/// [`encode`] once the code size is known: no index (transparent included) is above
+/// `max_index`.
+fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u8> {
     debug_assert!(pixels.iter().all(|p| p.index <= max_index));
     encode_source(pixels, transparent, max_index)
 }

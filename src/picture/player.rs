@@ -193,7 +193,7 @@ struct Collected {
     templates: Templates,
     /// Texts, each once, with their index by the hash of their JSON.
     texts: Vec<TextParts>,
-    text_index: HashMap<u64, Vec<usize>>,
+    text_index: HashChains,
     /// Glyphs (font, id), each once, with their index.
     glyphs: Vec<(u8, u16)>,
     glyph_index: HashMap<(u8, u16), usize>,
@@ -204,13 +204,16 @@ impl Collected {
         match m {
             Mark::Text(t) if t.rotation == Rotation::None => {
                 let parts = self.text_parts(picture, t);
-                let same = self.text_index.entry(hash_of(&parts.json())).or_default();
-                let i = match same.iter().find(|&&i| self.texts[i] == parts) {
-                    Some(&i) => i,
-                    None => {
-                        same.push(self.texts.len());
+                let texts = &self.texts;
+                let hash = hash_of(&parts.json());
+                let i = match self
+                    .text_index
+                    .find(hash, texts.len(), |i| texts[i] == parts)
+                {
+                    Ok(i) => i,
+                    Err(i) => {
                         self.texts.push(parts);
-                        self.texts.len() - 1
+                        i
                     }
                 };
                 Placed::Text(i, (t.x, t.y))
@@ -250,17 +253,49 @@ impl Collected {
 
 /// A hash of `text` for looking it up (never iterated, so the order of a map keyed by it never
 /// reaches the output).
-/// Texts, each once, in one buffer, with the index of each found by its hash: a template costs
-/// its text and a few words, where a `String` each and a list per hash cost about 80 bytes more
-/// (80,000 arrow templates in a 10,000-step scene).
+/// Where values kept each once (by index, in the order they came) are found by their hash: the
+/// first index of each hash, and for each index the next one of the same hash. A value costs a
+/// few words, where a list per hash cost about 50 bytes more (a 10,000-step scene has 80,000
+/// arrow templates and 10,000 counter texts).
+#[derive(Default)]
+struct HashChains {
+    first: HashMap<u64, usize>,
+    next: Vec<Option<usize>>,
+}
+
+impl HashChains {
+    /// The index among the `len` values kept so far that has `hash` and that `is` accepts; or,
+    /// when none does, `Err(len)`: the index the caller keeps the new value at, chained in.
+    fn find(&mut self, hash: u64, len: usize, is: impl Fn(usize) -> bool) -> Result<usize, usize> {
+        debug_assert_eq!(len, self.next.len());
+        let mut last = None;
+        let mut at = self.first.get(&hash).copied();
+        while let Some(i) = at {
+            if is(i) {
+                return Ok(i);
+            }
+            last = Some(i);
+            at = self.next[i];
+        }
+        self.next.push(None);
+        match last {
+            Some(l) => self.next[l] = Some(len),
+            None => {
+                self.first.insert(hash, len);
+            }
+        }
+        Err(len)
+    }
+}
+
+/// Texts, each once, in one buffer, found by their hash: a template costs its text and a few
+/// words, where a `String` each cost about 30 bytes more.
 #[derive(Default)]
 struct Templates {
     text: String,
     /// Where each text ends in `text`.
     ends: Vec<usize>,
-    /// The first text of each hash, and for each text the next one of the same hash.
-    first: HashMap<u64, usize>,
-    next: Vec<Option<usize>>,
+    index: HashChains,
 }
 
 impl Templates {
@@ -269,8 +304,7 @@ impl Templates {
     }
 
     fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        text_at(&self.text, &self.ends, i)
     }
 
     /// The index of `t`, added if it is new.
@@ -280,27 +314,25 @@ impl Templates {
 
     /// [`Templates::index`] with the hash given (texts of one hash are chained).
     fn index_hashed(&mut self, t: &str, hash: u64) -> usize {
-        let mut last = None;
-        let mut at = self.first.get(&hash).copied();
-        while let Some(i) = at {
-            if self.get(i) == t {
-                return i;
-            }
-            last = Some(i);
-            at = self.next[i];
-        }
-        let i = self.len();
-        self.text.push_str(t);
-        self.ends.push(self.text.len());
-        self.next.push(None);
-        match last {
-            Some(l) => self.next[l] = Some(i),
-            None => {
-                self.first.insert(hash, i);
+        let (text, ends) = (&self.text, &self.ends);
+        match self
+            .index
+            .find(hash, ends.len(), |i| text_at(text, ends, i) == t)
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.text.push_str(t);
+                self.ends.push(self.text.len());
+                i
             }
         }
-        i
     }
+}
+
+/// Text `i` of texts kept one after another in `text`, each ending where `ends` says.
+fn text_at<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start..ends[i]]
 }
 
 fn hash_of(text: &str) -> u64 {
