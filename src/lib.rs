@@ -13,6 +13,9 @@
 //!    text is shaped by [`text`] from the embedded font (or the scene's own).
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
+//! Large buffers (canvases, a full frame's palette indices) come from [`memory`], which asks
+//! for huge pages: it holds the crate's one `unsafe` call, allowed there alone.
+//!
 //! [`pipeline`] runs the stages for one scene. [`batch`] runs a build of many scenes into one
 //! output folder (freshness against the [`manifest`], verification, single frames, the
 //! [`gallery`], watching), telling its caller how it goes through [`report`]'s `Progress` and
@@ -27,7 +30,8 @@
 //! Schema), [`reference`](mod@reference) (`render --list`, the README's tables) and [`gallery`] read those
 //! declarations and list nothing of their own.
 
-#![forbid(unsafe_code)]
+// Denied everywhere but in `memory` (one `madvise` call; see its header for the measurement).
+#![deny(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
 #![allow(clippy::result_large_err)]
 
@@ -41,6 +45,7 @@ pub mod gallery;
 pub mod input;
 pub mod keys;
 pub mod manifest;
+pub mod memory;
 pub mod minibatch;
 pub mod noise;
 pub mod optimizer;

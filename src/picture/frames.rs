@@ -427,7 +427,7 @@ impl<'p> Prepared<'p> {
 
 /// A copy of `source`, made in `spare` when it is a canvas of the same size: a canvas written
 /// again is already in memory, where a new one is paged in (at 3840 × 2160, 33 MB of page
-/// faults each).
+/// faults each, on huge pages where they are offered: see [`crate::memory`]).
 fn copy_of(source: &Pixmap, spare: Option<Pixmap>) -> Pixmap {
     match spare {
         Some(mut canvas)
@@ -436,7 +436,13 @@ fn copy_of(source: &Pixmap, spare: Option<Pixmap>) -> Pixmap {
             canvas.data_mut().copy_from_slice(source.data());
             canvas
         }
-        _ => source.clone(),
+        _ => match crate::memory::canvas(source.width(), source.height()) {
+            Some(mut canvas) => {
+                canvas.data_mut().copy_from_slice(source.data());
+                canvas
+            }
+            None => source.clone(),
+        },
     }
 }
 
@@ -765,7 +771,7 @@ impl<'p> Plan<'p> {
         let prepared = Prepared::new(picture)?;
         let frames = picture.steps + 1;
         let chunk = chunk_len(frames);
-        let mut trail = (*prepared.background).clone();
+        let mut trail = copy_of(&prepared.background, None);
         let mut touched = Touched::new(picture.width, picture.height);
         let mut starts: Vec<(usize, Option<Snapshot>)> = vec![(0, None)];
         let mut samples = Vec::new();

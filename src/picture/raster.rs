@@ -714,7 +714,7 @@ pub fn static_item(
 
 /// A new opaque canvas in the picture's background colour.
 pub fn canvas(picture: &Picture) -> Result<Pixmap, super::DrawError> {
-    let mut p = Pixmap::new(picture.width, picture.height).ok_or_else(|| {
+    let mut p = crate::memory::canvas(picture.width, picture.height).ok_or_else(|| {
         super::DrawError(format!(
             "cannot allocate a {}×{} canvas",
             picture.width, picture.height
