@@ -57,6 +57,15 @@ pub fn zeroed(len: usize) -> Vec<u8> {
     buffer
 }
 
+/// `len` zeros as `f64` (see the module's header).
+pub fn zeroed_f64(len: usize) -> Vec<f64> {
+    let buffer = vec![0.0f64; len];
+    if len * size_of::<f64>() >= HUGE_PAGE {
+        advise_huge_pages(buffer.as_ptr().cast(), len * size_of::<f64>());
+    }
+    buffer
+}
+
 /// An empty vector with room for `capacity` bytes (see the module's header).
 pub fn with_capacity(capacity: usize) -> Vec<u8> {
     let buffer: Vec<u8> = Vec::with_capacity(capacity);
@@ -85,6 +94,9 @@ mod tests {
             let z = zeroed(len);
             assert_eq!(z.len(), len);
             assert!(z.iter().all(|&b| b == 0));
+            let f = zeroed_f64(len / 4);
+            assert_eq!(f.len(), len / 4);
+            assert!(f.iter().all(|&v| v == 0.0));
             let mut v = with_capacity(len);
             assert!(v.is_empty() && v.capacity() >= len);
             v.extend((0..len).map(|k| k as u8));

@@ -25,9 +25,11 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// Chooses levels from the finite values seen over the window.
-    pub fn choose(values: &[f64], count: usize, scale: ContourScale) -> Levels {
-        let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    /// Chooses levels from the finite values seen over the window (used up: they are
+    /// filtered and partly sorted in place, where a copy costs a second buffer as large).
+    pub fn choose(mut values: Vec<f64>, count: usize, scale: ContourScale) -> Levels {
+        values.retain(|v| v.is_finite());
+        let mut finite = values;
         if finite.is_empty() {
             finite.push(0.0);
         }
@@ -110,7 +112,7 @@ pub fn draw_surface(
     // evaluations, and the bands are clamped at both ends anyway.
     let every_other: Vec<f64> = xs.iter().step_by(2).copied().collect();
     let sampled_rows = ph.div_ceil(2);
-    let mut values = vec![0.0; sampled_rows * every_other.len()];
+    let mut values = crate::memory::zeroed_f64(sampled_rows * every_other.len());
     if !every_other.is_empty() {
         values
             .par_chunks_mut(every_other.len())
@@ -120,12 +122,12 @@ pub fn draw_surface(
                 surface.values_along(&every_other, y, out);
             });
     }
-    let levels = Levels::choose(&values, levels_count, scale);
+    let levels = Levels::choose(values, levels_count, scale);
     let colours: Vec<Rgb> = (0..levels.count)
         .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
         .collect();
     let row_bytes = pw * 3;
-    let mut plot_rgb = vec![0u8; row_bytes * ph];
+    let mut plot_rgb = crate::memory::zeroed(row_bytes * ph);
     plot_rgb
         .par_chunks_mut(row_bytes)
         .enumerate()
@@ -180,7 +182,7 @@ mod tests {
         // Rosenbrock-like spread: most values small, a few huge.
         let mut v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.01).collect();
         v.extend((0..100).map(|i| 1000.0 + f64::from(i) * 20.0));
-        let l = Levels::choose(&v, 16, ContourScale::Auto);
+        let l = Levels::choose(v, 16, ContourScale::Auto);
         assert!(l.log);
         // A quadratic bowl sampled on a grid: linear.
         let q: Vec<f64> = (0..100)
@@ -191,8 +193,8 @@ mod tests {
                 })
             })
             .collect();
-        assert!(!Levels::choose(&q, 16, ContourScale::Auto).log);
-        let l = Levels::choose(&q, 16, ContourScale::Linear);
+        assert!(!Levels::choose(q.clone(), 16, ContourScale::Auto).log);
+        let l = Levels::choose(q, 16, ContourScale::Linear);
         assert_eq!(l.band(l.f_lo), 0);
         assert_eq!(l.band(l.f_hi), 15);
     }
