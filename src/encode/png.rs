@@ -75,7 +75,18 @@ pub fn encode_owned(pixmap: Pixmap) -> Result<Vec<u8>, PngError> {
     let (width, height) = (pixmap.width(), pixmap.height());
     let mut data = pixmap.take();
     let pixels = data.len() / 4;
-    for k in 0..pixels {
+    // Four pixels at a time (16 bytes in, 12 out, which the compiler makes one shuffle), then
+    // the rest one by one; the writes stay behind the reads.
+    let groups = pixels / 4;
+    for g in 0..groups {
+        let mut px = [0u8; 16];
+        px.copy_from_slice(&data[16 * g..16 * g + 16]);
+        let rgb = [
+            px[0], px[1], px[2], px[4], px[5], px[6], px[8], px[9], px[10], px[12], px[13], px[14],
+        ];
+        data[12 * g..12 * g + 12].copy_from_slice(&rgb);
+    }
+    for k in 4 * groups..pixels {
         data.copy_within(4 * k..4 * k + 3, 3 * k);
     }
     data.truncate(3 * pixels);
@@ -96,7 +107,7 @@ mod tests {
     /// sizes; a pixmap used up encodes to the same bytes; a buffer of the wrong length is refused.
     #[test]
     fn pngs_decode_to_their_pixels() {
-        for (w, h) in [(1, 1), (7, 3), (300, 201)] {
+        for (w, h) in [(1, 1), (2, 2), (5, 3), (7, 3), (300, 201)] {
             let mut p = Pixmap::new(w, h).unwrap();
             for (k, px) in p.data_mut().chunks_exact_mut(4).enumerate() {
                 let k = k as u32;

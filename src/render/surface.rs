@@ -79,9 +79,18 @@ impl Levels {
 
     /// The band of f: 0 (lowest) ..= count − 1.
     pub fn band(&self, f: f64) -> usize {
+        self.band_at(self.t(self.h(f)))
+    }
+
+    /// Where level coordinate `h` lies, in steps above the lowest level.
+    fn t(&self, h: f64) -> f64 {
+        (h - self.h_lo) / self.step
+    }
+
+    /// The band at `t` steps above the lowest level (see [`Levels::t`]).
+    fn band_at(&self, t: f64) -> usize {
         // Below 0 (or NaN) is band 0; above, truncating floors (inline, unlike `floor`).
-        let b = (self.h(f) - self.h_lo) / self.step;
-        let b = if b > 0.0 { b as usize } else { 0 };
+        let b = if t > 0.0 { t as usize } else { 0 };
         b.min(self.count - 1)
     }
 }
@@ -140,23 +149,29 @@ pub fn draw_surface(
                     px.copy_from_slice(&MASKED);
                     continue;
                 }
-                let band = levels.band(f);
-                let mut c = colours[band];
+                // One level coordinate per pixel gives both its band and its contour line.
                 let (h, slope) = levels.h_and_slope(f);
+                let t = levels.t(h);
+                let mut c = colours[levels.band_at(t)];
                 let grad_px = slope * ((gx * sx).powi(2) + (gy * sy).powi(2)).sqrt();
                 if grad_px.is_finite() && grad_px > 0.0 {
-                    let t = (h - levels.h_lo) / levels.step;
                     // t ≥ 0 here, so adding ½ and truncating rounds (and inlines, unlike round).
                     let nearest = (t + 0.5) as i64 as f64;
-                    if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 {
-                        let d_px = (t - nearest).abs() * levels.step / grad_px;
+                    let distance = (t - nearest).abs() * levels.step;
+                    // A pixel or more from the line (most pixels), the coverage is 0 and the
+                    // band's colour stays as it is: only pixels by a line are blended.
+                    if nearest >= 1.0 && nearest <= (levels.count - 1) as f64 && distance < grad_px
+                    {
+                        let d_px = distance / grad_px;
                         // Quantized coverage keeps the background to a few colours per band, all
                         // exact in a GIF palette.
                         let coverage = f64::from(quantize_coverage((1.0 - d_px) as f32));
                         let a = CONTOUR_ALPHA * coverage;
-                        for k in 0..3 {
-                            c[k] =
-                                (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a + 0.5) as u8;
+                        if a > 0.0 {
+                            for k in 0..3 {
+                                c[k] = (f64::from(c[k]) * (1.0 - a) + f64::from(INK[k]) * a + 0.5)
+                                    as u8;
+                            }
                         }
                     }
                 }
