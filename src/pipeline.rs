@@ -569,20 +569,27 @@ fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
 /// What the GIF palette reads of the keyframes: the background (sampled on every fourth
 /// pixel: it is flat bands) and the pixels where the last frame differs from it.
 pub fn keyframe_colours(keyframes: &frames::Keyframes) -> Histogram {
+    // Runs of one colour are added at once (flat bands): the counts are the same.
     let mut histogram = Histogram::default();
+    let mut run: Option<([u8; 3], u64)> = None;
+    let mut add = |c: [u8; 3], weight: u64| match &mut run {
+        Some((last, n)) if *last == c => *n += weight,
+        _ => {
+            if let Some((last, n)) = run.replace((c, weight)) {
+                histogram.add(last, n);
+            }
+        }
+    };
     let background = keyframes.background.data();
     for px in background.chunks_exact(16) {
-        histogram.add([px[0], px[1], px[2]], 4);
+        add([px[0], px[1], px[2]], 4);
     }
-    for (px, b) in keyframes
-        .last
-        .data()
-        .chunks_exact(4)
-        .zip(background.chunks_exact(4))
-    {
-        if px != b {
-            histogram.add([px[0], px[1], px[2]], 1);
-        }
+    let width = keyframes.background.width() as usize;
+    for c in frames::changed_pixels(background, keyframes.last.data(), width) {
+        add(c, 1);
+    }
+    if let Some((last, n)) = run {
+        histogram.add(last, n);
     }
     histogram
 }

@@ -373,12 +373,7 @@ impl<'p> Prepared<'p> {
                 self.compose(&mut band, r, &marks, glyphs);
                 let before = &self.background.data()
                     [(y0 * w) as usize * 4..((y0 + r.height() as i32) * w) as usize * 4];
-                before
-                    .chunks_exact(4)
-                    .zip(band.data().chunks_exact(4))
-                    .filter(|(a, b)| a != b)
-                    .map(|(_, b)| [b[0], b[1], b[2]])
-                    .collect()
+                changed_pixels(before, band.data(), w as usize).collect()
             })
             .collect();
         counted(bands.concat())
@@ -588,14 +583,42 @@ impl<'a, 'p> Animator<'a, 'p> {
     }
 }
 
+/// The colour of each pixel of `after` that differs from `before` (two canvases of `width`
+/// pixels a row), row by row; a row that is the same in both is passed over whole.
+pub fn changed_pixels<'a>(
+    before: &'a [u8],
+    after: &'a [u8],
+    width: usize,
+) -> impl Iterator<Item = [u8; 3]> + 'a {
+    before
+        .chunks(4 * width.max(1))
+        .zip(after.chunks(4 * width.max(1)))
+        .filter(|(b, a)| b != a)
+        .flat_map(|(b, a)| {
+            b.chunks_exact(4)
+                .zip(a.chunks_exact(4))
+                .filter(|(p, q)| p != q)
+                .map(|(_, q)| [q[0], q[1], q[2]])
+        })
+}
+
 /// Each colour once with how many times it occurs, in colour order.
-fn counted(mut colours: Vec<[u8; 3]>) -> Vec<([u8; 3], u32)> {
-    colours.sort_unstable();
-    let mut counted: Vec<([u8; 3], u32)> = Vec::new();
+fn counted(colours: Vec<[u8; 3]>) -> Vec<([u8; 3], u32)> {
+    // Runs of one colour first (pixels in a row mostly repeat their neighbour's colour): far
+    // fewer to sort than pixels.
+    let mut runs: Vec<([u8; 3], u32)> = Vec::new();
     for c in colours {
-        match counted.last_mut() {
+        match runs.last_mut() {
             Some((last, n)) if *last == c => *n += 1,
-            _ => counted.push((c, 1)),
+            _ => runs.push((c, 1)),
+        }
+    }
+    runs.sort_unstable_by_key(|&(c, _)| c);
+    let mut counted: Vec<([u8; 3], u32)> = Vec::with_capacity(runs.len());
+    for (c, k) in runs {
+        match counted.last_mut() {
+            Some((last, n)) if *last == c => *n += k,
+            _ => counted.push((c, k)),
         }
     }
     counted
@@ -1012,6 +1035,43 @@ mod tests {
         }
     }
     use super::*;
+
+    /// The changed pixels and their counts are those a pixel-by-pixel comparison finds, in
+    /// order, whether rows are the same, differ in places or the width leaves a short row.
+    #[test]
+    fn changed_pixels_are_found_row_by_row_as_pixel_by_pixel() {
+        let (w, h) = (7usize, 5usize);
+        let before: Vec<u8> = (0..w * h * 4).map(|k| (k * 37 % 251) as u8).collect();
+        let mut after = before.clone();
+        for k in [3usize, 4, 10, 11, 33] {
+            after[4 * k] ^= 0x55;
+        }
+        after[4 * 20 + 3] ^= 1; // alpha alone: a changed pixel too
+        let naive: Vec<[u8; 3]> = before
+            .chunks_exact(4)
+            .zip(after.chunks_exact(4))
+            .filter(|(p, q)| p != q)
+            .map(|(_, q)| [q[0], q[1], q[2]])
+            .collect();
+        assert_eq!(naive.len(), 6);
+        for width in [w, 1, 3, 35] {
+            let found: Vec<[u8; 3]> = changed_pixels(&before, &after, width).collect();
+            assert_eq!(found, naive, "width {width}");
+        }
+        assert_eq!(changed_pixels(&before, &before, w).count(), 0);
+        let colours = vec![
+            [1, 1, 1],
+            [2, 2, 2],
+            [1, 1, 1],
+            [1, 1, 1],
+            [0, 9, 9],
+            [2, 2, 2],
+        ];
+        assert_eq!(
+            counted(colours),
+            vec![([0, 9, 9], 1), ([1, 1, 1], 3), ([2, 2, 2], 2)]
+        );
+    }
 
     #[test]
     fn chunks_depend_on_the_frame_count_only() {
