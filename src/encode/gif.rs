@@ -113,6 +113,33 @@ impl Lookup<'_> {
         }
     }
 
+    /// Appends the indices of every pixel of `rgba`, a run of one colour at a time: looked up
+    /// once, its length found sixteen bytes at a time (a frame composed whole is mostly flat
+    /// bands).
+    fn runs(&mut self, rgba: &[u8], indices: &mut Vec<u8>) {
+        let n = rgba.len() / 4;
+        let mut k = 0;
+        while k < n {
+            let px = &rgba[4 * k..4 * k + 4];
+            let i = self.index(px);
+            let mut pattern = [0u8; 16];
+            for quarter in pattern.chunks_exact_mut(4) {
+                quarter.copy_from_slice(px);
+            }
+            let mut end = k + 1;
+            while end + 4 <= n && rgba[4 * end..4 * end + 16] == pattern {
+                end += 4;
+            }
+            while end < n && rgba[4 * end..4 * end + 4] == *px {
+                end += 1;
+            }
+            // The first pixel was counted by `index`, the rest of the run here.
+            self.run += (end - k - 1) as u64;
+            indices.extend(std::iter::repeat_n(i, end - k));
+            k = end;
+        }
+    }
+
     fn flush(&mut self) {
         if let Some((_, i)) = self.last {
             self.counts[usize::from(i)] += self.run;
@@ -236,7 +263,7 @@ impl GifEncoder {
         };
         for (rgba, changed) in patch.rows() {
             match changed {
-                None => indices.extend(rgba.chunks_exact(4).map(|px| lookup.index(px))),
+                None => lookup.runs(rgba, &mut indices),
                 Some(changed) => {
                     // 64 pixels at a time: a stretch where nothing changed is pushed at once.
                     let n = rgba.len() / 4;
