@@ -111,9 +111,15 @@ impl Batch {
                     .collect(),
                 pruned: Vec::new(),
             }),
-            Mode::Render { force, prune } => self.render(scenes, force, prune, progress),
-            Mode::Verify => self.verify(scenes, progress),
-            Mode::Frame { step } => self.frame(scenes, step),
+            // Run on a thread of the pool: work split from there is taken up by the others as
+            // they wake, while this thread goes on. From any other thread (a single scene runs
+            // where it is called), each split waited for a thread to wake before anything
+            // went on: 0.1 to 4.6 ms each on 2 cores.
+            Mode::Render { force, prune } => {
+                rayon::scope(|_| self.render(scenes, force, prune, progress))
+            }
+            Mode::Verify => rayon::scope(|_| self.verify(scenes, progress)),
+            Mode::Frame { step } => rayon::scope(|_| self.frame(scenes, step)),
         }
     }
 
