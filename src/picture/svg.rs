@@ -82,7 +82,19 @@ fn write_hundredths(out: &mut String, h: i64, leading_zero: bool) {
     let a = h.unsigned_abs();
     let (whole, frac) = (a / 100, a % 100);
     if whole > 0 || leading_zero || frac == 0 {
-        let _ = write!(out, "{whole}");
+        // The digits by hand: the formatter's machinery costs more than the number.
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = whole;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
     if frac != 0 {
         out.push('.');
