@@ -97,7 +97,16 @@ pub struct Font {
     descender: f32,
     /// Outlines read so far, by glyph id.
     outlines: Mutex<HashMap<u16, Arc<Outline>>>,
+    /// Shaping plans made so far, by what a text's run asks for (see [`Font::plan`]).
+    plans: Mutex<Vec<(PlanKey, Arc<rustybuzz::ShapePlan>)>>,
 }
+
+/// What a shaping plan is made for: a run's direction, script and language.
+type PlanKey = (
+    rustybuzz::Direction,
+    Option<rustybuzz::Script>,
+    Option<rustybuzz::Language>,
+);
 
 impl std::fmt::Debug for Font {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,11 +161,34 @@ impl Font {
             ascender,
             descender,
             outlines: Mutex::new(HashMap::new()),
+            plans: Mutex::default(),
         })
     }
 
     fn face(&self) -> &rustybuzz::Face<'static> {
         &self.face
+    }
+
+    /// The plan `rustybuzz::shape` would make for `buffer` (its segment properties guessed),
+    /// made once per font and kind of run: making it reads the font's layout tables, and cost
+    /// more than shaping a step counter (a tenth of a 10,000-step render went to it).
+    fn plan(&self, buffer: &rustybuzz::UnicodeBuffer) -> Arc<rustybuzz::ShapePlan> {
+        // A guessed script is never "unknown": unknown is how the buffer says it has none.
+        let script = Some(buffer.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
+        let key: PlanKey = (buffer.direction(), script, buffer.language());
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, plan)) = plans.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(plan);
+        }
+        let plan = Arc::new(rustybuzz::ShapePlan::new(
+            self.face(),
+            key.0,
+            key.1,
+            key.2.as_ref(),
+            &[],
+        ));
+        plans.push((key, Arc::clone(&plan)));
+        plan
     }
 
     /// True when the font maps `c` to a glyph.
@@ -344,7 +376,7 @@ impl Fonts {
             let mut buffer = rustybuzz::UnicodeBuffer::new();
             buffer.push_str(run);
             buffer.guess_segment_properties();
-            let shaped = rustybuzz::shape(face, &[], buffer);
+            let shaped = rustybuzz::shape_with_plan(face, &f.plan(&buffer), buffer);
             for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
                 glyphs.push(PlacedGlyph {
                     font,
