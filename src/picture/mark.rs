@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::geom::{clip_segment, p32, IRect, P32};
+use super::geom::{ceil_i32, clip_segment, floor_i32, p32, IRect, P32};
 use super::{Text, Track};
 use crate::text::Fonts;
 
@@ -372,10 +372,10 @@ impl Mark {
             Mark::Text(t) => {
                 let s = &t.shaped;
                 IRect::new(
-                    t.x.floor() as i32 - 2,
-                    (t.y - s.ascent).floor() as i32 - 2,
-                    (t.x + s.width).ceil() as i32 + 3,
-                    (t.y + s.descent).ceil() as i32 + 3,
+                    floor_i32(t.x) - 2,
+                    floor_i32(t.y - s.ascent) - 2,
+                    ceil_i32(t.x + s.width) + 3,
+                    ceil_i32(t.y + s.descent) + 3,
                 )
             }
         }

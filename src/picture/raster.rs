@@ -20,7 +20,7 @@ use std::sync::Arc;
 use ab_glyph_rasterizer::{point, Rasterizer};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Transform};
 
-use super::geom::{IRect, P32};
+use super::geom::{ceil_i32, floor_i32, IRect, P32};
 use super::mark::{Mark, Rgb};
 use super::{Colour, ItemKind, Layer, Path, PathOp, Picture, Rotation, Text, Trail};
 use crate::text::Segment;
@@ -65,10 +65,10 @@ fn shade(
     outer: Rgb,
 ) {
     let area = IRect {
-        x0: bounds.0.floor() as i32 - 1,
-        y0: bounds.1.floor() as i32 - 1,
-        x1: bounds.2.ceil() as i32 + 1,
-        y1: bounds.3.ceil() as i32 + 1,
+        x0: floor_i32(bounds.0) - 1,
+        y0: floor_i32(bounds.1) - 1,
+        x1: ceil_i32(bounds.2) + 1,
+        y1: ceil_i32(bounds.3) + 1,
     }
     .intersect(clip)
     .intersect(target_rect(target, origin));
@@ -80,8 +80,8 @@ fn shade(
     for y in area.y0..area.y1 {
         let py = y as f32 + 0.5;
         let (lo, hi) = row_span(py);
-        let x0 = (lo.floor() as i32 - 1).max(area.x0);
-        let x1 = (hi.ceil() as i32 + 1).min(area.x1);
+        let x0 = (floor_i32(lo) - 1).max(area.x0);
+        let x1 = (ceil_i32(hi) + 1).min(area.x1);
         let row = (y - origin.1) as usize * w;
         for x in x0..x1 {
             let ([o, i], inner) = coverage(x as f32 + 0.5, py);
@@ -573,9 +573,9 @@ fn rasterize_glyph(segments: &[Segment], scale: f32, rotated: bool, frac: (f32, 
             coverage: Vec::new(),
         };
     }
-    let (left, top) = (lo.0.floor() as i32, lo.1.floor() as i32);
-    let width = (hi.0.ceil() as i32 - left).max(0) as usize + 1;
-    let height = (hi.1.ceil() as i32 - top).max(0) as usize + 1;
+    let (left, top) = (floor_i32(lo.0), floor_i32(lo.1));
+    let width = (ceil_i32(hi.0) - left).max(0) as usize + 1;
+    let height = (ceil_i32(hi.1) - top).max(0) as usize + 1;
     let mut r = Rasterizer::new(width, height);
     let local = |p: [f32; 2]| {
         let (x, y) = map(p);
