@@ -251,8 +251,6 @@ impl Collected {
     }
 }
 
-/// A hash of `text` for looking it up (never iterated, so the order of a map keyed by it never
-/// reaches the output).
 /// Where values kept each once (by index, in the order they came) are found by their hash: the
 /// first index of each hash, and for each index the next one of the same hash. A value costs a
 /// few words, where a list per hash cost about 50 bytes more (a 10,000-step scene has 80,000
@@ -335,6 +333,8 @@ fn text_at<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
     &text[start..ends[i]]
 }
 
+/// A hash of `text` for looking it up (never iterated, so the order of a map keyed by it never
+/// reaches the output).
 fn hash_of(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
