@@ -573,28 +573,15 @@ fn palette_usage(palette: &Palette, plan: &mut frames::Plan) -> Vec<u64> {
 /// What the GIF palette reads of the keyframes: the background (sampled on every fourth
 /// pixel: it is flat bands) and the pixels where the last frame differs from it.
 pub fn keyframe_colours(keyframes: &frames::Keyframes) -> Histogram {
-    // Runs of one colour are added at once (flat bands): the counts are the same.
-    let mut histogram = Histogram::default();
-    let mut run: Option<([u8; 3], u64)> = None;
-    let mut add = |c: [u8; 3], weight: u64| match &mut run {
-        Some((last, n)) if *last == c => *n += weight,
-        _ => {
-            if let Some((last, n)) = run.replace((c, weight)) {
-                histogram.add(last, n);
-            }
-        }
-    };
     let background = keyframes.background.data();
-    for px in background.chunks_exact(16) {
-        add([px[0], px[1], px[2]], 4);
-    }
     let width = keyframes.background.width() as usize;
-    for c in frames::changed_pixels(background, keyframes.last.data(), width) {
-        add(c, 1);
-    }
-    if let Some((last, n)) = run {
-        histogram.add(last, n);
-    }
+    let sampled = background
+        .chunks_exact(16)
+        .map(|px| ([px[0], px[1], px[2]], 4));
+    let added = frames::changed_pixels(background, keyframes.last.data(), width).map(|c| (c, 1));
+    let mut histogram = Histogram::default();
+    histogram.add_runs(sampled);
+    histogram.add_runs(added);
     histogram
 }
 

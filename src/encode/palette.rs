@@ -46,6 +46,25 @@ impl Histogram {
     pub fn add(&mut self, c: [u8; 3], weight: u64) {
         *self.counts.entry(key(c)).or_insert(0) += weight;
     }
+
+    /// Adds each colour with its weight, a run of one colour at once (flat bands repeat a
+    /// colour over many pixels in a row): the counts are those of adding them one by one.
+    pub fn add_runs(&mut self, colours: impl IntoIterator<Item = ([u8; 3], u64)>) {
+        let mut run: Option<([u8; 3], u64)> = None;
+        for (c, weight) in colours {
+            match &mut run {
+                Some((last, n)) if *last == c => *n += weight,
+                _ => {
+                    if let Some((last, n)) = run.replace((c, weight)) {
+                        self.add(last, n);
+                    }
+                }
+            }
+        }
+        if let Some((last, n)) = run {
+            self.add(last, n);
+        }
+    }
 }
 
 /// A global palette with nearest-colour lookup.
@@ -67,9 +86,7 @@ impl Palette {
     pub fn build(samples: &[&[u8]], forced: &[[u8; 3]]) -> Palette {
         let mut h = Histogram::default();
         for image in samples {
-            for px in image.chunks_exact(4) {
-                h.add([px[0], px[1], px[2]], 1);
-            }
+            h.add_runs(image.chunks_exact(4).map(|px| ([px[0], px[1], px[2]], 1)));
         }
         Palette::from_histogram(h, forced)
     }
@@ -248,6 +265,30 @@ fn widest_channel(b: &[(u32, u64)]) -> (usize, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Colours added a run at a time are counted as colours added one by one.
+    #[test]
+    fn runs_are_counted_as_single_adds() {
+        let colours: Vec<([u8; 3], u64)> = (0..2000u32)
+            .map(|k| {
+                (
+                    [(k / 7 % 5) as u8, (k / 50 % 3) as u8, 9],
+                    u64::from(k % 4 + 1),
+                )
+            })
+            .collect();
+        let mut one_by_one = Histogram::default();
+        for &(c, w) in &colours {
+            one_by_one.add(c, w);
+        }
+        let mut by_runs = Histogram::default();
+        by_runs.add_runs(colours.iter().copied());
+        assert_eq!(by_runs.counts, one_by_one.counts);
+        assert_eq!(by_runs.counts.len(), 15);
+        let mut empty = Histogram::default();
+        empty.add_runs(std::iter::empty());
+        assert!(empty.counts.is_empty());
+    }
 
     fn image(colours: &[[u8; 3]]) -> Vec<u8> {
         colours
