@@ -424,21 +424,16 @@ impl<'p> Prepared<'p> {
 /// again is already in memory, where a new one is paged in (at 3840 × 2160, 33 MB of page
 /// faults each, on huge pages where they are offered: see [`crate::memory`]).
 fn copy_of(source: &Pixmap, spare: Option<Pixmap>) -> Pixmap {
-    match spare {
-        Some(mut canvas)
-            if canvas.width() == source.width() && canvas.height() == source.height() =>
-        {
-            canvas.data_mut().copy_from_slice(source.data());
-            canvas
-        }
-        _ => match crate::memory::canvas(source.width(), source.height()) {
-            Some(mut canvas) => {
-                canvas.data_mut().copy_from_slice(source.data());
-                canvas
-            }
-            None => source.clone(),
-        },
-    }
+    let (w, h) = (source.width(), source.height());
+    let fresh = || crate::memory::canvas(w, h);
+    let Some(mut canvas) = spare
+        .filter(|c| c.width() == w && c.height() == h)
+        .or_else(fresh)
+    else {
+        return source.clone();
+    };
+    canvas.data_mut().copy_from_slice(source.data());
+    canvas
 }
 
 /// Walks consecutive steps of a prepared picture, producing one [`FramePatch`] per frame.
@@ -606,22 +601,21 @@ pub fn changed_pixels<'a>(
 fn counted(colours: Vec<[u8; 3]>) -> Vec<([u8; 3], u32)> {
     // Runs of one colour first (pixels in a row mostly repeat their neighbour's colour): far
     // fewer to sort than pixels.
-    let mut runs: Vec<([u8; 3], u32)> = Vec::new();
-    for c in colours {
-        match runs.last_mut() {
-            Some((last, n)) if *last == c => *n += 1,
-            _ => runs.push((c, 1)),
-        }
-    }
+    let mut runs = merged(colours.into_iter().map(|c| (c, 1)));
     runs.sort_unstable_by_key(|&(c, _)| c);
-    let mut counted: Vec<([u8; 3], u32)> = Vec::with_capacity(runs.len());
-    for (c, k) in runs {
-        match counted.last_mut() {
+    merged(runs)
+}
+
+/// Colours with their counts, neighbours of one colour merged into one.
+fn merged(colours: impl IntoIterator<Item = ([u8; 3], u32)>) -> Vec<([u8; 3], u32)> {
+    let mut merged: Vec<([u8; 3], u32)> = Vec::new();
+    for (c, k) in colours {
+        match merged.last_mut() {
             Some((last, n)) if *last == c => *n += k,
-            _ => counted.push((c, k)),
+            _ => merged.push((c, k)),
         }
     }
-    counted
+    merged
 }
 
 /// Merges rectangles that overlap until none do, so no pixel is composed twice.
