@@ -280,12 +280,13 @@ where
     Ok(picture)
 }
 
-/// A chart's picture encoded as PNG and as SVG: the same content in both.
+/// A chart's picture encoded as PNG (its SVG, [`encode_svg`], has the same content).
 fn encode_png(picture: &Picture) -> Result<Vec<u8>, DrawError> {
     let pixmap = crate::picture::raster::paint(picture)?;
     crate::encode::png::encode_owned(pixmap).map_err(err)
 }
 
+/// A chart's picture encoded as SVG.
 fn encode_svg(picture: &Picture) -> Vec<u8> {
     crate::picture::svg::write(picture, 0, &crate::encode::png::encode_image).into_bytes()
 }
