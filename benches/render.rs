@@ -19,6 +19,10 @@ use inertia::render::Figure;
 use inertia::report::NoProgress;
 use inertia::scene::{self, Scene};
 
+/// The allocator `render` runs with, so the in-process stages are timed as the binary runs them.
+#[global_allocator]
+static ALLOCATOR: inertia::memory::HugePages = inertia::memory::HugePages;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]

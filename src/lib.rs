@@ -13,8 +13,9 @@
 //!    text is shaped by [`text`] from the embedded font (or the scene's own).
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
-//! Large buffers (canvases, a full frame's palette indices) come from [`memory`], which asks
-//! for huge pages: it holds the crate's one `unsafe` call, allowed there alone.
+//! [`memory`] is the global allocator `render` installs, which maps large buffers (canvases, a
+//! full frame's palette indices) on huge pages: it holds the crate's `unsafe` code, allowed
+//! there alone.
 //!
 //! [`pipeline`] runs the stages for one scene. [`batch`] runs a build of many scenes into one
 //! output folder (freshness against the [`manifest`], verification, single frames, the
@@ -30,7 +31,8 @@
 //! Schema), [`reference`](mod@reference) (`render --list`, the README's tables) and [`gallery`] read those
 //! declarations and list nothing of their own.
 
-// Denied everywhere but in `memory` (one `madvise` call; see its header for the measurement).
+// Denied everywhere but in `memory` (the allocator's system calls; see its header for the
+// measurement).
 #![deny(unsafe_code)]
 // Errors are reported once per run; carrying them by value keeps their fields plain.
 #![allow(clippy::result_large_err)]

@@ -21,6 +21,10 @@ use inertia::report::{Note, Outcome, Progress, Report};
 use inertia::scene::Scene;
 use inertia::Error;
 
+/// Large buffers on huge pages (see `inertia::memory`).
+#[global_allocator]
+static ALLOCATOR: inertia::memory::HugePages = inertia::memory::HugePages;
+
 /// Render optimizer trajectories on 2-D loss surfaces as GIFs, PNG figures and CSV.
 #[derive(Debug, Parser)]
 #[command(name = "render", version, about)]

@@ -1,78 +1,273 @@
-//! Large buffers (canvases, a full frame's palette indices) on huge pages where the system
-//! offers them. This is the one module with `unsafe` code: one `madvise` call.
+//! Large allocations on huge pages: the global allocator the `render` binary installs. This is
+//! the one module with `unsafe` code: the allocator's `mmap`, `mremap`, `munmap` and `madvise`.
 //!
-//! A buffer of several megabytes is new memory, and the kernel hands it over 4 KiB at a time,
-//! one page fault each, as it is first written: a 3840 × 2160 canvas is 33 MB, 8,100 faults.
-//! Asked for huge pages (`MADV_HUGEPAGE`; Linux gives them to a process that asks when
-//! `/sys/kernel/mm/transparent_hugepage/enabled` is `madvise`, the common default), it takes
-//! one fault per 2 MiB instead. Measured on 2 cores, runs interleaved, medians:
+//! A buffer of a megabyte or more (a canvas, the surface's values and pixels, a frame's palette
+//! indices) is new memory, and the kernel hands it over 4 KiB at a time, one page fault each,
+//! as it is first written: a 640 × 480 canvas is 300 faults, a 3840 × 2160 one 8,100. A fault
+//! costs about 2.5 µs on a virtual machine, and a 640 × 480 render spent a fifth of its CPU
+//! time in them. [`HugePages`] maps each zeroed allocation of [`LARGE`] bytes or more (every
+//! canvas is one) and each other allocation of [`LARGE_UNZEROED`] or more on its own, aligned
+//! to 2 MiB and rounded up to whole 2 MiB pages, and asks for huge pages (`MADV_HUGEPAGE`;
+//! Linux gives them to a process that asks when `/sys/kernel/mm/transparent_hugepage/enabled`
+//! is `madvise`, the common default): one fault per 2 MiB. Everything else goes to the system
+//! allocator, as does a large allocation this module cannot place (more than [`TRACKED`] live
+//! at once, a failed `mmap`, an alignment above 2 MiB). A block that grows is remapped, not
+//! copied. Freed mappings are unmapped at once: keeping a few for reuse saved no measurable
+//! time and raised the 10,000-step render's peak memory by 7 MB.
 //!
-//! | scene | faults | time |
-//! |---|---|---|
-//! | 3840 × 2160, 60 steps (10 runs) | 53,414 → 16,012 | 352 → 265 ms |
-//! | 1280 × 960, 60 steps (15 runs) | 10,928 → 6,349 | 79.0 → 70.3 ms |
-//! | 10,000 steps at 640 × 480 (3 runs) | 28,134 → 27,710 | 1.36 → 1.31 s |
+//! Against the system allocator with huge pages asked for buffers of 2 MiB or more only
+//! (whole processes, runs interleaved, medians):
 //!
-//! Peak memory moves little: 144.5 → 158.3 MB at 3840 × 2160, 37.8 → 33.8 MB at 1280 × 960.
+//! | scene | faults | time | peak memory |
+//! |---|---|---|---|
+//! | quad60 (30 runs) | 2,662 → 1,454 | 34.0 → 31.5 ms | 15.0 → 20.2 MB |
+//! | 1280 × 960, 60 steps (10 runs) | 5,881 → 1,702 | 63.8 → 53.8 ms | 34.0 → 40.7 MB |
+//! | 10,000 steps (3 runs) | 27,891 → 19,531 | 1.40 → 1.30 s | 84.8 → 94.6 MB |
 //!
-//! A buffer under 2 MiB holds no whole huge page and is left as it is, as is a buffer anywhere
-//! `madvise` fails or does not exist: the advice changes how fast memory is paged in, never
-//! what it holds.
+//! Elsewhere (not Linux), [`HugePages`] is the system allocator.
 
 #![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
 
 /// The huge page size of x86-64 and of 4 KiB-page AArch64, bytes.
 const HUGE_PAGE: usize = 2 << 20;
 
-/// Asks the kernel to back the whole huge pages within `[start, start + len)` with huge pages.
-fn advise_huge_pages(start: *const u8, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        let start = start as usize;
-        let first = start.div_ceil(HUGE_PAGE) * HUGE_PAGE;
-        let end = (start + len) / HUGE_PAGE * HUGE_PAGE;
-        if end > first {
-            // SAFETY: `[first, end)` lies within one live allocation of this process (the
-            // caller's buffer, which it owns). MADV_HUGEPAGE only sets how the range is paged
-            // in: it does not change the range's contents, mapping or validity, so no Rust
-            // reference to that memory is affected. Its result is ignored: on failure the
-            // memory stays as it was.
-            unsafe {
-                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+/// The size from which an allocation is mapped on huge pages, bytes.
+pub const LARGE: usize = 1 << 20;
+
+/// The size from which an allocation that is not zeroed is mapped on huge pages, bytes.
+pub const LARGE_UNZEROED: usize = 2 << 20;
+
+/// How many huge-page allocations may be live at once (more go to the system allocator).
+pub const TRACKED: usize = 64;
+
+/// The global allocator of the `render` binary (see the module's header).
+pub struct HugePages;
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use super::*;
+    use std::sync::atomic::Ordering::*;
+
+    use std::sync::atomic::AtomicUsize;
+
+    /// The live huge-page blocks, each slot an address and a length (address 0: an empty
+    /// slot). A slot is claimed by setting its address from 0 to [`CLAIMED`], then its length,
+    /// then its address; it is changed and emptied by the block's owner alone, and a lookup
+    /// looks for an address its caller owns.
+    struct Mappings {
+        address: [AtomicUsize; TRACKED],
+        length: [AtomicUsize; TRACKED],
+    }
+
+    /// A slot being filled (no mapping starts at address 1).
+    const CLAIMED: usize = 1;
+
+    static LIVE: Mappings = Mappings {
+        address: [const { AtomicUsize::new(0) }; TRACKED],
+        length: [const { AtomicUsize::new(0) }; TRACKED],
+    };
+
+    impl Mappings {
+        /// Records a mapping; false when every slot is taken.
+        fn insert(&self, address: usize, length: usize) -> bool {
+            for k in 0..TRACKED {
+                if self.address[k]
+                    .compare_exchange(0, CLAIMED, AcqRel, Relaxed)
+                    .is_ok()
+                {
+                    self.length[k].store(length, Relaxed);
+                    self.address[k].store(address, Release);
+                    return true;
+                }
             }
+            false
+        }
+
+        /// The slot of the mapping at `address`, if recorded.
+        fn find(&self, address: usize) -> Option<usize> {
+            (0..TRACKED).find(|&k| self.address[k].load(Acquire) == address)
+        }
+
+        /// Forgets slot `k`; returns its mapping's length.
+        fn remove(&self, k: usize) -> usize {
+            let length = self.length[k].load(Relaxed);
+            self.address[k].store(0, Release);
+            length
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (start, len);
+
+    /// `size` rounded up to whole huge pages.
+    fn mapped_length(size: usize) -> usize {
+        size.div_ceil(HUGE_PAGE) * HUGE_PAGE
+    }
+
+    /// A new mapping of `length` bytes (whole huge pages), 2 MiB-aligned, advised onto huge
+    /// pages; null on failure.
+    fn map(length: usize) -> *mut u8 {
+        let Some(over) = length.checked_add(HUGE_PAGE) else {
+            return std::ptr::null_mut();
+        };
+        // SAFETY: a fresh private anonymous mapping; nothing else refers to it. The parts
+        // before the aligned start and after its end are unmapped again, so exactly
+        // [aligned, aligned + length) stays mapped, and MADV_HUGEPAGE only sets how it is
+        // paged in.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                over,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if p == libc::MAP_FAILED {
+                return std::ptr::null_mut();
+            }
+            let start = p as usize;
+            let aligned = start.next_multiple_of(HUGE_PAGE);
+            if aligned > start {
+                libc::munmap(p, aligned - start);
+            }
+            let tail = start + over - (aligned + length);
+            if tail > 0 {
+                libc::munmap((aligned + length) as *mut libc::c_void, tail);
+            }
+            libc::madvise(aligned as *mut libc::c_void, length, libc::MADV_HUGEPAGE);
+            aligned as *mut u8
+        }
+    }
+
+    /// A huge-page block of `size` bytes (zeroed: the mapping is new); null when none can be
+    /// made (the caller goes to the system allocator).
+    pub(super) fn alloc(size: usize) -> *mut u8 {
+        let length = mapped_length(size);
+        let p = map(length);
+        if !p.is_null() && !LIVE.insert(p as usize, length) {
+            // SAFETY: just mapped with this length, never handed out.
+            unsafe { libc::munmap(p.cast(), length) };
+            return std::ptr::null_mut();
+        }
+        p
+    }
+
+    /// Unmaps a mapping made by `map`.
+    fn unmap(address: usize, length: usize) {
+        // SAFETY: the mapping was made by `map` with this length and is no longer used.
+        unsafe { libc::munmap(address as *mut libc::c_void, length) };
+    }
+
+    /// Frees `p` if it is a huge-page block; false when it belongs to the system allocator.
+    pub(super) fn dealloc(p: *mut u8) -> bool {
+        let Some(k) = LIVE.find(p as usize) else {
+            return false;
+        };
+        unmap(p as usize, LIVE.remove(k));
+        true
+    }
+
+    /// Resizes the huge-page block `p` (`layout` as allocated) to `new` bytes: in place while its
+    /// pages suffice, else by remapping its pages (no copy); a block that shrinks below
+    /// [`LARGE`], or whose alignment a remapping would not keep, is copied into a new block.
+    /// `None` when `p` is not a huge-page block.
+    pub(super) fn realloc(p: *mut u8, layout: Layout, new: usize) -> Option<*mut u8> {
+        let k = LIVE.find(p as usize)?;
+        let length = LIVE.length[k].load(Relaxed);
+        if (LARGE..=length).contains(&new) {
+            return Some(p);
+        }
+        if new >= LARGE && layout.align() <= 4096 {
+            let grown = mapped_length(new);
+            // SAFETY: `p` starts a live mapping of `length` bytes owned by the caller;
+            // MREMAP_MAYMOVE moves its pages (contents kept) to a page-aligned mapping of
+            // `grown` bytes, or fails and leaves it as it was.
+            let q = unsafe { libc::mremap(p.cast(), length, grown, libc::MREMAP_MAYMOVE) };
+            if q == libc::MAP_FAILED {
+                return Some(std::ptr::null_mut());
+            }
+            LIVE.length[k].store(grown, Relaxed);
+            LIVE.address[k].store(q as usize, Release);
+            return Some(q.cast());
+        }
+        // SAFETY: `new` is non-zero (the caller's contract) and `layout.align()` a valid
+        // alignment, so the layout is valid.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new, layout.align()) };
+        let mut q = if super::large(new_layout) {
+            alloc(new)
+        } else {
+            std::ptr::null_mut()
+        };
+        if q.is_null() {
+            // SAFETY: a valid non-zero layout.
+            q = unsafe { System.alloc(new_layout) };
+        }
+        if !q.is_null() {
+            // SAFETY: both blocks are live, distinct and at least this long.
+            unsafe { std::ptr::copy_nonoverlapping(p, q, layout.size().min(new)) };
+            unmap(p as usize, LIVE.remove(k));
+        }
+        Some(q)
+    }
 }
 
-/// `len` zero bytes (see the module's header).
-pub fn zeroed(len: usize) -> Vec<u8> {
-    // Zeroed memory fresh from the system is not written by the allocator: the advice comes
-    // before the first write.
-    let buffer = vec![0u8; len];
-    if len >= HUGE_PAGE {
-        advise_huge_pages(buffer.as_ptr(), len);
-    }
-    buffer
+/// Whether a block of `layout` is one this allocator maps itself.
+fn large(layout: Layout) -> bool {
+    cfg!(target_os = "linux") && layout.size() >= LARGE && layout.align() <= HUGE_PAGE
 }
 
-/// `len` zeros as `f64` (see the module's header).
-pub fn zeroed_f64(len: usize) -> Vec<f64> {
-    let buffer = vec![0.0f64; len];
-    if len * size_of::<f64>() >= HUGE_PAGE {
-        advise_huge_pages(buffer.as_ptr().cast(), len * size_of::<f64>());
+// SAFETY: every block is either the system allocator's, passed through untouched, or a mapping
+// of this module recorded in its table from allocation to deallocation: at least
+// `layout.size()` bytes long, 2 MiB-aligned when made and page-aligned when remapped, which
+// happens only for alignments of a page or less. A block's size is at least LARGE for as long
+// as it is a mapping, so a smaller layout is always the system's; a larger one is looked up in
+// the table before it is treated as a mapping. The system allocator never returns an address
+// inside a live mapping, so the two never mix.
+unsafe impl GlobalAlloc for HugePages {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        #[cfg(target_os = "linux")]
+        if large(layout) && layout.size() >= LARGE_UNZEROED {
+            let p = linux::alloc(layout.size());
+            if !p.is_null() {
+                return p;
+            }
+        }
+        // SAFETY: the caller's layout contract, passed on.
+        unsafe { System.alloc(layout) }
     }
-    buffer
-}
 
-/// An empty vector with room for `capacity` bytes (see the module's header).
-pub fn with_capacity(capacity: usize) -> Vec<u8> {
-    let buffer: Vec<u8> = Vec::with_capacity(capacity);
-    if capacity >= HUGE_PAGE {
-        advise_huge_pages(buffer.as_ptr(), capacity);
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        #[cfg(target_os = "linux")]
+        if large(layout) {
+            let p = linux::alloc(layout.size());
+            if !p.is_null() {
+                return p;
+            }
+        }
+        // SAFETY: the caller's layout contract, passed on.
+        unsafe { System.alloc_zeroed(layout) }
     }
-    buffer
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        #[cfg(target_os = "linux")]
+        if large(layout) && linux::dealloc(ptr) {
+            return;
+        }
+        // SAFETY: not a mapping of this allocator, so the system allocator's block.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // A huge-page block is LARGE or more (one that shrinks below is moved to the system).
+        #[cfg(target_os = "linux")]
+        if large(layout) {
+            if let Some(p) = linux::realloc(ptr, layout, new_size) {
+                return p;
+            }
+        }
+        // SAFETY: not a mapping of this allocator, so the system allocator's block.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
 }
 
 /// A transparent `width` × `height` canvas, or `None` for a size tiny-skia does not take.
@@ -81,27 +276,107 @@ pub fn canvas(width: u32, height: u32) -> Option<tiny_skia::Pixmap> {
     let len = 4usize
         .checked_mul(width as usize)?
         .checked_mul(height as usize)?;
-    tiny_skia::Pixmap::from_vec(zeroed(len), size)
+    tiny_skia::Pixmap::from_vec(vec![0; len], size)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Blocks of every size class keep what is written to them through growth, shrinking and
+    /// reuse, zeroed blocks are zero (reused ones too), and alignments up to 2 MiB hold.
     #[test]
-    fn buffers_are_what_they_say_whatever_their_size() {
-        for len in [0, 1, 4096, HUGE_PAGE - 1, HUGE_PAGE, 3 * HUGE_PAGE + 17] {
-            let z = zeroed(len);
-            assert_eq!(z.len(), len);
-            assert!(z.iter().all(|&b| b == 0));
-            let f = zeroed_f64(len / 4);
-            assert_eq!(f.len(), len / 4);
-            assert!(f.iter().all(|&v| v == 0.0));
-            let mut v = with_capacity(len);
-            assert!(v.is_empty() && v.capacity() >= len);
-            v.extend((0..len).map(|k| k as u8));
-            assert!(v.iter().enumerate().all(|(k, &b)| b == k as u8));
+    fn blocks_hold_their_bytes_through_growth_shrinking_and_reuse() {
+        let a = HugePages;
+        let sizes = [1, 4096, LARGE - 1, LARGE, LARGE + 17, 3 * HUGE_PAGE + 5];
+        for round in 0..3 {
+            for &size in &sizes {
+                for align in [1, 16, 4096, HUGE_PAGE] {
+                    let layout = Layout::from_size_align(size, align).unwrap();
+                    // SAFETY: a non-zero size; every block is freed with its layout.
+                    unsafe {
+                        let z = a.alloc_zeroed(layout);
+                        assert!(!z.is_null() && z as usize % align == 0);
+                        assert!(std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0));
+                        std::ptr::write_bytes(z, 0xA5, size);
+                        a.dealloc(z, layout);
+                        let p = a.alloc(layout);
+                        assert!(!p.is_null() && p as usize % align == 0);
+                        for k in 0..size {
+                            *p.add(k) = (k * 7 + round) as u8;
+                        }
+                        let grown = size * 2 + 3;
+                        let p = a.realloc(p, layout, grown);
+                        assert!(!p.is_null() && p as usize % align.min(16) == 0);
+                        let same = (0..size).all(|k| *p.add(k) == (k * 7 + round) as u8);
+                        assert!(same, "size {size}, align {align}: bytes lost growing");
+                        let grown_layout = Layout::from_size_align(grown, align).unwrap();
+                        let shrunk = size / 2 + 1;
+                        let p = a.realloc(p, grown_layout, shrunk);
+                        let same = (0..shrunk).all(|k| *p.add(k) == (k * 7 + round) as u8);
+                        assert!(same, "size {size}, align {align}: bytes lost shrinking");
+                        a.dealloc(p, Layout::from_size_align(shrunk, align).unwrap());
+                    }
+                }
+            }
         }
+    }
+
+    /// Many large blocks live at once (more than the table tracks) come from both sources and
+    /// are freed by the right one.
+    #[test]
+    fn more_large_blocks_than_tracked_fall_back_to_the_system() {
+        let a = HugePages;
+        let layout = Layout::from_size_align(LARGE, 16).unwrap();
+        // SAFETY: each block is written within its size and freed once with its layout.
+        unsafe {
+            let blocks: Vec<*mut u8> = (0..TRACKED + 8)
+                .map(|k| {
+                    let p = a.alloc(layout);
+                    assert!(!p.is_null());
+                    std::ptr::write_bytes(p, k as u8, LARGE);
+                    p
+                })
+                .collect();
+            for (k, &p) in blocks.iter().enumerate() {
+                assert_eq!((*p, *p.add(LARGE - 1)), (k as u8, k as u8));
+            }
+            for p in blocks {
+                a.dealloc(p, layout);
+            }
+        }
+    }
+
+    /// Threads allocating, growing and freeing large blocks at once each keep their own bytes.
+    #[test]
+    fn threads_never_share_or_lose_a_block() {
+        std::thread::scope(|scope| {
+            for t in 0..4u8 {
+                scope.spawn(move || {
+                    let a = HugePages;
+                    for k in 0..40 {
+                        let size = LARGE + k * 4099;
+                        let layout = Layout::from_size_align(size, 8).unwrap();
+                        // SAFETY: written within its size, freed once with its last layout.
+                        unsafe {
+                            let p = a.alloc_zeroed(layout);
+                            assert!(!p.is_null());
+                            std::ptr::write_bytes(p, t, size);
+                            let grown = 2 * size + 1;
+                            let p = a.realloc(p, layout, grown);
+                            std::thread::yield_now();
+                            let bytes = std::slice::from_raw_parts(p, size);
+                            assert!(bytes.iter().all(|&b| b == t), "thread {t}, block {k}");
+                            a.dealloc(p, Layout::from_size_align(grown, 8).unwrap());
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn canvases_are_transparent_and_sized() {
         let c = canvas(1280, 960).unwrap();
         assert_eq!(
             (c.width(), c.height(), c.data().len()),

@@ -250,9 +250,8 @@ impl GifEncoder {
     /// Quantizes a frame's changed pixels to the palette (unchanged ones are not looked up:
     /// they will be written transparent). `cache` is a per-thread memo of colour look-ups.
     pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> QuantizedFrame {
-        let mut indices = crate::memory::with_capacity(
-            patch.rect.width() as usize * patch.rect.height() as usize,
-        );
+        let mut indices =
+            Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
         // Runs of one colour are common (flat bands): the last look-up is reused.
         let mut lookup = Lookup {
             palette: &self.palette,

@@ -121,7 +121,7 @@ pub fn draw_surface(
     // evaluations, and the bands are clamped at both ends anyway.
     let every_other: Vec<f64> = xs.iter().step_by(2).copied().collect();
     let sampled_rows = ph.div_ceil(2);
-    let mut values = crate::memory::zeroed_f64(sampled_rows * every_other.len());
+    let mut values = vec![0.0; sampled_rows * every_other.len()];
     if !every_other.is_empty() {
         values
             .par_chunks_mut(every_other.len())
@@ -136,7 +136,7 @@ pub fn draw_surface(
         .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
         .collect();
     let row_bytes = pw * 3;
-    let mut plot_rgb = crate::memory::zeroed(row_bytes * ph);
+    let mut plot_rgb = vec![0u8; row_bytes * ph];
     plot_rgb
         .par_chunks_mut(row_bytes)
         .enumerate()
