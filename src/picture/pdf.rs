@@ -430,25 +430,51 @@ impl Deflater {
     }
 }
 
-/// The concatenated IDAT data of a non-interlaced 8-bit RGB PNG: a zlib stream of rows, each
-/// with its PNG filter byte, which PDF decodes with `/Predictor 15`. `None` for any other PNG.
-fn png_rgb_rows(png: &[u8]) -> Option<Vec<u8>> {
+/// The pixels of a non-interlaced 8-bit PNG, RGB or indexed, as PDF takes them: the
+/// concatenated IDAT data (a zlib stream of rows, each with its PNG filter byte, which PDF
+/// decodes with `/Predictor 15`) and, for an indexed PNG, its palette (RGB triples).
+#[derive(Debug, PartialEq)]
+struct PngRows {
+    idat: Vec<u8>,
+    palette: Option<Vec<u8>>,
+}
+
+/// The rows of `png` (see [`PngRows`]); `None` for any other PNG.
+fn png_rows(png: &[u8]) -> Option<PngRows> {
     let mut rest = png.strip_prefix(b"\x89PNG\r\n\x1a\n")?;
     let mut idat = Vec::new();
-    let mut rgb8 = false;
+    // The colour type: 2 (RGB) or 3 (indexed), at bit depth 8 without interlacing.
+    let mut colour_type = None;
+    let mut palette = None;
     while rest.len() >= 12 {
         let len = u32::from_be_bytes(rest[..4].try_into().ok()?) as usize;
         let kind = &rest[4..8];
         let data = rest.get(8..8 + len)?;
         match kind {
-            // Bit depth 8, colour type 2 (RGB), no interlacing.
-            b"IHDR" => rgb8 = data.len() == 13 && data[8] == 8 && data[9] == 2 && data[12] == 0,
+            b"IHDR" if data.len() == 13 && data[8] == 8 && data[12] == 0 => {
+                colour_type = Some(data[9]).filter(|&t| t == 2 || t == 3);
+            }
+            b"PLTE" if len % 3 == 0 && (3..=3 * 256).contains(&len) => {
+                palette = Some(data.to_vec());
+            }
             b"IDAT" => idat.extend_from_slice(data),
             _ => {}
         }
-        rest = &rest[8 + len + 4..];
+        rest = rest.get(8 + len + 4..)?;
     }
-    (rgb8 && !idat.is_empty()).then_some(idat)
+    if idat.is_empty() {
+        return None;
+    }
+    match colour_type? {
+        2 => Some(PngRows {
+            idat,
+            palette: None,
+        }),
+        _ => Some(PngRows {
+            idat,
+            palette: Some(palette?),
+        }),
+    }
 }
 
 /// The bounding box of a glyph outline, font units.
@@ -727,19 +753,24 @@ pub fn frames(picture: &Picture, png: &dyn Fn(&Image) -> Vec<u8>) -> Vec<u8> {
     }
     let mut deflater = Deflater::new();
     for (img, r) in picture.images.iter().zip(&image_refs) {
-        let (data, predicted) = match png_rgb_rows(&png(img)) {
-            Some(rows) => (rows, true),
-            None => (deflater.deflate(&img.rgb), false),
+        let (data, palette, predicted) = match png_rows(&png(img)) {
+            Some(PngRows { idat, palette }) => (idat, palette, true),
+            None => (deflater.deflate(&img.rgb), None, false),
         };
         let mut x = pdf.image_xobject(*r, &data);
         x.filter(Filter::FlateDecode);
         x.width(img.width as i32).height(img.height as i32);
-        x.color_space().device_rgb();
+        match &palette {
+            Some(p) => x
+                .color_space()
+                .indexed(Name(b"DeviceRGB"), (p.len() / 3) as i32 - 1, p),
+            None => x.color_space().device_rgb(),
+        }
         x.bits_per_component(8);
         if predicted {
             x.decode_parms()
                 .predictor(pdf_writer::types::Predictor::PngOptimum)
-                .colors(3)
+                .colors(if palette.is_some() { 1 } else { 3 })
                 .bits_per_component(8)
                 .columns(img.width as i32);
         }
@@ -791,19 +822,27 @@ mod tests {
         assert_eq!(block_len(10_000), 100);
     }
 
+    /// The rows of an RGB PNG and of an indexed one (with its palette) are what PDF decodes:
+    /// a filter byte and the row's samples; anything else is refused.
     #[test]
-    fn png_rows_are_read_from_rgb_pngs_only() {
-        let img = Image {
+    fn png_rows_are_read_from_rgb_and_indexed_pngs_only() {
+        let few = Image {
             width: 3,
             height: 2,
-            rgb: vec![10; 18],
+            rgb: [[10, 20, 30], [40, 50, 60]].repeat(3).concat(),
         };
-        let png = crate::encode::png::encode_image(&img);
-        let rows = png_rgb_rows(&png).expect("an RGB PNG");
-        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&rows).unwrap();
+        let rows = png_rows(&crate::encode::png::encode_image(&few)).expect("an indexed PNG");
+        assert_eq!(rows.palette, Some(vec![10, 20, 30, 40, 50, 60]));
+        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&rows.idat).unwrap();
+        assert_eq!(raw, [0, 0, 1, 0, 0, 1, 0, 1]);
+        let rgb = crate::encode::png::encode_rgb(&few.rgb, 3, 2).unwrap();
+        let rows = png_rows(&rgb).expect("an RGB PNG");
+        assert_eq!(rows.palette, None);
+        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&rows.idat).unwrap();
         // Each row: a filter byte and 3 RGB pixels.
         assert_eq!(raw.len(), 2 * (1 + 9));
-        assert_eq!(png_rgb_rows(b"not a png"), None);
+        assert_eq!(png_rows(b"not a png"), None);
+        assert_eq!(png_rows(&rgb[..rgb.len() / 2]), None);
     }
 
     /// The page count, one image object shared by all pages, and the same bytes twice.
