@@ -115,15 +115,13 @@ fn palette_of(rgb: &[u8]) -> Option<(Vec<[u8; 3]>, Vec<u8>)> {
     let mut values = [0u8; SLOTS];
     let mut palette: Vec<[u8; 3]> = Vec::new();
     let mut indices = Vec::with_capacity(rgb.len() / 3);
-    let mut last: Option<([u8; 3], u8)> = None;
-    for px in rgb.chunks_exact(3) {
-        let colour = [px[0], px[1], px[2]];
-        // Flat stretches are runs of one colour: the last look-up is reused.
-        if let Some((c, i)) = last {
-            if c == colour {
-                indices.push(i);
-                continue;
-            }
+    let mut at = 0;
+    while at + 3 <= rgb.len() {
+        let colour = [rgb[at], rgb[at + 1], rgb[at + 2]];
+        // Flat stretches are runs of one colour: looked up once.
+        let mut end = at + 3;
+        while end + 3 <= rgb.len() && rgb[end..end + 3] == colour {
+            end += 3;
         }
         let key =
             (u32::from(colour[0]) << 16 | u32::from(colour[1]) << 8 | u32::from(colour[2])) + 1;
@@ -144,8 +142,8 @@ fn palette_of(rgb: &[u8]) -> Option<(Vec<[u8; 3]>, Vec<u8>)> {
             }
             slot = (slot + 1) % SLOTS;
         };
-        last = Some((colour, index));
-        indices.push(index);
+        indices.resize(indices.len() + (end - at) / 3, index);
+        at = end;
     }
     Some((palette, indices))
 }

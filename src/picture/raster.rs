@@ -417,8 +417,147 @@ fn clip_mask(
     Ok(Some(mask))
 }
 
-/// Fills and strokes a vector shape with tiny-skia.
+/// The segments of an open path (no `Close`), each subpath's in turn; `None` for a path that
+/// closes.
+fn open_segments(path: &Path) -> Option<Vec<(P32, P32)>> {
+    let mut segments = Vec::with_capacity(path.ops.len());
+    let mut at: Option<P32> = None;
+    for op in &path.ops {
+        match *op {
+            PathOp::MoveTo(x, y) => at = Some((x, y)),
+            PathOp::LineTo(x, y) => {
+                if let Some(a) = at {
+                    segments.push((a, (x, y)));
+                }
+                at = Some((x, y));
+            }
+            PathOp::Close => return None,
+        }
+    }
+    Some(segments)
+}
+
+/// Rows of the distance buffer [`round_stroke`] fills at a time.
+const STROKE_BAND_ROWS: i32 = 128;
+
+/// Strokes `segments` with round caps and joins, `width` wide, as one shape: a pixel's
+/// coverage is how far its centre lies inside the stroke (the distance to the nearest segment
+/// against half the width), ramped over one pixel, so every joint is blended once. Unlike the
+/// shaded markers', this coverage is not quantized: these are static lines (chart series,
+/// grid lines), which no GIF palette has to keep exact. It looks as tiny-skia's stroke does
+/// (on quad60's loss chart 96 pixels differ by more than 16 levels of 255) for half the
+/// instructions: 13.7 → 7.3 million in quad60's shapes, where the six curves of 61 points
+/// took 1.6 ms of tiny-skia's stroking.
+fn round_stroke(
+    target: &mut Pixmap,
+    origin: (i32, i32),
+    clip: IRect,
+    segments: &[(P32, P32)],
+    width: f32,
+    colour: Colour,
+) {
+    let reach = width / 2.0 + 0.5;
+    let bounds = segments
+        .iter()
+        .fold(None, |b: Option<(f32, f32, f32, f32)>, &(a, c)| {
+            let (x0, y0, x1, y1) = b.unwrap_or((a.0, a.1, a.0, a.1));
+            Some((
+                x0.min(a.0).min(c.0),
+                y0.min(a.1).min(c.1),
+                x1.max(a.0).max(c.0),
+                y1.max(a.1).max(c.1),
+            ))
+        });
+    let Some((x0, y0, x1, y1)) = bounds else {
+        return;
+    };
+    let area = IRect {
+        x0: floor_i32(x0 - reach) - 1,
+        y0: floor_i32(y0 - reach) - 1,
+        x1: ceil_i32(x1 + reach) + 1,
+        y1: ceil_i32(y1 + reach) + 1,
+    }
+    .intersect(clip)
+    .intersect(target_rect(target, origin));
+    if area.is_empty() {
+        return;
+    }
+    let rgb = [colour.0[0], colour.0[1], colour.0[2]];
+    let alpha = f32::from(colour.0[3]) / 255.0;
+    let columns = area.width() as usize;
+    let w = target.width() as usize;
+    let data = target.data_mut();
+    // The squared distance from each pixel centre of a band of rows to the nearest segment,
+    // and each row's columns that any segment reached.
+    let mut nearest = Vec::new();
+    let mut reached: Vec<(i32, i32)> = Vec::new();
+    let mut band = area.y0;
+    while band < area.y1 {
+        let band_end = (band + STROKE_BAND_ROWS).min(area.y1);
+        nearest.clear();
+        nearest.resize(columns * (band_end - band) as usize, f32::INFINITY);
+        reached.clear();
+        reached.resize((band_end - band) as usize, (area.x1, area.x0));
+        for &(a, b) in segments {
+            let rows = floor_i32(a.1.min(b.1) - reach).max(band)
+                ..ceil_i32(a.1.max(b.1) + reach).min(band_end);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let len2 = dx * dx + dy * dy;
+            for y in rows {
+                let py = y as f32 + 0.5;
+                // Only the part of the segment within `reach` rows of this one can reach it.
+                let (lo, hi) = if dy.abs() < 1e-6 {
+                    (a.0.min(b.0), a.0.max(b.0))
+                } else {
+                    let t0 = ((py - reach - a.1) / dy).clamp(0.0, 1.0);
+                    let t1 = ((py + reach - a.1) / dy).clamp(0.0, 1.0);
+                    let (xa, xb) = (a.0 + t0 * dx, a.0 + t1 * dx);
+                    (xa.min(xb), xa.max(xb))
+                };
+                let xs =
+                    floor_i32(lo - reach).max(area.x0)..(ceil_i32(hi + reach) + 1).min(area.x1);
+                let row = (y - band) as usize * columns;
+                let span = &mut reached[(y - band) as usize];
+                *span = (span.0.min(xs.start), span.1.max(xs.end));
+                for x in xs {
+                    let (px, py) = (x as f32 + 0.5 - a.0, py - a.1);
+                    let t = if len2 > 0.0 {
+                        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let (ex, ey) = (px - t * dx, py - t * dy);
+                    let cell = &mut nearest[row + (x - area.x0) as usize];
+                    *cell = cell.min(ex * ex + ey * ey);
+                }
+            }
+        }
+        for (y, &(from, to)) in (band..band_end).zip(&reached) {
+            let row = (y - band) as usize * columns;
+            let at = (y - origin.1) as usize * w;
+            for x in from..to {
+                let d2 = nearest[row + (x - area.x0) as usize];
+                if d2 < reach * reach {
+                    let coverage = (reach - d2.sqrt()).min(1.0) * alpha;
+                    blend(data, (at + (x - origin.0) as usize) * 4, rgb, coverage);
+                }
+            }
+        }
+        band = band_end;
+    }
+}
+
+/// Fills and strokes a vector shape: an open path stroked round and not filled (a chart's
+/// series, a grid line) by [`round_stroke`], anything else with tiny-skia.
 pub fn vector(target: &mut Pixmap, origin: (i32, i32), clip: IRect, shape: &super::Shape) {
+    if let (None, Some(stroke)) = (shape.fill, shape.stroke) {
+        if stroke.round {
+            if let Some(segments) = open_segments(&shape.path) {
+                round_stroke(target, origin, clip, &segments, stroke.width, stroke.colour);
+                return;
+            }
+        }
+    }
     let Some(path) = skia_path(&shape.path, origin) else {
         return;
     };
