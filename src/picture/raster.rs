@@ -7,8 +7,9 @@
 //!   exact for everything that moves.
 //! - Glyphs are rasterized from their outlines with exact-area coverage at their sub-pixel
 //!   position (a quarter pixel), cached per glyph, size and position.
-//! - Static vector shapes (axes, chart series, the star marker) are filled and stroked by
-//!   tiny-skia; images are copied.
+//! - Open paths stroked round (chart series, grid lines, legend swatches) are shaded from
+//!   their distance to the nearest segment, unquantized; other static shapes (axes, ticks,
+//!   the star marker, filled areas) are filled and stroked by tiny-skia; images are copied.
 //!
 //! Every function paints onto a target pixmap whose top-left pixel sits at canvas position
 //! `origin` (a frame patch, or the whole canvas with origin (0, 0)), only inside `clip`
