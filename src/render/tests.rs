@@ -242,11 +242,12 @@ fn incremental_frames_equal_stills() {
     }
 }
 
-/// Chunks that run one after another on one thread compose into the canvases of the chunks
-/// before them: every frame is still the frame composed from step 0, pixel for pixel.
+/// Chunks carried on from the chunk before (one thread), and chunks that idle threads start
+/// from their snapshots, from the last one back, into the canvases of chunks done before them
+/// (four threads): every frame is still the frame composed from step 0, pixel for pixel.
 #[test]
-fn chunks_run_in_turn_reuse_canvases_without_a_trace() {
-    let (_, fig) = shipped_figure("gd_vs_momentum");
+fn chunks_carried_on_or_started_from_snapshots_make_the_same_frames() {
+    let (_, fig) = shipped_figure("adamw_decay");
     let pic = &fig.picture;
     let digest = |p: &tiny_skia::Pixmap| {
         use sha2::Digest;
@@ -257,19 +258,21 @@ fn chunks_run_in_turn_reuse_canvases_without_a_trace() {
         .iter()
         .map(digest)
         .collect();
-    let one_thread = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let chunked: Vec<Vec<u8>> = one_thread.install(|| {
-        let (plan, _) = frames::Plan::new(pic).unwrap();
-        plan.run(|| (), |_, _, patch| digest(patch.frame()))
-            .unwrap()
-    });
-    assert!(pic.steps + 1 > 32, "two chunks at least");
-    assert_eq!(chunked.len(), sequential.len());
-    for (step, (c, s)) in chunked.iter().zip(&sequential).enumerate() {
-        assert_eq!(c, s, "step {step}");
+    assert!(pic.steps + 1 > 4 * 32, "five chunks at least");
+    for threads in [1, 4] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let chunked: Vec<Vec<u8>> = pool.install(|| {
+            let (plan, _) = frames::Plan::new(pic).unwrap();
+            plan.run(|| (), |_, _, patch| digest(patch.frame()))
+                .unwrap()
+        });
+        assert_eq!(chunked.len(), sequential.len(), "{threads} threads");
+        for (step, (c, s)) in chunked.iter().zip(&sequential).enumerate() {
+            assert_eq!(c, s, "{threads} threads, step {step}");
+        }
     }
 }
 
