@@ -48,9 +48,7 @@ pub struct HugePages;
 #[cfg(target_os = "linux")]
 mod linux {
     use super::*;
-    use std::sync::atomic::Ordering::*;
-
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering::*};
 
     /// The live huge-page blocks, each slot an address and a length (address 0: an empty
     /// slot). A slot is claimed by setting its address from 0 to [`CLAIMED`], then its length,
@@ -191,17 +189,11 @@ mod linux {
             return Some(q.cast());
         }
         // SAFETY: `new` is non-zero (the caller's contract) and `layout.align()` a valid
-        // alignment, so the layout is valid.
-        let new_layout = unsafe { Layout::from_size_align_unchecked(new, layout.align()) };
-        let mut q = if super::large(new_layout) {
-            alloc(new)
-        } else {
-            std::ptr::null_mut()
+        // alignment, so the layout is valid, and allocating it is the allocator's own rule.
+        let q = unsafe {
+            let new_layout = Layout::from_size_align_unchecked(new, layout.align());
+            HugePages.alloc(new_layout)
         };
-        if q.is_null() {
-            // SAFETY: a valid non-zero layout.
-            q = unsafe { System.alloc(new_layout) };
-        }
         if !q.is_null() {
             // SAFETY: both blocks are live, distinct and at least this long.
             unsafe { std::ptr::copy_nonoverlapping(p, q, layout.size().min(new)) };
@@ -211,9 +203,21 @@ mod linux {
     }
 }
 
-/// Whether a block of `layout` is one this allocator maps itself.
+/// Whether a block of `layout` may be one this allocator maps itself.
+#[cfg(target_os = "linux")]
 fn large(layout: Layout) -> bool {
-    cfg!(target_os = "linux") && layout.size() >= LARGE && layout.align() <= HUGE_PAGE
+    layout.size() >= LARGE && layout.align() <= HUGE_PAGE
+}
+
+/// A huge-page block for `layout` when it is `from` bytes or more and one can be made; null
+/// otherwise (the caller goes to the system allocator).
+#[cfg(target_os = "linux")]
+fn mapped(layout: Layout, from: usize) -> *mut u8 {
+    if large(layout) && layout.size() >= from {
+        linux::alloc(layout.size())
+    } else {
+        std::ptr::null_mut()
+    }
 }
 
 // SAFETY: every block is either the system allocator's, passed through untouched, or a mapping
@@ -226,8 +230,8 @@ fn large(layout: Layout) -> bool {
 unsafe impl GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
-        if large(layout) && layout.size() >= LARGE_UNZEROED {
-            let p = linux::alloc(layout.size());
+        {
+            let p = mapped(layout, LARGE_UNZEROED);
             if !p.is_null() {
                 return p;
             }
@@ -237,9 +241,10 @@ unsafe impl GlobalAlloc for HugePages {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // A new mapping is zeroed already.
         #[cfg(target_os = "linux")]
-        if large(layout) {
-            let p = linux::alloc(layout.size());
+        {
+            let p = mapped(layout, LARGE);
             if !p.is_null() {
                 return p;
             }
