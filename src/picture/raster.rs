@@ -110,43 +110,55 @@ pub fn capsule(
     width: f32,
 ) {
     let r = width / 2.0;
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len2 = dx * dx + dy * dy;
     let bounds = (
         a.0.min(b.0) - r,
         a.1.min(b.1) - r,
         a.0.max(b.0) + r,
         a.1.max(b.1) + r,
     );
-    // On row y only the part of the segment within r + 1 rows can reach: its x range, widened.
-    let row_span = |y: f32| {
-        if dy.abs() < 1e-6 {
-            return (bounds.0, bounds.2);
-        }
-        let t0 = ((y - r - 1.0 - a.1) / dy).clamp(0.0, 1.0);
-        let t1 = ((y + r + 1.0 - a.1) / dy).clamp(0.0, 1.0);
-        let (xa, xb) = (a.0 + t0 * dx, a.0 + t1 * dx);
-        (xa.min(xb) - r - 1.0, xa.max(xb) + r + 1.0)
-    };
     shade(
         target,
         origin,
         clip,
         bounds,
-        row_span,
+        |y| segment_row_span(a, b, r + 1.0, y),
         |x, y| {
-            let (px, py) = (x - a.0, y - a.1);
-            let t = if len2 > 0.0 {
-                ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let (ex, ey) = (px - t * dx, py - t * dy);
-            let d = (ex * ex + ey * ey).sqrt();
+            let d = segment_distance2(a, b, (x, y)).sqrt();
             ([r + 0.5 - d, 0.0], colour)
         },
         colour,
     );
+}
+
+/// The x range of the pixel centres on row `y` that can lie within `reach` of the segment
+/// a → b: the part of the segment within `reach` rows, widened by `reach`.
+#[inline]
+fn segment_row_span(a: P32, b: P32, reach: f32, y: f32) -> (f32, f32) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (lo, hi) = if dy.abs() < 1e-6 {
+        (a.0.min(b.0), a.0.max(b.0))
+    } else {
+        let t0 = ((y - reach - a.1) / dy).clamp(0.0, 1.0);
+        let t1 = ((y + reach - a.1) / dy).clamp(0.0, 1.0);
+        let (xa, xb) = (a.0 + t0 * dx, a.0 + t1 * dx);
+        (xa.min(xb), xa.max(xb))
+    };
+    (lo - reach, hi + reach)
+}
+
+/// The squared distance from `p` to the segment a → b.
+#[inline]
+fn segment_distance2(a: P32, b: P32, p: P32) -> f32 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let (px, py) = (p.0 - a.0, p.1 - a.1);
+    let t = if len2 > 0.0 {
+        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (px - t * dx, py - t * dy);
+    ex * ex + ey * ey
 }
 
 /// A disc of `r` filled by `fill(x, y)` (the colour at a pixel centre), ringed by `ring` of
@@ -294,16 +306,7 @@ const TRAIL_LOOKBACK: usize = 32;
 /// quantized.
 #[inline]
 fn capsule_coverage(a: P32, b: P32, r: f32, p: P32) -> f32 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len2 = dx * dx + dy * dy;
-    let (px, py) = (p.0 - a.0, p.1 - a.1);
-    let t = if len2 > 0.0 {
-        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (ex, ey) = (px - t * dx, py - t * dy);
-    quantize_coverage(r + 0.5 - (ex * ex + ey * ey).sqrt())
+    quantize_coverage(r + 0.5 - segment_distance2(a, b, p).sqrt())
 }
 
 /// Paints the segment into point `step` of a trail, clipped to `clip` (segments are cut at
@@ -441,36 +444,29 @@ fn open_segments(path: &Path) -> Option<Vec<(P32, P32)>> {
 /// Rows of the distance buffer [`round_stroke`] fills at a time.
 const STROKE_BAND_ROWS: i32 = 128;
 
-/// Strokes `segments` with round caps and joins, `width` wide, as one shape: a pixel's
+/// Strokes the open `path` with round caps and joins, `width` wide, as one shape: a pixel's
 /// coverage is how far its centre lies inside the stroke (the distance to the nearest segment
 /// against half the width), ramped over one pixel, so every joint is blended once. Unlike the
 /// shaded markers', this coverage is not quantized: these are static lines (chart series,
 /// grid lines), which no GIF palette has to keep exact. It looks as tiny-skia's stroke does
 /// (on quad60's loss chart 96 pixels differ by more than 16 levels of 255) for half the
 /// instructions: 13.7 → 7.3 million in quad60's shapes, where the six curves of 61 points
-/// took 1.6 ms of tiny-skia's stroking.
+/// took 1.6 ms of tiny-skia's stroking. Returns false, painting nothing, for a path that
+/// closes (see [`open_segments`]).
 fn round_stroke(
     target: &mut Pixmap,
     origin: (i32, i32),
     clip: IRect,
-    segments: &[(P32, P32)],
+    path: &Path,
     width: f32,
     colour: Colour,
-) {
+) -> bool {
+    let Some(segments) = open_segments(path) else {
+        return false;
+    };
     let reach = width / 2.0 + 0.5;
-    let bounds = segments
-        .iter()
-        .fold(None, |b: Option<(f32, f32, f32, f32)>, &(a, c)| {
-            let (x0, y0, x1, y1) = b.unwrap_or((a.0, a.1, a.0, a.1));
-            Some((
-                x0.min(a.0).min(c.0),
-                y0.min(a.1).min(c.1),
-                x1.max(a.0).max(c.0),
-                y1.max(a.1).max(c.1),
-            ))
-        });
-    let Some((x0, y0, x1, y1)) = bounds else {
-        return;
+    let Some((x0, y0, x1, y1)) = path.bounds() else {
+        return true;
     };
     let area = IRect {
         x0: floor_i32(x0 - reach) - 1,
@@ -481,7 +477,7 @@ fn round_stroke(
     .intersect(clip)
     .intersect(target_rect(target, origin));
     if area.is_empty() {
-        return;
+        return true;
     }
     let rgb = [colour.0[0], colour.0[1], colour.0[2]];
     let alpha = f32::from(colour.0[3]) / 255.0;
@@ -499,37 +495,19 @@ fn round_stroke(
         nearest.resize(columns * (band_end - band) as usize, f32::INFINITY);
         reached.clear();
         reached.resize((band_end - band) as usize, (area.x1, area.x0));
-        for &(a, b) in segments {
+        for &(a, b) in &segments {
             let rows = floor_i32(a.1.min(b.1) - reach).max(band)
                 ..ceil_i32(a.1.max(b.1) + reach).min(band_end);
-            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-            let len2 = dx * dx + dy * dy;
             for y in rows {
                 let py = y as f32 + 0.5;
-                // Only the part of the segment within `reach` rows of this one can reach it.
-                let (lo, hi) = if dy.abs() < 1e-6 {
-                    (a.0.min(b.0), a.0.max(b.0))
-                } else {
-                    let t0 = ((py - reach - a.1) / dy).clamp(0.0, 1.0);
-                    let t1 = ((py + reach - a.1) / dy).clamp(0.0, 1.0);
-                    let (xa, xb) = (a.0 + t0 * dx, a.0 + t1 * dx);
-                    (xa.min(xb), xa.max(xb))
-                };
-                let xs =
-                    floor_i32(lo - reach).max(area.x0)..(ceil_i32(hi + reach) + 1).min(area.x1);
+                let (lo, hi) = segment_row_span(a, b, reach, py);
+                let xs = floor_i32(lo).max(area.x0)..(ceil_i32(hi) + 1).min(area.x1);
                 let row = (y - band) as usize * columns;
                 let span = &mut reached[(y - band) as usize];
                 *span = (span.0.min(xs.start), span.1.max(xs.end));
                 for x in xs {
-                    let (px, py) = (x as f32 + 0.5 - a.0, py - a.1);
-                    let t = if len2 > 0.0 {
-                        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    };
-                    let (ex, ey) = (px - t * dx, py - t * dy);
                     let cell = &mut nearest[row + (x - area.x0) as usize];
-                    *cell = cell.min(ex * ex + ey * ey);
+                    *cell = cell.min(segment_distance2(a, b, (x as f32 + 0.5, py)));
                 }
             }
         }
@@ -546,17 +524,24 @@ fn round_stroke(
         }
         band = band_end;
     }
+    true
 }
 
 /// Fills and strokes a vector shape: an open path stroked round and not filled (a chart's
 /// series, a grid line) by [`round_stroke`], anything else with tiny-skia.
 pub fn vector(target: &mut Pixmap, origin: (i32, i32), clip: IRect, shape: &super::Shape) {
     if let (None, Some(stroke)) = (shape.fill, shape.stroke) {
-        if stroke.round {
-            if let Some(segments) = open_segments(&shape.path) {
-                round_stroke(target, origin, clip, &segments, stroke.width, stroke.colour);
-                return;
-            }
+        if stroke.round
+            && round_stroke(
+                target,
+                origin,
+                clip,
+                &shape.path,
+                stroke.width,
+                stroke.colour,
+            )
+        {
+            return;
         }
     }
     let Some(path) = skia_path(&shape.path, origin) else {
