@@ -759,6 +759,14 @@ pub struct Plan<'p> {
     samples: Vec<Sample>,
 }
 
+/// `mutex` locked, whether or not a thread panicked holding it (what it guards stays usable:
+/// claims, snapshots, spare canvases and finished chunks).
+fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A chunk's index and what [`Plan::run`] made of its frames.
 type ChunkFrames<T> = (usize, Result<Vec<T>, DrawError>);
 
@@ -900,7 +908,7 @@ impl<'p> Plan<'p> {
         // Canvases of helpers' chunks that are done, for the next chunk a helper starts.
         let spare: std::sync::Mutex<Vec<Pixmap>> = std::sync::Mutex::default();
         let claim = |from_front: bool| {
-            let mut range = unclaimed.lock().unwrap_or_else(|e| e.into_inner());
+            let mut range = locked(&unclaimed);
             if range.0 >= range.1 {
                 return None;
             }
@@ -912,13 +920,8 @@ impl<'p> Plan<'p> {
                 range.1
             })
         };
-        let snapshot_of = |k: usize| {
-            snapshots[k]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-        };
-        let take = || spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let snapshot_of = |k: usize| locked(&snapshots[k]).take();
+        let take = || locked(&spare).pop();
         // The frames of chunk `k` from `animator`, which holds the step before its first.
         let frames_of = |animator: &mut Animator, state: &mut S, k: usize| {
             let first = k * len;
@@ -942,9 +945,7 @@ impl<'p> Plan<'p> {
             Animator::new(prepared, trail, first, spare())
         };
         let record = |k: usize, result: Result<Vec<T>, DrawError>| {
-            done.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((k, result));
+            locked(&done).push((k, result));
         };
         rayon::scope(|scope| {
             for _ in 0..helpers {
@@ -956,10 +957,10 @@ impl<'p> Plan<'p> {
                         record(k, result);
                         // Kept only while there are chunks left to start.
                         let left = {
-                            let range = unclaimed.lock().unwrap_or_else(|e| e.into_inner());
+                            let range = locked(&unclaimed);
                             range.1 - range.0
                         };
-                        let mut spare = spare.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut spare = locked(&spare);
                         if spare.len() < 2 * left {
                             spare.extend([animator.trail, animator.displayed]);
                         }
