@@ -25,27 +25,36 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// Chooses levels from the finite values seen over the window (used up: they are
-    /// filtered and partly sorted in place, where a copy costs a second buffer as large).
-    pub fn choose(mut values: Vec<f64>, count: usize, scale: ContourScale) -> Levels {
-        values.retain(|v| v.is_finite());
-        let mut finite = values;
-        if finite.is_empty() {
-            finite.push(0.0);
+    /// Chooses levels from the finite values seen over the window (others are ignored).
+    pub fn choose(values: &[f64], count: usize, scale: ContourScale) -> Levels {
+        let (mut f_lo, mut f_hi, mut finite) = (f64::INFINITY, f64::NEG_INFINITY, 0usize);
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            f_lo = f_lo.min(v);
+            f_hi = f_hi.max(v);
+            finite += 1;
         }
-        let f_lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-        let f_hi = finite
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .max(f_lo + 1e-12);
-        let tenth = finite.len() / 10;
-        let p10 = *finite.select_nth_unstable_by(tenth, f64::total_cmp).1;
-        // "Spans decades": the top of the window is far above where most of the low region is.
+        // With no finite value, the window is read as one value, 0.
+        let none = finite == 0;
+        if none {
+            (f_lo, f_hi, finite) = (0.0, 0.0, 1);
+        }
+        let f_hi = f_hi.max(f_lo + 1e-12);
+        // "Spans decades": the top of the window is far above where most of the low region is,
+        // that is far above the tenth percentile p10 (the value at index len / 10 in sorted
+        // order). The test is monotone in the value, so p10 passes it exactly when more than
+        // len / 10 values do: a count, where finding p10 itself took a partial sort.
+        let low = |v: f64| (f_hi - f_lo) > 100.0 * (v - f_lo);
         let log = match scale {
             ContourScale::Log => true,
             ContourScale::Linear => false,
-            ContourScale::Auto => (f_hi - f_lo) > 100.0 * (p10 - f_lo),
+            ContourScale::Auto => {
+                let passing = if none {
+                    usize::from(low(0.0))
+                } else {
+                    values.iter().filter(|v| v.is_finite() && low(**v)).count()
+                };
+                passing > finite / 10
+            }
         };
         let delta = (f_hi - f_lo) * 1e-4;
         let mut levels = Levels {
@@ -131,7 +140,7 @@ pub fn draw_surface(
                 surface.values_along(&every_other, y, out);
             });
     }
-    let levels = Levels::choose(values, levels_count, scale);
+    let levels = Levels::choose(&values, levels_count, scale);
     let colours: Vec<Rgb> = (0..levels.count)
         .map(|b| band_colour(b as f64 / (levels.count - 1).max(1) as f64))
         .collect();
@@ -192,12 +201,70 @@ pub fn draw_surface(
 mod tests {
     use super::*;
 
+    /// The count decides as the tenth percentile itself does, at and around the threshold,
+    /// with ties, non-finite values and nothing finite at all.
+    #[test]
+    fn auto_scale_follows_the_tenth_percentile() {
+        let by_percentile = |values: &[f64]| {
+            let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            if finite.is_empty() {
+                finite.push(0.0);
+            }
+            let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = finite
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max)
+                .max(lo + 1e-12);
+            let tenth = finite.len() / 10;
+            let p10 = *finite.select_nth_unstable_by(tenth, f64::total_cmp).1;
+            (hi - lo) > 100.0 * (p10 - lo)
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases: Vec<Vec<f64>> = vec![
+            vec![],
+            vec![f64::NAN, f64::INFINITY],
+            vec![3.0; 20],
+            // The tenth value sits exactly on the threshold (100 × 0.01 = 1 = hi − lo).
+            [vec![0.0; 9], vec![0.01], vec![1.0; 90]].concat(),
+            [vec![0.0; 10], vec![0.02; 90], vec![1.0]].concat(),
+        ];
+        for n in [1, 2, 9, 10, 11, 99, 100, 101, 1000] {
+            for spread in [1.0, 50.0, 1e4] {
+                cases.push(
+                    (0..n)
+                        .map(|_| match next() % 23 {
+                            0 => f64::NAN,
+                            1 => f64::INFINITY,
+                            k if k < 8 => (next() % 4) as f64 * 0.25,
+                            _ => (next() % 1000) as f64 / 1000.0 * spread,
+                        })
+                        .collect(),
+                );
+            }
+        }
+        for values in &cases {
+            assert_eq!(
+                Levels::choose(values, 16, ContourScale::Auto).log,
+                by_percentile(values),
+                "{values:?}"
+            );
+        }
+        assert!(cases.iter().any(|v| by_percentile(v)) && cases.iter().any(|v| !by_percentile(v)));
+    }
+
     #[test]
     fn log_levels_for_surfaces_that_span_decades() {
         // Rosenbrock-like spread: most values small, a few huge.
         let mut v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.01).collect();
         v.extend((0..100).map(|i| 1000.0 + f64::from(i) * 20.0));
-        let l = Levels::choose(v, 16, ContourScale::Auto);
+        let l = Levels::choose(&v, 16, ContourScale::Auto);
         assert!(l.log);
         // A quadratic bowl sampled on a grid: linear.
         let q: Vec<f64> = (0..100)
@@ -208,8 +275,8 @@ mod tests {
                 })
             })
             .collect();
-        assert!(!Levels::choose(q.clone(), 16, ContourScale::Auto).log);
-        let l = Levels::choose(q, 16, ContourScale::Linear);
+        assert!(!Levels::choose(&q, 16, ContourScale::Auto).log);
+        let l = Levels::choose(&q, 16, ContourScale::Linear);
         assert_eq!(l.band(l.f_lo), 0);
         assert_eq!(l.band(l.f_hi), 15);
     }
