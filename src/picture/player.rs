@@ -70,21 +70,23 @@ impl Animation {
             collected,
             ..
         } = self;
-        let run_of = |index: usize| -> String {
-            runs[index].map_or_else(|| "-1".to_string(), |r| r.to_string())
-        };
+        let run_of = |index: usize| -> i64 { runs[index].map_or(-1, |r| r as i64) };
         let _ = write!(j, "{{\"steps\":{steps},\"glyphs\":[");
         for (k, (font, id)) in collected.glyphs.iter().enumerate() {
             let _ = write!(
                 j,
                 "{}\"{}\"",
                 if k == 0 { "" } else { "," },
-                svg::glyph_id(*font, *id)
+                svg::GlyphId(*font, *id)
             );
         }
         j.push_str("],\"texts\":[");
-        let texts: Vec<String> = collected.texts.iter().map(TextParts::json).collect();
-        j.push_str(&texts.join(","));
+        for (k, text) in collected.texts.iter().enumerate() {
+            if k > 0 {
+                j.push(',');
+            }
+            text.write_json(j);
+        }
         j.push_str("],\"trails\":[");
         for (g, (_, group)) in pieces.iter().enumerate() {
             j.push_str(if g == 0 { "[" } else { ",[" });
@@ -101,8 +103,8 @@ impl Animation {
                         j,
                         "{}{},{}",
                         if k == 0 { "" } else { "," },
-                        svg::num(*x),
-                        svg::num(*y)
+                        svg::Num(*x),
+                        svg::Num(*y)
                     );
                 }
                 j.push_str("]]");
@@ -125,8 +127,8 @@ impl Animation {
                             j,
                             "{}{kind},{i},{},{}",
                             if k == 0 { "" } else { "," },
-                            svg::n32(x),
-                            svg::n32(y)
+                            svg::Num::of(x),
+                            svg::Num::of(y)
                         );
                     }
                     j.push(']');
@@ -170,18 +172,34 @@ struct TextParts {
 }
 
 impl TextParts {
-    /// `[fill, [scale, glyph, dx, dy, glyph, dx, dy, ...], [scale, ...]]`.
-    fn json(&self) -> String {
-        let mut json = format!("[\"{}\"", svg::hex(self.fill));
+    /// Writes `[fill, [scale, glyph, dx, dy, glyph, dx, dy, ...], [scale, ...]]`.
+    fn write_json(&self, json: &mut String) {
+        let _ = write!(json, "[\"{}\"", svg::Hex(self.fill));
         for (scale, glyphs) in &self.groups {
             let _ = write!(json, ",[{}", svg::scale(f64::from(*scale)));
             for (gi, dx, dy) in glyphs {
-                let _ = write!(json, ",{gi},{},{}", svg::n32(*dx), svg::n32(*dy));
+                let _ = write!(json, ",{gi},{},{}", svg::Num::of(*dx), svg::Num::of(*dy));
             }
             json.push(']');
         }
         json.push(']');
-        json
+    }
+
+    /// A hash that equal parts share: of the colour, the glyphs and the bits of the numbers,
+    /// with −0 taken as 0 (they are equal).
+    fn hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let bits = |v: f32| (v + 0.0).to_bits();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.fill.hash(&mut h);
+        for (scale, glyphs) in &self.groups {
+            bits(*scale).hash(&mut h);
+            glyphs.len().hash(&mut h);
+            for &(gi, dx, dy) in glyphs {
+                (gi, bits(dx), bits(dy)).hash(&mut h);
+            }
+        }
+        h.finish()
     }
 }
 
@@ -205,7 +223,7 @@ impl Collected {
             Mark::Text(t) if t.rotation == Rotation::None => {
                 let parts = self.text_parts(picture, t);
                 let texts = &self.texts;
-                let hash = hash_of(&parts.json());
+                let hash = parts.hash();
                 let i = match self
                     .text_index
                     .find(hash, texts.len(), |i| texts[i] == parts)
@@ -359,14 +377,14 @@ impl Slots<'_> {
                 let _ = writeln!(
                     out,
                     r##"<use xlink:href="#m{i}" x="{}" y="{}"/>"##,
-                    svg::n32(x),
-                    svg::n32(y)
+                    svg::Num::of(x),
+                    svg::Num::of(y)
                 );
             }
             Placed::Text(i, (x, y)) => {
                 // The glyphs placed as the script places them from the text's JSON.
                 let text = &self.collected.texts[i];
-                let _ = write!(out, r#"<g fill="{}">"#, svg::hex(text.fill));
+                let _ = write!(out, r#"<g fill="{}">"#, svg::Hex(text.fill));
                 for (scale, glyphs) in &text.groups {
                     let s = svg::scale(f64::from(*scale));
                     for &(gi, dx, dy) in glyphs {
@@ -374,9 +392,9 @@ impl Slots<'_> {
                         let _ = write!(
                             out,
                             r##"<use xlink:href="#{}" transform="matrix({s} 0 0 -{s} {} {})"/>"##,
-                            svg::glyph_id(font, id),
-                            svg::n32(x + dx),
-                            svg::n32(y + dy)
+                            svg::GlyphId(font, id),
+                            svg::Num::of(x + dx),
+                            svg::Num::of(y + dy)
                         );
                     }
                 }
@@ -413,19 +431,21 @@ impl Animated for Slots<'_> {
             out,
             r#"<g id="tr{slot}"{}{}>"#,
             svg::trail_group_attrs(trails),
-            svg::clip_attr(clip)
+            svg::ClipAttr(clip)
         );
         for piece in &self.pieces[slot].1 {
             let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
                 continue;
             };
             let shown = shown_points(piece, self.poster);
-            let d = if shown >= 2 {
-                format!(r#" d="{}""#, svg::polyline_data(&piece.points[..shown]))
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, r#"<path{d}{}/>"#, svg::trail_attrs(t, trails, colours));
+            out.push_str("<path");
+            if shown >= 2 {
+                out.push_str(r#" d=""#);
+                svg::write_polyline_data(out, &piece.points[..shown]);
+                out.push('"');
+            }
+            svg::write_trail_attrs(out, t, trails, colours);
+            out.push_str("/>\n");
         }
         out.push_str("</g>\n");
     }
@@ -435,7 +455,7 @@ impl Animated for Slots<'_> {
             return;
         };
         let clip = picture.items[index].clip;
-        let _ = writeln!(out, r#"<g id="tk{slot}"{}>"#, svg::clip_attr(clip));
+        let _ = writeln!(out, r#"<g id="tk{slot}"{}>"#, svg::ClipAttr(clip));
         if let Some(step) = self.tracks[slot].1.first().and_then(|c| c.get(self.poster)) {
             for placed in step {
                 self.placed_svg(out, placed);

@@ -18,7 +18,7 @@
 //! come from this one writer, so the player looks like the SVG.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::geom::{clip_segment, IRect, P32};
 use super::mark::{Mark, Rgb};
@@ -27,7 +27,66 @@ use crate::text::{escape_markup, Segment};
 
 /// `#rrggbb`.
 pub fn hex(c: Rgb) -> String {
-    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+    Hex(c).to_string()
+}
+
+/// A colour as `#rrggbb` where it is formatted: documents write thousands of them, and a
+/// string for each cost more than the digits.
+#[derive(Debug, Clone, Copy)]
+pub struct Hex(pub Rgb);
+
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'#'; 7];
+        for (k, &c) in self.0.iter().enumerate() {
+            text[1 + 2 * k] = DIGITS[usize::from(c >> 4)];
+            text[2 + 2 * k] = DIGITS[usize::from(c & 15)];
+        }
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+    }
+}
+
+/// A number as [`num`] writes it, where it is formatted.
+#[derive(Debug, Clone, Copy)]
+pub struct Num(pub f64);
+
+impl Num {
+    pub fn of(v: f32) -> Num {
+        Num(f64::from(v))
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match hundredths(self.0) {
+            Some(h) => f.write_str(hundredths_text(h, true, &mut [0; HUNDREDTHS_LEN])),
+            None => f.write_str(&num(self.0)),
+        }
+    }
+}
+
+/// ` clip-path="url(#cN)"` for a clipped item, nothing for another, where it is formatted.
+#[derive(Debug, Clone, Copy)]
+pub struct ClipAttr(pub Option<usize>);
+
+impl fmt::Display for ClipAttr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(c) => write!(f, r#" clip-path="url(#c{c})""#),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The id of glyph `id` of font `font` in `<defs>` (see [`glyph_id`]), where it is formatted.
+#[derive(Debug, Clone, Copy)]
+pub struct GlyphId(pub u8, pub u16);
+
+impl fmt::Display for GlyphId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "g{}-{}", self.0, self.1)
+    }
 }
 
 /// A number with at most two decimals, without trailing zeros.
@@ -76,33 +135,45 @@ pub fn write_num(out: &mut String, v: f64) {
 /// Writes `h` hundredths with at most two decimals; `0.5` or `.5` (SVG path data may leave
 /// out the leading zero) as `leading_zero` says.
 fn write_hundredths(out: &mut String, h: i64, leading_zero: bool) {
-    if h < 0 {
-        out.push('-');
-    }
+    out.push_str(hundredths_text(h, leading_zero, &mut [0; HUNDREDTHS_LEN]));
+}
+
+/// Room for any `i64` of hundredths: a sign, 17 digits, a point and 2 decimals.
+const HUNDREDTHS_LEN: usize = 24;
+
+/// `h` hundredths as [`write_hundredths`] writes them, in `buf`. The digits by hand, from the
+/// right: the formatter's machinery costs more than the number.
+fn hundredths_text(h: i64, leading_zero: bool, buf: &mut [u8; HUNDREDTHS_LEN]) -> &str {
     let a = h.unsigned_abs();
     let (whole, frac) = (a / 100, a % 100);
+    let mut at = buf.len();
+    if frac != 0 {
+        if frac % 10 != 0 {
+            at -= 1;
+            buf[at] = b'0' + (frac % 10) as u8;
+        }
+        at -= 1;
+        buf[at] = b'0' + (frac / 10) as u8;
+        at -= 1;
+        buf[at] = b'.';
+    }
     if whole > 0 || leading_zero || frac == 0 {
-        // The digits by hand: the formatter's machinery costs more than the number.
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
         let mut rest = whole;
         loop {
             at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
+            buf[at] = b'0' + (rest % 10) as u8;
             rest /= 10;
             if rest == 0 {
                 break;
             }
         }
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
-    if frac != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + (frac / 10) as u8));
-        if frac % 10 != 0 {
-            out.push(char::from(b'0' + (frac % 10) as u8));
-        }
+    if h < 0 {
+        at -= 1;
+        buf[at] = b'-';
     }
+    // Only ASCII digits, '.' and '-' were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
 }
 
 pub fn n32(v: f32) -> String {
@@ -133,108 +204,104 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// ` clip-path="url(#cN)"` for a clipped item.
 pub fn clip_attr(clip: Option<usize>) -> String {
-    clip.map(|c| format!(r#" clip-path="url(#c{c})""#))
-        .unwrap_or_default()
+    ClipAttr(clip).to_string()
 }
 
-fn path_data(path: &Path) -> String {
-    let mut d = String::new();
+fn write_path_data(out: &mut String, path: &Path) {
     for op in &path.ops {
         match *op {
             PathOp::MoveTo(x, y) => {
-                let _ = write!(d, "M{} {}", n32(x), n32(y));
+                let _ = write!(out, "M{} {}", Num::of(x), Num::of(y));
             }
             PathOp::LineTo(x, y) => {
-                let _ = write!(d, "L{} {}", n32(x), n32(y));
+                let _ = write!(out, "L{} {}", Num::of(x), Num::of(y));
             }
-            PathOp::Close => d.push('Z'),
+            PathOp::Close => out.push('Z'),
         }
     }
-    d
 }
 
-fn paint_attrs(fill: Option<Colour>, stroke: Option<super::Stroke>) -> String {
-    let mut a = String::new();
+fn write_paint_attrs(out: &mut String, fill: Option<Colour>, stroke: Option<super::Stroke>) {
     match fill {
         Some(c) => {
-            let _ = write!(a, r#" fill="{}""#, hex(c.rgb_part()));
+            let _ = write!(out, r#" fill="{}""#, Hex(c.rgb_part()));
             if c.alpha() < 255 {
                 let _ = write!(
-                    a,
+                    out,
                     r#" fill-opacity="{}""#,
-                    num(f64::from(c.alpha()) / 255.0)
+                    Num(f64::from(c.alpha()) / 255.0)
                 );
             }
         }
-        None => a.push_str(r#" fill="none""#),
+        None => out.push_str(r#" fill="none""#),
     }
     if let Some(s) = stroke {
         let _ = write!(
-            a,
+            out,
             r#" stroke="{}" stroke-width="{}""#,
-            hex(s.colour.rgb_part()),
-            n32(s.width)
+            Hex(s.colour.rgb_part()),
+            Num::of(s.width)
         );
         if s.colour.alpha() < 255 {
             let _ = write!(
-                a,
+                out,
                 r#" stroke-opacity="{}""#,
-                num(f64::from(s.colour.alpha()) / 255.0)
+                Num(f64::from(s.colour.alpha()) / 255.0)
             );
         }
         if s.round {
-            a.push_str(r#" stroke-linecap="round" stroke-linejoin="round""#);
+            out.push_str(r#" stroke-linecap="round" stroke-linejoin="round""#);
         }
     }
-    a
 }
 
 fn shape(out: &mut String, s: &Shape, clip: Option<usize>) {
-    let _ = writeln!(
-        out,
-        r#"<path d="{}"{}{}/>"#,
-        path_data(&s.path),
-        paint_attrs(s.fill, s.stroke),
-        clip_attr(clip)
-    );
+    out.push_str(r#"<path d=""#);
+    write_path_data(out, &s.path);
+    out.push('"');
+    write_paint_attrs(out, s.fill, s.stroke);
+    let _ = writeln!(out, "{}/>", ClipAttr(clip));
 }
 
 /// The id of glyph `id` of font `font` in `<defs>`.
 pub fn glyph_id(font: u8, id: u16) -> String {
-    format!("g{font}-{id}")
+    GlyphId(font, id).to_string()
 }
 
 fn text(out: &mut String, t: &Text, picture: &Picture, clip: Option<usize>) {
     let _ = write!(
         out,
         r#"<g fill="{}" aria-label="{}"{}>"#,
-        hex(t.colour),
+        Hex(t.colour),
         escape_markup(&t.shaped.text),
-        clip_attr(clip)
+        ClipAttr(clip)
     );
+    // The glyphs of a text share a scale but for those of a fallback font: the matrix is
+    // written out again only when the scale changes.
+    let mut matrix: Option<(f64, String)> = None;
     for g in &t.shaped.glyphs {
         if picture.fonts.outline(g.font, g.id).segments.is_empty() {
             continue;
         }
         let s = f64::from(picture.fonts.scale(g.font, t.shaped.size));
-        let (matrix, x, y) = match t.rotation {
-            Rotation::None => (
-                format!("{} 0 0 {}", scale(s), scale(-s)),
-                t.x + g.x,
-                t.y + g.y,
-            ),
-            Rotation::Ccw90 => (
-                format!("0 {} {} 0", scale(-s), scale(-s)),
-                t.x + g.y,
-                t.y - g.x,
-            ),
+        if matrix.as_ref().is_none_or(|(scale_of, _)| *scale_of != s) {
+            let m = match t.rotation {
+                Rotation::None => format!("{} 0 0 {}", scale(s), scale(-s)),
+                Rotation::Ccw90 => format!("0 {} {} 0", scale(-s), scale(-s)),
+            };
+            matrix = Some((s, m));
+        }
+        let m = matrix.as_ref().map_or("", |(_, m)| m.as_str());
+        let (x, y) = match t.rotation {
+            Rotation::None => (t.x + g.x, t.y + g.y),
+            Rotation::Ccw90 => (t.x + g.y, t.y - g.x),
         };
         let _ = write!(
             out,
-            r##"<use xlink:href="#{}" transform="matrix({matrix} {} {})"/>"##,
-            glyph_id(g.font, g.id),
-            n32(x),
-            n32(y)
+            r##"<use xlink:href="#{}" transform="matrix({m} {} {})"/>"##,
+            GlyphId(g.font, g.id),
+            Num::of(x),
+            Num::of(y)
         );
     }
     out.push_str("</g>\n");
@@ -246,25 +313,45 @@ pub fn scale(s: f64) -> String {
     t.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A glyph outline as path data, font units (y up), rounded to a hundredth of a unit.
-fn glyph_path(segments: &[Segment]) -> String {
-    let p = |v: [f32; 2]| format!("{} {}", n32(v[0]), n32(v[1]));
-    let mut d = String::new();
+/// Writes a glyph outline as path data, font units (y up), rounded to a hundredth of a unit.
+fn write_glyph_path(out: &mut String, segments: &[Segment]) {
+    let point = |out: &mut String, v: [f32; 2]| {
+        write_num(out, f64::from(v[0]));
+        out.push(' ');
+        write_num(out, f64::from(v[1]));
+    };
     for s in segments {
         match *s {
-            Segment::MoveTo(a) => d.push_str(&format!("M{}", p(a))),
-            Segment::LineTo(a) => d.push_str(&format!("L{}", p(a))),
-            Segment::QuadTo(c, a) => d.push_str(&format!("Q{} {}", p(c), p(a))),
-            Segment::CubicTo(c1, c2, a) => d.push_str(&format!("C{} {} {}", p(c1), p(c2), p(a))),
-            Segment::Close => d.push('Z'),
+            Segment::MoveTo(a) => {
+                out.push('M');
+                point(out, a);
+            }
+            Segment::LineTo(a) => {
+                out.push('L');
+                point(out, a);
+            }
+            Segment::QuadTo(c, a) => {
+                out.push('Q');
+                point(out, c);
+                out.push(' ');
+                point(out, a);
+            }
+            Segment::CubicTo(c1, c2, a) => {
+                out.push('C');
+                point(out, c1);
+                out.push(' ');
+                point(out, c2);
+                out.push(' ');
+                point(out, a);
+            }
+            Segment::Close => out.push('Z'),
         }
     }
-    d
 }
 
 /// Writes marker `m` (clipped to clip `clip`, if any).
 pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) {
-    let clip_a = clip_attr(clip);
+    let clip_a = ClipAttr(clip);
     match m {
         Mark::Disc {
             c,
@@ -276,12 +363,12 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             let _ = writeln!(
                 out,
                 r#"<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" stroke-width="{}"{clip_a}/>"#,
-                n32(c.0),
-                n32(c.1),
-                n32(*r),
-                hex(*fill),
-                hex(*ring),
-                n32(*ring_width)
+                Num::of(c.0),
+                Num::of(c.1),
+                Num::of(*r),
+                Hex(*fill),
+                Hex(*ring),
+                Num::of(*ring_width)
             );
         }
         Mark::Wedges {
@@ -301,25 +388,25 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
                 let _ = writeln!(
                     out,
                     r#"<path d="M{} {}L{} {}A{} {} 0 0 1 {} {}Z" fill="{}"{clip_a}/>"#,
-                    n32(c.0),
-                    n32(c.1),
-                    n32(a.0),
-                    n32(a.1),
-                    n32(*r),
-                    n32(*r),
-                    n32(b.0),
-                    n32(b.1),
-                    hex(*f)
+                    Num::of(c.0),
+                    Num::of(c.1),
+                    Num::of(a.0),
+                    Num::of(a.1),
+                    Num::of(*r),
+                    Num::of(*r),
+                    Num::of(b.0),
+                    Num::of(b.1),
+                    Hex(*f)
                 );
             }
             let _ = writeln!(
                 out,
                 r#"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{}" stroke-width="{}"{clip_a}/>"#,
-                n32(c.0),
-                n32(c.1),
-                n32(*r),
-                hex(*ring),
-                n32(*ring_width)
+                Num::of(c.0),
+                Num::of(c.1),
+                Num::of(*r),
+                Hex(*ring),
+                Num::of(*ring_width)
             );
         }
         Mark::Capsule {
@@ -327,7 +414,7 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             b,
             colour,
             width,
-        } => line_path(out, &[(*a, *b)], *colour, *width, &clip_a),
+        } => line_path(out, &[(*a, *b)], *colour, *width, clip_a),
         Mark::Arrow {
             from,
             to,
@@ -335,7 +422,7 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             width,
         } => {
             if let Some([h1, h2]) = Mark::arrow_head(*from, *to, *width) {
-                line_path(out, &[(*from, *to), h1, h2], *colour, *width, &clip_a);
+                line_path(out, &[(*from, *to), h1, h2], *colour, *width, clip_a);
             }
         }
         Mark::Cross {
@@ -351,7 +438,7 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             ],
             *colour,
             *width,
-            &clip_a,
+            clip_a,
         ),
         Mark::Polygon {
             c,
@@ -361,18 +448,22 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
             outline,
             width,
         } => {
-            let pts: Vec<String> = shape
-                .points(*c, *r)
-                .iter()
-                .map(|(x, y)| format!("{},{}", n32(*x), n32(*y)))
-                .collect();
-            let fill = fill.map_or("none".to_string(), hex);
+            out.push_str(r#"<polygon points=""#);
+            for (k, (x, y)) in shape.points(*c, *r).iter().enumerate() {
+                let gap = if k == 0 { "" } else { " " };
+                let _ = write!(out, "{gap}{},{}", Num::of(*x), Num::of(*y));
+            }
+            match fill {
+                Some(f) => {
+                    let _ = write!(out, r#"" fill="{}""#, Hex(*f));
+                }
+                None => out.push_str(r#"" fill="none""#),
+            }
             let _ = writeln!(
                 out,
-                r#"<polygon points="{}" fill="{fill}" stroke="{}" stroke-width="{}" stroke-linejoin="round"{clip_a}/>"#,
-                pts.join(" "),
-                hex(*outline),
-                n32(*width)
+                r#" stroke="{}" stroke-width="{}" stroke-linejoin="round"{clip_a}/>"#,
+                Hex(*outline),
+                Num::of(*width)
             );
         }
         Mark::Text(t) => text(out, t, picture, clip),
@@ -380,16 +471,23 @@ pub fn mark(out: &mut String, m: &Mark, picture: &Picture, clip: Option<usize>) 
 }
 
 /// Round-capped strokes as one path.
-fn line_path(out: &mut String, lines: &[(P32, P32)], colour: Rgb, width: f32, clip: &str) {
-    let mut d = String::new();
+fn line_path(out: &mut String, lines: &[(P32, P32)], colour: Rgb, width: f32, clip: ClipAttr) {
+    out.push_str(r#"<path d=""#);
     for (a, b) in lines {
-        let _ = write!(d, "M{} {}L{} {}", n32(a.0), n32(a.1), n32(b.0), n32(b.1));
+        let _ = write!(
+            out,
+            "M{} {}L{} {}",
+            Num::of(a.0),
+            Num::of(a.1),
+            Num::of(b.0),
+            Num::of(b.1)
+        );
     }
     let _ = writeln!(
         out,
-        r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{clip}/>"#,
-        hex(colour),
-        n32(width)
+        r#"" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{clip}/>"#,
+        Hex(colour),
+        Num::of(width)
     );
 }
 
@@ -457,15 +555,21 @@ pub fn trail_pieces(
 /// such points (a stroke of zero length still draws its round cap).
 pub fn polyline_data(points: &[(f64, f64)]) -> String {
     let mut d = String::new();
+    write_polyline_data(&mut d, points);
+    d
+}
+
+/// Writes [`polyline_data`] at the end of `d`.
+pub fn write_polyline_data(d: &mut String, points: &[(f64, f64)]) {
     let Some(&(x0, y0)) = points.first() else {
-        return d;
+        return;
     };
     let at = |v: f64| hundredths(v).unwrap_or(0);
     let mut last = (at(x0), at(y0));
     d.push('M');
-    write_hundredths(&mut d, last.0, true);
+    write_hundredths(d, last.0, true);
     d.push(' ');
-    write_hundredths(&mut d, last.1, true);
+    write_hundredths(d, last.1, true);
     let mut moved = false;
     for &(x, y) in &points[1..] {
         let p = (at(x), at(y));
@@ -474,18 +578,17 @@ pub fn polyline_data(points: &[(f64, f64)]) -> String {
             continue;
         }
         d.push(if moved { ' ' } else { 'l' });
-        write_hundredths(&mut d, dx, false);
+        write_hundredths(d, dx, false);
         if dy >= 0 {
             d.push(' ');
         }
-        write_hundredths(&mut d, dy, false);
+        write_hundredths(d, dy, false);
         last = p;
         moved = true;
     }
     if !moved && points.len() > 1 {
         d.push_str("l0 0");
     }
-    d
 }
 
 /// The attributes a clip's trails share, for the group that holds their pieces: no fill, round
@@ -526,7 +629,7 @@ pub fn trail_colours(picture: &Picture) -> Vec<Rgb> {
 pub fn trail_style(colours: &[Rgb]) -> String {
     let mut rules = String::new();
     for (k, &c) in colours.iter().enumerate() {
-        let _ = write!(rules, ".t{k}{{stroke:{}}}", hex(c));
+        let _ = write!(rules, ".t{k}{{stroke:{}}}", Hex(c));
     }
     rules
 }
@@ -535,14 +638,20 @@ pub fn trail_style(colours: &[Rgb]) -> String {
 /// the class of its place in `colours` (see [`trail_colours`]), and its width where the group
 /// has none.
 pub fn trail_attrs(t: &Trail, trails: &[(usize, &Trail)], colours: &[Rgb]) -> String {
-    let mut a = match colours.iter().position(|&c| c == t.colour) {
-        Some(k) => format!(r#" class="t{k}""#),
-        None => format!(r#" stroke="{}""#, hex(t.colour)),
+    let mut a = String::new();
+    write_trail_attrs(&mut a, t, trails, colours);
+    a
+}
+
+/// Writes [`trail_attrs`] at the end of `out`.
+pub fn write_trail_attrs(out: &mut String, t: &Trail, trails: &[(usize, &Trail)], colours: &[Rgb]) {
+    let _ = match colours.iter().position(|&c| c == t.colour) {
+        Some(k) => write!(out, r#" class="t{k}""#),
+        None => write!(out, r#" stroke="{}""#, Hex(t.colour)),
     };
     if shared_width(trails).is_none() {
-        let _ = write!(a, r#" stroke-width="{}""#, n32(t.width));
+        let _ = write!(out, r#" stroke-width="{}""#, Num::of(t.width));
     }
-    a
 }
 
 /// What a [`document`] writes where the items that change with the step are.
@@ -598,7 +707,7 @@ pub fn document(
     let _ = writeln!(
         doc,
         r#"<rect width="{w}" height="{h}" fill="{}"/>"#,
-        hex(picture.background)
+        Hex(picture.background)
     );
     // Everything the body refers to: glyphs, images, clips.
     let mut glyphs: BTreeSet<(u8, u16)> = BTreeSet::new();
@@ -638,12 +747,9 @@ pub fn document(
     for &(font, id) in &glyphs {
         let outline = picture.fonts.outline(font, id);
         if !outline.segments.is_empty() {
-            let _ = writeln!(
-                doc,
-                r#"<path id="{}" d="{}"/>"#,
-                glyph_id(font, id),
-                glyph_path(&outline.segments)
-            );
+            let _ = write!(doc, r#"<path id="{}" d=""#, GlyphId(font, id));
+            write_glyph_path(&mut doc, &outline.segments);
+            doc.push_str("\"/>\n");
         }
     }
     let trail_colours = trail_colours(picture);
@@ -666,7 +772,7 @@ pub fn document(
                 let _ = writeln!(
                     doc,
                     r##"<use xlink:href="#img{image}" x="{x}" y="{y}"{}/>"##,
-                    clip_attr(item.clip)
+                    ClipAttr(item.clip)
                 );
             }
             ItemKind::Mark(m) => mark(&mut doc, m, picture, item.clip),
@@ -721,17 +827,16 @@ impl Animated for AtStep {
         if pieces.is_empty() {
             return;
         }
-        let _ = writeln!(out, "<g{}{}>", trail_group_attrs(trails), clip_attr(clip));
+        let _ = writeln!(out, "<g{}{}>", trail_group_attrs(trails), ClipAttr(clip));
         for piece in pieces {
             let ItemKind::Trail(t) = &picture.items[piece.item].kind else {
                 continue;
             };
-            let _ = writeln!(
-                out,
-                r#"<path d="{}"{}/>"#,
-                polyline_data(&piece.points),
-                trail_attrs(t, trails, colours)
-            );
+            out.push_str(r#"<path d=""#);
+            write_polyline_data(out, &piece.points);
+            out.push('"');
+            write_trail_attrs(out, t, trails, colours);
+            out.push_str("/>\n");
         }
         out.push_str("</g>\n");
     }
@@ -821,9 +926,23 @@ mod tests {
             values.push((v - 0.5) * 2f64.powi((x % 24) as i32));
             values.push(((x >> 20) % 100_000) as f64 / 8.0 - 6000.0);
         }
+        values.extend([1e7, -2.5e9, f64::NAN, f64::INFINITY, 12345678.9]);
         for v in values {
             assert_eq!(num(v), formatted(v), "{v:e}");
+            // Written where formatted, the same text.
+            assert_eq!(format!("{}", Num(v)), num(v), "{v:e}");
         }
+        for c in [[0, 0, 0], [255, 255, 255], [0x0f, 0xa0, 0x7b]] {
+            assert_eq!(
+                format!("{}", Hex(c)),
+                format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+            );
+        }
+        assert_eq!(
+            format!("x{}", ClipAttr(Some(3))),
+            r#"x clip-path="url(#c3)""#
+        );
+        assert_eq!(format!("x{}", ClipAttr(None)), "x");
         let points = [
             (10.0, 20.0),
             (10.004, 20.0),
