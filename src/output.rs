@@ -130,12 +130,144 @@ impl Replaced {
         let _ = path;
     }
 
-    /// Lets every held file go, on a thread of its own (here, where no thread can start).
+    /// Lets every held file go, on a [`background`] thread (here, where none can start).
     pub fn release(self) {
         #[cfg(target_os = "linux")]
         if !self.held.is_empty() {
             let held = self.held;
-            let _ = std::thread::Builder::new().spawn(move || drop(held));
+            if let Err(job) = background::run(Box::new(move || drop(held))) {
+                job();
+            }
+        }
+    }
+}
+
+/// Threads for what waits on the disk beside a render: flushing staged files and freeing
+/// replaced ones. They are started as needed, up to [`background::MOST`], and each then waits
+/// for more work rather than ending: a thread per flush was 2.7 % of quad60's CPU time (about
+/// twelve threads started, scheduled and ended per render, hundreds for `render scenes/`).
+mod background {
+    use std::collections::VecDeque;
+    use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+    /// A piece of work for a background thread.
+    pub type Job = Box<dyn FnOnce() + Send>;
+
+    /// The most background threads at once: as many flushes as this may be under way together
+    /// (the file system commits overlapping flushes in one go); more wait in the queue.
+    pub const MOST: usize = 8;
+
+    struct Queue {
+        jobs: VecDeque<Job>,
+        /// Threads waiting for a job.
+        idle: usize,
+        threads: usize,
+    }
+
+    static QUEUE: Mutex<Queue> = Mutex::new(Queue {
+        jobs: VecDeque::new(),
+        idle: 0,
+        threads: 0,
+    });
+    static WORK: Condvar = Condvar::new();
+
+    fn queue() -> MutexGuard<'static, Queue> {
+        QUEUE.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `job` on a background thread: one that is waiting, else a new one, else the first
+    /// to be free. Gives `job` back when there is no thread and none can be started.
+    pub fn run(job: Job) -> Result<(), Job> {
+        let mut q = queue();
+        if q.jobs.len() < q.idle || q.threads >= MOST {
+            q.jobs.push_back(job);
+            WORK.notify_one();
+            return Ok(());
+        }
+        q.threads += 1;
+        drop(q);
+        // The job goes with the thread, so a failed start gives it back.
+        let slot = std::sync::Arc::new(Mutex::new(Some(job)));
+        let first = std::sync::Arc::clone(&slot);
+        let started = std::thread::Builder::new()
+            .name("inertia-background".into())
+            .spawn(move || {
+                let job = first.lock().unwrap_or_else(PoisonError::into_inner).take();
+                work(job);
+            });
+        if started.is_ok() {
+            return Ok(());
+        }
+        let mut q = queue();
+        q.threads -= 1;
+        let job = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        match job {
+            Some(job) if q.threads == 0 => Err(job),
+            Some(job) => {
+                q.jobs.push_back(job);
+                WORK.notify_one();
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// A background thread: runs its first job, then each job queued, waiting when there is
+    /// none. A job that panics is dropped there; the thread goes on.
+    fn work(mut job: Option<Job>) {
+        loop {
+            if let Some(job) = job.take() {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+            let mut q = queue();
+            q.idle += 1;
+            loop {
+                if let Some(next) = q.jobs.pop_front() {
+                    q.idle -= 1;
+                    job = Some(next);
+                    break;
+                }
+                q = WORK.wait(q).unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Every job runs, on no more than `MOST` threads, however many are queued at once, and
+        /// a job that panics leaves the threads working.
+        #[test]
+        fn every_job_runs_on_a_bounded_set_of_threads() {
+            let (done, finished) = std::sync::mpsc::channel();
+            let jobs = 5 * MOST;
+            let boom: Job = Box::new(|| panic!("a job that fails"));
+            if let Err(job) = run(boom) {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+            for k in 0..jobs {
+                let done = done.clone();
+                let job: Job = Box::new(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    let _ = done.send((k, std::thread::current().id()));
+                });
+                if let Err(job) = run(job) {
+                    job();
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            let mut threads = std::collections::HashSet::new();
+            for _ in 0..jobs {
+                let (k, thread) = finished
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                    .expect("every job runs");
+                seen.insert(k);
+                threads.insert(thread);
+            }
+            assert_eq!(seen.len(), jobs);
+            assert!(threads.len() <= MOST, "{} threads", threads.len());
+            assert!(queue().threads <= MOST);
         }
     }
 }
@@ -167,28 +299,26 @@ struct StagedFile {
     flush: Flush,
 }
 
-/// A staged file's flush to disk: under way on its own thread, or done already (where no thread
-/// could be started, it is flushed on the staging thread).
-enum Flush {
-    Running(std::thread::JoinHandle<std::io::Result<()>>),
-    Done(std::io::Result<()>),
-}
+/// A staged file's flush to disk, under way on a [`background`] thread (or, where no thread
+/// could be started, done on the staging thread): its result, once there is one.
+struct Flush(std::sync::mpsc::Receiver<std::io::Result<()>>);
 
 impl Flush {
-    fn start(temp: &NamedTempFile, file: File) -> Flush {
-        match std::thread::Builder::new().spawn(move || file.sync_all()) {
-            Ok(thread) => Flush::Running(thread),
-            Err(_) => Flush::Done(temp.as_file().sync_all()),
+    fn start(file: File) -> Flush {
+        let (done, result) = std::sync::mpsc::sync_channel(1);
+        let flush: background::Job = Box::new(move || {
+            let _ = done.send(file.sync_all());
+        });
+        if let Err(flush) = background::run(flush) {
+            flush();
         }
+        Flush(result)
     }
 
     fn wait(self) -> std::io::Result<()> {
-        match self {
-            Flush::Running(thread) => thread
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("flushing a file to disk failed"))),
-            Flush::Done(result) => result,
-        }
+        self.0
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("flushing a file to disk failed")))
     }
 }
 
@@ -220,7 +350,7 @@ impl Staged {
             })
             .map_err(err(&path))
             .map(|(temp, file)| {
-                let flush = Flush::start(&temp, file);
+                let flush = Flush::start(file);
                 (temp, flush)
             });
         let mut state = self.lock();
