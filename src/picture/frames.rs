@@ -450,6 +450,9 @@ struct Animator<'a, 'p> {
     /// The rectangle of the last frame's patch (where marks may be set).
     patch: IRect,
     glyphs: GlyphCache,
+    /// The memory each changed rectangle is composed in, kept from one to the next: a new
+    /// canvas for each was zeroed, then overwritten.
+    scratch: Vec<u8>,
 }
 
 impl<'a, 'p> Animator<'a, 'p> {
@@ -473,6 +476,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             changed: Marks::new((pic.width * pic.height) as usize),
             patch: IRect::default(),
             glyphs,
+            scratch: Vec::new(),
         }
     }
 
@@ -537,16 +541,28 @@ impl<'a, 'p> Animator<'a, 'p> {
     /// Recomposes `rect` of the displayed frame; returns the bounding box of the pixels that
     /// changed (marked in `self.changed`).
     fn compose(&mut self, rect: IRect, marks: &[Vec<Mark>]) -> Result<IRect, DrawError> {
-        let ir = IntRect::from_xywh(rect.x0, rect.y0, rect.width(), rect.height())
-            .ok_or_else(|| DrawError("empty frame rectangle".into()))?;
-        let mut patch = self
-            .trail
-            .clone_rect(ir)
+        let w = self.prepared.picture.width as usize;
+        let pw = rect.width() as usize;
+        let inside = rect.x0 >= 0
+            && rect.y0 >= 0
+            && rect.x1 as usize <= w
+            && rect.y1 as u32 <= self.trail.height();
+        let size = tiny_skia::IntSize::from_wh(rect.width() as u32, rect.height() as u32)
+            .filter(|_| inside)
+            .ok_or_else(|| DrawError("frame rectangle outside the canvas".into()))?;
+        // The trail's rectangle, copied into the scratch memory (as `clone_rect` would into a
+        // new canvas).
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let trail = self.trail.data();
+        for y in rect.y0 as usize..rect.y1 as usize {
+            let start = (y * w + rect.x0 as usize) * 4;
+            scratch.extend_from_slice(&trail[start..start + pw * 4]);
+        }
+        let mut patch = Pixmap::from_vec(scratch, size)
             .ok_or_else(|| DrawError("frame rectangle outside the canvas".into()))?;
         self.prepared
             .compose(&mut patch, rect, marks, &mut self.glyphs);
-        let w = self.prepared.picture.width as usize;
-        let pw = rect.width() as usize;
         let src = patch.data();
         let dst = self.displayed.data_mut();
         let mut changed = IRect::default();
@@ -576,6 +592,7 @@ impl<'a, 'p> Animator<'a, 'p> {
                 y as i32 + 1,
             ));
         }
+        self.scratch = patch.take();
         Ok(changed)
     }
 }
