@@ -547,7 +547,7 @@ impl<'a, 'p> Animator<'a, 'p> {
             && rect.y0 >= 0
             && rect.x1 as usize <= w
             && rect.y1 as u32 <= self.trail.height();
-        let size = tiny_skia::IntSize::from_wh(rect.width() as u32, rect.height() as u32)
+        let size = tiny_skia::IntSize::from_wh(rect.width(), rect.height())
             .filter(|_| inside)
             .ok_or_else(|| DrawError("frame rectangle outside the canvas".into()))?;
         // The trail's rectangle, copied into the scratch memory (as `clone_rect` would into a
