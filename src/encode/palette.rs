@@ -98,21 +98,24 @@ impl Palette {
         histogram.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
         let mut colours: Vec<[u8; 3]> = Vec::new();
+        // The keys of `colours`, looked up once per histogram colour (thousands of them).
+        let mut taken: std::collections::HashSet<u32, BuildHasherDefault<ColourHasher>> =
+            Default::default();
         for c in forced {
-            if !colours.contains(c) && colours.len() < MAX_COLOURS {
+            if colours.len() < MAX_COLOURS && taken.insert(key(*c)) {
                 colours.push(*c);
             }
         }
         let mut rest: Vec<(u32, u64)> = Vec::new();
         for &(k, n) in &histogram {
-            let c = unkey(k);
-            if colours.contains(&c) {
+            if taken.contains(&k) {
                 continue;
             }
             let exact =
                 colours.len() < EXACT_SLOTS.max(forced.len()) || histogram.len() <= MAX_COLOURS;
             if exact && colours.len() < MAX_COLOURS {
-                colours.push(c);
+                colours.push(unkey(k));
+                taken.insert(k);
                 continue;
             }
             rest.push((k, n));
