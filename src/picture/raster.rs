@@ -606,9 +606,11 @@ fn image(
         let src = ((row - y) as usize * iw + (area.x0 - x) as usize) * 3;
         let dst = ((row - origin.1) as usize * tw + (area.x0 - origin.0) as usize) * 4;
         let n = area.width() as usize;
-        for k in 0..n {
-            let s = &img.rgb[src + k * 3..src + k * 3 + 3];
-            data[dst + k * 4..dst + k * 4 + 4].copy_from_slice(&[s[0], s[1], s[2], 255]);
+        let pixels = data[dst..dst + n * 4]
+            .chunks_exact_mut(4)
+            .zip(img.rgb[src..src + n * 3].chunks_exact(3));
+        for (to, from) in pixels {
+            to.copy_from_slice(&[from[0], from[1], from[2], 255]);
         }
     }
 }
