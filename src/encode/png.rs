@@ -15,7 +15,21 @@
 //! | level 1 | 3.17 MB | 44–52 ms |
 //!
 //! Level 3 is the knee: it takes 40–50 % of level 6's time for 9 % more bytes, where level 2
-//! adds 7 % more bytes again and level 4 saves 2 % of them for 20–35 % more time. (Filters
+//! adds 7 % more bytes again and level 4 saves 2 % of them for 20–35 % more time.
+//!
+//! That knee is the figures'. Charts (mostly flat white, thin lines and text) lose little at
+//! level 2, so they are written there ([`Content::Chart`]). The 34 shipped charts and 26
+//! figures, encoded in one thread (in-process, best of 5 passes, two runs):
+//!
+//! | deflate (zlib-rs), filter None | charts | figures |
+//! |---|---|---|
+//! | level 1 | 2.04 MB, 29–34 ms | 1.36 MB, 26–27 ms |
+//! | level 2 | 1.71 MB, 42–54 ms | 1.13 MB, 36–41 ms |
+//! | level 3 | 1.67 MB, 61–72 ms | 1.01 MB, 55–59 ms |
+//! | level 4 | 1.66 MB, 80 ms | 0.97 MB, 59–68 ms |
+//!
+//! For the charts, level 2 is 2.3 % more bytes for a quarter to a third less time; for the
+//! figures, 12 % more bytes. (Filters
 //! only cost: `Up` or adaptive gave 2.73 MB at level 6, and the `png` crate's fast mode 7.7 MB
 //! with `Up`, 4.8 MB adaptive.) None beats the filters because these pictures repeat whole
 //! pixels (flat bands, the same glyph edges), which the matcher finds unfiltered and filters
@@ -32,11 +46,36 @@ use tiny_skia::Pixmap;
 #[error("{0}")]
 pub struct PngError(String);
 
-/// The deflate level (see the module header).
-const LEVEL: u8 = 3;
+/// What a PNG shows, which decides its deflate level (see the module header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// A figure or frame of the animation, or an image in it: bands, trails, text.
+    Figure,
+    /// A chart: mostly flat white, thin lines and text.
+    Chart,
+}
 
-/// Encodes row-major 8-bit RGB as a PNG.
+impl Content {
+    fn level(self) -> u8 {
+        match self {
+            Content::Figure => 3,
+            Content::Chart => 2,
+        }
+    }
+}
+
+/// Encodes row-major 8-bit RGB as a PNG of a figure.
 pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PngError> {
+    encode_rgb_of(Content::Figure, rgb, width, height)
+}
+
+/// Encodes row-major 8-bit RGB as a PNG of `content`.
+fn encode_rgb_of(
+    content: Content,
+    rgb: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, PngError> {
     if width == 0 || height == 0 {
         return Err(PngError(format!("cannot encode a {width}×{height} image")));
     }
@@ -50,7 +89,7 @@ pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PngErr
     let mut out = Vec::new();
     PngEncoder::new_with_quality(
         &mut out,
-        CompressionType::Level(LEVEL),
+        CompressionType::Level(content.level()),
         FilterType::NoFilter,
     )
     .write_image(rgb, width, height, ExtendedColorType::Rgb8)
@@ -69,9 +108,14 @@ pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, PngError> {
     encode_rgb(&rgb, pixmap.width(), pixmap.height())
 }
 
-/// Encodes an opaque pixmap that is used up, its pixels packed to RGB in place, so a large
-/// canvas is not held a second time while it is compressed.
+/// Encodes an opaque pixmap of a figure that is used up, its pixels packed to RGB in place, so
+/// a large canvas is not held a second time while it is compressed.
 pub fn encode_owned(pixmap: Pixmap) -> Result<Vec<u8>, PngError> {
+    encode_owned_of(Content::Figure, pixmap)
+}
+
+/// [`encode_owned`] for a PNG of `content`.
+pub fn encode_owned_of(content: Content, pixmap: Pixmap) -> Result<Vec<u8>, PngError> {
     let (width, height) = (pixmap.width(), pixmap.height());
     let mut data = pixmap.take();
     let pixels = data.len() / 4;
@@ -90,7 +134,7 @@ pub fn encode_owned(pixmap: Pixmap) -> Result<Vec<u8>, PngError> {
         data.copy_within(4 * k..4 * k + 3, 3 * k);
     }
     data.truncate(3 * pixels);
-    encode_rgb(&data, width, height)
+    encode_rgb_of(content, &data, width, height)
 }
 
 /// Encodes a picture's image (for the SVG writer, which embeds images as PNG): with a palette
@@ -148,9 +192,9 @@ fn palette_of(rgb: &[u8]) -> Option<(Vec<[u8; 3]>, Vec<u8>)> {
     Some((palette, indices))
 }
 
-/// Encodes row-major palette indices, one byte each, as an 8-bit indexed PNG (filter None,
-/// deflate level [`LEVEL`], as RGB is): a third of the bytes to compress. The surface images
-/// the SVGs embed have 75 to 120 colours (flat bands and their quantized blends near contour
+/// Encodes row-major palette indices, one byte each, as an 8-bit indexed PNG (filter None, the
+/// deflate level of a figure's RGB): a third of the bytes to compress. The surface images the
+/// SVGs embed have 75 to 120 colours (flat bands and their quantized blends near contour
 /// lines).
 pub fn encode_indexed(
     palette: &[[u8; 3]],
@@ -176,7 +220,7 @@ pub fn encode_indexed(
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(palette.as_flattened());
     encoder.set_filter(png::Filter::NoFilter);
-    encoder.set_deflate_compression(png::DeflateCompression::Level(LEVEL));
+    encoder.set_deflate_compression(png::DeflateCompression::Level(Content::Figure.level()));
     let mut writer = encoder
         .write_header()
         .map_err(|e| PngError(e.to_string()))?;
@@ -216,6 +260,10 @@ mod tests {
                 .collect();
             assert_eq!(decoded.as_raw(), &want);
             assert_eq!(encode_rgb(&want, w, h).unwrap(), png);
+            // A chart's PNG is deflated at its own level, and decodes to the same pixels.
+            let chart = encode_owned_of(Content::Chart, p.clone()).unwrap();
+            let decoded = image::load_from_memory(&chart).unwrap().to_rgb8();
+            assert_eq!(decoded.as_raw(), &want);
             assert_eq!(encode_owned(p).unwrap(), png);
         }
         assert!(encode_rgb(&[0; 5], 2, 1).is_err());

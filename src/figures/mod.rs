@@ -283,7 +283,7 @@ where
 /// A chart's picture encoded as PNG (its SVG, [`encode_svg`], has the same content).
 fn encode_png(picture: &Picture) -> Result<Vec<u8>, DrawError> {
     let pixmap = crate::picture::raster::paint(picture)?;
-    crate::encode::png::encode_owned(pixmap).map_err(err)
+    crate::encode::png::encode_owned_of(crate::encode::png::Content::Chart, pixmap).map_err(err)
 }
 
 /// A chart's picture encoded as SVG.
