@@ -79,7 +79,7 @@ impl fmt::Display for ClipAttr {
     }
 }
 
-/// The id of glyph `id` of font `font` in `<defs>` (see [`glyph_id`]), where it is formatted.
+/// The id of glyph `id` of font `font` in `<defs>`, where it is formatted.
 #[derive(Debug, Clone, Copy)]
 pub struct GlyphId(pub u8, pub u16);
 
@@ -202,11 +202,6 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// ` clip-path="url(#cN)"` for a clipped item.
-pub fn clip_attr(clip: Option<usize>) -> String {
-    ClipAttr(clip).to_string()
-}
-
 fn write_path_data(out: &mut String, path: &Path) {
     for op in &path.ops {
         match *op {
@@ -261,11 +256,6 @@ fn shape(out: &mut String, s: &Shape, clip: Option<usize>) {
     out.push('"');
     write_paint_attrs(out, s.fill, s.stroke);
     let _ = writeln!(out, "{}/>", ClipAttr(clip));
-}
-
-/// The id of glyph `id` of font `font` in `<defs>`.
-pub fn glyph_id(font: u8, id: u16) -> String {
-    GlyphId(font, id).to_string()
 }
 
 fn text(out: &mut String, t: &Text, picture: &Picture, clip: Option<usize>) {
@@ -636,14 +626,7 @@ pub fn trail_style(colours: &[Rgb]) -> String {
 
 /// A trail piece's own attributes inside its group (see [`trail_group_attrs`]): its colour, as
 /// the class of its place in `colours` (see [`trail_colours`]), and its width where the group
-/// has none.
-pub fn trail_attrs(t: &Trail, trails: &[(usize, &Trail)], colours: &[Rgb]) -> String {
-    let mut a = String::new();
-    write_trail_attrs(&mut a, t, trails, colours);
-    a
-}
-
-/// Writes [`trail_attrs`] at the end of `out`.
+/// has none, written at the end of `out`.
 pub fn write_trail_attrs(out: &mut String, t: &Trail, trails: &[(usize, &Trail)], colours: &[Rgb]) {
     let _ = match colours.iter().position(|&c| c == t.colour) {
         Some(k) => write!(out, r#" class="t{k}""#),
