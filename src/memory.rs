@@ -1,19 +1,19 @@
 //! Large allocations on huge pages: the global allocator the `render` binary installs. This is
 //! the one module with `unsafe` code: the allocator's `mmap`, `mremap`, `munmap` and `madvise`.
 //!
-//! A buffer of a megabyte or more (a canvas, the surface's values and pixels, a frame's palette
-//! indices) is new memory, and the kernel hands it over 4 KiB at a time, one page fault each,
-//! as it is first written: a 640 × 480 canvas is 300 faults, a 3840 × 2160 one 8,100. A fault
-//! costs about 2.5 µs on a virtual machine, and a 640 × 480 render spent a fifth of its CPU
-//! time in them. [`HugePages`] maps each zeroed allocation of [`LARGE`] bytes or more (every
-//! canvas is one) and each other allocation of [`LARGE_UNZEROED`] or more on its own, aligned
-//! to 2 MiB and rounded up to whole 2 MiB pages, and asks for huge pages (`MADV_HUGEPAGE`;
-//! Linux gives them to a process that asks when `/sys/kernel/mm/transparent_hugepage/enabled`
-//! is `madvise`, the common default): one fault per 2 MiB. Everything else goes to the system
-//! allocator, as does a large allocation this module cannot place (more than [`TRACKED`] live
-//! at once, a failed `mmap`, an alignment above 2 MiB). A block that grows is remapped, not
-//! copied. Freed mappings are unmapped at once: keeping a few for reuse saved no measurable
-//! time and raised the 10,000-step render's peak memory by 7 MB.
+//! A large buffer (a canvas, the surface's values and pixels, a chunk of quantized GIF frames) is
+//! new memory, and the kernel hands it over 4 KiB at a time, one page fault each, as it is first
+//! written: a 640 × 480 canvas is 300 faults, a 3840 × 2160 one 8,100. A fault costs about 2.5 µs
+//! on a virtual machine, and a 640 × 480 render spent a fifth of its CPU time in them.
+//! [`HugePages`] maps each zeroed allocation of [`LARGE`] bytes or more (the canvases of a
+//! 640 × 480 figure and of its 640 × 360 charts are) and each other allocation of
+//! [`LARGE_UNZEROED`] or more on its own, aligned to 2 MiB and rounded up to whole 2 MiB pages, and
+//! asks for huge pages (`MADV_HUGEPAGE`; Linux gives them to a process that asks when
+//! `/sys/kernel/mm/transparent_hugepage/enabled` is `madvise`, the common default): one fault per
+//! 2 MiB. Everything else goes to the system allocator, as does a large allocation this module
+//! cannot place (more than [`TRACKED`] live at once, a failed `mmap`, an alignment above 2 MiB). A
+//! block that grows is remapped, not copied. Freed mappings are unmapped at once: keeping a few for
+//! reuse saved no measurable time and raised the 10,000-step render's peak memory by 7 MB.
 //!
 //! Against the system allocator with huge pages asked for buffers of 2 MiB or more only
 //! (whole processes, runs interleaved, medians):
@@ -24,6 +24,12 @@
 //! | 1280 × 960, 60 steps (10 runs) | 5,881 → 1,702 | 63.8 → 53.8 ms | 34.0 → 40.7 MB |
 //! | 10,000 steps (3 runs) | 27,891 → 19,531 | 1.40 → 1.30 s | 84.8 → 94.6 MB |
 //!
+//! [`LARGE`] was a megabyte then. At half a megabyte it takes in the canvas of a chart
+//! (640 × 360 for a 640 × 480 scene): quad60 1,486 → 1,250 faults and 42.8 → 41.0 ms of CPU
+//! time (30 runs); 3840 × 2160 7,676 → 6,922 faults, 165 → 169 MB peak (5 runs); the 10,000
+//! steps unchanged. A quarter of a megabyte took 100 faults more off quad60 for no time
+//! measured and 1.3 MB more memory.
+//!
 //! Elsewhere (not Linux), [`HugePages`] is the system allocator.
 
 #![allow(unsafe_code)]
@@ -33,8 +39,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 /// The huge page size of x86-64 and of 4 KiB-page AArch64, bytes.
 const HUGE_PAGE: usize = 2 << 20;
 
-/// The size from which an allocation is mapped on huge pages, bytes.
-pub const LARGE: usize = 1 << 20;
+/// The size from which a zeroed allocation is mapped on huge pages, bytes.
+pub const LARGE: usize = 512 << 10;
 
 /// The size from which an allocation that is not zeroed is mapped on huge pages, bytes.
 pub const LARGE_UNZEROED: usize = 2 << 20;
