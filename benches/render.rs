@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use inertia::encode::{self, palette::NearestCache};
+use inertia::encode;
 use inertia::picture::frames::Plan;
 use inertia::pipeline;
 use inertia::render::Figure;
@@ -83,7 +83,9 @@ fn stages(scene: &Scene, reps: usize) {
             encode::gif::frame_delays(picture.steps + 1, scene.output.fps, scene.output.hold);
         lap(&mut times, 3);
         let frames = plan
-            .run(NearestCache::default, |cache, _, p| gif.frame(p, cache))
+            .run(Default::default, |(cache, store), _, p| {
+                gif.frame(p, cache, store)
+            })
             .expect("frames");
         lap(&mut times, 4);
         let _ = encode::png::encode(&keyframes.last).expect("png");

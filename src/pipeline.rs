@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::encode::gif::{EncodedFrame, GifEncoder, GifError, QuantizedFrame, Usage};
+use crate::encode::gif::{EncodedFrame, FrameStore, GifEncoder, GifError, QuantizedFrame, Usage};
 use crate::encode::{
     self,
     palette::{Histogram, NearestCache, Palette},
@@ -382,10 +382,10 @@ fn draw(
             if !animated {
                 return Ok((GifStage::Made(None), Vec::new()));
             }
-            let frames = plan.run(NearestCache::default, |cache, _, patch| {
+            let frames = plan.run(Default::default, |(cache, store), _, patch| {
                 progress.frame_done(scene);
                 let png = frames_on.then(|| encode::png::encode(patch.frame()));
-                (gif.as_ref().map(|g| g.frame(patch, cache)), png)
+                (gif.as_ref().map(|g| g.frame(patch, cache, store)), png)
             })?;
             let (gif_frames, frame_pngs): (Vec<_>, Vec<_>) = frames.into_iter().unzip();
             let gif_frames: Vec<GifFrame> = gif_frames.into_iter().flatten().collect();
@@ -522,11 +522,16 @@ impl GifFrames {
     }
 
     /// What is kept of one frame until [`GifFrames::finish`].
-    pub fn frame(&self, patch: &frames::FramePatch, cache: &mut NearestCache) -> GifFrame {
+    pub fn frame(
+        &self,
+        patch: &frames::FramePatch,
+        cache: &mut NearestCache,
+        store: &mut FrameStore,
+    ) -> GifFrame {
         if self.ordered {
             GifFrame::Encoded(self.encoder.frame(patch, cache))
         } else {
-            GifFrame::Quantized(self.encoder.quantize(patch, cache))
+            GifFrame::Quantized(self.encoder.quantize(patch, cache, store))
         }
     }
 

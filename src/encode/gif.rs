@@ -60,12 +60,12 @@ pub struct EncodedFrame {
 
 /// One frame quantized to the palette but not yet compressed: what is kept of a frame while the
 /// palette's order is not known (see [`GifEncoder::reordered`]). One byte per pixel of its
-/// rectangle.
-#[derive(Debug, Clone, PartialEq)]
+/// rectangle, kept in a [`FrameStore`]'s chunk.
+#[derive(Debug, Clone)]
 pub struct QuantizedFrame {
     pub rect: IRect,
     /// Each pixel's palette index + 1, row-major; 0 where the pixel did not change.
-    indices: Vec<u8>,
+    indices: Kept,
     first: bool,
     /// The palette indices the changed pixels draw, with how many pixels of each, in index
     /// order: counted while quantizing.
@@ -80,6 +80,81 @@ impl QuantizedFrame {
             return &[];
         }
         &self.drawn
+    }
+}
+
+impl PartialEq for QuantizedFrame {
+    fn eq(&self, other: &Self) -> bool {
+        self.rect == other.rect
+            && self.first == other.first
+            && self.drawn == other.drawn
+            && self.indices.with(|a| other.indices.with(|b| a == b))
+    }
+}
+
+/// A block of quantized frames' bytes: written by the [`FrameStore`] that made it, read by the
+/// frames kept in it once they are compressed.
+type Chunk = std::sync::Arc<std::sync::RwLock<Vec<u8>>>;
+
+/// Bytes kept in a [`FrameStore`]: `range` of `chunk`.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    chunk: Chunk,
+    range: std::ops::Range<usize>,
+}
+
+impl Kept {
+    /// Calls `f` with the bytes.
+    pub fn with<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let chunk = self
+            .chunk
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&chunk[self.range.clone()])
+    }
+}
+
+/// Where one thread keeps the frames it quantizes: chunks of [`FrameStore::CHUNK`] bytes or
+/// more, each frame's bytes appended to the chunk being filled while it has room. A short
+/// animation keeps every frame quantized until the last is drawn, and a buffer of its own for
+/// each frame was new memory each time, paged in 4 KiB at a time: 10,000 page faults, most of
+/// those of `render scenes/`. A chunk is one allocation the size of a huge page (see
+/// [`crate::memory`]), paged in at once.
+#[derive(Debug, Default)]
+pub struct FrameStore {
+    chunk: Chunk,
+}
+
+impl FrameStore {
+    /// The size of a chunk, bytes: what [`crate::memory`] maps on huge pages.
+    pub const CHUNK: usize = crate::memory::LARGE_UNZEROED;
+
+    /// Keeps the `len` bytes `fill` appends to the vector it is given (more or fewer are kept
+    /// too, but the next chunk may then start early), with what `fill` returns.
+    pub fn keep<R>(&mut self, len: usize, fill: impl FnOnce(&mut Vec<u8>) -> R) -> (Kept, R) {
+        let mut bytes = self
+            .chunk
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if bytes.capacity() - bytes.len() < len {
+            drop(bytes);
+            self.chunk = Chunk::new(std::sync::RwLock::new(Vec::with_capacity(
+                len.max(Self::CHUNK),
+            )));
+            bytes = self
+                .chunk
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        let start = bytes.len();
+        let made = fill(&mut bytes);
+        let range = start..bytes.len();
+        drop(bytes);
+        let kept = Kept {
+            chunk: self.chunk.clone(),
+            range,
+        };
+        (kept, made)
     }
 }
 
@@ -244,14 +319,39 @@ impl GifEncoder {
 
     /// Quantizes and compresses one frame (see [`GifEncoder::quantize`]).
     pub fn frame(&self, patch: &FramePatch, cache: &mut NearestCache) -> EncodedFrame {
-        self.compress(&self.quantize(patch, cache))
+        let mut indices =
+            Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
+        let drawn = self.quantize_into(patch, cache, &mut indices);
+        self.compress_indices(patch.rect, &indices, &drawn, patch.is_first())
     }
 
     /// Quantizes a frame's changed pixels to the palette (unchanged ones are not looked up:
-    /// they will be written transparent). `cache` is a per-thread memo of colour look-ups.
-    pub fn quantize(&self, patch: &FramePatch, cache: &mut NearestCache) -> QuantizedFrame {
-        let mut indices =
-            Vec::with_capacity(patch.rect.width() as usize * patch.rect.height() as usize);
+    /// they will be written transparent), kept in `store`. `cache` is a per-thread memo of
+    /// colour look-ups.
+    pub fn quantize(
+        &self,
+        patch: &FramePatch,
+        cache: &mut NearestCache,
+        store: &mut FrameStore,
+    ) -> QuantizedFrame {
+        let len = patch.rect.width() as usize * patch.rect.height() as usize;
+        let (indices, drawn) = store.keep(len, |bytes| self.quantize_into(patch, cache, bytes));
+        QuantizedFrame {
+            rect: patch.rect,
+            indices,
+            first: patch.is_first(),
+            drawn,
+        }
+    }
+
+    /// Appends the indices of a frame's pixels to `indices` (see [`QuantizedFrame`]); returns
+    /// the palette indices it draws, with their counts.
+    fn quantize_into(
+        &self,
+        patch: &FramePatch,
+        cache: &mut NearestCache,
+        indices: &mut Vec<u8>,
+    ) -> Vec<(u8, u64)> {
         // Runs of one colour are common (flat bands): the last look-up is reused.
         let mut lookup = Lookup {
             palette: &self.palette,
@@ -262,7 +362,7 @@ impl GifEncoder {
         };
         for (rgba, changed) in patch.rows() {
             match changed {
-                None => lookup.runs(rgba, &mut indices),
+                None => lookup.runs(rgba, indices),
                 Some(changed) => {
                     // 64 pixels at a time: a stretch where nothing changed is pushed at once.
                     let n = rgba.len() / 4;
@@ -287,33 +387,40 @@ impl GifEncoder {
                 }
             }
         }
-        QuantizedFrame {
-            rect: patch.rect,
-            indices,
-            first: patch.is_first(),
-            drawn: lookup.drawn(),
-        }
+        lookup.drawn()
     }
 
     /// Compresses a quantized frame in this encoder's palette order.
     pub fn compress(&self, frame: &QuantizedFrame) -> EncodedFrame {
+        frame
+            .indices
+            .with(|indices| self.compress_indices(frame.rect, indices, &frame.drawn, frame.first))
+    }
+
+    /// Compresses the indices of the frame at `rect` that draws `drawn`.
+    fn compress_indices(
+        &self,
+        rect: IRect,
+        indices: &[u8],
+        drawn: &[(u8, u64)],
+        first: bool,
+    ) -> EncodedFrame {
         // The indices written are those the frame draws (unchanged pixels are transparent).
-        let max_index = frame
-            .drawn
+        let max_index = drawn
             .iter()
             .map(|&(i, _)| self.symbols[usize::from(i) + 1])
             .fold(TRANSPARENT, u8::max);
         EncodedFrame {
-            rect: frame.rect,
+            rect,
             lzw: lzw::encode_indexed(
                 &lzw::Indexed {
-                    bytes: &frame.indices,
+                    bytes: indices,
                     symbols: &self.symbols,
                     transparent: TRANSPARENT,
                 },
                 max_index,
             ),
-            transparent: !frame.first,
+            transparent: !first,
         }
     }
 
@@ -362,5 +469,50 @@ mod tests {
         let d = frame_delays(10, 25.0, 1.5);
         assert_eq!(d[..9], [4; 9]);
         assert_eq!(d[9], 154);
+    }
+
+    /// Frames kept in a store read back as written, whether they share a chunk, start a new
+    /// one when the last has no room, or are larger than a chunk; a chunk is not outgrown.
+    #[test]
+    fn kept_frames_read_back_across_chunks() {
+        let mut store = FrameStore::default();
+        let chunk = FrameStore::CHUNK;
+        let sizes = [
+            0,
+            1,
+            chunk / 3,
+            chunk / 2,
+            chunk / 2,
+            2 * chunk + 5,
+            7,
+            chunk,
+        ];
+        let kept: Vec<(Kept, usize)> = sizes
+            .iter()
+            .enumerate()
+            .map(|(k, &len)| {
+                let (kept, made) = store.keep(len, |bytes| {
+                    let before = bytes.capacity();
+                    bytes.extend((0..len).map(|i| (i * 31 + k) as u8));
+                    assert_eq!(bytes.capacity(), before, "frame {k} outgrew its chunk");
+                    len
+                });
+                (kept, made)
+            })
+            .collect();
+        for (k, (kept, len)) in kept.iter().enumerate() {
+            kept.with(|bytes| {
+                assert_eq!(bytes.len(), *len);
+                assert!(bytes
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &b)| b == (i * 31 + k) as u8));
+            });
+        }
+        // The first four share a chunk (a third and a half fit after nothing and one byte);
+        // the second half does not fit and starts the next.
+        let same = |a: usize, b: usize| std::sync::Arc::ptr_eq(&kept[a].0.chunk, &kept[b].0.chunk);
+        assert!(same(1, 2) && same(2, 3) && !same(3, 4));
+        assert!(!same(4, 5) && !same(5, 6));
     }
 }
