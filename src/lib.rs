@@ -13,9 +13,10 @@
 //!    text is shaped by [`text`] from the embedded font (or the scene's own).
 //! 4. [`encode`]: frames become files (GIF, PNG, CSV), written atomically by [`output`].
 //!
-//! [`memory`] is the global allocator `render` installs, which maps large buffers (canvases, a
-//! full frame's palette indices) on huge pages: it holds the crate's `unsafe` code, allowed
-//! there alone.
+//! [`memory`] is the global allocator `render` installs, which maps large buffers (canvases,
+//! chunks of quantized GIF frames) on huge pages: it holds the crate's `unsafe` code, allowed
+//! there alone. Every lock is taken through [`sync`], so a thread that panicked holding one
+//! does not make it unusable.
 //!
 //! [`pipeline`] runs the stages for one scene. [`batch`] runs a build of many scenes into one
 //! output folder (freshness against the [`manifest`], verification, single frames, the
@@ -63,6 +64,7 @@ pub mod schedule;
 pub mod schema;
 pub mod starter;
 pub mod surface;
+pub mod sync;
 pub mod text;
 pub mod theory;
 pub mod trajectory;

@@ -19,6 +19,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use inertia::batch::{Batch, Mode, WatchTiming};
 use inertia::report::{Note, Outcome, Progress, Report};
 use inertia::scene::Scene;
+use inertia::sync::lock;
 use inertia::Error;
 
 /// Large buffers on huge pages (see `inertia::memory`).
@@ -136,7 +137,7 @@ impl Bars {
     }
 
     fn bar(&self, scene: &Scene) -> Option<ProgressBar> {
-        self.scenes.lock().ok()?.get(&scene.output.name).cloned()
+        lock(&self.scenes).get(&scene.output.name).cloned()
     }
 }
 
@@ -155,9 +156,7 @@ impl Progress for Bars {
             bar.set_style(style);
         }
         bar.set_prefix("all scenes");
-        if let Ok(mut overall) = self.overall.lock() {
-            *overall = Some(bar);
-        }
+        *lock(&self.overall) = Some(bar);
     }
 
     fn scene_started(&self, scene: &Scene) {
@@ -166,9 +165,7 @@ impl Progress for Bars {
             bar.set_style(style);
         }
         bar.set_prefix(scene.output.name.clone());
-        if let Ok(mut scenes) = self.scenes.lock() {
-            scenes.insert(scene.output.name.clone(), bar);
-        }
+        lock(&self.scenes).insert(scene.output.name.clone(), bar);
     }
 
     fn frames(&self, scene: &Scene, total: usize) {
@@ -184,21 +181,17 @@ impl Progress for Bars {
     }
 
     fn scene_done(&self, scene: &Scene) {
-        let bar = self
-            .scenes
-            .lock()
-            .ok()
-            .and_then(|mut s| s.remove(&scene.output.name));
+        let bar = lock(&self.scenes).remove(&scene.output.name);
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        if let Some(overall) = self.overall.lock().ok().and_then(|o| o.clone()) {
+        if let Some(overall) = lock(&self.overall).clone() {
             overall.inc(1);
         }
     }
 
     fn batch_done(&self) {
-        if let Some(overall) = self.overall.lock().ok().and_then(|mut o| o.take()) {
+        if let Some(overall) = lock(&self.overall).take() {
             overall.finish_and_clear();
         }
     }

@@ -261,9 +261,7 @@ impl Stamps {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Stamp>> {
-        self.map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::sync::lock(&self.map)
     }
 
     fn insert(&self, name: &str, stamp: Stamp) {

@@ -148,7 +148,7 @@ impl Replaced {
 /// twelve threads started, scheduled and ended per render, hundreds for `render scenes/`).
 mod background {
     use std::collections::VecDeque;
-    use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+    use std::sync::{Condvar, Mutex, MutexGuard};
 
     /// A piece of work for a background thread.
     pub type Job = Box<dyn FnOnce() + Send>;
@@ -172,7 +172,7 @@ mod background {
     static WORK: Condvar = Condvar::new();
 
     fn queue() -> MutexGuard<'static, Queue> {
-        QUEUE.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::sync::lock(&QUEUE)
     }
 
     /// Runs `job` on a background thread: one that is waiting, else a new one, else the first
@@ -192,7 +192,7 @@ mod background {
         let started = std::thread::Builder::new()
             .name("inertia-background".into())
             .spawn(move || {
-                let job = first.lock().unwrap_or_else(PoisonError::into_inner).take();
+                let job = crate::sync::lock(&first).take();
                 work(job);
             });
         if started.is_ok() {
@@ -200,7 +200,7 @@ mod background {
         }
         let mut q = queue();
         q.threads -= 1;
-        let job = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let job = crate::sync::lock(&slot).take();
         match job {
             Some(job) if q.threads == 0 => Err(job),
             Some(job) => {
@@ -227,7 +227,7 @@ mod background {
                     job = Some(next);
                     break;
                 }
-                q = WORK.wait(q).unwrap_or_else(PoisonError::into_inner);
+                q = crate::sync::wait(&WORK, q);
             }
         }
     }
@@ -333,9 +333,7 @@ impl Staged {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, StagedFiles> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::sync::lock(&self.state)
     }
 
     /// Writes `bytes` for the file `name` to a temporary and starts flushing it. An error is
@@ -467,7 +465,7 @@ fn held(dir: &Path) -> bool {
     let Ok(dir) = dir.canonicalize() else {
         return false;
     };
-    HELD.lock().map(|h| h.contains(&dir)).unwrap_or(false)
+    crate::sync::lock(&HELD).contains(&dir)
 }
 
 /// An exclusive lock on an output folder, held (released on drop) while a render reads the
@@ -487,8 +485,8 @@ impl ManifestLock {
             .ok()
             .filter(|f| fs4::FileExt::lock(f).is_ok())
             .and_then(|f| Some((f, dir.canonicalize().ok()?)));
-        if let (Some((_, path)), Ok(mut h)) = (&folder, HELD.lock()) {
-            h.push(path.clone());
+        if let Some((_, path)) = &folder {
+            crate::sync::lock(&HELD).push(path.clone());
         }
         ManifestLock { folder }
     }
@@ -496,7 +494,8 @@ impl ManifestLock {
 
 impl Drop for ManifestLock {
     fn drop(&mut self) {
-        if let (Some((_, path)), Ok(mut h)) = (&self.folder, HELD.lock()) {
+        if let Some((_, path)) = &self.folder {
+            let mut h = crate::sync::lock(&HELD);
             if let Some(i) = h.iter().position(|p| p == path) {
                 h.swap_remove(i);
             }

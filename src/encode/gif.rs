@@ -106,10 +106,7 @@ pub struct Kept {
 impl Kept {
     /// Calls `f` with the bytes.
     pub fn with<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let chunk = self
-            .chunk
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let chunk = crate::sync::read(&self.chunk);
         f(&chunk[self.range.clone()])
     }
 }
@@ -132,19 +129,13 @@ impl FrameStore {
     /// Keeps the `len` bytes `fill` appends to the vector it is given (more or fewer are kept
     /// too, but the next chunk may then start early), with what `fill` returns.
     pub fn keep<R>(&mut self, len: usize, fill: impl FnOnce(&mut Vec<u8>) -> R) -> (Kept, R) {
-        let mut bytes = self
-            .chunk
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut bytes = crate::sync::write(&self.chunk);
         if bytes.capacity() - bytes.len() < len {
             drop(bytes);
             self.chunk = Chunk::new(std::sync::RwLock::new(Vec::with_capacity(
                 len.max(Self::CHUNK),
             )));
-            bytes = self
-                .chunk
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            bytes = crate::sync::write(&self.chunk);
         }
         let start = bytes.len();
         let made = fill(&mut bytes);

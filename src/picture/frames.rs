@@ -776,14 +776,6 @@ pub struct Plan<'p> {
     samples: Vec<Sample>,
 }
 
-/// `mutex` locked, whether or not a thread panicked holding it (what it guards stays usable:
-/// claims, snapshots, spare canvases and finished chunks).
-fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// A chunk's index and what [`Plan::run`] made of its frames.
 type ChunkFrames<T> = (usize, Result<Vec<T>, DrawError>);
 
@@ -925,7 +917,7 @@ impl<'p> Plan<'p> {
         // Canvases of helpers' chunks that are done, for the next chunk a helper starts.
         let spare: std::sync::Mutex<Vec<Pixmap>> = std::sync::Mutex::default();
         let claim = |from_front: bool| {
-            let mut range = locked(&unclaimed);
+            let mut range = crate::sync::lock(&unclaimed);
             if range.0 >= range.1 {
                 return None;
             }
@@ -937,8 +929,8 @@ impl<'p> Plan<'p> {
                 range.1
             })
         };
-        let snapshot_of = |k: usize| locked(&snapshots[k]).take();
-        let take = || locked(&spare).pop();
+        let snapshot_of = |k: usize| crate::sync::lock(&snapshots[k]).take();
+        let take = || crate::sync::lock(&spare).pop();
         // The frames of chunk `k` from `animator`, which holds the step before its first.
         let frames_of = |animator: &mut Animator, state: &mut S, k: usize| {
             let first = k * len;
@@ -962,7 +954,7 @@ impl<'p> Plan<'p> {
             Animator::new(prepared, trail, first, spare())
         };
         let record = |k: usize, result: Result<Vec<T>, DrawError>| {
-            locked(&done).push((k, result));
+            crate::sync::lock(&done).push((k, result));
         };
         rayon::scope(|scope| {
             for _ in 0..helpers {
@@ -974,10 +966,10 @@ impl<'p> Plan<'p> {
                         record(k, result);
                         // Kept only while there are chunks left to start.
                         let left = {
-                            let range = locked(&unclaimed);
+                            let range = crate::sync::lock(&unclaimed);
                             range.1 - range.0
                         };
-                        let mut spare = locked(&spare);
+                        let mut spare = crate::sync::lock(&spare);
                         if spare.len() < 2 * left {
                             spare.extend([animator.trail, animator.displayed]);
                         }

@@ -40,7 +40,7 @@ pub enum FontError {
 /// every change).
 fn lasting_bytes(data: &[u8]) -> &'static [u8] {
     static KEPT: Mutex<Vec<&'static [u8]>> = Mutex::new(Vec::new());
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    let mut kept = crate::sync::lock(&KEPT);
     if let Some(k) = kept.iter().find(|k| ***k == *data) {
         return k;
     }
@@ -176,7 +176,7 @@ impl Font {
         // A guessed script is never "unknown": unknown is how the buffer says it has none.
         let script = Some(buffer.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
         let key: PlanKey = (buffer.direction(), script, buffer.language());
-        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let mut plans = crate::sync::lock(&self.plans);
         if let Some((_, plan)) = plans.iter().find(|(k, _)| *k == key) {
             return Arc::clone(plan);
         }
@@ -203,7 +203,7 @@ impl Font {
 
     /// The outline of glyph `id`, in font units (empty for a space).
     pub fn outline(&self, id: u16) -> Arc<Outline> {
-        let mut cache = self.outlines.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = crate::sync::lock(&self.outlines);
         cache
             .entry(id)
             .or_insert_with(|| {
@@ -353,7 +353,7 @@ impl Fonts {
     /// the player and the PDF lay out the same lines: each is shaped once.
     pub fn shape(&self, text: &str, size: f32) -> Shaped {
         let key = (text.to_string(), size.to_bits());
-        let lock = || self.shaped.lock().unwrap_or_else(|e| e.into_inner());
+        let lock = || crate::sync::lock(&self.shaped);
         if let Some(s) = lock().get(&key) {
             return s.clone();
         }
