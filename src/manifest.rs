@@ -57,6 +57,10 @@ pub struct SceneRecord {
     pub inertia: String,
     /// Each output, by file name.
     pub outputs: BTreeMap<String, FileRecord>,
+    /// What the gallery's card says of the scene as it was rendered (absent in a record from
+    /// before cards were kept: the gallery reads the scene file again for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::gallery::Card>,
 }
 
 /// The whole manifest, by output name.
@@ -185,6 +189,7 @@ impl Manifest {
                     )
                 })
                 .collect(),
+            card: Some(crate::gallery::Card::of(scene)),
         }
     }
 
@@ -421,6 +426,7 @@ mod tests {
                 inputs: BTreeMap::new(),
                 inertia: env!("CARGO_PKG_VERSION").into(),
                 outputs: [("a.csv".to_string(), f.clone())].into(),
+                card: None,
             },
         );
         stamps.save(dir.path(), &m);

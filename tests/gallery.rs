@@ -183,11 +183,11 @@ fn chromium_shows_the_gallery() {
     assert!(dom.contains("inertia gallery"), "DOM:\n{dom}");
     for e in &entries {
         assert!(
-            dom.contains(&dom_text(&e.title)),
+            dom.contains(&dom_text(&e.card.title)),
             "{} missing:\n{dom}",
-            e.title
+            e.card.title
         );
-        for r in &e.runs {
+        for r in &e.card.runs {
             assert!(dom.contains(&dom_text(r)), "{r} missing");
         }
         let gif = &e.files[0].0;

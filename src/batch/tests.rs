@@ -268,6 +268,7 @@ fn manifest_records_are_merged_with_those_already_there() {
                             sha256: manifest::sha256(b"x"),
                         },
                     )]),
+                    card: None,
                 },
             );
             m.save(self.0).unwrap();
@@ -286,6 +287,56 @@ fn manifest_records_are_merged_with_those_already_there() {
     let page = fs::read_to_string(p.out().join(gallery::FILE)).unwrap();
     assert!(page.contains("a.gif") && page.contains("b.gif"), "{page}");
     assert!(!page.contains("elsewhere"), "{page}");
+}
+
+/// A scene a build does not load is listed in the gallery from the card its record keeps, as
+/// it was rendered, without its scene file being read; a record from before cards were kept is
+/// listed from its scene file, read again, and left out when that no longer reads as a scene.
+#[test]
+fn the_gallery_lists_other_scenes_from_their_records() {
+    let p = Project::new();
+    let a = p.scene("a.toml", &scene_text("a", 3));
+    let b = p.scene(
+        "b.toml",
+        &scene_text("b", 3).replace("[output]", "title = \"Bowl B\"\n[output]"),
+    );
+    p.batch(&[&a, &b], RENDER).run(&NoProgress).unwrap();
+    let page = || fs::read_to_string(p.out().join(gallery::FILE)).unwrap();
+    let full = page();
+    assert!(full.contains("Bowl B") && full.contains("b.gif"), "{full}");
+    let (m, _) = Manifest::load(&p.out());
+    assert_eq!(
+        m.scenes["b"].card.as_ref().map(|c| c.title.as_str()),
+        Some("Bowl B")
+    );
+
+    // b's file no longer reads as a scene: its card still lists it, as rendered, and a's
+    // render alone writes the same page the render of both did.
+    fs::write(&b, "not = [a scene").unwrap();
+    let forced = Mode::Render {
+        force: true,
+        prune: false,
+    };
+    p.batch(&[&a], forced).run(&NoProgress).unwrap();
+    assert_eq!(page(), full);
+
+    // Without cards (a manifest from before them), b is read again, and is left out.
+    let text = fs::read_to_string(p.out().join(manifest::FILE)).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for record in json["scenes"].as_object_mut().unwrap().values_mut() {
+        record.as_object_mut().unwrap().remove("card");
+    }
+    fs::write(p.out().join(manifest::FILE), json.to_string()).unwrap();
+    p.batch(&[&a], forced).run(&NoProgress).unwrap();
+    assert!(!page().contains("b.gif"), "{}", page());
+    fs::write(
+        &b,
+        scene_text("b", 3).replace("[output]", "title = \"Bowl B\"\n[output]"),
+    )
+    .unwrap();
+    fs::write(p.out().join(manifest::FILE), json.to_string()).unwrap();
+    p.batch(&[&a], forced).run(&NoProgress).unwrap();
+    assert_eq!(page(), full);
 }
 
 #[test]
