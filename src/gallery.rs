@@ -22,8 +22,8 @@ pub const FILE: &str = "index.html";
 
 /// What a scene's card in the gallery says of the scene itself: made when the scene is rendered
 /// and kept in its manifest record, so a build lists the scenes it did not load without reading
-/// and checking their scene files again (27 other scenes took 2 to 3 ms of a 30 ms render into
-/// a course's folder).
+/// and checking their scene files again (one scene rendered into the folder of the 26 shipped
+/// ones: 31.8 → 30.2 ms).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     pub title: String,
