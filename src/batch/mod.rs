@@ -144,7 +144,7 @@ impl Batch {
             .map_err(Error::OutputDir)?;
         // The temporaries of a render that was killed go even when nothing renders.
         output::remove_stray_temporaries(&self.out);
-        let (manifest, set_aside) = Manifest::load(&self.out);
+        let (manifest, set_aside, manifest_bytes) = Manifest::load_keeping(&self.out);
         let stamps = crate::manifest::Stamps::load(&self.out);
         if let Some(why) = &set_aside {
             progress.note(&Note::Folder(why));
@@ -168,7 +168,8 @@ impl Batch {
             reports.push(report);
         }
         let _turn = output::ManifestLock::acquire(&self.out);
-        let (manifest, pruned) = self.update_manifest(records, prune, progress)?;
+        let read = (manifest, manifest_bytes);
+        let (manifest, pruned) = self.update_manifest(read, records, prune, progress)?;
         stamps.save(&self.out, &manifest);
         write_gallery(&self.out, &manifest, scenes)?;
         Ok(Report {
@@ -178,18 +179,21 @@ impl Batch {
     }
 
     /// Merges `records` into the manifest as it is on disk now (not as it was at the start of
-    /// the build: records another render saved meanwhile are kept) and saves it. Records of
+    /// the build: records another render saved meanwhile are kept; `read`, the manifest as the
+    /// build read it with the bytes it was read from, is kept when the file is unchanged) and
+    /// saves it. Records of
     /// scenes that no longer exist, in the folders this build read, are dropped: with `prune`
     /// after their files are deleted (returned), otherwise only when their files are gone too
     /// (a record whose files remain is kept, with a note saying how to delete them). Called
     /// under the folder's [`output::ManifestLock`].
     fn update_manifest(
         &self,
+        read: (Manifest, Option<Vec<u8>>),
         records: Vec<(String, SceneRecord)>,
         prune: bool,
         progress: &dyn Progress,
     ) -> Result<(Manifest, Vec<PathBuf>), Error> {
-        let (mut manifest, _) = Manifest::load(&self.out);
+        let mut manifest = Manifest::load_again(&self.out, read);
         manifest.scenes.extend(records);
         let folders = self.folders();
         let mut pruned = Vec::new();
