@@ -83,15 +83,6 @@ impl QuantizedFrame {
     }
 }
 
-impl PartialEq for QuantizedFrame {
-    fn eq(&self, other: &Self) -> bool {
-        self.rect == other.rect
-            && self.first == other.first
-            && self.drawn == other.drawn
-            && self.indices.with(|a| other.indices.with(|b| a == b))
-    }
-}
-
 /// A block of quantized frames' bytes: written by the [`FrameStore`] that made it, read by the
 /// frames kept in it once they are compressed.
 type Chunk = std::sync::Arc<std::sync::RwLock<Vec<u8>>>;
