@@ -512,6 +512,11 @@ fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<()
     let entries: Vec<GalleryEntry> = records
         .par_iter()
         .filter_map(|&(name, record)| {
+            let loaded = loaded.get(&record.scene).copied();
+            // A scene this build did not load shows only when its files are all there.
+            if loaded.is_none() && !record.outputs.keys().all(|f| out.join(f).is_file()) {
+                return None;
+            }
             let files: Vec<(String, u64)> = record
                 .outputs
                 .iter()
@@ -527,12 +532,9 @@ fn write_gallery(out: &Path, manifest: &Manifest, loaded: &[Scene]) -> Result<()
                 .flatten()
                 .and_then(|bytes| String::from_utf8(bytes).ok());
             let read;
-            let scene = match loaded.get(&record.scene) {
-                Some(s) => *s,
+            let scene = match loaded {
+                Some(s) => s,
                 None => {
-                    if !record.outputs.keys().all(|f| out.join(f).is_file()) {
-                        return None;
-                    }
                     let path = crate::manifest::resolve(&record.scene, out);
                     if let (Some(card), Some(text)) = (&record.card, &caption) {
                         // A piped scene has no file to be shown from.
