@@ -296,10 +296,8 @@ fn manifest_records_are_merged_with_those_already_there() {
 fn the_gallery_lists_other_scenes_from_their_records() {
     let p = Project::new();
     let a = p.scene("a.toml", &scene_text("a", 3));
-    let b = p.scene(
-        "b.toml",
-        &scene_text("b", 3).replace("[output]", "title = \"Bowl B\"\n[output]"),
-    );
+    let b_text = scene_text("b", 3).replace("[output]", "title = \"Bowl B\"\n[output]");
+    let b = p.scene("b.toml", &b_text);
     p.batch(&[&a, &b], RENDER).run(&NoProgress).unwrap();
     let page = || fs::read_to_string(p.out().join(gallery::FILE)).unwrap();
     let full = page();
@@ -329,11 +327,7 @@ fn the_gallery_lists_other_scenes_from_their_records() {
     fs::write(p.out().join(manifest::FILE), json.to_string()).unwrap();
     p.batch(&[&a], forced).run(&NoProgress).unwrap();
     assert!(!page().contains("b.gif"), "{}", page());
-    fs::write(
-        &b,
-        scene_text("b", 3).replace("[output]", "title = \"Bowl B\"\n[output]"),
-    )
-    .unwrap();
+    fs::write(&b, &b_text).unwrap();
     fs::write(p.out().join(manifest::FILE), json.to_string()).unwrap();
     p.batch(&[&a], forced).run(&NoProgress).unwrap();
     assert_eq!(page(), full);
