@@ -5,8 +5,9 @@
 //! The scenes are `benches/scenes/*.toml`: `bench_60` (the gd_vs_momentum scene, 61 frames,
 //! 640×480, 3 runs), the same with 200 steps, at 1280×960 and at 3840×2160, and `bench_10k`
 //! (10 000 steps at 640×480, four runs with overlays). The whole-process figures run the release
-//! `render` binary (the justfile's `bench` recipe builds it first); peak memory is the maximum
-//! resident set that GNU time (`/usr/bin/time`) reports, when it is installed.
+//! `render` binary (the justfile's `bench` recipe builds it first), timed alone; peak memory is
+//! the maximum resident set that GNU time (`/usr/bin/time`) reports, when it is installed, in
+//! runs of its own (GNU time around a timed run would add its own start and wait to it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -133,63 +134,63 @@ fn gnu_time() -> Option<PathBuf> {
         .map(|_| time)
 }
 
-/// One run of `render ARGS` (through GNU time when given): wall time and peak resident set
-/// (KiB, 0 when unknown).
-fn run(binary: &Path, args: &[&std::ffi::OsStr], time: Option<&Path>) -> (Duration, u64) {
-    let mut command = match time {
-        Some(t) => {
-            let mut c = Command::new(t);
-            c.args(["-f", "%M"]).arg(binary);
-            c
-        }
-        None => Command::new(binary),
-    };
-    command.args(args);
+/// One run of `render ARGS`: its wall time (the process alone: GNU time around it adds about
+/// 3 ms of its own start and wait to a run).
+fn run(binary: &Path, args: &[&std::ffi::OsStr]) -> Duration {
     let t = Instant::now();
-    let output = command.output().expect("run render");
+    let status = Command::new(binary)
+        .args(args)
+        .status()
+        .expect("run render");
     let elapsed = t.elapsed();
-    assert!(output.status.success(), "render {args:?} failed");
-    let peak = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or(0);
-    (elapsed, peak)
+    assert!(status.success(), "render {args:?} failed");
+    elapsed
+}
+
+/// The median peak resident set (KiB) of `runs` runs of `render ARGS` under GNU time, run apart
+/// from the timed ones.
+fn peak(time: &Path, binary: &Path, args: &[&std::ffi::OsStr], runs: usize) -> u64 {
+    let mut peaks: Vec<u64> = (0..runs)
+        .map(|_| {
+            let output = Command::new(time)
+                .args(["-f", "%M"])
+                .arg(binary)
+                .args(args)
+                .output()
+                .expect("run render");
+            assert!(output.status.success(), "render {args:?} failed");
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok())
+                .unwrap_or(0)
+        })
+        .collect();
+    peaks.sort_unstable();
+    peaks[peaks.len() / 2]
+}
+
+/// The arguments that render `scene` into `out`, every output written again.
+fn forced<'a>(scene: &'a Path, out: &'a Path) -> [&'a std::ffi::OsStr; 5] {
+    [
+        "--quiet".as_ref(),
+        "--force".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        scene.as_os_str(),
+    ]
 }
 
 /// Times the whole `render` process on each of `scenes` (runs alternating between them, so a
-/// machine's drift spreads over all alike); medians of time and of peak memory, in order.
-fn process(
-    binary: &Path,
-    scenes: &[&Path],
-    out: &Path,
-    reps: usize,
-    time: Option<&Path>,
-) -> Vec<(Duration, u64)> {
+/// machine's drift spreads over all alike): the median time of each, in order.
+fn process(binary: &Path, scenes: &[&Path], out: &Path, reps: usize) -> Vec<Duration> {
     let mut times = vec![vec![]; scenes.len()];
-    let mut peaks = vec![vec![]; scenes.len()];
     for _ in 0..reps {
         for (k, scene) in scenes.iter().enumerate() {
-            let args = [
-                "--quiet".as_ref(),
-                "--force".as_ref(),
-                "--out".as_ref(),
-                out.as_os_str(),
-                scene.as_os_str(),
-            ];
-            let (t, peak) = run(binary, &args, time);
-            times[k].push(t);
-            peaks[k].push(peak);
+            times[k].push(run(binary, &forced(scene, out)));
         }
     }
-    times
-        .into_iter()
-        .zip(peaks)
-        .map(|(t, mut p)| {
-            p.sort_unstable();
-            (median(t), p[p.len() / 2])
-        })
-        .collect()
+    times.into_iter().map(median).collect()
 }
 
 /// A copy of the scene at `path` in `dir` that writes `formats`.
@@ -267,7 +268,7 @@ fn sizes(out: &Path, scene: &Scene) {
 }
 
 /// `render scenes/` into an empty folder, then again with nothing changed (runs alternating).
-fn folder(binary: &Path, root: &Path, out: &Path, reps: usize, time: Option<&Path>) {
+fn folder(binary: &Path, root: &Path, out: &Path, reps: usize) {
     let folder = out.join("folder");
     let scenes = root.join("scenes");
     let args = [
@@ -279,8 +280,8 @@ fn folder(binary: &Path, root: &Path, out: &Path, reps: usize, time: Option<&Pat
     let (mut clean, mut unchanged) = (Vec::new(), Vec::new());
     for _ in 0..reps {
         let _ = std::fs::remove_dir_all(&folder);
-        clean.push(run(binary, &args, time).0);
-        unchanged.push(run(binary, &args, time).0);
+        clean.push(run(binary, &args));
+        unchanged.push(run(binary, &args));
     }
     let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
     println!(
@@ -343,23 +344,23 @@ fn main() {
             "pdf",
             r#"["gif", "png", "svg", "csv", "html", "pdf"]"#,
         );
-        let t = process(&binary, &[path, &plain, &pdf], &out, reps, time.as_deref());
-        let peak = |kib: u64| {
-            if kib == 0 {
-                String::new()
-            } else {
-                format!(", peak {:.1} MB", kib as f64 / 1024.0)
+        let t = process(&binary, &[path, &plain, &pdf], &out, reps);
+        let peak = match &time {
+            Some(time) => {
+                let runs = reps.min(5);
+                let kib = peak(time, &binary, &forced(path, &out), runs);
+                format!(", peak {:.1} MB (median of {runs})", kib as f64 / 1024.0)
             }
+            None => String::new(),
         };
         println!(
-            "  whole `render` process (medians of {reps}): {}{} ; without the player {} ; \
+            "  whole `render` process (medians of {reps}): {}{peak} ; without the player {} ; \
              with the player and the frames PDF {}",
-            ms(t[0].0),
-            peak(t[0].1),
-            ms(t[1].0),
-            ms(t[2].0)
+            ms(t[0]),
+            ms(t[1]),
+            ms(t[2])
         );
-        whole.push((scene.output.name.clone(), t[0].0));
+        whole.push((scene.output.name.clone(), t[0]));
         let name = &scene.output.name;
         let gif = out.join(format!("{name}.gif"));
         let size = std::fs::metadata(&gif).map(|m| m.len()).unwrap_or(0);
@@ -381,7 +382,7 @@ fn main() {
         );
     }
     if binary.exists() && only.is_empty() {
-        folder(&binary, &root, &out, 7, time.as_deref());
+        folder(&binary, &root, &out, 7);
     }
     let _ = std::fs::remove_dir_all(&out);
 }
