@@ -16,7 +16,8 @@
 //!
 //! A freed block is kept for the next large allocation that fits in it (up to [`KEPT`] blocks),
 //! as long as the blocks live and kept together take no more than the most that have been live
-//! at once; a new mapping first unmaps kept blocks until that holds again. So the blocks never
+//! at once; a new mapping, before its pages are touched, unmaps kept blocks until that holds
+//! again. So the blocks never
 //! hold more memory than a render that unmaps at once has held at its peak, and a render that
 //! frees a canvas and makes another of the same size (scene after scene of a course, the chunks
 //! of an animation) writes memory it already has: a new block costs a page fault and a clearing
@@ -188,8 +189,9 @@ mod linux {
     }
 
     impl Pool {
-        /// Counts `length` more bytes live, first unmapping kept blocks until the kept and the
-        /// live ones together fit in the most ever live (counting the new ones).
+        /// Counts `length` more bytes live (a mapping just made or grown, its new pages not
+        /// touched yet), then unmaps kept blocks until the kept and the live ones together fit
+        /// in the most ever live (counting the new ones).
         fn grow_live(&mut self, length: usize) {
             self.live += length;
             self.most = self.most.max(self.live);
@@ -280,13 +282,14 @@ mod linux {
             }
             return address as *mut u8;
         }
-        held.grow_live(length);
         drop(held);
+        // Counted once it exists: a mapping that fails leaves the most ever live as it was.
+        // (Its pages are not touched before the kept blocks that no longer fit are unmapped.)
         let p = map(length);
         if p.is_null() {
-            pool().live -= length;
             return p;
         }
+        pool().grow_live(length);
         if !LIVE.insert(p as usize, length) {
             pool().give_back(p as usize, length);
             return std::ptr::null_mut();
@@ -322,17 +325,20 @@ mod linux {
         }
         if new >= LARGE && layout.align() <= 4096 {
             let grown = mapped_length(new);
-            pool().grow_live(grown - length);
+            // While the pages move, the slot names no address: a mapping another thread makes
+            // meanwhile may get `p` back, and its free must not find this slot.
+            LIVE.address[k].store(CLAIMED, Release);
             // SAFETY: `p` starts a live mapping of `length` bytes owned by the caller;
             // MREMAP_MAYMOVE moves its pages (contents kept) to a page-aligned mapping of
             // `grown` bytes, or fails and leaves it as it was.
             let q = unsafe { libc::mremap(p.cast(), length, grown, libc::MREMAP_MAYMOVE) };
             if q == libc::MAP_FAILED {
-                pool().live -= grown - length;
+                LIVE.address[k].store(p as usize, Release);
                 return Some(std::ptr::null_mut());
             }
             LIVE.length[k].store(grown, Relaxed);
             LIVE.address[k].store(q as usize, Release);
+            pool().grow_live(grown - length);
             return Some(q.cast());
         }
         // SAFETY: `new` is non-zero (the caller's contract) and `layout.align()` a valid
@@ -506,6 +512,22 @@ mod tests {
             assert_eq!((live, kept), (now_most, 0), "{most}");
             a.dealloc(b, big);
             holds();
+        }
+        // An allocation no mapping can hold changes nothing: the most ever live stays, and
+        // so do the kept blocks.
+        // SAFETY: a null result is not used; a block that is made is freed with its layout.
+        unsafe {
+            let small = Layout::from_size_align(HUGE_PAGE, 8).unwrap();
+            let s = a.alloc(small);
+            a.dealloc(s, small);
+            let before = linux::pool_state();
+            let huge = Layout::from_size_align(1 << 46, 8).unwrap();
+            let h = a.alloc(huge);
+            if h.is_null() {
+                assert_eq!(linux::pool_state(), before);
+            } else {
+                a.dealloc(h, huge);
+            }
         }
         release_kept();
         assert_eq!(linux::pool_state().1, 0, "nothing kept after a release");
