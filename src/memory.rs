@@ -633,6 +633,100 @@ mod tests {
         }
     }
 
+    /// Four threads allocate, zero, grow, shrink and free blocks of sizes about the thresholds
+    /// and whole huge pages, with alignments up to 2 MiB, while the kept blocks are released
+    /// now and then: every block keeps its bytes, zeroed ones start zeroed, and the blocks
+    /// live and kept never take more than the most ever live.
+    #[test]
+    fn random_work_on_four_threads_keeps_every_block_and_the_pool_bounded() {
+        let _serial = serial();
+        release_kept();
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                scope.spawn(move || {
+                    let a = HugePages;
+                    let mut x = 0x9E37_79B9_7F4A_7C15_u64 ^ (t + 1).wrapping_mul(0xAB_CDEF_1234);
+                    let mut next = move || {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x
+                    };
+                    let holds = |p: *const u8, n: usize, v: u8| {
+                        // SAFETY: `p` is a live block of at least `n` bytes.
+                        let bytes = unsafe { std::slice::from_raw_parts(p, n) };
+                        bytes.iter().position(|&b| b != v)
+                    };
+                    let mut blocks: Vec<(*mut u8, Layout, u8)> = Vec::new();
+                    for k in 0..250usize {
+                        let r = next();
+                        let sizes = [LARGE, HUGE_PAGE, 2 * HUGE_PAGE, 3 * HUGE_PAGE];
+                        let size = sizes[(r % 4) as usize] + ((r >> 8) % 9) as usize - 4;
+                        let align = [8, 64, 4096, HUGE_PAGE][((r >> 16) % 4) as usize];
+                        let layout = Layout::from_size_align(size, align).unwrap();
+                        let tag = (t as u8) * 60 + (k % 50) as u8 + 1;
+                        // SAFETY: every block is written within its size and freed once with
+                        // its last layout.
+                        unsafe {
+                            match (r >> 24) % 6 {
+                                0 | 1 if blocks.len() < 6 => {
+                                    let zeroed = (r >> 32) % 2 == 0;
+                                    let p = if zeroed {
+                                        a.alloc_zeroed(layout)
+                                    } else {
+                                        a.alloc(layout)
+                                    };
+                                    assert!(!p.is_null() && p as usize % align == 0);
+                                    if zeroed {
+                                        assert_eq!(holds(p, size, 0), None, "thread {t}: zeroed");
+                                    }
+                                    std::ptr::write_bytes(p, tag, size);
+                                    blocks.push((p, layout, tag));
+                                }
+                                2 | 3 if !blocks.is_empty() => {
+                                    let i = (r >> 32) as usize % blocks.len();
+                                    let (p, old, v) = blocks[i];
+                                    let new = match next() % 3 {
+                                        0 => old.size() / 2 + 1,
+                                        1 => old.size() + HUGE_PAGE + 3,
+                                        _ => old.size() * 2 - 5,
+                                    };
+                                    let q = a.realloc(p, old, new);
+                                    assert!(!q.is_null());
+                                    let kept = old.size().min(new);
+                                    assert_eq!(holds(q, kept, v), None, "thread {t}: realloc");
+                                    std::ptr::write_bytes(q, tag, new);
+                                    let layout = Layout::from_size_align(new, old.align()).unwrap();
+                                    blocks[i] = (q, layout, tag);
+                                }
+                                4 if t == 0 && k % 97 == 0 => release_kept(),
+                                _ if !blocks.is_empty() => {
+                                    let i = (r >> 32) as usize % blocks.len();
+                                    let (p, layout, v) = blocks.swap_remove(i);
+                                    assert_eq!(holds(p, layout.size(), v), None, "thread {t}");
+                                    a.dealloc(p, layout);
+                                }
+                                _ => {}
+                            }
+                        }
+                        #[cfg(target_os = "linux")]
+                        {
+                            let (live, kept, most) = linux::pool_state();
+                            assert!(live + kept <= most, "{live} live + {kept} kept > {most}");
+                        }
+                    }
+                    for (p, layout, v) in blocks {
+                        assert_eq!(holds(p, layout.size(), v), None, "thread {t}: at the end");
+                        // SAFETY: a live block, freed once with its layout.
+                        unsafe { a.dealloc(p, layout) };
+                    }
+                });
+            }
+        });
+        #[cfg(target_os = "linux")]
+        assert_eq!(linux::release_kept().0, 0, "every block freed");
+    }
+
     #[test]
     fn canvases_are_transparent_and_sized() {
         let c = canvas(1280, 960).unwrap();
