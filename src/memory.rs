@@ -17,14 +17,13 @@
 //! A freed block is kept for the next large allocation that fits in it (up to [`KEPT`] blocks),
 //! as long as the blocks live and kept together take no more than the most that have been live
 //! at once; a new mapping, before its pages are touched, unmaps kept blocks until that holds
-//! again. So the blocks never
-//! hold more memory than a render that unmaps at once has held at its peak, and a render that
-//! frees a canvas and makes another of the same size (scene after scene of a course, the chunks
-//! of an animation) writes memory it already has: a new block costs a page fault and a clearing
-//! per 2 MiB, and 0.2 to 8 ms a block on a virtual machine whose host took the memory back. A
-//! kept block handed out zeroed is zeroed here, and a build ends by unmapping the kept blocks
-//! ([`release_kept`]), so a process that watches for changes holds only what is live between
-//! builds. Against unmapping at once (whole processes, runs
+//! again. So the blocks never hold more memory than a render that unmaps at once has held at its
+//! peak, and a render that frees a canvas and makes another of the same size (scene after scene
+//! of a course, the chunks of an animation) writes memory it already has: a new block costs a
+//! page fault and a clearing per 2 MiB, and 0.2 to 8 ms a block on a virtual machine whose host
+//! took the memory back. A kept block handed out zeroed is zeroed here, and a build ends by
+//! unmapping the kept blocks ([`release_kept`]), so a process that watches for changes holds
+//! only what is live between builds. Against unmapping at once (whole processes, runs
 //! interleaved, medians): `render scenes/` from an empty folder 621 → 564 ms and 1,130 → 1,018 ms
 //! of CPU time (30 runs; 237 → 68 mappings made), 3840 × 2160 186 → 167 ms (10 runs), quad60
 //! and 1280 × 960 within noise; peak memory 1 to 3 MB more (the kept blocks stay mapped past the
@@ -199,12 +198,17 @@ mod linux {
                 if self.live + self.kept_bytes <= self.most {
                     break;
                 }
-                let (address, kept) = self.kept[k];
-                if kept > 0 {
-                    unmap(address, kept);
-                    self.kept[k] = (0, 0);
-                    self.kept_bytes -= kept;
-                }
+                self.unmap_kept(k);
+            }
+        }
+
+        /// Unmaps the kept block in slot `k`, if there is one, and empties the slot.
+        fn unmap_kept(&mut self, k: usize) {
+            let (address, kept) = self.kept[k];
+            if kept > 0 {
+                unmap(address, kept);
+                self.kept[k] = (0, 0);
+                self.kept_bytes -= kept;
             }
         }
 
@@ -247,13 +251,8 @@ mod linux {
         let mut pool = pool();
         let kept = pool.kept_bytes;
         for k in 0..KEPT {
-            let (address, length) = pool.kept[k];
-            if length > 0 {
-                unmap(address, length);
-                pool.kept[k] = (0, 0);
-            }
+            pool.unmap_kept(k);
         }
-        pool.kept_bytes = 0;
         (pool.live, kept, pool.most)
     }
 
@@ -457,6 +456,15 @@ mod tests {
         crate::sync::lock(&SERIAL)
     }
 
+    /// The pool's rule: the blocks live and kept take no more than the most ever live.
+    fn assert_pool_bounded() {
+        #[cfg(target_os = "linux")]
+        {
+            let (live, kept, most) = linux::pool_state();
+            assert!(live + kept <= most, "{live} live + {kept} kept > {most}");
+        }
+    }
+
     /// A freed block serves the next allocation that fits, zeroed when asked, a shorter one
     /// from its front; the blocks live and kept never take more than the most ever live, and
     /// a block larger than that first unmaps the kept ones.
@@ -467,17 +475,13 @@ mod tests {
         let a = HugePages;
         let (live, _, _) = linux::release_kept();
         assert_eq!(live, 0, "no block of another test is live");
-        let holds = || {
-            let (live, kept, most) = linux::pool_state();
-            assert!(live + kept <= most, "{live} live + {kept} kept > {most}");
-        };
         let three = Layout::from_size_align(3 * HUGE_PAGE - 5, 64).unwrap();
         // SAFETY: every block is written within its size and freed once with its layout.
         unsafe {
             let p = a.alloc_zeroed(three);
             std::ptr::write_bytes(p, 0xA5, three.size());
             a.dealloc(p, three);
-            holds();
+            assert_pool_bounded();
             assert_eq!(
                 linux::pool_state().1,
                 3 * HUGE_PAGE,
@@ -497,10 +501,10 @@ mod tests {
             let s = a.alloc(one);
             assert_eq!(s, p.add(2 * HUGE_PAGE));
             assert_eq!(*s, 0x5A, "a block not asked zeroed is not zeroed");
-            holds();
+            assert_pool_bounded();
             a.dealloc(r, two);
             a.dealloc(s, one);
-            holds();
+            assert_pool_bounded();
             // More than ever live: the kept blocks go first.
             let (_, kept, most) = linux::pool_state();
             assert!(kept > 0);
@@ -511,7 +515,7 @@ mod tests {
             let (live, kept, now_most) = linux::pool_state();
             assert_eq!((live, kept), (now_most, 0), "{most}");
             a.dealloc(b, big);
-            holds();
+            assert_pool_bounded();
         }
         // An allocation no mapping can hold changes nothing: the most ever live stays, and
         // so do the kept blocks.
@@ -626,11 +630,7 @@ mod tests {
                 });
             }
         });
-        #[cfg(target_os = "linux")]
-        {
-            let (live, kept, most) = linux::pool_state();
-            assert!(live + kept <= most, "{live} live + {kept} kept > {most}");
-        }
+        assert_pool_bounded();
     }
 
     /// Four threads allocate, zero, grow, shrink and free blocks of sizes about the thresholds
@@ -709,11 +709,7 @@ mod tests {
                                 _ => {}
                             }
                         }
-                        #[cfg(target_os = "linux")]
-                        {
-                            let (live, kept, most) = linux::pool_state();
-                            assert!(live + kept <= most, "{live} live + {kept} kept > {most}");
-                        }
+                        assert_pool_bounded();
                     }
                     for (p, layout, v) in blocks {
                         assert_eq!(holds(p, layout.size(), v), None, "thread {t}: at the end");
