@@ -427,15 +427,13 @@ impl<'p> Prepared<'p> {
 /// faults each, on huge pages where they are offered: see [`crate::memory`]).
 fn copy_of(source: &Pixmap, spare: Option<Pixmap>) -> Pixmap {
     let (w, h) = (source.width(), source.height());
-    let fresh = || crate::memory::canvas(w, h);
-    let Some(mut canvas) = spare
-        .filter(|c| c.width() == w && c.height() == h)
-        .or_else(fresh)
-    else {
-        return source.clone();
-    };
-    canvas.data_mut().copy_from_slice(source.data());
-    canvas
+    match spare.filter(|c| c.width() == w && c.height() == h) {
+        Some(mut canvas) => {
+            canvas.data_mut().copy_from_slice(source.data());
+            canvas
+        }
+        None => crate::memory::canvas_copy(source).unwrap_or_else(|| source.clone()),
+    }
 }
 
 /// Walks consecutive steps of a prepared picture, producing one [`FramePatch`] per frame.

@@ -841,15 +841,12 @@ pub fn static_item(
 
 /// A new opaque canvas in the picture's background colour.
 pub fn canvas(picture: &Picture) -> Result<Pixmap, super::DrawError> {
-    let mut p = crate::memory::canvas(picture.width, picture.height).ok_or_else(|| {
+    crate::memory::canvas_of(picture.width, picture.height, picture.background).ok_or_else(|| {
         super::DrawError(format!(
             "cannot allocate a {}×{} canvas",
             picture.width, picture.height
         ))
-    })?;
-    let b = picture.background;
-    p.fill(tiny_skia::Color::from_rgba8(b[0], b[1], b[2], 255));
-    Ok(p)
+    })
 }
 
 /// Paints the static items of the layers in `layers` onto `target` (the whole canvas).
