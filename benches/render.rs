@@ -284,10 +284,20 @@ fn folder(binary: &Path, root: &Path, out: &Path, reps: usize) {
         unchanged.push(run(binary, &args));
     }
     let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
+    // The folder grows as scenes are added: the time per scene compares across its sizes.
+    let count = std::fs::read_dir(&scenes)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                .count()
+        })
+        .unwrap_or(0);
+    let clean = median(clean);
     println!(
-        "render scenes/ (medians of {reps}): from an empty folder {} ({files} files) ; \
-         nothing changed {}",
-        ms(median(clean)),
+        "render scenes/ (medians of {reps}): from an empty folder {} ({count} scenes, {} a \
+         scene; {files} files) ; nothing changed {}",
+        ms(clean),
+        ms(clean / count.max(1) as u32),
         ms(median(unchanged))
     );
 }

@@ -346,23 +346,30 @@ impl GifEncoder {
             match changed {
                 None => lookup.runs(rgba, indices),
                 Some(changed) => {
-                    // 64 pixels at a time: a stretch where nothing changed is pushed at once.
+                    // 64 pixels at a time: the stretch up to the next changed pixel is pushed
+                    // at once, and only the changed pixels of a word are looked up.
                     let n = rgba.len() / 4;
                     let mut i = 0;
                     while i < n {
                         let take = (n - i).min(64);
                         let bits = changed.bits(i, take);
                         if bits == 0 {
-                            indices.extend(std::iter::repeat_n(0, take));
-                        } else {
-                            let stretch = &rgba[i * 4..(i + take) * 4];
-                            indices.extend(stretch.chunks_exact(4).enumerate().map(|(k, px)| {
-                                if bits >> k & 1 == 1 {
-                                    lookup.index(px)
-                                } else {
-                                    0
-                                }
-                            }));
+                            let mut end = i + take;
+                            while end < n && changed.bits(end, (n - end).min(64)) == 0 {
+                                end += (n - end).min(64);
+                            }
+                            indices.resize(indices.len() + (end - i), 0);
+                            i = end;
+                            continue;
+                        }
+                        let start = indices.len();
+                        indices.resize(start + take, 0);
+                        let out = &mut indices[start..];
+                        let mut left = bits;
+                        while left != 0 {
+                            let k = left.trailing_zeros() as usize;
+                            out[k] = lookup.index(&rgba[(i + k) * 4..(i + k) * 4 + 4]);
+                            left &= left - 1;
                         }
                         i += take;
                     }
