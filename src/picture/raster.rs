@@ -337,10 +337,14 @@ pub fn trail_segment(
     let area = rect.intersect(clip).intersect(target_rect(target, origin));
     let w = target.width() as usize;
     let data = target.data_mut();
+    // A pixel is covered only within r + ½ of the segment: each row is walked along the span
+    // where that can be (a pixel wider on each side), not across the whole rectangle.
+    let reach = r + 0.5;
     for y in area.y0..area.y1 {
         let py = y as f32 + 0.5;
         let row = (y - origin.1) as usize * w;
-        for x in area.x0..area.x1 {
+        let (lo, hi) = segment_row_span(a, b, reach, py);
+        for x in floor_i32(lo).max(area.x0)..(ceil_i32(hi) + 1).min(area.x1) {
             let p = (x as f32 + 0.5, py);
             let now = capsule_coverage(a, b, r, p);
             if now <= 0.0 {
