@@ -24,13 +24,13 @@
 //! took the memory back. A kept block handed out zeroed is zeroed here (a canvas written whole
 //! is not asked zeroed: see [`canvas_written`]), and a build ends by unmapping the kept blocks
 //! ([`release_kept`]), so a process that watches for changes holds only what is live between
-//! builds. Against unmapping at once (whole processes, runs
-//! interleaved, medians): `render scenes/` from an empty folder 621 → 564 ms and 1,130 → 1,018 ms
-//! of CPU time (30 runs; 237 → 68 mappings made), 3840 × 2160 186 → 167 ms (10 runs), quad60
-//! and 1280 × 960 within noise; peak memory 1 to 3 MB more (the kept blocks stay mapped past the
-//! moment they were freed, beside memory the system allocator takes later). An earlier version
-//! that kept any four freed blocks raised the 10,000-step render's peak by 8 MB; under the rule
-//! above it rose by 1.2 MB (4 runs).
+//! builds. Against unmapping at once (whole processes, runs interleaved, medians): `render
+//! scenes/` from an empty folder 621 → 564 ms and 1,130 → 1,018 ms of CPU time (30 runs; 237 →
+//! 68 mappings made), 3840 × 2160 186 → 167 ms (10 runs), quad60 and 1280 × 960 within noise;
+//! peak memory 1 to 3 MB more (the kept blocks stay mapped past the moment they were freed,
+//! beside memory the system allocator takes later). An earlier version that kept any four freed
+//! blocks raised the 10,000-step render's peak by 8 MB; under the rule above it rose by 1.2 MB
+//! (4 runs).
 //!
 //! Against the system allocator with huge pages asked for buffers of 2 MiB or more only
 //! (whole processes, runs interleaved, medians):
@@ -459,9 +459,18 @@ pub fn canvas_written(
     let len = 4usize
         .checked_mul(width as usize)?
         .checked_mul(height as usize)?;
-    CANVAS.set(true);
-    let mut bytes = Vec::with_capacity(len);
-    CANVAS.set(false);
+    /// Ends the canvas's allocation, however it ends (a capacity overflow panics).
+    struct Allocated;
+    impl Drop for Allocated {
+        fn drop(&mut self) {
+            CANVAS.set(false);
+        }
+    }
+    let mut bytes = {
+        let _allocated = Allocated;
+        CANVAS.set(true);
+        Vec::with_capacity(len)
+    };
     write(&mut bytes);
     tiny_skia::Pixmap::from_vec(bytes, size)
 }
