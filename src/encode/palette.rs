@@ -197,30 +197,44 @@ impl NearestCache {
     }
 }
 
+/// A box of median cut: its colours with their counts, its widest channel, and its extent along
+/// that channel times its weight (which box is split next), worked out once when the box is
+/// made (a box is only ever split, never changed).
+struct ColourBox {
+    items: Vec<(u32, u64)>,
+    channel: usize,
+    score: u64,
+}
+
+impl ColourBox {
+    fn new(items: Vec<(u32, u64)>) -> Self {
+        let (channel, extent) = widest_channel(&items);
+        let weight: u64 = items.iter().map(|x| x.1).sum();
+        ColourBox {
+            items,
+            channel,
+            score: u64::from(extent) * weight,
+        }
+    }
+}
+
 /// Weighted median cut of `(colour, count)` into at most `n` colours (weighted means).
 fn median_cut(mut items: Vec<(u32, u64)>, n: usize) -> Vec<[u8; 3]> {
     items.sort_unstable();
-    // Each box with its widest channel and its weighted extent, worked out once when the box
-    // is made (a box is only ever split, never changed).
-    let measured = |b: Vec<(u32, u64)>| {
-        let (channel, extent) = widest_channel(&b);
-        let weight: u64 = b.iter().map(|x| x.1).sum();
-        (b, channel, u64::from(extent) * weight)
-    };
-    let mut boxes: Vec<(Vec<(u32, u64)>, usize, u64)> = vec![measured(items)];
+    let mut boxes = vec![ColourBox::new(items)];
     while boxes.len() < n {
         // Split the box with the largest weighted extent.
         let Some((bi, channel)) = boxes
             .iter()
             .enumerate()
-            .filter(|(_, (b, _, _))| b.len() > 1)
-            .map(|(i, &(_, ch, score))| (i, ch, score))
+            .filter(|(_, b)| b.items.len() > 1)
+            .map(|(i, b)| (i, b.channel, b.score))
             .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
             .map(|(i, ch, _)| (i, ch))
         else {
             break;
         };
-        let (mut b, _, _) = boxes.swap_remove(bi);
+        let mut b = boxes.swap_remove(bi).items;
         b.sort_by_key(|&(k, _)| (unkey(k)[channel], k));
         let total: u64 = b.iter().map(|x| x.1).sum();
         let mut acc = 0;
@@ -233,12 +247,12 @@ fn median_cut(mut items: Vec<(u32, u64)>, n: usize) -> Vec<[u8; 3]> {
             }
         }
         let tail = b.split_off(cut);
-        boxes.push(measured(b));
-        boxes.push(measured(tail));
+        boxes.push(ColourBox::new(b));
+        boxes.push(ColourBox::new(tail));
     }
     boxes
         .iter()
-        .map(|(b, _, _)| {
+        .map(|ColourBox { items: b, .. }| {
             let total: u64 = b.iter().map(|x| x.1).sum::<u64>().max(1);
             let mut sum = [0u64; 3];
             for &(k, n) in b {
