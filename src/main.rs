@@ -43,7 +43,7 @@ struct Cli {
     /// List the built-in surfaces and optimizers with their formulas.
     #[arg(long)]
     list: bool,
-    /// Write only the frame at step N, as <name>.frameN.png.
+    /// Write only the frame at step N, as NAME.frameN.png.
     #[arg(long, value_name = "N")]
     frame: Option<usize>,
     /// Print nothing but errors.

@@ -130,7 +130,7 @@ impl Replaced {
         let _ = path;
     }
 
-    /// Lets every held file go, on a [`background`] thread (here, where none can start).
+    /// Lets every held file go, on a `background` thread (here, where none can start).
     pub fn release(self) {
         #[cfg(target_os = "linux")]
         if !self.held.is_empty() {

@@ -488,8 +488,8 @@ impl StageClock {
 }
 
 /// The GIF of an animation while its frames are drawn. The palette is fixed before the first
-/// frame ([`gif_palette`]); its order, what the frames draw most, is known then only for an
-/// animation sampled ahead ([`frames::sampled_ahead`]: [`palette_usage`] of the frames the plan
+/// frame (`gif_palette`); its order, what the frames draw most, is known then only for an
+/// animation sampled ahead ([`frames::sampled_ahead`]: `palette_usage` of the frames the plan
 /// sampled), whose frames are each compressed as soon as drawn. A shorter animation's frames are
 /// quantized as they are drawn and compressed at the end, in the order read off every one of
 /// them: no frame is composed twice, and the palette's order is the one sampling every frame

@@ -249,7 +249,7 @@ fn encode_fitting(pixels: &[Pixel], transparent: u8, max_index: u8) -> Vec<u8> {
     encode_source(pixels, transparent, max_index)
 }
 
-/// [`encode_fitting`] for a frame kept as bytes (see [`Indexed`]): no pixel is unpacked but
+/// `encode_fitting` for a frame kept as bytes (see [`Indexed`]): no pixel is unpacked but
 /// those the dictionary's chains do not cover.
 pub fn encode_indexed(frame: &Indexed, max_index: u8) -> Vec<u8> {
     debug_assert!(frame.bytes.iter().all(|&b| b == 0

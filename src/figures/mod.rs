@@ -4,9 +4,9 @@
 //!
 //! A chart is one file here: a function generic over plotters' `DrawingBackend` plus an entry
 //! in [`chart_pictures`]. What every chart shares lives in this file: the page and its title
-//! ([`page`]), the axes ([`Axes`]: tick labels thinned until neighbours never touch, the y
-//! title fitted to the plot's height), points drawn over the plot's edge ([`point_at`]), and
-//! the legend ([`legend`]: placed where it hides no data).
+//! (`page`), the axes (`Axes`: tick labels thinned until neighbours never touch, the y
+//! title fitted to the plot's height), points drawn over the plot's edge (`point_at`), and
+//! the legend (`legend`: placed where it hides no data).
 //!
 //! Charts now: `loss` (convergence, every scene with known minima; the loss itself otherwise),
 //! `rate` and `stability` (momentum theory on a convex quadratic), `damping`, `ewma`, `lr`,

@@ -887,7 +887,7 @@ impl<'p> Plan<'p> {
     /// composed whole. Helpers, queued for threads that are idle, take chunks from the last
     /// one back, each started from its snapshot. A chunk no thread was free for costs only its
     /// frames: quad60's second chunk started from its snapshot took 0.3–2.3 ms more. At most
-    /// as many chunks run at once as their canvases fit in [`CHUNKS_MEMORY`] (at least one).
+    /// as many chunks run at once as their canvases fit in `CHUNKS_MEMORY` (at least one).
     /// Who makes a frame changes nothing in it.
     pub fn run<S, T, I, F>(self, init: I, map: F) -> Result<Vec<T>, DrawError>
     where

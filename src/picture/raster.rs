@@ -445,7 +445,7 @@ fn open_segments(path: &Path) -> Option<Vec<(P32, P32)>> {
     Some(segments)
 }
 
-/// Rows of the distance buffer [`round_stroke`] fills at a time.
+/// Rows of the distance buffer `round_stroke` fills at a time.
 const STROKE_BAND_ROWS: i32 = 128;
 
 /// Strokes the open `path` with round caps and joins, `width` wide, as one shape: a pixel's
@@ -532,7 +532,7 @@ fn round_stroke(
 }
 
 /// Fills and strokes a vector shape: an open path stroked round and not filled (a chart's
-/// series, a grid line) by [`round_stroke`], anything else with tiny-skia.
+/// series, a grid line) by `round_stroke`, anything else with tiny-skia.
 pub fn vector(target: &mut Pixmap, origin: (i32, i32), clip: IRect, shape: &super::Shape) {
     if let (None, Some(stroke)) = (shape.fill, shape.stroke) {
         if stroke.round

@@ -13,7 +13,7 @@
 //! same picture gives the same bytes.
 //!
 //! [`document`] writes the static items and asks an [`Animated`] for what changes with the step
-//! (the trails of each clip, each track): [`write`] gives it the step's trails and markers; the
+//! (the trails of each clip, each track): [`write()`] gives it the step's trails and markers; the
 //! player (`super::player`) gives it placeholders its script fills, step by step. Both documents
 //! come from this one writer, so the player looks like the SVG.
 

@@ -230,7 +230,7 @@ impl Layout {
     }
 
     /// Keeps the right part of the plotting region for a data view onto `window`: the plot (or
-    /// the small multiples) get [`PLOT_SHARE`] of the width the two share, the data view the
+    /// the small multiples) get `PLOT_SHARE` of the width the two share, the data view the
     /// rest, with room between them for the data view's tick labels. Call before the plot is
     /// equalized or split, then [`Layout::place_data`].
     pub fn reserve_data(&mut self, window: Window) {

@@ -81,7 +81,7 @@ pub enum RangeError {
 }
 
 /// The range of f a curve shows over `x` with runs starting at `starts` (their x): from the
-/// lowest value over the range to the highest, capped at [`CAP`] times the highest start's
+/// lowest value over the range to the highest, capped at `CAP` times the highest start's
 /// height above the lowest (the starts inside the range), with a margin of 6 % each side. A
 /// curve flat to the precision of its values gets a range around them.
 pub fn curve_range(
