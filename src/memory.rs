@@ -385,8 +385,10 @@ unsafe impl GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
         {
-            // A canvas about to be written whole is placed as a zeroed one would be.
-            let from = if CANVAS.get() { LARGE } else { LARGE_UNZEROED };
+            // A canvas about to be written whole is placed as a zeroed one would be (the flag
+            // is read only for a block that could be mapped: not on every small allocation).
+            let canvas = large(layout) && CANVAS.get();
+            let from = if canvas { LARGE } else { LARGE_UNZEROED };
             let p = mapped(layout, from, false);
             if !p.is_null() {
                 return p;
@@ -478,10 +480,9 @@ pub fn canvas_written(
 /// An opaque `width` × `height` canvas of colour `rgb` (see [`canvas_written`]).
 pub fn canvas_of(width: u32, height: u32, rgb: [u8; 3]) -> Option<tiny_skia::Pixmap> {
     canvas_written(width, height, |bytes| {
+        // The capacity is what was asked for, exactly (`Vec::with_capacity`), and never 0
+        // (tiny-skia takes no empty size).
         let len = bytes.capacity();
-        if len == 0 {
-            return;
-        }
         bytes.extend_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
         // Doubling: each copy is of what is written already.
         while bytes.len() < len {
